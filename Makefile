@@ -1,0 +1,59 @@
+# Seminar-report analysis. `make` alone lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CORPUS ?= corpus
+OUTPUT ?= outputs
+CODEBOOK ?=
+CONFIG ?=
+BENCH_CORPUS ?= ../shared/corpora/crdh
+RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(if $(CODEBOOK),--codebook "$(CODEBOOK)") $(if $(CONFIG),--config "$(CONFIG)")
+
+.DEFAULT_GOAL := help
+.PHONY: help install analyse train evaluate suggest test lint bench bench-clean bench-train bench-robust clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project and its dependencies
+
+analyse: $(STAMP) ## Analyse CORPUS (default corpus/) into OUTPUT (default outputs/)
+	$(PY) -m pipeline analyse $(RUN_OPTS)
+
+train: $(STAMP) ## Train the category classifier on corpus/annotations/*.jsonl
+	$(PY) -m pipeline train $(if $(CODEBOOK),--codebook "$(CODEBOOK)")
+
+evaluate: $(STAMP) ## Per-category scores of rules, model and combination on the annotations
+	$(PY) -m pipeline evaluate $(if $(CODEBOOK),--codebook "$(CODEBOOK)")
+
+suggest: $(STAMP) ## Write the passages most worth annotating next (JSONL for doccano / Label Studio)
+	$(PY) -m pipeline suggest $(RUN_OPTS)
+
+test: $(STAMP) ## Run the test suite
+	$(PY) -m pytest -q
+
+lint: $(STAMP) ## ruff check
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP) ## Speed and memory of the whole analyse against bare spaCy (BENCH_CORPUS=…)
+	$(PY) -m bench.bench_speed "$(BENCH_CORPUS)"
+
+bench-clean: $(STAMP) ## Precision and recall of cleaning (seed + crdh with inserted junk)
+	$(PY) -m bench.bench_clean --seed-corpus corpus --clean-corpus "$(BENCH_CORPUS)"
+
+bench-train: $(STAMP) ## Time to train on 10,000 parsed passages
+	$(PY) -m bench.bench_train
+
+bench-robust: $(STAMP) ## Time of pathological inputs against their size (linear or not)
+	$(PY) -m bench.bench_robust
+
+clean: ## Remove generated outputs and caches (keeps .venv and models)
+	rm -rf $(OUTPUT)/* .cache .pytest_cache
+	@touch $(OUTPUT)/.gitkeep

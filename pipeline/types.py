@@ -1,0 +1,104 @@
+"""The plain values that flow between stages. Every stage takes and returns these, never spaCy objects
+across module boundaries except in `parse` and the stages that read parsed docs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Document:
+    """One readable file of the corpus, decoded to text.
+
+    `text` has Unix newlines and no BOM; `encoding` is the codec the bytes were decoded with;
+    `notes` lists anything the reader did that a user may want to know (mojibake repaired, HTML
+    comments dropped…)."""
+
+    doc_id: str  # path relative to the corpus folder, POSIX separators
+    path: Path
+    text: str
+    encoding: str
+    format: str  # "txt" | "md" | "html"
+    sha256: str  # of the raw bytes
+    size: int  # raw bytes
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A corpus file that could not be used, and why, in plain words."""
+
+    path: str  # relative to the corpus folder
+    reason: str
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A span of `Document.text` that cleaning removed. Offsets are into the document text."""
+
+    start: int
+    end: int
+    text: str
+    reason: str  # the rule's name, e.g. "spam_links"
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """A document after cleaning. Invariant: deleting every removal span from `source` gives `text`."""
+
+    doc_id: str
+    source: str
+    text: str
+    removals: tuple[Removal, ...]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A unit of reading: a heading, a paragraph, a bullet or a quote. `start`/`end` index the clean text."""
+
+    doc_id: str
+    index: int
+    kind: str  # "heading" | "paragraph" | "bullet" | "quote"
+    text: str
+    start: int
+    end: int
+    heading: tuple[str, ...] = ()  # titles of the enclosing sections, outermost first
+    context: tuple[str, ...] = ()  # texts of the parent bullets (or the line introducing a list)
+    level: int = 0  # bullet nesting depth, 0 for non-bullets
+
+    @property
+    def passage_id(self) -> str:
+        return f"{self.doc_id}#{self.index}"
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A cooperation category on a passage."""
+
+    category: str
+    score: float
+    source: str  # "rule" | "model" | "rule+model"
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Competence:
+    """One occurrence of a competence term in a passage. Offsets index the passage text."""
+
+    term: str  # canonical form, e.g. "esprit de synthèse"
+    type: str  # "savoir-etre" | "methode" | "transversale" | "autre"
+    start: int
+    end: int
+    origin: str  # "lexicon" | "discovered"
+    score: float | None = None  # similarity when the type came from word vectors
+
+
+@dataclass(frozen=True)
+class AnalysedPassage:
+    """A passage with everything the analysis found in it."""
+
+    passage: Passage
+    tags: tuple[Tag, ...] = ()
+    competences: tuple[Competence, ...] = ()
+    tokens: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)  # (text, lemma, pos)
