@@ -101,4 +101,5 @@ class AnalysedPassage:
     passage: Passage
     tags: tuple[Tag, ...] = ()
     competences: tuple[Competence, ...] = ()
-    tokens: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)  # (text, lemma, pos)
+    # (text, lemma, pos, is_stop, offset in passage text) for every token, for counts and concordances
+    tokens: tuple[tuple[str, str, str, bool, int], ...] = field(default=(), repr=False)
