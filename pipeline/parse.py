@@ -1,0 +1,127 @@
+"""Passages -> spaCy docs: one `nlp.pipe` over many documents' passages, cached on disk as DocBin.
+
+A cache entry holds the parsed passages of one document. Its key is the hash of the model signature
+(name, version, active components, spaCy version) and of the passage texts, so a changed text, model or
+component list misses the cache and is parsed again. A damaged entry is ignored, reparsed and rewritten."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from pipeline.nlp import model_signature
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K")
+
+_ATTRS = ["ORTH", "LEMMA", "POS", "TAG", "MORPH", "SPACY"]
+# Passages parsed per nlp.pipe call: large enough that starting worker processes (n_process > 1) is a small
+# share of the call, small enough that the docs held in memory stay bounded whatever the corpus size.
+CHUNK_PASSAGES = 4000
+
+
+class ParseCache:
+    """DocBin files under `folder`, one per document, keyed by model signature + passage texts."""
+
+    def __init__(self, folder: Path, nlp: Language) -> None:
+        self.folder = folder
+        self.nlp = nlp
+        self.signature = model_signature(nlp)
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, texts: Sequence[str]) -> str:
+        digest = hashlib.sha256(self.signature.encode())
+        for text in texts:
+            digest.update(b"\x00")
+            digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.spacy"
+
+    def load(self, texts: Sequence[str]) -> list[Doc] | None:
+        path = self._path(self.key(texts))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        try:
+            docs = list(DocBin().from_bytes(data).get_docs(self.nlp.vocab))
+            if [doc.text for doc in docs] != list(texts):
+                raise ValueError("texts differ from the key")
+        except Exception as exc:  # any damage: the entry is rebuilt
+            log.warning("parse cache entry %s is damaged (%s): parsing again", path.name, exc)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return docs
+
+    def store(self, texts: Sequence[str], docs: Sequence[Doc]) -> None:
+        path = self._path(self.key(texts))
+        bin_ = DocBin(attrs=_ATTRS, store_user_data=False, docs=docs)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(bin_.to_bytes())
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("could not write the parse cache (%s): the next run will parse again", exc)
+
+
+def parse_documents(
+    items: Iterable[tuple[K, Sequence[str]]],
+    nlp: Language,
+    cache: ParseCache | None,
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    chunk_passages: int = CHUNK_PASSAGES,
+) -> Iterator[tuple[K, list[Doc]]]:
+    """Parse each item's passage texts, in input order, reusing cached docs.
+
+    Items are gathered into chunks of about `chunk_passages` passages to parse, so that one `nlp.pipe` call
+    (and one set of worker processes) serves many documents while memory stays bounded."""
+    chunk: list[tuple[K, Sequence[str], list[Doc] | None]] = []
+    pending = 0
+    for key, texts in items:
+        docs = cache.load(texts) if cache is not None else None
+        chunk.append((key, texts, docs))
+        if docs is None:
+            pending += len(texts)
+        if pending >= chunk_passages:
+            yield from _parse_chunk(chunk, nlp, cache, batch_size, n_process)
+            chunk, pending = [], 0
+    if chunk:
+        yield from _parse_chunk(chunk, nlp, cache, batch_size, n_process)
+
+
+def _parse_chunk(
+    chunk: list[tuple[K, Sequence[str], list[Doc] | None]],
+    nlp: Language,
+    cache: ParseCache | None,
+    batch_size: int,
+    n_process: int,
+) -> Iterator[tuple[K, list[Doc]]]:
+    texts = [text for _, item_texts, docs in chunk if docs is None for text in item_texts]
+    parsed: Iterator[Doc] = iter(())
+    if texts:
+        workers = n_process if len(texts) >= 4 * batch_size else 1
+        parsed = iter(nlp.pipe(texts, batch_size=batch_size, n_process=workers))
+    for key, item_texts, docs in chunk:
+        if docs is None:
+            docs = [next(parsed) for _ in item_texts]
+            if cache is not None:
+                cache.store(item_texts, docs)
+        yield key, docs

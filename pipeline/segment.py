@@ -1,0 +1,199 @@
+"""Clean text -> passages: headings, paragraphs, bullets and quotes, with their heading path and, for
+bullets, the lines they hang from.
+
+Rules, line-based on the cleaned text:
+- a Markdown heading (`#`…`######`) is a heading of that level; the first line of a document, when it stands
+  alone and is short, is its title (level 1); another short line standing alone, starting with a capital and
+  not ending like a sentence, is a section heading (level 2);
+- a line starting with a bullet marker (• ◦ ▪ · - – — * + or `1.` `1)` `a)`) is a bullet; nesting comes
+  from indentation, and each bullet keeps the texts of its parent bullets, or the line that introduces the
+  list (a paragraph ending with a colon), as context;
+- a line starting with « “ " or `>` is a quote;
+- other consecutive non-blank lines form one paragraph; a line that follows a bullet without a blank line
+  continues that bullet;
+- a YAML front matter block at the top and thematic breaks (`---`) are layout, not passages.
+Every passage's `text` is exactly `clean_text[start:end]`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipeline.types import CleanDocument, Passage
+
+_MD_HEADING = re.compile(r"#{1,6}(?=\s|$)")
+_BULLET = re.compile(r"(?:[•◦▪▫●○·\-–—*+]|\d{1,3}[.)]|[a-zA-Z][)])[ \t\u00a0]+")
+_THEMATIC_BREAK = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}")
+_QUOTE_START = ("«", "“", '"', ">", "‘")
+_SENTENCE_END = tuple(".,;:!?…")
+# Calibrated on the seed report's section titles ("Synthèse de la journée", "Séquence « compétences »") and
+# crdh's short title lines: a title has at most 12 words and 100 characters.
+_MAX_HEADING_WORDS = 12
+_MAX_HEADING_CHARS = 100
+_MAX_TITLE_CHARS = 160
+_TAB_WIDTH = 4
+# A line ending with one of these is an unfinished sentence (often one that introduces a list), not a title.
+_DANGLING_WORDS = frozenset(
+    "à a de d’ d' du des le la les l’ l' un une et ou pour en sur par avec dans que qui sans entre".split()
+)
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first character of the line
+    raw: str  # without the newline
+
+    @property
+    def indent(self) -> int:
+        stripped = self.raw.lstrip(" \t\u00a0")
+        prefix = self.raw[: len(self.raw) - len(stripped)]
+        return sum(_TAB_WIDTH if ch == "\t" else 1 for ch in prefix)
+
+    @property
+    def body(self) -> str:
+        return self.raw.strip(" \t\u00a0")
+
+    @property
+    def body_start(self) -> int:
+        return self.start + (len(self.raw) - len(self.raw.lstrip(" \t\u00a0")))
+
+
+def _lines(text: str) -> list[_Line]:
+    lines, offset = [], 0
+    for raw in text.split("\n"):
+        lines.append(_Line(offset, raw))
+        offset += len(raw) + 1
+    return lines
+
+
+def _front_matter_end(lines: list[_Line]) -> int:
+    """Number of lines taken by a YAML front matter block (`---` … `---`) at the top, else 0."""
+    if not lines or lines[0].body != "---":
+        return 0
+    for number, line in enumerate(lines[1:], start=1):
+        if line.body in ("---", "..."):
+            return number + 1
+    return 0
+
+
+def _blocks(lines: list[_Line]) -> Iterator[list[_Line]]:
+    """Runs of non-blank lines; thematic breaks (`---`, `***`, `___`) separate blocks like blank lines."""
+    block: list[_Line] = []
+    for line in lines[_front_matter_end(lines) :]:
+        if line.body and not _THEMATIC_BREAK.fullmatch(line.body):
+            block.append(line)
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _run_end(block: list[_Line], i: int) -> int:
+    """Index after the last line continuing line i: up to the next bullet or heading line."""
+    j = i + 1
+    while j < len(block) and not _BULLET.match(block[j].body) and not _MD_HEADING.match(block[j].body):
+        j += 1
+    return j
+
+
+def _looks_like_title(body: str, *, first: bool) -> bool:
+    if not body or not (body[0].isupper() or body[0].isdigit() or body.startswith("Séquence")):
+        return False
+    if first:
+        return len(body) <= _MAX_TITLE_CHARS
+    if len(body) > _MAX_HEADING_CHARS or len(body.split()) > _MAX_HEADING_WORDS or "," in body:
+        return False
+    if body.split()[-1].lower() in _DANGLING_WORDS:
+        return False
+    return not body.endswith(_SENTENCE_END) or body.endswith("»")
+
+
+class _Builder:
+    """Accumulates passages while tracking the heading stack and the bullet stack."""
+
+    def __init__(self, doc: CleanDocument) -> None:
+        self.doc = doc
+        self.passages: list[Passage] = []
+        self.headings: list[tuple[int, str]] = []  # (level, text)
+        self.bullets: list[tuple[int, str]] = []  # (indent, text)
+        self.list_intro: str | None = None
+
+    def add(self, kind: str, start: int, end: int, *, level: int = 0, context: tuple[str, ...] = ()) -> None:
+        text = self.doc.text[start:end]
+        self.passages.append(
+            Passage(
+                doc_id=self.doc.doc_id,
+                index=len(self.passages),
+                kind=kind,
+                text=text,
+                start=start,
+                end=end,
+                heading=tuple(title for _, title in self.headings),
+                context=context,
+                level=level,
+            )
+        )
+
+    def heading(self, level: int, start: int, end: int) -> None:
+        self.bullets.clear()
+        self.list_intro = None
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        self.add("heading", start, end, level=0)
+        self.headings.append((level, self.doc.text[start:end]))
+
+    def bullet(self, line: _Line, marker: re.Match[str], end: int) -> None:
+        while self.bullets and self.bullets[-1][0] >= line.indent:
+            self.bullets.pop()
+        start = line.body_start + marker.end()
+        context = ((self.list_intro,) if self.list_intro else ()) + tuple(t for _, t in self.bullets)
+        self.add("bullet", start, end, level=len(self.bullets) + 1, context=context)
+        self.bullets.append((line.indent, self.doc.text[start:end]))
+
+    def paragraph(self, kind: str, start: int, end: int) -> None:
+        self.bullets.clear()
+        self.add(kind, start, end)
+        text = self.doc.text[start:end].rstrip()
+        # a paragraph that does not end like a finished sentence introduces what follows
+        self.list_intro = text if not text.endswith((".", "!", "?", "…", "»")) else None
+
+
+def segment(doc: CleanDocument) -> tuple[Passage, ...]:
+    """Split a cleaned document into passages, in reading order."""
+    builder = _Builder(doc)
+    first_block = True
+    for block in _blocks(_lines(doc.text)):
+        i = 0
+        while i < len(block):
+            line = block[i]
+            body, body_start = line.body, line.body_start
+            heading = _MD_HEADING.match(body)
+            marker = _BULLET.match(body)
+            if heading:
+                title_start = body_start + heading.end()
+                title = doc.text[title_start : body_start + len(body)]
+                lead = len(title) - len(title.lstrip())
+                if title.strip():
+                    builder.heading(len(heading.group()), title_start + lead, body_start + len(body))
+                i += 1
+                continue
+            if marker and body[marker.end() :].strip():
+                # a bullet runs over the following lines until a blank line or another bullet / heading
+                j = _run_end(block, i)
+                builder.bullet(line, marker, block[j - 1].body_start + len(block[j - 1].body))
+                i = j
+                continue
+            # a paragraph or quote runs until a bullet or heading line
+            j = _run_end(block, i)
+            end = block[j - 1].body_start + len(block[j - 1].body)
+            single = j == i + 1 and len(block) == 1
+            if single and _looks_like_title(body, first=first_block):
+                builder.heading(1 if first_block else 2, body_start, end)
+            else:
+                kind = "quote" if body.startswith(_QUOTE_START) else "paragraph"
+                builder.paragraph(kind, body_start, end)
+            i = j
+        first_block = False
+    return tuple(builder.passages)

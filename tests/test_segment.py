@@ -1,0 +1,68 @@
+from pipeline.segment import segment
+from pipeline.types import CleanDocument
+
+
+def _passages(text: str):
+    return segment(CleanDocument("doc.md", text, text, ()))
+
+
+def _plain(text: str) -> str:
+    """The seed uses non-breaking spaces inside « »; compare with ordinary spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_every_passage_text_is_its_span_of_the_clean_text(seed_text):
+    for passage in _passages(seed_text):
+        assert seed_text[passage.start : passage.end] == passage.text
+        assert passage.text.strip() == passage.text
+
+
+def test_seed_grid_bullets_know_their_parent(seed_text):
+    by_text = {p.text: p for p in _passages(seed_text)}
+    bullet = by_text["coopération entre personnes"]
+    assert bullet.kind == "bullet" and bullet.level == 2
+    assert bullet.context[-1] == "aux acteurs concernés par la coopération"
+    assert bullet.context[0].startswith("Parler de coopération pour le développement territorial")
+    assert bullet.heading[-1] == "Introduction"
+
+
+def test_seed_headings_and_quotes(seed_text):
+    passages = _passages(seed_text)
+    headings = [_plain(p.text) for p in passages if p.kind == "heading"]
+    assert "Introduction" in headings
+    assert "Synthèse de la journée" in headings
+    assert "Séquence « compétences »" in headings
+    assert headings[0].startswith("Coopérer entre et dans les territoires")
+    # sentences that happen to be short are not titles
+    assert not any(h.startswith(("Pour chacun des récits", "Il ne peut exister")) for h in headings)
+    quotes = [_plain(p.text) for p in passages if p.kind == "quote"]
+    assert "« Pas de coopération sans volonté partagée »" in quotes
+    under_synthesis = [p for p in passages if p.text.startswith("Un réseau pour vivre")]
+    assert under_synthesis[0].heading[-1] == "Synthèse de la journée"
+
+
+def test_markdown_headings_nested_bullets_and_front_matter():
+    text = (
+        "---\ntitle: Atelier\ndate: 2024-01-01\n---\n\n# Atelier mutualisation\n\n## Constats\n\n"
+        "Les participants ont listé :\n\n- les acteurs\n  - les communes\n  - les EPCI\n"
+        "- les moyens\n\n1. premier point\n2) second point\n\n---\n\n> une citation\n\n"
+        "Un paragraphe écrit\nsur deux lignes.\n"
+    )
+    passages = _passages(text)
+    kinds = [(p.kind, p.text) for p in passages]
+    assert kinds[0] == ("heading", "Atelier mutualisation")
+    assert ("heading", "Constats") in kinds
+    assert not any("title:" in p.text for p in passages)
+    epci = next(p for p in passages if p.text == "les EPCI")
+    assert epci.level == 2 and epci.context == ("Les participants ont listé :", "les acteurs")
+    assert epci.heading == ("Atelier mutualisation", "Constats")
+    moyens = next(p for p in passages if p.text == "les moyens")
+    assert moyens.level == 1
+    assert ("bullet", "second point") in kinds
+    assert ("quote", "> une citation") in kinds
+    assert ("paragraph", "Un paragraphe écrit\nsur deux lignes.") in kinds
+
+
+def test_empty_and_blank_text_give_no_passages():
+    assert _passages("") == ()
+    assert _passages("\n\n   \n") == ()
