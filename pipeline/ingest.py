@@ -1,0 +1,528 @@
+"""Corpus folder -> documents: find the corpus files, read their bytes (never writing anything), decode them
+to text whatever encoding a French user saved them in, and extract the main text of HTML pages.
+
+Every problem with one file becomes an `UnreadableFile` (or a `Skipped` in `read_corpus`) so the run goes
+on; only a corpus folder that is unusable as a whole raises `CorpusError`."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+import ftfy
+import trafilatura
+
+from pipeline.types import Document, Skipped
+
+__all__ = [
+    "CORPUS_SUFFIXES",
+    "CorpusError",
+    "UnreadableFile",
+    "decode_bytes",
+    "discover",
+    "document_id",
+    "read_bytes",
+    "read_corpus",
+    "read_document",
+]
+
+CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+# Share of control characters (other than tab, newline, carriage return, form feed) above which decoded
+# content is taken for binary data. Real reports have none; random bytes give 10-25 %.
+MAX_CONTROL_SHARE = 0.01
+
+# Magic numbers of the binary formats most often renamed .txt by mistake, for a clearer message.
+_BINARY_SIGNATURES = (
+    (b"%PDF-", "a PDF file"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive or an Office document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Excel document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Single-byte encodings tried when the bytes are not UTF-8, in tie-break order: when two readings give the
+# same text (no byte in 0x80-0x9F, say), the first name is recorded.
+_SINGLE_BYTE_CANDIDATES = ("latin-1", "cp1252", "iso-8859-15", "mac_roman")
+
+_READABLE_NAMES = {
+    "iso8859-1": "latin-1",
+    "latin-1": "latin-1",
+    "iso8859-15": "iso-8859-15",
+    "mac-roman": "mac_roman",
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "utf-16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+}
+
+_FRENCH_LOWER = frozenset("àâäçéèêëîïôöùûüÿœæ")
+_FRENCH_UPPER = frozenset("ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
+_FRENCH_MARKS = frozenset("«»’‘“”…–—€°§·\xa0\u202f\u2009")
+_APOSTROPHES = frozenset("’‘")
+
+
+class CorpusError(Exception):
+    """The corpus folder as a whole is unusable (missing, not a folder, nothing readable in it)."""
+
+
+class UnreadableFile(Exception):
+    """One corpus file cannot be used; `reason` says why in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    text: str
+    encoding: str
+    notes: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------- discovery
+
+
+def document_id(path: Path, corpus: Path) -> str:
+    """The path of `path` relative to `corpus`, with POSIX separators: stable across runs and machines.
+
+    Symbolic links are not resolved (a link keeps its own name). Bytes of a file name that are not valid
+    in the file-system encoding are shown as `\\xNN`, so the id can always be written as UTF-8."""
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(corpus))
+    posix = Path(relative).as_posix()
+    return os.fsencode(posix).decode("utf-8", errors="backslashreplace")
+
+
+def discover(corpus: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Skipped]]:
+    """The corpus files under `corpus` (recursively, sorted by document id) and the entries that look like
+    corpus files but cannot be used (broken links, unreadable folders, link loops).
+
+    Hidden entries (name starting with '.'), anything at or under a path in `exclude` (the output or
+    cache folder may sit inside the corpus) and files of other extensions are silently left out.
+    Raises CorpusError when `corpus` is missing, is not a folder, or holds no corpus file at all."""
+    corpus = Path(corpus)
+    if not corpus.exists():
+        raise CorpusError(f"corpus folder not found: {corpus}")
+    if not corpus.is_dir():
+        raise CorpusError(f"the corpus path is not a folder: {corpus}")
+    root = corpus.resolve()
+    excluded = tuple(Path(p).resolve() for p in exclude)
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    try:
+        _walk(corpus, corpus, excluded, {root}, root, files, skipped)
+    except PermissionError:
+        raise CorpusError(f"the corpus folder cannot be opened (permission denied): {corpus}") from None
+    if not files and not skipped:
+        suffixes = " ".join(sorted(CORPUS_SUFFIXES))
+        raise CorpusError(f"no corpus file ({suffixes}) in the corpus folder: {corpus}")
+    files.sort(key=lambda p: document_id(p, corpus))
+    skipped.sort(key=lambda s: s.path)
+    return files, skipped
+
+
+def _walk(
+    folder: Path,
+    corpus: Path,
+    excluded: tuple[Path, ...],
+    visited: set[Path],
+    root: Path,
+    files: list[Path],
+    skipped: list[Skipped],
+) -> None:
+    with os.scandir(folder) as entries:
+        ordered = sorted(entries, key=lambda e: e.name)
+    for entry in ordered:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            resolved = path.resolve(strict=True)
+        except FileNotFoundError:
+            if path.suffix.lower() in CORPUS_SUFFIXES:
+                skipped.append(Skipped(document_id(path, corpus), "broken link (its target does not exist)"))
+            continue
+        except (RuntimeError, OSError):  # a symlink loop: Path.resolve raises RuntimeError or ELOOP
+            skipped.append(Skipped(document_id(path, corpus), "symbolic link loop, not followed"))
+            continue
+        if _is_within_any(path.absolute(), excluded) or _is_within_any(resolved, excluded):
+            continue
+        if resolved.is_dir():
+            _walk_subfolder(path, resolved, corpus, excluded, visited, root, files, skipped)
+        elif resolved.is_file() and path.suffix.lower() in CORPUS_SUFFIXES:
+            files.append(path)
+
+
+def _walk_subfolder(
+    path: Path,
+    resolved: Path,
+    corpus: Path,
+    excluded: tuple[Path, ...],
+    visited: set[Path],
+    root: Path,
+    files: list[Path],
+    skipped: list[Skipped],
+) -> None:
+    doc_path = document_id(path, corpus)
+    if path.is_symlink() and not resolved.is_relative_to(root):
+        skipped.append(Skipped(doc_path, f"link to a folder outside the corpus ({resolved}), not followed"))
+        return
+    if resolved in visited:  # a loop, or a second link to a folder already read
+        skipped.append(Skipped(doc_path, "link to a folder that is already part of the corpus, not followed"))
+        return
+    visited.add(resolved)
+    try:
+        _walk(path, corpus, excluded, visited, root, files, skipped)
+    except PermissionError:
+        skipped.append(Skipped(doc_path, "folder cannot be opened (permission denied)"))
+    except OSError as exc:
+        skipped.append(Skipped(doc_path, f"folder cannot be opened ({exc.strerror or exc})"))
+
+
+def _is_within_any(path: Path, folders: tuple[Path, ...]) -> bool:
+    return any(path == folder or path.is_relative_to(folder) for folder in folders)
+
+
+# ----------------------------------------------------------------------------------------------- reading
+
+
+def read_bytes(path: Path) -> bytes:
+    """The raw content of `path`, opened read-only. A separate function so tests can simulate failures."""
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def read_document(path: Path, corpus: Path) -> Document:
+    """Read and decode one corpus file. Raises UnreadableFile with a plain-words reason on any problem."""
+    path = Path(path)
+    file_format = CORPUS_SUFFIXES.get(path.suffix.lower(), "txt")
+    try:
+        raw = read_bytes(path)
+    except FileNotFoundError:
+        raise UnreadableFile(
+            "file vanished before it could be read (moved or deleted during the run)"
+        ) from None
+    except PermissionError:
+        raise UnreadableFile("permission denied") from None
+    except IsADirectoryError:
+        raise UnreadableFile("is a directory, not a file") from None
+    except OSError as exc:
+        raise UnreadableFile(f"could not be read ({exc.strerror or exc})") from None
+    if not raw:
+        raise UnreadableFile("empty file (0 bytes)")
+    decoded = decode_bytes(raw, declared=_declared_charset(raw) if file_format == "html" else None)
+    if not decoded.text.strip():
+        raise UnreadableFile("empty file (only whitespace)")
+    text, notes = decoded.text, decoded.notes
+    if file_format == "html":
+        text, html_notes = _html_main_text(text)
+        notes += html_notes
+    return Document(
+        doc_id=document_id(path, corpus),
+        path=path,
+        text=text,
+        encoding=decoded.encoding,
+        format=file_format,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+        notes=notes,
+    )
+
+
+def read_corpus(corpus: Path, *, exclude: Sequence[Path] = ()) -> Iterator[Document | Skipped]:
+    """Every corpus file as a Document, or a Skipped saying why it could not be used, one at a time.
+
+    Problems found while listing the folder come first, then the files in document-id order. Raises
+    CorpusError (from `discover`, or at the end when not a single file could be read)."""
+    files, skipped = discover(corpus, exclude=exclude)
+    yield from skipped
+    read_any = False
+    for path in files:
+        try:
+            document = read_document(path, corpus)
+        except UnreadableFile as exc:
+            yield Skipped(document_id(path, corpus), exc.reason)
+            continue
+        read_any = True
+        yield document
+    if not read_any:
+        raise CorpusError(f"none of the {len(files) + len(skipped)} corpus files in {corpus} could be read")
+
+
+# ---------------------------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(raw: bytes, *, declared: str | None = None) -> _Decoded:
+    """Decode `raw` to text with Unix newlines and no BOM, repairing mojibake.
+
+    Order: a byte-order mark; the `declared` charset (HTML) if the bytes agree with it; strict UTF-8;
+    otherwise the most plausible French reading among single-byte encodings and charset-normalizer's
+    guess. Raises UnreadableFile for binary content."""
+    signature = next((kind for magic, kind in _BINARY_SIGNATURES if raw.startswith(magic)), None)
+    if signature:
+        raise UnreadableFile(f"binary content, not text (looks like {signature})")
+    decoded = _decode_unicode_with_bom(raw)
+    if decoded is None and b"\x00" in raw:
+        decoded = _decode_utf16_without_bom(raw)
+        if decoded is None:
+            raise UnreadableFile("binary content, not text (contains NUL bytes)")
+    if decoded is None:
+        decoded = _decode_declared_or_utf8(raw, declared)
+    if decoded is None:
+        decoded = _most_plausible_reading(raw)
+        if declared:
+            note = f"declared charset {declared!r} does not match the bytes; read as {decoded.encoding}"
+            decoded = _Decoded(decoded.text, decoded.encoding, (note, *decoded.notes))
+    text = decoded.text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if _control_share(text) > MAX_CONTROL_SHARE:
+        raise UnreadableFile("binary content, not text (many control characters)")
+    repaired, repair_note = _repair_mojibake(text)
+    repaired, c1_note = _restore_c1_punctuation(repaired)
+    notes = decoded.notes + tuple(note for note in (repair_note, c1_note) if note)
+    return _Decoded(repaired, decoded.encoding, notes)
+
+
+def _decode_unicode_with_bom(raw: bytes) -> _Decoded | None:
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return _Decoded(raw.decode(codec), codec)
+            except UnicodeDecodeError:
+                raise UnreadableFile(
+                    f"not decodable as text (starts with a {codec} mark but is not {codec})"
+                ) from None
+    return None
+
+
+def _decode_utf16_without_bom(raw: bytes) -> _Decoded | None:
+    """UTF-16 saved without a BOM: mostly-Latin text then has a NUL in nearly every other byte."""
+    if len(raw) % 2:
+        return None
+    even_nuls = raw[0::2].count(0) / (len(raw) / 2)
+    odd_nuls = raw[1::2].count(0) / (len(raw) / 2)
+    if odd_nuls > 0.7 and even_nuls < 0.05:
+        codec = "utf-16-le"
+    elif even_nuls > 0.7 and odd_nuls < 0.05:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        return _Decoded(raw.decode(codec), codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_declared_or_utf8(raw: bytes, declared: str | None) -> _Decoded | None:
+    """The charset an HTML page declares, or strict UTF-8. Pages often lie about their charset, so when
+    both readings are possible the more plausible French one wins (the declared one on a tie)."""
+    readings: list[_Decoded] = []
+    if declared:
+        try:
+            codec = codecs.lookup(declared).name
+        except LookupError:
+            codec = ""
+        if codec in ("iso8859-1", "ascii"):  # browsers read both as windows-1252 (WHATWG encoding standard)
+            codec = "cp1252"
+        if codec:
+            with contextlib.suppress(UnicodeDecodeError):
+                readings.append(_Decoded(raw.decode(codec), _READABLE_NAMES.get(codec, codec)))
+    with contextlib.suppress(UnicodeDecodeError):
+        readings.append(_Decoded(raw.decode("utf-8"), "utf-8"))
+    if not readings:
+        return None
+    return max(readings, key=lambda reading: french_plausibility(reading.text))
+
+
+def _most_plausible_reading(raw: bytes) -> _Decoded:
+    readings: list[_Decoded] = []
+    for codec in _SINGLE_BYTE_CANDIDATES:
+        try:
+            readings.append(_Decoded(raw.decode(codec), codec))
+        except UnicodeDecodeError:
+            continue
+    mixed, bad_bytes = _decode_utf8_with_cp1252_fallback(raw)
+    if bad_bytes:
+        note = f"{bad_bytes} byte(s) that were not valid UTF-8 read as Windows-1252"
+        readings.append(_Decoded(mixed, "utf-8", (note,)))
+    guess = charset_normalizer.from_bytes(raw).best()
+    if guess is not None:
+        codec = codecs.lookup(guess.encoding).name
+        if codec.startswith("utf"):
+            codec = ""  # strict UTF-8 already failed; UTF-16/32 were handled by their BOM
+        name = _READABLE_NAMES.get(codec, codec)
+        if codec and name not in {r.encoding for r in readings}:
+            with contextlib.suppress(UnicodeDecodeError):
+                readings.append(_Decoded(raw.decode(codec), name))
+    # max() keeps the first of equal scores, so the tie-break order of the candidates holds.
+    return max(readings, key=lambda reading: french_plausibility(reading.text))
+
+
+def _decode_utf8_with_cp1252_fallback(raw: bytes) -> tuple[str, int]:
+    """UTF-8 where each invalid byte is read as Windows-1252 (files edited by two programs), and how many
+    bytes needed the fallback."""
+    escaped = raw.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED_BYTE.findall(escaped))
+    if not bad:
+        return escaped, 0
+    text = _ESCAPED_BYTE.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "replace"), escaped)
+    return text, bad
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _mojibake_pattern() -> re.Pattern[str]:
+    """UTF-8 bytes of accented letters and curly quotes read with a single-byte code page: the lead byte
+    (0xC2-0xC5, 0xE2) followed by a continuation byte (0x80-0xBF), as each code page displays them."""
+    leads: set[str] = set()
+    continuations: set[str] = set()
+    for codec in ("cp1252", "latin-1", "mac_roman"):
+        leads.update(bytes([b]).decode(codec, errors="ignore") for b in (0xC2, 0xC3, 0xC4, 0xC5, 0xE2))
+        continuations.update(bytes([b]).decode(codec, errors="ignore") for b in range(0x80, 0xC0))
+    leads.discard("")
+    continuations.discard("")
+    return re.compile(f"[{re.escape(''.join(sorted(leads)))}][{re.escape(''.join(sorted(continuations)))}]")
+
+
+_MOJIBAKE = _mojibake_pattern()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def french_plausibility(text: str) -> float:
+    """How much `text` looks like correctly decoded French: accented letters where French puts them score
+    up; control characters, mojibake pairs, symbols inside words and capitals inside lowercase words
+    score down. Only meaningful to compare readings of the same bytes."""
+    score = -8.0 * len(_MOJIBAKE.findall(text))
+    for match in _NON_ASCII.finditer(text):
+        index = match.start()
+        previous = text[index - 1] if index else " "
+        following = text[index + 1] if index + 1 < len(text) else " "
+        score += _char_plausibility(match.group(), previous, following)
+    return score
+
+
+def _char_plausibility(char: str, previous: str, following: str) -> float:
+    inside_word = previous.isalpha() and following.isalpha()
+    if char in _FRENCH_LOWER:
+        return 2.0 if previous.isalpha() or following.isalpha() else 1.0
+    if char in _FRENCH_UPPER:
+        return -3.0 if previous.islower() else 1.0
+    if char in _FRENCH_MARKS:
+        return -3.0 if inside_word and char not in _APOSTROPHES else 1.0
+    category = unicodedata.category(char)
+    if category in ("Cc", "Co", "Cn") or char == "\ufffd":
+        return -5.0
+    if category.startswith("L"):
+        return -3.0 if inside_word else -1.0
+    return -3.0 if inside_word else -1.0
+
+
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\r]")  # tab, newline, VT, FF are layout; C1 see below
+
+
+def _control_share(text: str) -> float:
+    return len(_CONTROL.findall(text)) / len(text) if text else 0.0
+
+
+# ftfy limited to encoding repairs: typographic quotes, ligatures, widths and Unicode normal forms are left
+# exactly as written (the cleaner relies on « » ’), and HTML entities are left to the HTML extractor.
+_FTFY_ENCODING_ONLY = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=False,  # done by _restore_c1_punctuation, only next to letters
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+
+
+def _repair_mojibake(text: str) -> tuple[str, str | None]:
+    if text.isascii():
+        return text, None
+    repaired = ftfy.fix_text(text, config=_FTFY_ENCODING_ONLY)
+    if repaired == text:
+        return text, None
+    changed = sum(1 for old, new in zip(text.split("\n"), repaired.split("\n"), strict=False) if old != new)
+    return repaired, f"mojibake repaired on {changed} line(s) (text saved earlier with the wrong encoding)"
+
+
+# A C1 control touching a letter ("l\x92été", "c\x9cur") is Windows-1252 punctuation that went through a
+# Latin-1 conversion. Elsewhere (a lone "\x84" before a time in a programme) it is a lost symbol and is left
+# for the cleaner rather than turned into a misleading quote.
+_C1_NEXT_TO_LETTER = re.compile(r"(?<=[^\W\d_])[\x80-\x9f]|[\x80-\x9f](?=[^\W\d_])")
+
+
+def _restore_c1_punctuation(text: str) -> tuple[str, str | None]:
+    restored, count = _C1_NEXT_TO_LETTER.subn(_c1_as_cp1252, text)
+    if not count:
+        return text, None
+    return restored, f"{count} stray control character(s) read as Windows-1252 punctuation"
+
+
+def _c1_as_cp1252(match: re.Match[str]) -> str:
+    char = match.group()
+    try:
+        return char.encode("latin-1").decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D have no Windows-1252 meaning
+        return char
+
+
+# ------------------------------------------------------------------------------------------------- HTML
+
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    match = _DECLARED_CHARSET.search(raw[:4096])
+    if not match:
+        return None
+    return (match.group(1) or match.group(2)).decode("ascii")
+
+
+def _html_main_text(html: str) -> tuple[str, tuple[str, ...]]:
+    """The main text of a page as Markdown-like lines (headings `#`, bullets `- `), comments left out."""
+    notes: list[str] = []
+    extracted = trafilatura.bare_extraction(html, include_comments=True, include_formatting=True)
+    text = (extracted.text or "") if extracted is not None else ""
+    comments = (extracted.comments or "") if extracted is not None else ""
+    if comments.strip():
+        notes.append(f"comments section dropped ({len(comments.strip())} characters)")
+    if not text.strip():
+        notes = ["no main text found in the HTML: the whole page text was kept (menus may remain)"]
+        text = trafilatura.baseline(html)[1] or trafilatura.html2txt(html)
+    if not text.strip():
+        raise UnreadableFile("no text found in the HTML")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), tuple(notes)
