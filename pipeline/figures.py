@@ -1,0 +1,288 @@
+"""Figures: word clouds, bar charts and a heat map, written as PNG (and SVG for the charts).
+
+Every figure is drawn on a standalone `matplotlib.figure.Figure` rendered by the Agg canvas, so this
+module never touches pyplot's global figure registry nor the caller's backend. Output is reproducible:
+fixed random seeds, fixed PNG/SVG metadata and a fixed SVG hash salt, so the same input gives
+byte-identical files. Each function returns the files it wrote; empty input writes nothing and returns [].
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.patches import Patch
+from wordcloud import WordCloud
+
+__all__ = ["bar_chart", "french_font_path", "grouped_bar_chart", "heat_map", "word_cloud"]
+
+DPI = 100  # one inch = 100 pixels, so sizes in pixels divide by 100 to give matplotlib's inches
+CHART_WIDTH_PX = 1200
+LABEL_WRAP = 38  # characters per line of a wrapped axis label
+BACKGROUND = "#ffffff"
+NEUTRAL_COLOUR = "#6b6b6b"
+# Dark, distinguishable colours (Okabe-Ito-like, darkened for contrast on white).
+PALETTE = (
+    "#0b5fa5",
+    "#c2410c",
+    "#15803d",
+    "#7e22ce",
+    "#b45309",
+    "#0e7490",
+    "#be123c",
+    "#4d7c0f",
+    "#1e3a8a",
+    "#86198f",
+)
+BAR_COLOUR = PALETTE[0]
+
+# Fixed rendering settings, applied only while a figure is drawn and saved.
+_RC = {
+    "svg.hashsalt": "seminar-pipeline",
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "font.size": 12,
+    "axes.titlesize": 15,
+    "axes.titleweight": "bold",
+    "figure.titlesize": 17,
+    "figure.titleweight": "bold",
+}
+_PNG_METADATA = {"Software": None}
+_SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+@lru_cache(maxsize=1)
+def french_font_path() -> Path:
+    """Path of DejaVu Sans, shipped with matplotlib: it covers every French accented letter."""
+    return Path(findfont(FontProperties(family="DejaVu Sans"), fallback_to_default=False))
+
+
+def _wrap(label: str, width: int = LABEL_WRAP) -> str:
+    return "\n".join(textwrap.wrap(label, width=width, break_long_words=True)) or label
+
+
+def _format_value(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _new_figure(width_px: int, height_px: int) -> Figure:
+    figure = Figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI, facecolor=BACKGROUND)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _save(figure: Figure, path: Path, *, svg: bool) -> list[Path]:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    png = path.with_suffix(".png")
+    written = [png]
+    # No bbox_inches="tight": it would change the pixel size promised in the docstrings.
+    figure.savefig(png, format="png", dpi=DPI, metadata=_PNG_METADATA, facecolor=BACKGROUND)
+    if svg:
+        svg_path = path.with_suffix(".svg")
+        figure.savefig(svg_path, format="svg", metadata=_SVG_METADATA, facecolor=BACKGROUND)
+        written.append(svg_path)
+    return written
+
+
+def word_cloud(
+    frequencies: Mapping[str, float],
+    path: Path,
+    *,
+    title: str,
+    colour_of: Mapping[str, str] | None = None,
+    legend: Mapping[str, str] | None = None,
+    width: int = 1600,
+    height: int = 1000,
+    seed: int = 0,
+) -> list[Path]:
+    """A word cloud of `frequencies` (our own counts, used as they are), as a `width` x `height` px PNG.
+
+    The title takes the top band of the image; when `colour_of` (word -> group key) is given, each group
+    gets one colour and a legend along the bottom labels it with `legend[group]` (or the key itself).
+    Words without a group are grey. Words with a count <= 0 are ignored; nothing left -> no file, []."""
+    words = {word: float(count) for word, count in frequencies.items() if word.strip() and count > 0}
+    if not words:
+        return []
+    # Sorting fixes the layout order, which otherwise follows dict order for equal counts.
+    ordered = dict(sorted(words.items(), key=lambda item: (-item[1], item[0])))
+    group_colour = _group_colours(ordered, colour_of)
+    title_px = 70
+    legend_px = _legend_height(len(group_colour)) if group_colour else 0
+    cloud_height = height - title_px - legend_px
+    if cloud_height < 100:
+        raise ValueError(f"word cloud height {height}px leaves no room for the words")
+
+    def colour_func(word: str, **_: object) -> str:
+        group = (colour_of or {}).get(word)
+        return group_colour.get(group, NEUTRAL_COLOUR) if group is not None else NEUTRAL_COLOUR
+
+    cloud = WordCloud(
+        width=width,
+        height=cloud_height,
+        background_color=BACKGROUND,
+        font_path=str(french_font_path()),
+        random_state=seed,
+        collocations=False,
+        normalize_plurals=False,
+        prefer_horizontal=0.9,
+        max_words=200,
+        margin=4,
+        color_func=colour_func if colour_of else None,
+        colormap=None if colour_of else "viridis",
+    ).generate_from_frequencies(ordered)
+
+    with matplotlib.rc_context(_RC):
+        figure = _new_figure(width, height)
+        axes = figure.add_axes((0, legend_px / height, 1, cloud_height / height))
+        # The cloud is drawn at exactly the axes' pixel size, so no resampling blurs it.
+        axes.imshow(cloud.to_array(), interpolation="nearest", aspect="auto")
+        axes.set_axis_off()
+        figure.text(0.5, 1 - (title_px / 2) / height, title, ha="center", va="center",
+                    fontsize=20, fontweight="bold")
+        if group_colour:
+            handles = [
+                Patch(facecolor=colour, label=(legend or {}).get(group, group))
+                for group, colour in group_colour.items()
+            ]
+            figure.legend(handles=handles, loc="lower center", ncol=min(3, len(handles)), frameon=False,
+                          fontsize=13, bbox_to_anchor=(0.5, 0.0))
+        return _save(figure, path, svg=False)
+
+
+def _group_colours(words: Mapping[str, float], colour_of: Mapping[str, str] | None) -> dict[str, str]:
+    """One palette colour per group present among `words`, in order of first appearance (largest word)."""
+    if not colour_of:
+        return {}
+    colours: dict[str, str] = {}
+    for word in words:
+        group = colour_of.get(word)
+        if group is not None and group not in colours:
+            colours[group] = PALETTE[len(colours) % len(PALETTE)]
+    return colours
+
+
+def _legend_height(entries: int) -> int:
+    return 20 + 30 * math.ceil(entries / 3)
+
+
+def bar_chart(items: Sequence[tuple[str, float]], path: Path, *, title: str, xlabel: str) -> list[Path]:
+    """Horizontal bars, first item at the top, each bar labelled with its value. PNG + SVG.
+
+    Size: 1200 px wide, 150 px plus 34 px per label line high (long labels wrap at 38 characters)."""
+    if not items:
+        return []
+    labels = [_wrap(label) for label, _ in items]
+    values = [float(value) for _, value in items]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = 150 + 34 * max(lines, 3)
+    with matplotlib.rc_context(_RC):
+        figure = _new_figure(CHART_WIDTH_PX, height)
+        figure.set_layout_engine("constrained", h_pad=0.12, w_pad=0.12)
+        axes = figure.add_subplot()
+        positions = range(len(values))
+        bars = axes.barh(positions, values, color=BAR_COLOUR, height=0.7)
+        _finish_bar_axes(axes, bars, labels, values, title=title, xlabel=xlabel)
+        return _save(figure, path, svg=True)
+
+
+def grouped_bar_chart(
+    groups: Mapping[str, Sequence[tuple[str, float]]], path: Path, *, title: str, xlabel: str
+) -> list[Path]:
+    """Horizontal bars grouped under their group (e.g. categories under their dimension): one colour per
+    group, a gap between groups, a legend naming the groups. PNG + SVG.
+
+    Size: 1200 px wide, 190 px plus 34 px per label line and 20 px per group gap high."""
+    filled = {group: list(items) for group, items in groups.items() if items}
+    if not filled:
+        return []
+    labels: list[str] = []
+    values: list[float] = []
+    colours: list[str] = []
+    positions: list[float] = []
+    position = 0.0
+    for number, items in enumerate(filled.values()):
+        for label, value in items:
+            labels.append(_wrap(label))
+            values.append(float(value))
+            colours.append(PALETTE[number % len(PALETTE)])
+            positions.append(position)
+            position += 1
+        position += 0.6  # gap between groups
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = 190 + 34 * max(lines, 3) + 20 * len(filled)
+    with matplotlib.rc_context(_RC):
+        figure = _new_figure(CHART_WIDTH_PX, height)
+        figure.set_layout_engine("constrained", h_pad=0.12, w_pad=0.12)
+        axes = figure.add_subplot()
+        bars = axes.barh(positions, values, color=colours, height=0.7)
+        _finish_bar_axes(axes, bars, labels, values, title=title, xlabel=xlabel, positions=positions)
+        handles = [
+            Patch(facecolor=PALETTE[number % len(PALETTE)], label=group)
+            for number, group in enumerate(filled)
+        ]
+        figure.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False)
+        return _save(figure, path, svg=True)
+
+
+def _finish_bar_axes(axes, bars, labels, values, *, title, xlabel, positions=None) -> None:
+    axes.set_yticks(list(positions if positions is not None else range(len(labels))), labels=labels)
+    axes.invert_yaxis()  # first item on top
+    axes.set_title(title, loc="left")
+    axes.set_xlabel(xlabel)
+    axes.bar_label(bars, labels=[_format_value(v) for v in values], padding=4, fontsize=11)
+    top = max(values) if values else 0
+    axes.set_xlim(0, top * 1.12 if top > 0 else 1)  # room for the value labels
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="x", color="#e5e5e5", linewidth=0.8)
+    axes.set_axisbelow(True)
+
+
+def heat_map(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[float]],
+    path: Path,
+    *,
+    title: str,
+) -> list[Path]:
+    """A heat map with every cell annotated by its value, rows on the left, columns on top. PNG + SVG.
+
+    Size: 360 px plus 110 px per column wide (at least 800), 260 px plus 52 px per row high (at least 500).
+    Labels wrap (rows at 38 characters, columns at 16)."""
+    if not rows or not columns:
+        return []
+    if len(values) != len(rows) or any(len(row) != len(columns) for row in values):
+        raise ValueError(f"heat map values must be {len(rows)} rows of {len(columns)} numbers")
+    width = max(800, 360 + 110 * len(columns))
+    height = max(500, 260 + 52 * len(rows))
+    matrix = [[float(cell) for cell in row] for row in values]
+    top = max((cell for row in matrix for cell in row), default=0.0)
+    with matplotlib.rc_context(_RC):
+        figure = _new_figure(width, height)
+        figure.set_layout_engine("constrained", h_pad=0.12, w_pad=0.12)
+        axes = figure.add_subplot()
+        image = axes.imshow(matrix, cmap="Blues", vmin=0, vmax=top if top > 0 else 1, aspect="auto")
+        axes.set_xticks(range(len(columns)), labels=[_wrap(c, 16) for c in columns])
+        axes.set_yticks(range(len(rows)), labels=[_wrap(r) for r in rows])
+        axes.xaxis.tick_top()
+        axes.tick_params(length=0)
+        axes.set_title(title, loc="left", pad=16)
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+        for row_number, row in enumerate(matrix):
+            for column_number, cell in enumerate(row):
+                dark = top > 0 and cell / top > 0.55
+                axes.text(column_number, row_number, _format_value(cell), ha="center", va="center",
+                          fontsize=11, color="white" if dark else "#1a1a1a")
+        figure.colorbar(image, ax=axes, shrink=0.8, pad=0.02)
+        return _save(figure, path, svg=True)
