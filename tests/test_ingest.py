@@ -1,0 +1,382 @@
+"""Ingest: which files are read, what happens to the ones that cannot be, and how any encoding a French
+user meets comes back as the same text."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline import ingest
+from pipeline.ingest import CorpusError, UnreadableFile, discover, document_id, read_corpus, read_document
+from pipeline.types import Document, Skipped
+
+FRENCH = (
+    "Le séminaire « Coopérer entre territoires » a réuni élus, agents et habitants : l’été dernier, "
+    "ça a été un vrai cœur d’échanges à Brive, où chacun s’est exprimé. Être ensemble, c’est déjà ça ! "
+    "Très intéressant, même après la fête.\nDeuxième paragraphe : la règle est claire."
+)
+OK_TEXT = "Compte rendu de l’atelier : la coopération intercommunale.\n"
+
+
+def build(root: Path, files: dict[str, bytes | str]) -> Path:
+    """Create `files` (relative path -> content) under `root`; str content is written as UTF-8."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
+
+
+def read_all(corpus: Path, **options) -> tuple[dict[str, Document], dict[str, str]]:
+    documents: dict[str, Document] = {}
+    skipped: dict[str, str] = {}
+    for item in read_corpus(corpus, **options):
+        if isinstance(item, Skipped):
+            skipped[item.path] = item.reason
+        else:
+            documents[item.doc_id] = item
+    return documents, skipped
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+# ------------------------------------------------------------------------------ files that cannot be used
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\nendobj\n", "PDF"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "PNG"),
+        (bytes(range(256)) * 8, "NUL bytes"),
+        (bytes(b for b in range(1, 256) if b not in b"\t\n\r\x0b\x0c ") * 8, "control characters"),
+    ],
+)
+def test_binary_file_is_skipped_and_the_others_are_read(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    corpus = build(tmp_path, {"ok.txt": OK_TEXT, "rapport.txt": content})
+    documents, skipped = read_all(corpus)
+    assert list(documents) == ["ok.txt"]
+    assert "binary" in skipped["rapport.txt"]
+    assert expected in skipped["rapport.txt"]
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\t\r\n  ", "\ufeff \n".encode("utf-8")])
+def test_empty_file_is_skipped_and_the_others_are_read(tmp_path: Path, content: bytes) -> None:
+    corpus = build(tmp_path, {"ok.md": OK_TEXT, "vide.txt": content})
+    documents, skipped = read_all(corpus)
+    assert list(documents) == ["ok.md"]
+    assert skipped["vide.txt"].startswith("empty file")
+
+
+def test_permission_denied_is_skipped_and_the_others_are_read(tmp_path, monkeypatch) -> None:
+    corpus = build(tmp_path, {"a.txt": OK_TEXT, "secret.txt": OK_TEXT, "z.txt": OK_TEXT})
+    real_read = ingest.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if Path(path).name == "secret.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(ingest, "read_bytes", read_bytes)
+    documents, skipped = read_all(corpus)
+    assert sorted(documents) == ["a.txt", "z.txt"]
+    assert skipped == {"secret.txt": "permission denied"}
+
+
+def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch) -> None:
+    corpus = build(tmp_path, {"a.txt": OK_TEXT, "parti.txt": OK_TEXT, "z.txt": OK_TEXT})
+    real_discover = ingest.discover
+
+    def discover_then_delete(*args, **kwargs):
+        listed = real_discover(*args, **kwargs)
+        (corpus / "parti.txt").unlink()
+        return listed
+
+    monkeypatch.setattr(ingest, "discover", discover_then_delete)
+    documents, skipped = read_all(corpus)
+    assert sorted(documents) == ["a.txt", "z.txt"]
+    assert "vanished" in skipped["parti.txt"]
+
+
+def test_directory_named_like_a_file_cannot_be_read(tmp_path: Path) -> None:
+    (tmp_path / "dossier.txt").mkdir()
+    with pytest.raises(UnreadableFile, match="directory"):
+        read_document(tmp_path / "dossier.txt", tmp_path)
+
+
+def test_broken_link_is_reported_and_the_others_are_read(tmp_path: Path) -> None:
+    corpus = build(tmp_path, {"ok.txt": OK_TEXT})
+    (corpus / "perdu.md").symlink_to(corpus / "n-existe-pas.md")
+    documents, skipped = read_all(corpus)
+    assert list(documents) == ["ok.txt"]
+    assert "broken link" in skipped["perdu.md"]
+
+
+def test_links_are_followed_without_looping_or_leaving_the_corpus(tmp_path: Path) -> None:
+    outside = build(tmp_path / "ailleurs", {"externe.txt": OK_TEXT, "dossier/loin.txt": OK_TEXT})
+    corpus = build(tmp_path / "corpus", {"ok.txt": OK_TEXT, "sous/b.txt": OK_TEXT})
+    (corpus / "lien.txt").symlink_to(outside / "externe.txt")  # a link to a file: followed
+    (corpus / "sous" / "boucle").symlink_to(corpus)  # a loop back to the root
+    (corpus / "dehors").symlink_to(outside / "dossier")  # a folder outside the corpus
+    (corpus / "soi.txt").symlink_to(corpus / "soi.txt")  # a link to itself
+    documents, skipped = read_all(corpus)
+    assert sorted(documents) == ["lien.txt", "ok.txt", "sous/b.txt"]
+    assert "outside the corpus" in skipped["dehors"]
+    assert "already part of the corpus" in skipped["sous/boucle"]
+    assert "loop" in skipped["soi.txt"]
+
+
+def test_nothing_readable_raises_corpus_error_after_reporting_each_file(tmp_path: Path) -> None:
+    corpus = build(tmp_path, {"vide.txt": b"", "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00"})
+    seen: list[Skipped] = []
+    with pytest.raises(CorpusError, match="none of the 2"):
+        seen.extend(read_corpus(corpus))
+    assert [s.path for s in seen] == ["image.txt", "vide.txt"]
+
+
+# ------------------------------------------------------------------------------------- which files count
+
+
+def test_hidden_files_hidden_folders_and_other_extensions_are_ignored(tmp_path: Path) -> None:
+    corpus = build(
+        tmp_path,
+        {
+            "a.txt": OK_TEXT,
+            ".brouillon.txt": OK_TEXT,
+            ".git/notes.md": OK_TEXT,
+            "sous/.cache/x.html": "<p>cache</p>",
+            "annotations/passages.jsonl": '{"text": "x", "label": []}\n',
+            "image.png": b"\x89PNG\r\n\x1a\n\x00",
+            "sous/B.MD": OK_TEXT,
+            "sous/c.Markdown": OK_TEXT,
+        },
+    )
+    files, skipped = discover(corpus)
+    assert [document_id(p, corpus) for p in files] == ["a.txt", "sous/B.MD", "sous/c.Markdown"]
+    assert skipped == []
+    assert {d.format for d in read_all(corpus)[0].values()} == {"txt", "md"}
+
+
+def test_output_and_cache_folders_inside_the_corpus_are_ignored(tmp_path: Path) -> None:
+    corpus = build(
+        tmp_path / "corpus",
+        {"a.txt": OK_TEXT, "outputs/clean/a.txt": OK_TEXT, "cache/parse.txt": OK_TEXT, "sous/b.txt": OK_TEXT},
+    )
+    # Excluded paths are compared after resolving: a relative or dotted spelling still matches.
+    exclude = [corpus / "outputs", tmp_path / "corpus" / "sous" / ".." / "cache"]
+    documents, skipped = read_all(corpus, exclude=exclude)
+    assert sorted(documents) == ["a.txt", "sous/b.txt"]
+    assert skipped == {}
+
+
+def test_unusual_file_names_are_read_with_stable_ids(tmp_path: Path) -> None:
+    names = [
+        "compte rendu final.md",
+        "séminaire_Clermont-Ferrand.txt",
+        "ligne\ncassée.txt",
+        "sous dossier/é t é.md",
+    ]
+    corpus = build(tmp_path, dict.fromkeys(names, OK_TEXT))
+    documents, skipped = read_all(corpus)
+    assert skipped == {}
+    assert sorted(documents) == sorted(names)
+    assert all(d.text == OK_TEXT for d in documents.values())
+    assert [document_id(p, corpus) for p in discover(corpus)[0]] == sorted(names)
+
+
+def test_undecodable_file_name_gets_a_writable_id(tmp_path: Path) -> None:
+    build(tmp_path, {"ok.txt": OK_TEXT})
+    with open(os.fsencode(tmp_path) + b"/r\xe9union.txt", "wb") as handle:  # Latin-1 name on a UTF-8 system
+        handle.write(OK_TEXT.encode())
+    documents, skipped = read_all(tmp_path)
+    assert skipped == {}
+    assert sorted(documents) == ["ok.txt", "r\\xe9union.txt"]
+    assert documents["r\\xe9union.txt"].text == OK_TEXT
+
+
+def test_corpus_errors_name_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="not found: .*absent"):
+        discover(tmp_path / "absent")
+    (tmp_path / "fichier.txt").write_text(OK_TEXT)
+    with pytest.raises(CorpusError, match="not a folder: .*fichier.txt"):
+        discover(tmp_path / "fichier.txt")
+    (tmp_path / "vide").mkdir()
+    with pytest.raises(CorpusError, match="no corpus file"):
+        discover(tmp_path / "vide")
+
+
+def test_document_fields(tmp_path: Path) -> None:
+    raw = b"Titre\r\n\r\nUn paragraphe.\r\n"
+    corpus = build(tmp_path, {"sous/rapport.htm": "<p>x</p>", "sous/rapport.txt": raw})
+    document = read_document(corpus / "sous" / "rapport.txt", corpus)
+    assert document.doc_id == "sous/rapport.txt"
+    assert document.text == "Titre\n\nUn paragraphe.\n"
+    assert (document.size, document.sha256) == (len(raw), hashlib.sha256(raw).hexdigest())
+    assert document.format == "txt"
+
+
+def test_reading_never_changes_the_corpus(tmp_path: Path) -> None:
+    corpus = build(
+        tmp_path,
+        {
+            "a.txt": FRENCH.encode("cp1252"),
+            "b.md": "Ã©tÃ© " + FRENCH,
+            "c.html": f"<html><body><article><p>{FRENCH}</p></article></body></html>",
+            "d.txt": b"",
+            "e.txt": b"%PDF-1.4\n",
+        },
+    )
+    before = fingerprint(corpus)
+    listing_before = sorted(os.listdir(corpus))
+    read_all(corpus)
+    assert fingerprint(corpus) == before
+    assert sorted(os.listdir(corpus)) == listing_before
+
+
+# ------------------------------------------------------------------------------------------------ encodings
+
+
+def _with_bom(bom: bytes, codec: str):
+    return lambda text: bom + text.encode(codec)
+
+
+@pytest.mark.parametrize(
+    ("name", "encode", "expected_encoding", "text"),
+    [
+        ("utf-8", lambda t: t.encode("utf-8"), "utf-8", FRENCH),
+        ("utf-8 with BOM", lambda t: t.encode("utf-8-sig"), "utf-8-sig", FRENCH),
+        ("utf-16 LE with BOM", _with_bom(b"\xff\xfe", "utf-16-le"), "utf-16", FRENCH),
+        ("utf-16 BE with BOM", _with_bom(b"\xfe\xff", "utf-16-be"), "utf-16", FRENCH),
+        ("utf-16 LE without BOM", lambda t: t.encode("utf-16-le"), "utf-16-le", FRENCH),
+        ("windows-1252", lambda t: t.encode("cp1252"), "cp1252", FRENCH),
+        ("mac roman", lambda t: t.encode("mac_roman"), "mac_roman", FRENCH),
+        # Latin-1 has neither œ nor ’; ISO-8859-15 has œ (where Latin-1 has ½) but not ’.
+        ("latin-1", lambda t: t.encode("latin-1"), "latin-1", FRENCH.replace("’", "'").replace("œ", "oe")),
+        ("iso-8859-15", lambda t: t.encode("iso-8859-15"), "iso-8859-15", FRENCH.replace("’", "'")),
+    ],
+)
+def test_french_text_round_trips_in_every_encoding(tmp_path, name, encode, expected_encoding, text) -> None:
+    windows_text = text.replace("\n", "\r\n")
+    corpus = build(tmp_path, {"ok.txt": OK_TEXT, "rapport.txt": encode(windows_text)})
+    documents, skipped = read_all(corpus)
+    assert skipped == {}
+    document = documents["rapport.txt"]
+    assert document.text == text
+    assert document.encoding == expected_encoding
+    assert document.notes == ()
+    assert documents["ok.txt"].text == OK_TEXT
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [("Été, à côté.", "mac_roman"), ("Été, à côté.", "latin-1"), ("L’été, à côté.", "cp1252")],
+)
+def test_short_accented_words_pick_the_right_code_page(text: str, codec: str) -> None:
+    # Without a byte in 0x80-0x9F, Windows-1252 and Latin-1 give the same text: Latin-1 is recorded.
+    decoded = ingest.decode_bytes(text.encode(codec))
+    assert (decoded.text, decoded.encoding) == (text, codec)
+
+
+def test_mojibake_in_a_utf8_file_is_repaired_and_noted(tmp_path: Path) -> None:
+    garbled = FRENCH.encode("utf-8").decode("cp1252")
+    assert "Ã©" in garbled and "â€™" in garbled
+    corpus = build(tmp_path, {"ok.txt": OK_TEXT, "abime.txt": garbled})
+    documents, _ = read_all(corpus)
+    document = documents["abime.txt"]
+    assert document.text == FRENCH
+    assert document.encoding == "utf-8"
+    assert any("mojibake repaired" in note for note in document.notes)
+    assert documents["ok.txt"].notes == ()
+
+
+def test_utf8_file_with_a_few_windows_bytes_is_read_without_mojibake() -> None:
+    raw = "Le séminaire a réuni élus et agents ".encode() + "à Brive, l’été.".encode("cp1252")
+    decoded = ingest.decode_bytes(raw)
+    assert decoded.text == "Le séminaire a réuni élus et agents à Brive, l’été."
+    assert decoded.encoding == "utf-8"
+    assert "Windows-1252" in decoded.notes[0]
+
+
+def test_typographic_characters_are_left_alone() -> None:
+    text = "« Coopérer » — l’œuvre… ﬁn ＡＢ"  # quotes, dash, ligature and full-width letters stay as written
+    assert ingest.decode_bytes(text.encode()).text == text
+
+
+# ---------------------------------------------------------------------------------------------------- HTML
+
+PAGE = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="{charset}"><title>Séminaire</title></head><body>
+<nav><ul><li><a href="/">Accueil du site</a></li>
+<li><a href="/agenda">Agenda des rencontres</a></li></ul></nav>
+<article>
+<h1>Coopérer entre et dans les territoires</h1>
+<p>Le séminaire a réuni une trentaine de participants autour de la coopération intercommunale.</p>
+<h2>Les leviers</h2>
+<ul><li>la confiance entre élus et techniciens des communes voisines</li>
+<li>des règles claires et partagées par tous les partenaires</li></ul>
+<p>La mutualisation des services suppose une volonté commune et un animateur motivé, d’après eux.</p>
+</article>
+<div id="comments" class="comments"><h3>2 commentaires</h3><ol class="commentlist">
+<li class="comment"><p>Merci pour ce compte rendu très détaillé, bravo à l’équipe !</p></li>
+<li class="comment"><p>Achetez des montres pas chères sur notre site partenaire.</p></li></ol></div>
+<footer>Mentions légales</footer></body></html>"""
+
+
+def test_html_keeps_the_article_and_drops_navigation_and_comments(tmp_path: Path) -> None:
+    corpus = build(tmp_path, {"ok.txt": OK_TEXT, "page.html": PAGE.format(charset="utf-8")})
+    documents, skipped = read_all(corpus)
+    assert skipped == {}
+    document = documents["page.html"]
+    assert document.format == "html"
+    lines = document.text.splitlines()
+    assert "# Coopérer entre et dans les territoires" in lines
+    assert "## Les leviers" in lines
+    assert "- la confiance entre élus et techniciens des communes voisines" in lines
+    assert "motivé, d’après eux." in document.text
+    for dropped in ("Accueil du site", "Merci pour ce compte rendu", "montres", "Mentions légales"):
+        assert dropped not in document.text
+    assert any(note.startswith("comments section dropped (") for note in document.notes)
+    assert documents["ok.txt"].text == OK_TEXT
+
+
+def test_html_declared_charset_is_used(tmp_path: Path) -> None:
+    corpus = build(tmp_path, {"page.htm": PAGE.format(charset="windows-1252").encode("cp1252")})
+    document = read_document(corpus / "page.htm", corpus)
+    assert document.encoding == "cp1252"
+    assert "la confiance entre élus" in document.text
+
+
+def test_html_without_main_text_falls_back_then_gives_up(tmp_path: Path) -> None:
+    corpus = build(
+        tmp_path,
+        {
+            "court.html": "<html><body><div><span>Bonjour à tous</span></div></body></html>",
+            "rien.html": "<html><head><title></title></head><body><div></div></body></html>",
+        },
+    )
+    documents, skipped = read_all(corpus)
+    assert "Bonjour à tous" in documents["court.html"].text
+    assert skipped == {"rien.html": "no text found in the HTML"}
+
+
+# ------------------------------------------------------------------------------------------- real corpus
+
+
+def test_real_corpus_is_read_entirely(crdh_dir: Path) -> None:
+    documents, skipped = read_all(crdh_dir)
+    assert skipped == {}
+    assert len(documents) == 250
+    assert "crForwardLinking2024-05-06 - copie.md" in documents
+    assert {d.encoding for d in documents.values()} - {"utf-8", "utf-8-sig"}
+    assert not [d.doc_id for d in documents.values() if "Ã©" in d.text or "\ufffd" in d.text]
