@@ -1,0 +1,118 @@
+"""Parsed passages -> analysed passages: rule tags, model tags when a model fits the codebook, competence
+terms, and the token tuples the counts need."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.codebook import Codebook
+from pipeline.competences import CompetenceExtractor, Lexicon
+from pipeline.settings import Settings
+from pipeline.tagging import RuleTagger
+from pipeline.types import AnalysedPassage, Passage, Tag
+
+log = logging.getLogger(__name__)
+
+
+def token_tuples(doc: Doc) -> tuple[tuple[str, str, str, bool, int], ...]:
+    return tuple((t.text, t.lemma_, t.pos_, t.is_stop, t.idx) for t in doc if not t.is_space)
+
+
+def context_docs(passage: Passage, docs_by_text: dict[str, Doc], nlp: Language) -> list[Doc]:
+    """Docs of the passage's heading path and parent lines; they are passages of the same document, so
+    they were parsed already (a context line that is not a passage is parsed on the spot)."""
+    context = []
+    for text in (*passage.heading, *passage.context):
+        doc = docs_by_text.get(text)
+        if doc is None:
+            doc = docs_by_text[text] = nlp(text)
+        context.append(doc)
+    return context
+
+
+@dataclass
+class Analyser:
+    tagger: RuleTagger
+    extractor: CompetenceExtractor
+    nlp: Language
+    model: Any = None
+    model_sha: str = ""
+    model_info: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, codebook: Codebook, lexicon: Lexicon, nlp: Language, settings: Settings) -> Analyser:
+        from pipeline.codebook import check_patterns
+
+        check_patterns(codebook, nlp)
+        analyser = cls(RuleTagger(codebook, nlp), CompetenceExtractor(lexicon, nlp), nlp)
+        analyser._load_model(codebook, settings)
+        return analyser
+
+    def _load_model(self, codebook: Codebook, settings: Settings) -> None:
+        from pipeline.classifier import ModelError, load_model
+
+        path = settings.model_path
+        if not path.is_file():
+            self.notes.append(f"no trained model at {path}: categories come from the rules only")
+            self.model_info = {"used": False, "reason": "no model file"}
+            return
+        try:
+            self.model = load_model(path, codebook_sha256=codebook.sha256)
+        except ModelError as exc:
+            self.notes.append(f"model not used, categories come from the rules only: {exc}")
+            self.model_info = {"used": False, "reason": str(exc)}
+            return
+        import hashlib
+
+        self.model_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.model_info = {"used": True, "path": str(path), "sha256": self.model_sha}
+
+    def analyse(self, passages: Sequence[Passage], docs: Sequence[Doc]) -> list[AnalysedPassage]:
+        docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
+        analysed = []
+        for passage, doc in zip(passages, docs, strict=True):
+            context = context_docs(passage, docs_by_text, self.nlp)
+            tags = self.tagger.tag(doc, context)
+            if self.model is not None:
+                tags = self._with_model(doc, tags)
+            competences = self.extractor.extract(doc, context)
+            analysed.append(AnalysedPassage(passage, tags, competences, token_tuples(doc)))
+        return analysed
+
+    def _with_model(self, doc: Doc, rule_tags: tuple[Tag, ...]) -> tuple[Tag, ...]:
+        from pipeline.classifier import combine_tags
+
+        return combine_tags(self.model, doc, rule_tags)
+
+
+def passage_record(item: AnalysedPassage) -> dict:
+    """One line of passages.jsonl (output contract, DESIGN section 2)."""
+    p = item.passage
+    return {
+        "doc_id": p.doc_id,
+        "passage_id": p.passage_id,
+        "index": p.index,
+        "kind": p.kind,
+        "heading": list(p.heading),
+        "context": list(p.context),
+        "level": p.level,
+        "start": p.start,
+        "end": p.end,
+        "text": p.text,
+        "categories": [
+            {"id": t.category, "score": round(t.score, 4), "source": t.source, "evidence": list(t.evidence)}
+            for t in item.tags
+        ],
+        "competences": [
+            {"term": c.term, "type": c.type, "start": c.start, "end": c.end, "origin": c.origin,
+             "score": None if c.score is None else round(c.score, 4)}
+            for c in item.competences
+        ],
+    }

@@ -1,0 +1,200 @@
+"""The order of the stages. Only this module knows it: ingest -> clean -> segment -> parse -> tag and
+extract -> counts -> tables, figures, report. Everything is written into a staging folder that replaces the
+output folder at the end (see outputs.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import spacy
+from tqdm import tqdm
+
+from pipeline import __version__
+from pipeline.analysis import Analyser, passage_record
+from pipeline.clean import clean_text
+from pipeline.codebook import Codebook, load_codebook
+from pipeline.competences import load_lexicon
+from pipeline.counts import CorpusCounts
+from pipeline.csvio import write_csv
+from pipeline.ingest import discover, read_document, UnreadableFile
+from pipeline.nlp import load_nlp, model_signature
+from pipeline.outputs import recover, staged_output, write_json
+from pipeline.parse import ParseCache, parse_documents
+from pipeline.render import render_outputs
+from pipeline.segment import segment
+from pipeline.settings import Settings
+from pipeline.tables import write_tables
+from pipeline.types import CleanDocument, Document, Passage, Skipped
+
+log = logging.getLogger(__name__)
+
+OUTPUT_SCHEMA_VERSION = 1
+
+
+@dataclass
+class RunResult:
+    documents: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    passages: int = 0
+    up_to_date: bool = False
+    output: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _run_signature(settings: Settings, codebook: Codebook, lexicon_sha: str, model_sha: str,
+                   nlp_signature: str, inputs: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    parts = [__version__, str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook.sha256, lexicon_sha, model_sha,
+             ",".join(settings.clean_rules)]
+    for part in parts + [f"{doc_id}:{sha}" for doc_id, sha in inputs]:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
+    return digest.hexdigest()
+
+
+def _previous_manifest(output: Path) -> dict:
+    try:
+        return json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def analyse(settings: Settings) -> RunResult:
+    """Run every stage on `settings.corpus` and replace `settings.output` with the results."""
+    started = time.perf_counter()
+    result = RunResult(output=settings.output)
+    output = settings.output.resolve()
+    recover(output)
+
+    codebook = load_codebook(settings.codebook)
+    lexicon = load_lexicon(settings.lexicon)
+    nlp = load_nlp(settings.spacy_model)
+    result.timings["load"] = time.perf_counter() - started
+
+    excluded = [output, settings.cache_dir, settings.annotations, settings.models_dir]
+    paths, skipped = discover(settings.corpus, exclude=excluded)
+    analyser = Analyser.create(codebook, lexicon, nlp, settings)
+    result.notes.extend(analyser.notes)
+
+    # A rerun with the same inputs, code, model and codebook has nothing new to do.
+    hashes = [(p.relative_to(settings.corpus).as_posix(), _safe_sha(p)) for p in paths]
+    signature = _run_signature(settings, codebook, _file_sha256(settings.lexicon), analyser.model_sha,
+                               model_signature(nlp), hashes)
+    previous = _previous_manifest(output)
+    if previous.get("signature") == signature and all(
+        (output / name).is_file() for name in previous.get("files", [])
+    ):
+        result.up_to_date = True
+        result.documents = previous.get("counts", {}).get("documents", 0)
+        result.skipped = [Skipped(s["path"], s["reason"]) for s in previous.get("skipped", [])]
+        result.timings["total"] = time.perf_counter() - started
+        return result
+
+    counts = CorpusCounts({c.id: c.dimension for c in codebook.categories})
+    cache = ParseCache(settings.cache_dir / "parse", nlp)
+    documents: list[Document] = []
+    removal_totals: dict[str, list[int]] = {}
+    timings = {"clean": 0.0, "parse+analyse": 0.0}
+
+    with staged_output(output) as stage:
+        (stage / "clean").mkdir()
+        (stage / "tables").mkdir()
+        removed_rows: list[tuple] = []
+
+        def prepared() -> Iterator[tuple[tuple[Document, CleanDocument, tuple[Passage, ...]], list[str]]]:
+            for path in tqdm(paths, desc="documents", unit="doc", disable=None if settings.progress else True):
+                tick = time.perf_counter()
+                try:
+                    document = read_document(path, settings.corpus)
+                except UnreadableFile as exc:
+                    skipped.append(Skipped(path.relative_to(settings.corpus).as_posix(), exc.reason))
+                    continue
+                cleaned = clean_text(document.text, doc_id=document.doc_id, rules=settings.clean_rules)
+                passages = segment(cleaned)
+                clean_path = stage / "clean" / f"{document.doc_id}.txt"
+                clean_path.parent.mkdir(parents=True, exist_ok=True)
+                clean_path.write_text(cleaned.text, encoding="utf-8")
+                for removal in cleaned.removals:
+                    removed_rows.append((document.doc_id, removal.start, removal.end, removal.reason,
+                                         removal.text))
+                    total = removal_totals.setdefault(removal.reason, [0, 0])
+                    total[0] += 1
+                    total[1] += removal.end - removal.start
+                timings["clean"] += time.perf_counter() - tick
+                yield (document, cleaned, passages), [p.text for p in passages]
+
+        tick = time.perf_counter()
+        with (stage / "passages.jsonl").open("w", encoding="utf-8") as jsonl:
+            for (document, _cleaned, passages), docs in parse_documents(
+                prepared(), nlp, cache, batch_size=settings.batch_size, n_process=settings.n_process
+            ):
+                analysed = analyser.analyse(passages, docs)
+                counts.add(document.doc_id, analysed)
+                for item in analysed:
+                    jsonl.write(json.dumps(passage_record(item), ensure_ascii=False) + "\n")
+                documents.append(document)
+                result.passages += len(passages)
+        timings["parse+analyse"] = time.perf_counter() - tick - timings["clean"]
+
+        tick = time.perf_counter()
+        write_csv(stage / "tables" / "removed.csv", ["doc_id", "start", "end", "reason", "text"], removed_rows)
+        write_tables(counts, None, stage / "tables")
+        timings["tables"] = time.perf_counter() - tick
+
+        result.documents = len(documents)
+        result.skipped = skipped
+        manifest = {
+            "schema_version": OUTPUT_SCHEMA_VERSION,
+            "signature": signature,
+            "versions": {
+                "pipeline": __version__,
+                "python": platform.python_version(),
+                "spacy": spacy.__version__,
+                "spacy_model": model_signature(nlp),
+                "codebook": {"path": str(settings.codebook), "sha256": codebook.sha256},
+                "lexicon": {"path": str(settings.lexicon), "sha256": _file_sha256(settings.lexicon)},
+                "classifier": analyser.model_info,
+            },
+            "corpus": str(settings.corpus),
+            "inputs": [
+                {"doc_id": d.doc_id, "sha256": d.sha256, "size": d.size, "encoding": d.encoding,
+                 "format": d.format, "notes": list(d.notes)}
+                for d in documents
+            ],
+            "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
+            "removals": {reason: {"spans": n, "characters": chars}
+                         for reason, (n, chars) in sorted(removal_totals.items())},
+            "counts": {**counts.to_manifest(), "skipped": len(skipped),
+                       "removed_spans": len(removed_rows)},
+            "parse_cache": {"hits": cache.hits, "misses": cache.misses},
+            "notes": result.notes,
+        }
+        tick = time.perf_counter()
+        render_outputs(stage, output, counts, manifest, codebook, settings)
+        timings["figures+report"] = time.perf_counter() - tick
+        timings["total"] = time.perf_counter() - started
+        manifest["timings_seconds"] = {k: round(v, 3) for k, v in timings.items()}
+        manifest["files"] = sorted(
+            p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file() and p.name != ".gitkeep"
+        ) + ["manifest.json"]
+        write_json(stage / "manifest.json", manifest)
+    result.timings = timings
+    return result
+
+
+def _safe_sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.__class__.__name__}"
