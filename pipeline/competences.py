@@ -1,0 +1,510 @@
+"""Competence terms in passages: lexicon matching on words and lemmas, discovery of unlisted terms by POS
+patterns, and typing of discovered terms from the lexicon or from word vectors.
+
+Public API: `load_lexicon`, `Lexicon`, `LexiconError`, `CompetenceExtractor`, `calibrate_vector_typing`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.types import Competence
+
+__all__ = [
+    "CompetenceExtractor",
+    "Lexicon",
+    "LexiconError",
+    "LexiconTerm",
+    "VectorTyping",
+    "calibrate_vector_typing",
+    "load_lexicon",
+]
+
+UNTYPED = "autre"
+MAX_TERM_TOKENS = 8  # a discovered term longer than this is a clause, not a term
+MAX_LIST_ITEM_TOKENS = 6  # items of an enumeration longer than this are sentences, not competences
+
+_TYPE_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+_TERM_KEYS = {"term", "variants", "context_variants"}
+
+
+class LexiconError(Exception):
+    """The competence lexicon file is malformed. The message names the file and the faulty term."""
+
+
+@dataclass(frozen=True)
+class LexiconTerm:
+    term: str
+    type: str
+    variants: tuple[str, ...]  # matched everywhere (the canonical form is among them unless context-only)
+    context_variants: tuple[str, ...] = ()  # matched only in passages about competences
+
+
+@dataclass(frozen=True)
+class VectorTyping:
+    threshold: float  # minimum cosine similarity to the best type's centroid
+    margin: float  # minimum lead of the best type over the second
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    path: Path
+    types: tuple[str, ...]
+    terms: tuple[LexiconTerm, ...]
+    context_markers: tuple[str, ...]
+    not_terms: frozenset[str]
+    vector_typing: VectorTyping
+
+    def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
+        return tuple(t for t in self.terms if t.type == type_id)
+
+
+# ---------------------------------------------------------------------------------------------- lexicon
+
+
+def _string_list(value: Any, where: str, field: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LexiconError(f"{where}: '{field}' must be a list of non-empty strings")
+    return tuple(_clean_form(v) for v in value)
+
+
+def _clean_form(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read and validate the YAML lexicon. Raises LexiconError naming the file and the faulty term."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: competence lexicon not found") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("types"), dict) or not data["types"]:
+        raise LexiconError(f"{path}: expected a mapping with a non-empty 'types' mapping")
+
+    terms: list[LexiconTerm] = []
+    owner_of_form: dict[str, str] = {}
+    for type_id, body in data["types"].items():
+        if not isinstance(type_id, str) or not _TYPE_ID.match(type_id) or type_id == UNTYPED:
+            raise LexiconError(f"{path}: type id {type_id!r} must be lowercase letters/digits/-/_ and not "
+                               f"'{UNTYPED}'")
+        entries = body.get("terms") if isinstance(body, dict) else None
+        if not isinstance(entries, list) or not entries:
+            raise LexiconError(f"{path}: type '{type_id}' needs a non-empty 'terms' list")
+        for position, entry in enumerate(entries, 1):
+            label = entry.get("term") if isinstance(entry, dict) else None
+            where = f"{path}: type '{type_id}', term #{position}"
+            if not isinstance(label, str) or not label.strip():
+                raise LexiconError(f"{where}: each term needs a non-empty 'term' string")
+            where = f"{path}: type '{type_id}', term '{label}'"
+            unknown = set(entry) - _TERM_KEYS
+            if unknown:
+                raise LexiconError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
+                                   f"(allowed: {', '.join(sorted(_TERM_KEYS))})")
+            canonical = _clean_form(label)
+            variants = _string_list(entry.get("variants"), where, "variants")
+            context_variants = _string_list(entry.get("context_variants"), where, "context_variants")
+            if canonical not in context_variants:
+                variants = (canonical, *variants)
+            for form in (*variants, *context_variants):
+                key = form.lower()
+                previous = owner_of_form.get(key)
+                if previous is not None and previous != canonical:
+                    raise LexiconError(f"{where}: form '{form}' already belongs to term '{previous}'")
+                owner_of_form[key] = canonical
+            terms.append(LexiconTerm(canonical, type_id, tuple(dict.fromkeys(variants)),
+                                     tuple(dict.fromkeys(context_variants))))
+
+    markers = _string_list(data.get("context_markers"), str(path), "context_markers")
+    not_terms = _string_list(data.get("not_terms"), str(path), "not_terms")
+    typing = data.get("vector_typing") or {}
+    try:
+        vector_typing = VectorTyping(float(typing.get("threshold", 0.5)), float(typing.get("margin", 0.04)))
+    except (TypeError, ValueError, AttributeError):
+        raise LexiconError(f"{path}: 'vector_typing' needs numeric 'threshold' and 'margin'") from None
+    return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
+                   frozenset(n.lower() for n in not_terms), vector_typing)
+
+
+# ---------------------------------------------------------------------------------------- token keys
+
+# Function words written differently in a variant and in the text ("des règles" / "les règles", "l’" whose
+# lemma the model leaves as "l’") still match through these shared keys.
+_FUNCTION_KEYS = {
+    "le": {"le"}, "la": {"le"}, "les": {"le", "de"}, "l'": {"le"},
+    "de": {"de"}, "d'": {"de"}, "du": {"de", "le"}, "des": {"de", "le", "un"},
+    "un": {"un"}, "une": {"un"}, "à": {"à"}, "au": {"à", "le"}, "aux": {"à", "le"},
+    "se": {"se"}, "s'": {"se"}, "son": {"son"}, "sa": {"son"}, "ses": {"son"},
+}
+
+
+def _norm(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def _token_keys(token: Token) -> frozenset[str]:
+    surface, lemma = _norm(token.text), _norm(token.lemma_)
+    keys = {surface, lemma}
+    for word in (surface, lemma):
+        keys |= _FUNCTION_KEYS.get(word, set())
+    return frozenset(keys)
+
+
+@dataclass(frozen=True)
+class _Form:
+    keys: tuple[frozenset[str], ...]
+    term: LexiconTerm
+    needs_context: bool
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # token indices
+    end: int
+    term: str
+    type: str
+    origin: str
+    score: float | None = None
+
+
+# ---------------------------------------------------------------------------------------- patterns
+
+_DE = ["de", "d'", "d’", "du", "des"]
+_HEADS = ["capacité", "aptitude", "faculté", "maîtrise", "qualité", "habileté"]
+# Words of the patterns themselves: they say "this is a competence" but not which kind.
+_GENERIC_HEADS = frozenset(
+    {"capacité", "aptitude", "faculté", "maîtrise", "qualité", "habileté", "esprit", "sens", "savoir", "compétence"}
+)
+_INF = {"POS": {"IN": ["VERB", "AUX"]}, "MORPH": {"IS_SUPERSET": ["VerbForm=Inf"]}}
+_CLITIC = {"LOWER": {"IN": ["se", "s'", "s’"]}, "OP": "?"}
+
+
+def _noun_phrases(with_det: bool = True) -> list[list[dict[str, Any]]]:
+    """NOUN ADJ* and NOUN ADJ* (de|à|en) DET? NOUN ADJ*, optionally after a determiner."""
+    lead = [{"POS": "DET", "OP": "?"}] if with_det else []
+    core = [*lead, {"POS": "NOUN"}, {"POS": "ADJ", "OP": "*"}]
+    tail = [{"LOWER": {"IN": [*_DE, "à", "au", "aux", "en"]}}, {"POS": "DET", "OP": "?"},
+            {"POS": "NOUN"}, {"POS": "ADJ", "OP": "*"}]
+    return [core, core + tail]
+
+
+def _verb_phrases() -> list[list[dict[str, Any]]]:
+    """An infinitive, alone or with an object (DET NOUN ADJ*) or a prepositional complement (en NOUN)."""
+    verb = [_CLITIC, _INF]
+    return [
+        verb,
+        [*verb, {"POS": "DET"}, {"POS": "NOUN"}, {"POS": "ADJ", "OP": "*"}],
+        [*verb, {"POS": "ADP"}, {"POS": "NOUN"}],
+        [*verb, {"POS": {"IN": ["ADJ", "NOUN"]}}],
+    ]
+
+
+def _discovery_patterns() -> dict[str, list[list[dict[str, Any]]]]:
+    head = {"LEMMA": {"IN": _HEADS}}
+    patterns: dict[str, list[list[dict[str, Any]]]] = {"HEAD": [], "ESPRIT": [], "SENS": [], "SAVOIR": [],
+                                                       "FRAME": []}
+    for phrase in _noun_phrases():
+        patterns["HEAD"].append([head, {"LOWER": {"IN": [*_DE, "en"]}}, *phrase])
+        patterns["SENS"].append([{"LEMMA": "sens"}, {"LOWER": {"IN": _DE}}, *phrase])
+        patterns["FRAME"].append([{"LEMMA": "compétence"}, {"LOWER": {"IN": _DE}}, {"POS": "DET", "OP": "?"},
+                                  {"LEMMA": "ordre"}, {"LOWER": {"IN": _DE}}, *phrase])
+        patterns["FRAME"].append([{"LEMMA": "compétence"}, {"LOWER": "en"}, *phrase])
+    for phrase in _verb_phrases():
+        patterns["HEAD"].append([head, {"LOWER": {"IN": ["à", "de", "d'", "d’"]}}, *phrase])
+        patterns["SAVOIR"].append([{"LOWER": "savoir"}, *phrase[1:]])
+    patterns["ESPRIT"] = [
+        [{"LEMMA": "esprit"}, {"POS": "ADJ"}],
+        [{"LEMMA": "esprit"}, {"LOWER": {"IN": ["de", "d'", "d’"]}}, {"POS": "NOUN"}],
+    ]
+    return patterns
+
+
+# --------------------------------------------------------------------------------------- vectors
+
+
+def _unit(vector: np.ndarray) -> np.ndarray | None:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else None
+
+
+def _content_vector(tokens: Iterable[Token], skip: frozenset[str] = frozenset()) -> np.ndarray | None:
+    vectors = [t.vector for t in tokens
+               if t.has_vector and t.is_alpha and not t.is_stop and _norm(t.lemma_) not in skip]
+    return _unit(np.mean(vectors, axis=0)) if vectors else None
+
+
+def _nearest(vector: np.ndarray, centroids: dict[str, np.ndarray]) -> tuple[str, float, float]:
+    """Best type, its cosine similarity, and the margin over the second best."""
+    ranked = sorted(((float(vector @ c), t) for t, c in centroids.items()), reverse=True)
+    best_score, best_type = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else -1.0
+    return best_type, best_score, best_score - second
+
+
+def _term_vectors(lexicon: Lexicon, nlp: Language) -> dict[LexiconTerm, np.ndarray]:
+    """One unit vector per lexicon term: the mean of its forms' content words."""
+    out: dict[LexiconTerm, np.ndarray] = {}
+    for term in lexicon.terms:
+        docs = list(nlp.pipe((*term.variants, *term.context_variants), batch_size=32))
+        vector = _content_vector((t for d in docs for t in d), skip=_GENERIC_HEADS)
+        if vector is not None:
+            out[term] = vector
+    return out
+
+
+def _centroids(vectors: dict[LexiconTerm, np.ndarray], leave_out: LexiconTerm | None = None
+               ) -> dict[str, np.ndarray]:
+    by_type: dict[str, list[np.ndarray]] = {}
+    for term, vector in vectors.items():
+        if term is not leave_out:
+            by_type.setdefault(term.type, []).append(vector)
+    return {t: c for t, vs in by_type.items() if (c := _unit(np.mean(vs, axis=0))) is not None}
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    term: str
+    gold: str
+    predicted: str
+    score: float
+    margin: float
+
+
+def calibrate_vector_typing(lexicon: Lexicon, nlp: Language) -> tuple[CalibrationRow, ...]:
+    """Leave-one-out on the lexicon: type each term from the centroids of all the other terms."""
+    vectors = _term_vectors(lexicon, nlp)
+    rows = []
+    for term, vector in vectors.items():
+        predicted, score, margin = _nearest(vector, _centroids(vectors, leave_out=term))
+        rows.append(CalibrationRow(term.term, term.type, predicted, score, margin))
+    return tuple(rows)
+
+
+# ------------------------------------------------------------------------------------- extractor
+
+
+class CompetenceExtractor:
+    """Finds competence terms in parsed passages. Build once per lexicon and model; `extract` per passage."""
+
+    def __init__(self, lexicon: Lexicon, nlp: Language) -> None:
+        self.lexicon = lexicon
+        self._forms_by_first_key: dict[str, list[_Form]] = {}
+        self._build_forms(nlp)
+        self._matcher = Matcher(nlp.vocab)
+        for key, patterns in _discovery_patterns().items():
+            self._matcher.add(key, patterns)
+        self._centroids = _centroids(_term_vectors(lexicon, nlp))
+        self._markers = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in lexicon.context_markers) + ")")
+
+    def _build_forms(self, nlp: Language) -> None:
+        entries = [(form, term, False) for term in self.lexicon.terms for form in term.variants]
+        entries += [(form, term, True) for term in self.lexicon.terms for form in term.context_variants]
+        docs = nlp.pipe((form for form, _, _ in entries), batch_size=32)
+        for (_, term, needs_context), doc in zip(entries, docs, strict=True):
+            keys = tuple(_token_keys(t) for t in doc if not t.is_space)
+            form = _Form(keys, term, needs_context)
+            for key in keys[0]:
+                self._forms_by_first_key.setdefault(key, []).append(form)
+
+    # -- public
+
+    def about_competences(self, doc: Doc, context: Sequence[Doc] = ()) -> bool:
+        """True when the passage, a heading above it or its introducing line mentions competences."""
+        return any(self._markers.search(_norm(d.text)) for d in (doc, *context))
+
+    def extract(self, doc: Doc, context: Sequence[Doc] = ()) -> tuple[Competence, ...]:
+        in_context = self.about_competences(doc, context)
+        keys = [_token_keys(t) for t in doc]
+        lexical = self._lexicon_hits(keys, in_context)
+        discovered = self._discovered_spans(doc, context, in_context)
+        hits = [*lexical, *(self._type_discovered(doc[s:e], lexical) for s, e in discovered)]
+        chosen = _longest_non_overlapping(h for h in hits if h is not None)
+        return tuple(Competence(h.term, h.type, doc[h.start].idx, doc[h.end - 1].idx + len(doc[h.end - 1]),
+                                h.origin, h.score) for h in chosen)
+
+    # -- lexicon
+
+    def _lexicon_hits(self, keys: list[frozenset[str]], in_context: bool) -> list[_Hit]:
+        hits = []
+        for start, first in enumerate(keys):
+            candidates = {id(f): f for k in first for f in self._forms_by_first_key.get(k, ())}
+            for form in candidates.values():
+                if form.needs_context and not in_context:
+                    continue
+                end = start + len(form.keys)
+                if end <= len(keys) and all(form.keys[i] & keys[start + i] for i in range(len(form.keys))):
+                    hits.append(_Hit(start, end, form.term.term, form.term.type, "lexicon"))
+        return hits
+
+    # -- discovery
+
+    def _discovered_spans(self, doc: Doc, context: Sequence[Doc], in_context: bool) -> list[tuple[int, int]]:
+        spans = []
+        for match_id, start, end in self._matcher(doc):
+            if doc.vocab.strings[match_id] == "FRAME":
+                start = _frame_complement_start(doc, start, end)
+                if start is None:
+                    continue
+            spans.append((start, end))
+        if in_context:
+            spans += _enumerated_items(doc, context)
+        return [(s, e) for s, e in spans if self._acceptable(doc[s:e])]
+
+    def _acceptable(self, span: Span) -> bool:
+        if not 0 < len(span) <= MAX_TERM_TOKENS:
+            return False
+        if any(t.like_num or t.is_punct and t.text not in "-'’" for t in span):
+            return False
+        content = [t for t in span if t.is_alpha and not t.is_stop and t.pos_ in {"NOUN", "VERB", "ADJ"}]
+        if not content or all(_norm(t.lemma_) in self.lexicon.not_terms for t in content):
+            return False
+        return _surface(span) not in self.lexicon.not_terms
+
+    def _type_discovered(self, span: Span, lexical: list[_Hit]) -> _Hit:
+        term = _surface(span)
+        inside = [h for h in lexical if span.start <= h.start and h.end <= span.end]
+        if inside:
+            return _Hit(span.start, span.end, term, inside[-1].type, "discovered")
+        vector = _content_vector(span, skip=_GENERIC_HEADS)
+        if vector is None or not self._centroids:
+            return _Hit(span.start, span.end, term, UNTYPED, "discovered")
+        best, score, margin = _nearest(vector, self._centroids)
+        typing = self.lexicon.vector_typing
+        chosen = best if score >= typing.threshold and margin >= typing.margin else UNTYPED
+        return _Hit(span.start, span.end, term, chosen, "discovered", round(score, 4))
+
+
+def _frame_complement_start(doc: Doc, start: int, end: int) -> int | None:
+    """In "compétences de l'ordre de la X" / "compétences en X", the term is X (without determiner)."""
+    for i in range(start + 1, end):
+        if doc[i].pos_ == "NOUN" and _norm(doc[i].lemma_) != "ordre":
+            return i
+    return None
+
+
+def _phrase_end(doc: Doc, i: int) -> int | None:
+    """End of the noun or infinitive phrase starting at token i (a leading determiner is skipped by the
+    caller), or None when no such phrase starts there."""
+    n = len(doc)
+    token = doc[i]
+    if token.pos_ == "NOUN":
+        j = i + 1
+        while j < n and doc[j].pos_ == "ADJ":
+            j += 1
+        if j + 1 < n and _norm(doc[j].text) in {"de", "d'", "du", "des", "à", "au", "aux"}:
+            k = j + 1 + (doc[j + 1].pos_ == "DET")
+            if k < n and doc[k].pos_ == "NOUN":
+                j = k + 1
+                while j < n and doc[j].pos_ == "ADJ":
+                    j += 1
+        return j
+    if token.pos_ in {"VERB", "AUX"} and "Inf" in token.morph.get("VerbForm"):
+        j = i + 1
+        if j < n and doc[j].pos_ in {"DET", "ADP"} and j + 1 < n and doc[j + 1].pos_ == "NOUN":
+            j += 2
+            while j < n and doc[j].pos_ == "ADJ":
+                j += 1
+        elif j < n and doc[j].pos_ in {"ADJ", "NOUN"} or token.lemma_ == "être" and j < n and doc[j].is_alpha:
+            j += 1
+        return j
+    return None
+
+
+def _enumerated_items(doc: Doc, context: Sequence[Doc]) -> list[tuple[int, int]]:
+    """Short noun or infinitive phrases after "pour", or listed after a colon (also when the line that
+    introduces this passage ends with a colon: the passage is then one item of the list)."""
+    spans: list[tuple[int, int]] = []
+    for i, token in enumerate(doc):
+        if _norm(token.text) == "pour" and i + 1 < len(doc):
+            j = i + 1 + (_norm(doc[i + 1].text) in {"se", "s'"})
+            if j < len(doc) and "Inf" in doc[j].morph.get("VerbForm"):
+                end = _phrase_end(doc, j)
+                if end is not None:
+                    spans.append((i + 1, end))
+        if token.text == ":":
+            spans += _list_items(doc, i + 1)
+    if context and context[-1].text.rstrip().endswith(":"):
+        spans += _list_items(doc, 0)
+    return spans
+
+
+def _list_items(doc: Doc, start: int) -> list[tuple[int, int]]:
+    """Items separated by commas or "et"/"ou" until the end of the sentence; parentheses are skipped."""
+    items, item, depth = [], [], 0
+    for token in doc[start:]:
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth = max(0, depth - 1)
+        elif depth:
+            continue
+        elif token.text in {".", ";", "!", "?", ":"} or "\n" in token.text:
+            break
+        elif token.text == "," or token.pos_ == "CCONJ":
+            items.append(item)
+            item = []
+        elif not token.is_space and token.text not in {"–", "-", "•", "*", "…"}:
+            item.append(token.i)
+    items.append(item)
+    spans = []
+    for indices in items:
+        if not indices or len(indices) > MAX_LIST_ITEM_TOKENS:
+            continue
+        first = indices[1] if doc[indices[0]].pos_ == "DET" and len(indices) > 1 else indices[0]
+        end = _phrase_end(doc, first)
+        if end is not None and end <= indices[-1] + 1:
+            spans.append((first, end))
+    return spans
+
+
+def _singular_adjective(token: Token) -> str:
+    text = _norm(token.text)
+    if "Plur" not in token.morph.get("Number"):
+        return text
+    if text.endswith("aux"):
+        return text[:-3] + "al"
+    return text[:-1] if text.endswith(("s", "x")) else text
+
+
+def _surface(span: Span) -> str:
+    """Lowercase surface with the head group (first noun and its adjectives) made singular through lemmas;
+    complements keep their number so they agree with their determiner ("maîtrise des outils numériques")."""
+    parts = []
+    in_head_group = span[0].pos_ == "NOUN"
+    for position, token in enumerate(span):
+        if in_head_group and position > 0 and token.pos_ != "ADJ":
+            in_head_group = False
+        if in_head_group and token.pos_ == "NOUN":
+            word = _norm(token.lemma_)
+        elif in_head_group:
+            word = _singular_adjective(token)
+        else:
+            word = _norm(token.text)
+        parts.append(word + (" " if token.whitespace_ else ""))
+    return " ".join("".join(parts).split())
+
+
+def _longest_non_overlapping(hits: Iterable[_Hit]) -> list[_Hit]:
+    """Longest first; at equal length the earlier one, then lexicon before discovered."""
+    ranked = sorted(hits, key=lambda h: (-(h.end - h.start), h.start, h.origin != "lexicon"))
+    taken: list[_Hit] = []
+    used: set[int] = set()
+    for hit in ranked:
+        positions = set(range(hit.start, hit.end))
+        if not positions & used:
+            taken.append(hit)
+            used |= positions
+    return sorted(taken, key=lambda h: h.start)
