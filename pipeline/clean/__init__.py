@@ -1,0 +1,44 @@
+"""Cleaning stage: named rules remove scraped web junk from a report, and say what they removed and why.
+
+    from pipeline.clean import clean_text, RULES
+    document = clean_text(text, doc_id="report.txt")           # all default rules
+    document = clean_text(text, rules=("comments", "whitespace"))
+
+Invariant: deleting every `Removal` span from `document.source` gives exactly `document.text`; the
+removals are sorted, do not overlap, and carry the name of the rule that made them. Rules run in the
+order of `RULES` whatever the order asked, so that "whitespace" always tidies up after the others."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+from pipeline.clean.comments import find_comments
+from pipeline.clean.engine import Rule, run_rules, select_rules
+from pipeline.clean.image_residue import find_image_residue
+from pipeline.clean.initials import find_initials
+from pipeline.clean.keyword_stuffing import find_keyword_stuffing
+from pipeline.clean.share_navigation import find_share_navigation
+from pipeline.clean.spam_links import find_spam_links
+from pipeline.clean.whitespace import find_whitespace
+from pipeline.settings import DEFAULT_CLEAN_RULES
+from pipeline.types import CleanDocument
+
+__all__ = ["RULES", "Rule", "clean_text"]
+
+_ALL_RULES = (
+    Rule("spam_links", "exam-dump codes and lists of three or more links or domains", find_spam_links),
+    Rule("keyword_stuffing", "lines made mostly of spam keywords", find_keyword_stuffing),
+    Rule("comments", "comment sections, pingbacks, trackbacks and comment-form text", find_comments),
+    Rule("image_residue", "image file names and caption lines", find_image_residue),
+    Rule("share_navigation", "share buttons, related posts, breadcrumbs, cookies", find_share_navigation),
+    Rule("initials", "stray lines of one to three capitals under the title or in a group", find_initials),
+    Rule("whitespace", "trailing spaces, space-only lines, repeated blank lines", find_whitespace),
+)
+
+RULES: Mapping[str, Rule] = MappingProxyType({rule.name: rule for rule in _ALL_RULES})
+
+
+def clean_text(text: str, *, doc_id: str = "", rules: Sequence[str] = DEFAULT_CLEAN_RULES) -> CleanDocument:
+    """Remove junk from `text` with the named rules. An unknown rule name raises ValueError."""
+    return run_rules(text, select_rules(RULES, rules), doc_id=doc_id)

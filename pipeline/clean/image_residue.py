@@ -1,0 +1,98 @@
+"""Rule "image_residue": camera and image file names, and caption or alt-text lines that are not sentences.
+
+Removed: a line made only of file names ("SL702349", "DSC_0042", "IMG_1234.jpg", "P1010203.JPG",
+"Image1", "photo-3.png"); a file name glued to the start or end of a real line ("SL702349Parmi les…"
+keeps "Parmi les…"); a caption line such as "nuages de mots competences 2" (two to eight lowercase
+words, no punctuation, ending with a small number)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.clean.lines import HORIZONTAL_SPACE, Span, split_lines, tokens, whole_line
+
+IMAGE_EXTENSIONS = r"(?:jpe?g|png|gif|webp|tiff?|bmp|heic|svg)"
+# Camera and phone file stems. Known prefixes need 3+ digits; an unknown prefix of 1-3 capitals needs 6+
+# digits (the seed's "SL702349", Olympus "P1010203"), because crdh notes carry course and catalogue codes
+# such as "HAR3510" and "FSS4007" on lines of their own, and Wikidata properties like "P2677".
+_CAMERA_STEM = (
+    r"(?:(?:DSCN?|DSCF|IMG|IMAG|PICT|GOPR|GOPRO|DJI|MVI|CIMG|PXL|SAM|WP|PANO|VID|Screenshot)[_-]?\d{3,}"
+    r"(?:[_-]\d+)*|[A-Z]{1,3}\d{6,})"
+)
+# "Image1", "photo-3", "img_12", "capture-ecran-4": generic words + a small number.
+_GENERIC_STEM = r"(?:[Ii]mage|[Pp]hoto|[Ii]mg|[Ii]llustration|[Cc]apture)(?:[_-][a-zé]+)*[_-]?\d{1,4}"
+# Files are matched token by token, so a stem never contains a space.
+_ANY_STEM_WITH_EXTENSION = r"[\w()-]+"
+FILE_NAME = re.compile(
+    rf"(?:{_CAMERA_STEM}(?:\.{IMAGE_EXTENSIONS})?|{_GENERIC_STEM}(?:\.{IMAGE_EXTENSIONS})?|"
+    rf"{_ANY_STEM_WITH_EXTENSION}\.{IMAGE_EXTENSIONS})",
+    re.IGNORECASE,
+)
+_WITH_EXTENSION = re.compile(rf"{_ANY_STEM_WITH_EXTENSION}\.{IMAGE_EXTENSIONS}", re.IGNORECASE)
+_CAMERA_ONLY = re.compile(rf"{_CAMERA_STEM}(?:\.{IMAGE_EXTENSIONS})?")
+# A camera name glued to the first word of a paragraph: "SL702349Parmi".
+GLUED_START = re.compile(rf"{_CAMERA_STEM}(?:\.{IMAGE_EXTENSIONS})?(?=[A-ZÀ-Þ][a-zà-ÿ])")
+# Two to eight lowercase words, no punctuation, then a number of 1-2 digits ("nuages de mots competences 2").
+CAPTION = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’]*(?:[ _-][a-zà-ÿ'’]+){1,7}[ _-]\d{1,2}")
+GLUE_PUNCTUATION = frozenset(".)»!?;:,\"”")
+# Longest file name looked at; longer tokens are prose or data, never a file name.
+MAX_FILE_NAME = 80
+# Dimensions or sizes that image captions carry: "(1024×768)", "1.2 Mo".
+SIZE_TOKEN = re.compile(
+    r"\(?\d{2,5}\s*[x×]\s*\d{2,5}\)?|\(?\d+(?:[.,]\d+)?\s*(?:ko|mo|kb|mb)\)?", re.IGNORECASE
+)
+
+
+def is_file_name(token: str) -> bool:
+    return len(token) <= MAX_FILE_NAME and "/" not in token and FILE_NAME.fullmatch(token) is not None
+
+
+def _glued_end(token: str) -> int | None:
+    """Start of a camera or image file name glued after punctuation at the end of `token`, or None."""
+    tail_start = max(0, len(token) - MAX_FILE_NAME)
+    for position in range(tail_start, len(token)):
+        if position and token[position - 1] in GLUE_PUNCTUATION:
+            candidate = token[position:]
+            if _CAMERA_ONLY.fullmatch(candidate) or _WITH_EXTENSION.fullmatch(candidate):
+                return position
+    return None
+
+
+def _line_spans(line_text: str) -> list[Span]:
+    """Spans inside one non-blank line; a single span covering the line means 'the whole line'."""
+    stripped = line_text.strip(HORIZONTAL_SPACE)
+    words = list(tokens(line_text))
+    if all(is_file_name(word) or SIZE_TOKEN.fullmatch(word) for _, _, word in words) and any(
+        is_file_name(word) for _, _, word in words
+    ):
+        return [(0, len(line_text))]
+    if len(stripped) <= MAX_FILE_NAME and CAPTION.fullmatch(stripped):
+        return [(0, len(line_text))]
+    spans: list[Span] = []
+    first_start, first_end, first_word = words[0]
+    glued = GLUED_START.match(first_word)
+    if glued:
+        spans.append((first_start, first_start + glued.end()))
+    elif len(words) > 1 and _CAMERA_ONLY.fullmatch(first_word):
+        spans.append((first_start, words[1][0]))
+    last_start, last_end, last_word = words[-1]
+    if len(words) > 1 and (_CAMERA_ONLY.fullmatch(last_word) or _WITH_EXTENSION.fullmatch(last_word)):
+        spans.append((words[-2][1], last_end))
+    else:
+        position = _glued_end(last_word)
+        if position is not None:
+            spans.append((last_start + position, last_end))
+    return spans
+
+
+def find_image_residue(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for line in split_lines(text):
+        if line.is_blank:
+            continue
+        found = _line_spans(line.text)
+        if found == [(0, len(line.text))]:
+            spans.append(whole_line(line))
+        else:
+            spans.extend((line.start + start, line.start + end) for start, end in found)
+    return spans

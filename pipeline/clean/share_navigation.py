@@ -1,0 +1,81 @@
+"""Rule "share_navigation": sharing buttons, "J'aime", related-post and previous/next links, breadcrumbs,
+cookie notices, "Imprimer", category/tag lines and standalone "Publié le … par …" metadata lines.
+
+Every pattern must match the whole line, so a sentence that says "partager" or "Facebook" is kept."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.clean.lines import Span, split_lines, whole_line
+
+_NETWORK = (
+    r"(?:facebook|twitter|linkedin|pinterest|whatsapp|tumblr|reddit|telegram|pocket|mastodon|bluesky|"
+    r"e-?mail|courriel|imprimer|print|skype|messenger|viadeo)"
+)
+_APOSTROPHE = r"['’]"
+_MONTH = (
+    r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
+    r"décembre|decembre)"
+)
+_DATE = rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
+_NAME = r"[^\s.!?;:][^.!?;:]{0,58}"
+
+NAVIGATION_LINE = re.compile(
+    "|".join(
+        [
+            # Sharing buttons, alone or several on one line: "Partager :", "Partager sur Facebook", "Twitter".
+            rf"(?:partager|partagez|share)(?:\s+(?:cet article|ceci|cette page|la publication|this))?"
+            rf"(?:\s+(?:sur|via|on)\s+{_NETWORK})?\s*:?",
+            rf"(?:(?:cliquez pour partager sur|cliquer pour|partager sur)\s+)?{_NETWORK}"
+            rf"(?:\s*\((?:ouvre|s{_APOSTROPHE}ouvre|nouvelle)[^)]{{0,60}}\))?",
+            rf"{_NETWORK}(?:\s*[|,·•]?\s*{_NETWORK}){{1,9}}",
+            # Likes.
+            rf"j{_APOSTROPHE}aime(?:\s+(?:chargement|ça|ceci))?\s*(?:…|\.\.\.)?",
+            r"chargement\s*(?:…|\.\.\.)",
+            r"(?:soyez le premier|be the first) (?:à aimer|to like)[^.]{0,40}\.?",
+            # Related posts and previous/next links.
+            r"articles? (?:similaires|liés|connexes|récents|populaires)|sur le même (?:thème|sujet)|"
+            r"à lire aussi|vous aimerez aussi|related(?: posts)?",
+            r"(?:lire|voir) (?:la suite|plus)(?:\s+(?:de l['’]article|»|→|…))?\s*(?:→|»|…|\.\.\.)?",
+            r"(?:[←«‹]\s*)?(?:article|billet|page) (?:précédent|suivant)e?(?:\s*:.{0,120})?(?:\s*[→»›])?",
+            r"navigation (?:des|de l['’]|d['’])?\s*articles?|aller au contenu(?: principal)?|menu|"
+            r"rechercher\s*:?|recherche\s*:|s['’]abonner|abonnez-vous|suivre|retour en haut(?: de la page)?",
+            # Cookie notices and their buttons.
+            r"(?:ce site|notre site|ce site web) utilise des cookies.{0,300}",
+            r"(?:en poursuivant (?:votre navigation|sur ce site)|nous utilisons des cookies).{0,300}",
+            r"(?:j['’])?accepte(?:r)?(?: (?:les|tous les) cookies| tout)?|tout accepter|refuser(?: tout)?|"
+            r"(?:paramètres|gérer les|politique) (?:des |de )?cookies|en savoir plus sur les cookies",
+        ]
+    ),
+    re.IGNORECASE,
+)
+# "Accueil > Actualités > Séminaire", "Accueil » Blog", "Accueil / Ressources / …".
+BREADCRUMB = re.compile(
+    r"(?:accueil|home)\s*[>»›/|]\s*[^>»›/|]{0,100}(?:[>»›/|]\s*[^>»›/|]{0,100}){0,8}", re.IGNORECASE
+)
+# "Catégories : Actualités, Séminaires", "Étiquettes : coopération, territoires" (no sentence end).
+TAXONOMY = re.compile(
+    r"(?:catégories?|categories?|étiquettes?|mots[- ]clés|classé dans|rubriques?)\s*:\s*[^.!?]{1,200}",
+    re.IGNORECASE,
+)
+# "Publié le 13 février 2015 par Marie Dupont", "Publié par X le 13/02/2015", "Posté le … dans …".
+PUBLISHED = re.compile(
+    rf"(?:publié|posté|mis en ligne|écrit|rédigé)(?:\s+le\s+{_DATE}(?:\s+à\s+\d{{1,2}}\s*[h:]\s*\d{{0,2}})?"
+    rf"(?:\s+par\s+{_NAME})?|\s+par\s+{_NAME}?\s+le\s+{_DATE})"
+    rf"(?:\s*(?:dans|in|[|—–-])\s*[^.!?]{{0,80}})?\.?",
+    re.IGNORECASE,
+)
+# Longest line looked at: navigation text is short (cookie notices are the longest, about 300 characters).
+MAX_LINE = 400
+
+
+def is_navigation(text: str) -> bool:
+    if len(text) > MAX_LINE:
+        return False
+    return any(pattern.fullmatch(text) for pattern in (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED))
+
+
+def find_share_navigation(text: str) -> list[Span]:
+    lines = split_lines(text)
+    return [whole_line(line) for line in lines if not line.is_blank and is_navigation(line.stripped)]
