@@ -1,0 +1,628 @@
+"""The report: one self-contained `report.html` (inline CSS, JS and images; no network) and `summary.md`.
+
+Security: every piece of corpus text is escaped. In HTML it goes through `html.escape`; the passages
+travel as JSON inside `<script type="application/json">`, where `<`, `>` and `&` are written as \\u003c…
+so no passage can close the block; the page's script builds the passage browser with `textContent` only.
+A Content-Security-Policy meta forbids every network load. Output is deterministic: the same data gives
+the same bytes (no timestamp unless `ReportData.generated_at` is given)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from pipeline.types import AnalysedPassage, Competence, Passage
+
+__all__ = ["ReportData", "highlight_segments", "write_report", "write_summary"]
+
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+COUNT_LABELS = {
+    "documents": "Documents analysés",
+    "passages": "Passages",
+    "words": "Mots",
+    "tokens": "Mots (jetons)",
+    "tags": "Catégories attribuées",
+    "tagged_passages": "Passages avec au moins une catégorie",
+    "competences": "Occurrences de compétences",
+    "competence_terms": "Termes de compétence distincts",
+    "removed_spans": "Segments retirés au nettoyage",
+    "removed_characters": "Caractères retirés au nettoyage",
+    "skipped_files": "Fichiers ignorés",
+    "skipped": "Fichiers ignorés",
+}
+KIND_LABELS = {"heading": "titre", "paragraph": "paragraphe", "bullet": "puce", "quote": "citation"}
+SOURCE_LABELS = {"rule": "règle", "model": "modèle", "rule+model": "règle + modèle"}
+COMPETENCE_TYPES = {
+    "savoir-etre": "savoir-être",
+    "methode": "méthode",
+    "transversale": "transversale",
+    "autre": "autre",
+}
+# Backgrounds of evidence words, one per dimension (light, so the text stays readable).
+DIMENSION_COLOURS = ("#cfe3f7", "#fbd9c4", "#cdeed5", "#e6d5f5", "#fbecb8", "#c9eef3", "#f7cfd8", "#dde9c6")
+# Underlines of competence terms, one per type.
+TYPE_COLOURS = ("#15803d", "#c2410c", "#7e22ce", "#6b6b6b", "#0e7490", "#be123c")
+PASSAGES_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report shows. `figures` are (caption, PNG path); `tables` are (caption, header,
+    rows already cut to the top ones); `categories` maps category id -> French label and `dimensions`
+    dimension id (the part of a category id before ':') -> French label."""
+
+    title: str
+    generated_from: str
+    counts: Mapping[str, int]
+    removals_by_reason: Sequence[tuple[str, int, int]] = ()
+    skipped: Sequence[tuple[str, str]] = ()
+    figures: Sequence[tuple[str, Path]] = ()
+    tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]] = ()
+    categories: Mapping[str, str] = field(default_factory=dict)
+    dimensions: Mapping[str, str] = field(default_factory=dict)
+    passages: Sequence[AnalysedPassage] = ()
+    notes: Sequence[str] = ()
+    generated_at: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Highlighting
+
+
+def _word_pattern(phrase: str) -> re.Pattern[str]:
+    words = [re.escape(word) for word in phrase.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _evidence_spans(passage: AnalysedPassage, evidence: str) -> list[tuple[int, int]]:
+    """Where `evidence` (surface words or lemmas) occurs in the passage text."""
+    text = passage.passage.text
+    if not evidence.strip():
+        return []
+    spans = [match.span() for match in _word_pattern(evidence).finditer(text)]
+    # Rule evidence may be lemmas ("coopérer" for "coopèrent"): match them on the tokens too.
+    wanted = [word.casefold() for word in evidence.split()]
+    tokens = passage.tokens
+    for first in range(len(tokens) - len(wanted) + 1):
+        window = tokens[first : first + len(wanted)]
+        pairs = zip(wanted, window, strict=True)
+        if all(word in (token[0].casefold(), token[1].casefold()) for word, token in pairs):
+            start = window[0][4]
+            end = window[-1][4] + len(window[-1][0])
+            if 0 <= start < end <= len(text):
+                spans.append((start, end))
+    return spans
+
+
+def highlight_segments(passage: AnalysedPassage) -> list[str | list[object]]:
+    """The passage text cut into pieces: a plain piece is a string, a highlighted one is
+    `[text, [category ids whose evidence covers it], [[competence type, term], …]]`."""
+    text = passage.passage.text
+    marks: list[tuple[int, int, str | None, Competence | None]] = []
+    for tag in passage.tags:
+        for evidence in tag.evidence:
+            spans = _evidence_spans(passage, evidence)
+            marks.extend((start, end, tag.category, None) for start, end in spans)
+    for competence in passage.competences:
+        if 0 <= competence.start < competence.end <= len(text):
+            marks.append((competence.start, competence.end, None, competence))
+    if not marks:
+        return [text] if text else []
+    cuts = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
+    segments: list[str | list[object]] = []
+    for start, end in pairwise(cuts):
+        covering = [m for m in marks if m[0] <= start and end <= m[1]]
+        categories = list(dict.fromkeys(m[2] for m in covering if m[2] is not None))
+        competences = list(
+            dict.fromkeys((m[3].type, m[3].term) for m in covering if m[3] is not None)
+        )
+        piece = text[start:end]
+        if not categories and not competences:
+            if segments and isinstance(segments[-1], str):
+                segments[-1] += piece
+            else:
+                segments.append(piece)
+        else:
+            segments.append([piece, categories, [list(pair) for pair in competences]])
+    return segments
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Formatting helpers
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _number(value: object) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return _number(int(value))
+        return f"{value:.4g}".replace(".", ",")
+    return str(value)
+
+
+def _count_label(key: str) -> str:
+    return COUNT_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _json_for_script(payload: object) -> str:
+    """JSON that is safe inside a <script> element: no '<', '>' or '&' can end the block early."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _cycle(colours: Sequence[str], number: int) -> str:
+    return colours[number % len(colours)]
+
+
+def _passages_per_category(passages: Iterable[AnalysedPassage]) -> Counter[str]:
+    """How many passages carry each category (a passage counts once per category)."""
+    return Counter(category for p in passages for category in {tag.category for tag in p.tags})
+
+
+def _dimension_of(category: str) -> str:
+    return category.split(":", 1)[0]
+
+
+def _category_order(data: ReportData) -> list[str]:
+    """Categories of the codebook first (its order), then any others found on passages (sorted)."""
+    extra = sorted({tag.category for p in data.passages for tag in p.tags} - set(data.categories))
+    return [*data.categories, *extra]
+
+
+def _dimension_order(data: ReportData, categories: Iterable[str]) -> list[str]:
+    found = [_dimension_of(category) for category in categories]
+    return list(dict.fromkeys([*data.dimensions, *found]))
+
+
+def _type_order(data: ReportData) -> list[str]:
+    found = sorted({c.type for p in data.passages for c in p.competences} - set(COMPETENCE_TYPES))
+    return [*COMPETENCE_TYPES, *found]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Page parts
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[object]], caption: str | None = None) -> str:
+    parts = ["<table>"]
+    if caption:
+        parts.append(f"<caption>{_esc(caption)}</caption>")
+    heads = "".join(f'<th scope="col">{_esc(h)}</th>' for h in header)
+    parts.append(f"<thead><tr>{heads}</tr></thead>")
+    parts.append("<tbody>")
+    for row in rows:
+        cells = "".join(
+            f"<td class=\"nombre\">{_esc(_number(cell))}</td>" if isinstance(cell, int | float)
+            else f"<td>{_esc(cell)}</td>"
+            for cell in row
+        )
+        parts.append(f"<tr>{cells}</tr>")
+    parts.append("</tbody></table>")
+    return "\n".join(parts)
+
+
+def _overview_section(data: ReportData) -> str:
+    parts = ['<section id="apercu"><h2>Aperçu du corpus</h2>']
+    parts.append(_table(["Mesure", "Valeur"], [(_count_label(k), v) for k, v in data.counts.items()],
+                        "Chiffres clés"))
+    parts.append("<h3>Texte retiré au nettoyage, par motif</h3>")
+    if data.removals_by_reason:
+        parts.append(_table(["Motif", "Segments", "Caractères"], data.removals_by_reason))
+    else:
+        parts.append("<p>Aucun texte n'a été retiré.</p>")
+    parts.append("<h3>Fichiers ignorés</h3>")
+    if data.skipped:
+        parts.append(_table(["Fichier", "Raison"], data.skipped))
+    else:
+        parts.append("<p>Tous les fichiers du corpus ont pu être lus.</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _figures_section(data: ReportData) -> str:
+    parts = ['<section id="figures"><h2>Figures</h2>']
+    if not data.figures:
+        parts.append("<p>Aucune figure n'a été produite.</p>")
+    for caption, path in data.figures:
+        path = Path(path)
+        if not path.is_file():
+            parts.append(f'<p class="manquant">Figure introuvable : {_esc(caption)} ({_esc(path.name)})</p>')
+            continue
+        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        parts.append(
+            f"<figure><img src=\"data:image/png;base64,{encoded}\" alt=\"{_esc(caption)}\">"
+            f"<figcaption>{_esc(caption)}</figcaption></figure>"
+        )
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _tables_section(data: ReportData) -> str:
+    parts = ['<section id="tableaux"><h2>Tableaux principaux</h2>']
+    if not data.tables:
+        parts.append("<p>Aucun tableau.</p>")
+    for caption, header, rows in data.tables:
+        parts.append(_table(header, rows, caption))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _passage_payload(item: AnalysedPassage) -> dict[str, object]:
+    passage: Passage = item.passage
+    return {
+        "id": passage.passage_id,
+        "doc": passage.doc_id,
+        "heading": list(passage.heading),
+        "context": list(passage.context),
+        "kind": KIND_LABELS.get(passage.kind, passage.kind),
+        "segments": highlight_segments(item),
+        "tags": [
+            {"c": tag.category, "s": round(tag.score, 3), "src": SOURCE_LABELS.get(tag.source, tag.source),
+             "ev": list(tag.evidence)}
+            for tag in item.tags
+        ],
+        "comps": [[c.term, c.type] for c in item.competences],
+    }
+
+
+def _browser_section(data: ReportData) -> tuple[str, str, str]:
+    """The passage browser's HTML, its extra CSS (one colour per dimension and type) and its JSON data."""
+    categories = _category_order(data)
+    dimensions = _dimension_order(data, categories)
+    types = _type_order(data)
+    per_category = _passages_per_category(data.passages)
+    per_document = Counter(p.passage.doc_id for p in data.passages)
+    per_type = Counter(c.type for p in data.passages for c in {c.type: c for c in p.competences}.values())
+    untagged = sum(1 for p in data.passages if not p.tags)
+
+    css = [f".dim-{n}{{background:{_cycle(DIMENSION_COLOURS, n)}}}" for n in range(len(dimensions))]
+    css += [f".type-{n}{{border-bottom:3px solid {_cycle(TYPE_COLOURS, n)}}}" for n in range(len(types))]
+
+    category_options = ['<option value="">Toutes les catégories</option>',
+                        f'<option value="__aucune__">Sans catégorie ({untagged})</option>']
+    category_options += [
+        f'<option value="{_esc(c)}">{_esc(data.categories.get(c, c))} — {_esc(c)} '
+        f"({per_category[c]})</option>"
+        for c in categories
+    ]
+    document_options = ['<option value="">Tous les documents</option>'] + [
+        f'<option value="{_esc(d)}">{_esc(d)} ({n})</option>' for d, n in per_document.items()
+    ]
+    type_options = ['<option value="">Tous les types de compétence</option>'] + [
+        f'<option value="{_esc(t)}">{_esc(COMPETENCE_TYPES.get(t, t))} ({per_type[t]})</option>'
+        for t in types
+    ]
+
+    legend = ['<div class="legende"><p><strong>Indices de catégorie</strong> (surlignés, couleur de la '
+              "dimension ; survoler un mot pour voir la catégorie) :</p><ul>"]
+    for number, dimension in enumerate(dimensions):
+        names = [data.categories.get(c, c) for c in categories if _dimension_of(c) == dimension]
+        legend.append(
+            f'<li><mark class="dim-{number}">{_esc(data.dimensions.get(dimension, dimension))}</mark> '
+            f"{_esc(' ; '.join(names))}</li>"
+        )
+    legend.append("</ul><p><strong>Compétences</strong> (soulignées, couleur du type) :</p><ul>")
+    for number, kind in enumerate(types):
+        legend.append(f'<li><span class="type-{number}">{_esc(COMPETENCE_TYPES.get(kind, kind))}</span></li>')
+    legend.append("</ul></div>")
+
+    body = f"""<section id="passages"><h2>Passages</h2>
+{''.join(legend)}
+<form class="filtres" id="filtres" onsubmit="return false">
+<label>Catégorie <select id="filtre-categorie">{''.join(category_options)}</select></label>
+<label>Document <select id="filtre-document">{''.join(document_options)}</select></label>
+<label>Compétence <select id="filtre-competence">{''.join(type_options)}</select></label>
+<label>Texte <input type="search" id="filtre-texte" placeholder="mot à chercher"></label>
+<button type="button" id="filtre-reinitialiser">Réinitialiser</button>
+</form>
+<p id="compte-passages" aria-live="polite"></p>
+<noscript><p>Le navigateur de passages a besoin de JavaScript.</p></noscript>
+<div id="liste-passages"></div>
+<button type="button" id="plus-de-passages" hidden>Afficher plus de passages</button>
+</section>"""
+
+    payload = {
+        "pageSize": PASSAGES_PER_PAGE,
+        "categories": [
+            {"id": c, "label": data.categories.get(c, c), "dim": dimensions.index(_dimension_of(c))}
+            for c in categories
+        ],
+        "types": [{"id": t, "label": COMPETENCE_TYPES.get(t, t)} for t in types],
+        "passages": [_passage_payload(p) for p in data.passages],
+    }
+    return body, "\n".join(css), _json_for_script(payload)
+
+
+STYLE = """
+:root{--texte:#1f2328;--discret:#59636e;--bord:#d0d7de;--fond:#f6f8fa;--accent:#0b5fa5}
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--texte);
+ line-height:1.5;margin:0 auto;max-width:1150px;padding:1rem 1.5rem 4rem}
+h1{font-size:1.8rem;margin-bottom:.2rem}
+h2{border-bottom:2px solid var(--bord);padding-bottom:.2rem;margin-top:2.5rem}
+nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}
+nav a{color:var(--accent)}
+.source{color:var(--discret);margin-top:0}
+.notes{background:#fff8e1;border-left:4px solid #e0a800;padding:.5rem 1rem}
+table{border-collapse:collapse;margin:.8rem 0 1.6rem;min-width:50%}
+caption{text-align:left;font-weight:600;padding:.3rem 0}
+th,td{border:1px solid var(--bord);padding:.3rem .6rem;text-align:left;vertical-align:top}
+th{background:var(--fond)}td.nombre{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:1.5rem 0}figure img{max-width:100%;height:auto;border:1px solid var(--bord)}
+figcaption{color:var(--discret);font-style:italic}
+.manquant{color:#b42318}
+.legende{background:var(--fond);padding:.5rem 1rem;border-radius:6px}
+.legende ul{margin:.2rem 0 .6rem;padding-left:1.2rem}
+.filtres{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;margin:1rem 0;position:sticky;top:0;
+ background:#fff;padding:.5rem 0;border-bottom:1px solid var(--bord);z-index:1}
+.filtres label{display:flex;flex-direction:column;font-size:.9rem;color:var(--discret)}
+.filtres select,.filtres input{max-width:22rem;font-size:.95rem;padding:.2rem}
+.passage{border:1px solid var(--bord);border-radius:6px;padding:.6rem .9rem;margin:.7rem 0}
+.passage header{font-size:.85rem;color:var(--discret);display:flex;flex-wrap:wrap;gap:.6rem}
+.passage .doc{font-family:ui-monospace,monospace}
+.passage .genre{background:var(--fond);padding:0 .4rem;border-radius:4px}
+.passage .texte{margin:.4rem 0;white-space:pre-wrap}
+.passage .contexte{font-size:.85rem;color:var(--discret);margin:.2rem 0}
+mark{background:transparent;color:inherit}
+.passage mark{border-radius:3px;padding:0 1px}
+.passage ul.etiquettes{margin:.2rem 0;padding-left:1.2rem;font-size:.9rem}
+.passage .competences{font-size:.9rem;margin:.2rem 0}
+.pastille{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.3em;vertical-align:middle}
+code{background:var(--fond);padding:0 .3em;border-radius:3px}
+#plus-de-passages{margin-top:1rem;padding:.4rem 1rem}
+"""
+
+SCRIPT = """
+(() => {
+  "use strict";
+  const data = JSON.parse(document.getElementById("donnees-passages").textContent);
+  const categories = new Map(data.categories.map((c) => [c.id, c]));
+  const types = new Map(data.types.map((t, n) => [t.id, Object.assign({n: n}, t)]));
+  const passages = data.passages.map((p) => Object.assign({
+    plain: p.segments.map((s) => (typeof s === "string" ? s : s[0])).join("").toLocaleLowerCase("fr")
+  }, p));
+  const list = document.getElementById("liste-passages");
+  const counter = document.getElementById("compte-passages");
+  const more = document.getElementById("plus-de-passages");
+  const byCategory = document.getElementById("filtre-categorie");
+  const byDocument = document.getElementById("filtre-document");
+  const byType = document.getElementById("filtre-competence");
+  const byText = document.getElementById("filtre-texte");
+  let matching = [];
+  let shown = 0;
+
+  function node(tag, className, text) {
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  function categoryLabel(id) {
+    const category = categories.get(id);
+    return category ? category.label : id;
+  }
+
+  function passageText(p) {
+    const paragraph = node("p", "texte");
+    for (const segment of p.segments) {
+      if (typeof segment === "string") {
+        paragraph.appendChild(document.createTextNode(segment));
+        continue;
+      }
+      const [text, cats, comps] = segment;
+      const mark = node("mark", "", text);
+      const tips = [];
+      if (cats.length) {
+        const first = categories.get(cats[0]);
+        if (first) mark.classList.add("dim-" + first.dim);
+        mark.dataset.categories = cats.join(" ");
+        for (const id of cats) tips.push("Catégorie : " + categoryLabel(id) + " (" + id + ")");
+      }
+      for (const [type, term] of comps) {
+        const known = types.get(type);
+        if (known) mark.classList.add("type-" + known.n);
+        tips.push("Compétence " + (known ? known.label : type) + " : " + term);
+      }
+      mark.title = tips.join("\\n");
+      paragraph.appendChild(mark);
+    }
+    return paragraph;
+  }
+
+  function passageCard(p) {
+    const card = node("article", "passage");
+    card.dataset.id = p.id;
+    card.dataset.doc = p.doc;
+    card.dataset.categories = p.tags.map((t) => t.c).join(" ");
+    const header = node("header");
+    header.appendChild(node("span", "doc", p.doc));
+    header.appendChild(node("span", "chemin", p.heading.length ? p.heading.join(" › ") : "(sans titre)"));
+    header.appendChild(node("span", "genre", p.kind));
+    card.appendChild(header);
+    if (p.context.length) card.appendChild(node("p", "contexte", "Contexte : " + p.context.join(" › ")));
+    card.appendChild(passageText(p));
+    if (p.tags.length) {
+      const tags = node("ul", "etiquettes");
+      for (const tag of p.tags) {
+        const item = node("li");
+        const category = categories.get(tag.c);
+        const dot = node("span", "pastille" + (category ? " dim-" + category.dim : ""));
+        item.appendChild(dot);
+        item.appendChild(node("strong", "", categoryLabel(tag.c)));
+        item.appendChild(document.createTextNode(" "));
+        item.appendChild(node("code", "", tag.c));
+        let details = " · score " + String(tag.s).replace(".", ",") + " · source : " + tag.src;
+        if (tag.ev.length) details += " · indices : " + tag.ev.join(", ");
+        item.appendChild(document.createTextNode(details));
+        tags.appendChild(item);
+      }
+      card.appendChild(tags);
+    } else {
+      card.appendChild(node("p", "etiquettes", "Aucune catégorie."));
+    }
+    if (p.comps.length) {
+      const line = node("p", "competences");
+      line.appendChild(node("strong", "", "Compétences : "));
+      line.appendChild(document.createTextNode(p.comps.map(([term, type]) =>
+        term + " (" + (types.has(type) ? types.get(type).label : type) + ")").join(", ")));
+      card.appendChild(line);
+    }
+    return card;
+  }
+
+  function keep(p, category, documentId, type, needle) {
+    if (documentId && p.doc !== documentId) return false;
+    if (category === "__aucune__" && p.tags.length) return false;
+    if (category && category !== "__aucune__" && !p.tags.some((t) => t.c === category)) return false;
+    if (type && !p.comps.some((c) => c[1] === type)) return false;
+    if (needle && !p.plain.includes(needle)) return false;
+    return true;
+  }
+
+  function showMore() {
+    const next = matching.slice(shown, shown + data.pageSize);
+    const fragment = document.createDocumentFragment();
+    for (const p of next) fragment.appendChild(passageCard(p));
+    list.appendChild(fragment);
+    shown += next.length;
+    const left = matching.length - shown;
+    more.hidden = left <= 0;
+    more.textContent = "Afficher " + Math.min(left, data.pageSize) + " passages de plus (reste " + left + ")";
+    counter.textContent = matching.length + " passage" + (matching.length > 1 ? "s" : "") +
+      " sur " + passages.length + (shown < matching.length ? " (" + shown + " affichés)" : "");
+  }
+
+  function refresh() {
+    const needle = byText.value.trim().toLocaleLowerCase("fr");
+    matching = passages.filter((p) => keep(p, byCategory.value, byDocument.value, byType.value, needle));
+    list.replaceChildren();
+    shown = 0;
+    showMore();
+  }
+
+  for (const control of [byCategory, byDocument, byType]) control.addEventListener("change", refresh);
+  byText.addEventListener("input", refresh);
+  more.addEventListener("click", showMore);
+  document.getElementById("filtre-reinitialiser").addEventListener("click", () => {
+    byCategory.value = "";
+    byDocument.value = "";
+    byType.value = "";
+    byText.value = "";
+    refresh();
+  });
+  refresh();
+})();
+"""
+
+
+def render_report(data: ReportData) -> str:
+    """The whole report page as a string."""
+    browser, browser_css, payload = _browser_section(data)
+    notes = ""
+    if data.notes:
+        notes = '<div class="notes"><p><strong>Remarques</strong></p><ul>' + "".join(
+            f"<li>{_esc(note)}</li>" for note in data.notes
+        ) + "</ul></div>"
+    when = f" — produit le {_esc(data.generated_at)}" if data.generated_at else ""
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>{_esc(data.title)}</title>
+<style>{STYLE}
+{browser_css}
+</style>
+</head>
+<body>
+<header>
+<h1>{_esc(data.title)}</h1>
+<p class="source">Corpus : <code>{_esc(data.generated_from)}</code>{when}</p>
+<nav><ul><li><a href="#apercu">Aperçu</a></li><li><a href="#figures">Figures</a></li>
+<li><a href="#tableaux">Tableaux</a></li><li><a href="#passages">Passages</a></li></ul></nav>
+</header>
+<main>
+{notes}
+{_overview_section(data)}
+{_figures_section(data)}
+{_tables_section(data)}
+{browser}
+</main>
+<script type="application/json" id="donnees-passages">{payload}</script>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"""
+
+
+def write_report(data: ReportData, path: Path) -> None:
+    """Write the self-contained HTML report to `path` (UTF-8)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_report(data), encoding="utf-8", newline="\n")
+
+
+def _markdown_href(href: str) -> str:
+    return f"<{href}>" if re.search(r"[\s()<>]", href) else href
+
+
+def _markdown_text(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+
+
+def render_summary(data: ReportData, *, links: Sequence[tuple[str, str]]) -> str:
+    """summary.md as a string: headline counts, top categories, notes and links (label, relative path)."""
+    lines = [f"# {_markdown_text(data.title)}", "", f"Corpus analysé : `{data.generated_from}`", ""]
+    if data.generated_at:
+        lines += [f"Produit le {data.generated_at}", ""]
+    lines += ["## Chiffres clés", ""]
+    lines += [f"- {_count_label(key)} : {_number(value)}" for key, value in data.counts.items()]
+    per_category = _passages_per_category(data.passages)
+    if per_category:
+        lines += ["", "## Catégories les plus fréquentes (nombre de passages)", ""]
+        ranked = sorted(per_category.items(), key=lambda item: (-item[1], item[0]))
+        lines += [
+            f"- {_markdown_text(data.categories.get(c, c))} (`{c}`) : {_number(n)}" for c, n in ranked[:12]
+        ]
+    if data.skipped:
+        lines += ["", "## Fichiers ignorés", ""]
+        lines += [f"- `{path}` : {_markdown_text(reason)}" for path, reason in data.skipped]
+    if data.notes:
+        lines += ["", "## Remarques", ""]
+        lines += [f"- {_markdown_text(note)}" for note in data.notes]
+    if links:
+        lines += ["", "## Fichiers produits", ""]
+        lines += [f"- [{_markdown_text(label)}]({_markdown_href(href)})" for label, href in links]
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(data: ReportData, path: Path, *, links: Sequence[tuple[str, str]]) -> None:
+    """Write summary.md: headline counts and relative links to the produced files."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_summary(data, links=links), encoding="utf-8", newline="\n")
