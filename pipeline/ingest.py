@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from pipeline.types import Document, Skipped
 __all__ = [
     "CORPUS_SUFFIXES",
     "CorpusError",
+    "DecodedText",
     "UnreadableFile",
     "decode_bytes",
     "discover",
@@ -95,7 +96,9 @@ class UnreadableFile(Exception):
 
 
 @dataclass(frozen=True)
-class _Decoded:
+class DecodedText:
+    """Bytes turned into text: the codec used and what was repaired on the way."""
+
     text: str
     encoding: str
     notes: tuple[str, ...] = ()
@@ -273,7 +276,7 @@ def read_corpus(corpus: Path, *, exclude: Sequence[Path] = ()) -> Iterator[Docum
 # ---------------------------------------------------------------------------------------------- decoding
 
 
-def decode_bytes(raw: bytes, *, declared: str | None = None) -> _Decoded:
+def decode_bytes(raw: bytes, *, declared: str | None = None) -> DecodedText:
     """Decode `raw` to text with Unix newlines and no BOM, repairing mojibake.
 
     Order: a byte-order mark; the `declared` charset (HTML) if the bytes agree with it; strict UTF-8;
@@ -293,21 +296,22 @@ def decode_bytes(raw: bytes, *, declared: str | None = None) -> _Decoded:
         decoded = _most_plausible_reading(raw)
         if declared:
             note = f"declared charset {declared!r} does not match the bytes; read as {decoded.encoding}"
-            decoded = _Decoded(decoded.text, decoded.encoding, (note, *decoded.notes))
+            decoded = DecodedText(decoded.text, decoded.encoding, (note, *decoded.notes))
     text = decoded.text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if _control_share(text) > MAX_CONTROL_SHARE:
         raise UnreadableFile("binary content, not text (many control characters)")
     repaired, repair_note = _repair_mojibake(text)
     repaired, c1_note = _restore_c1_punctuation(repaired)
-    notes = decoded.notes + tuple(note for note in (repair_note, c1_note) if note)
-    return _Decoded(repaired, decoded.encoding, notes)
+    repaired, nfc_note = _compose_accents(repaired)
+    notes = decoded.notes + tuple(note for note in (repair_note, c1_note, nfc_note) if note)
+    return DecodedText(repaired, decoded.encoding, notes)
 
 
-def _decode_unicode_with_bom(raw: bytes) -> _Decoded | None:
+def _decode_unicode_with_bom(raw: bytes) -> DecodedText | None:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             try:
-                return _Decoded(raw.decode(codec), codec)
+                return DecodedText(raw.decode(codec), codec)
             except UnicodeDecodeError:
                 raise UnreadableFile(
                     f"not decodable as text (starts with a {codec} mark but is not {codec})"
@@ -315,7 +319,7 @@ def _decode_unicode_with_bom(raw: bytes) -> _Decoded | None:
     return None
 
 
-def _decode_utf16_without_bom(raw: bytes) -> _Decoded | None:
+def _decode_utf16_without_bom(raw: bytes) -> DecodedText | None:
     """UTF-16 saved without a BOM: mostly-Latin text then has a NUL in nearly every other byte."""
     if len(raw) % 2:
         return None
@@ -328,15 +332,15 @@ def _decode_utf16_without_bom(raw: bytes) -> _Decoded | None:
     else:
         return None
     try:
-        return _Decoded(raw.decode(codec), codec)
+        return DecodedText(raw.decode(codec), codec)
     except UnicodeDecodeError:
         return None
 
 
-def _decode_declared_or_utf8(raw: bytes, declared: str | None) -> _Decoded | None:
+def _decode_declared_or_utf8(raw: bytes, declared: str | None) -> DecodedText | None:
     """The charset an HTML page declares, or strict UTF-8. Pages often lie about their charset, so when
     both readings are possible the more plausible French one wins (the declared one on a tie)."""
-    readings: list[_Decoded] = []
+    readings: list[DecodedText] = []
     if declared:
         try:
             codec = codecs.lookup(declared).name
@@ -346,25 +350,25 @@ def _decode_declared_or_utf8(raw: bytes, declared: str | None) -> _Decoded | Non
             codec = "cp1252"
         if codec:
             with contextlib.suppress(UnicodeDecodeError):
-                readings.append(_Decoded(raw.decode(codec), _READABLE_NAMES.get(codec, codec)))
+                readings.append(DecodedText(raw.decode(codec), _READABLE_NAMES.get(codec, codec)))
     with contextlib.suppress(UnicodeDecodeError):
-        readings.append(_Decoded(raw.decode("utf-8"), "utf-8"))
-    if not readings:
-        return None
+        readings.append(DecodedText(raw.decode("utf-8"), "utf-8"))
+    if len(readings) < 2:
+        return readings[0] if readings else None
     return max(readings, key=lambda reading: french_plausibility(reading.text))
 
 
-def _most_plausible_reading(raw: bytes) -> _Decoded:
-    readings: list[_Decoded] = []
+def _most_plausible_reading(raw: bytes) -> DecodedText:
+    readings: list[DecodedText] = []
     for codec in _SINGLE_BYTE_CANDIDATES:
         try:
-            readings.append(_Decoded(raw.decode(codec), codec))
+            readings.append(DecodedText(raw.decode(codec), codec))
         except UnicodeDecodeError:
             continue
     mixed, bad_bytes = _decode_utf8_with_cp1252_fallback(raw)
     if bad_bytes:
         note = f"{bad_bytes} byte(s) that were not valid UTF-8 read as Windows-1252"
-        readings.append(_Decoded(mixed, "utf-8", (note,)))
+        readings.append(DecodedText(mixed, "utf-8", (note,)))
     guess = charset_normalizer.from_bytes(raw).best()
     if guess is not None:
         codec = codecs.lookup(guess.encoding).name
@@ -373,7 +377,7 @@ def _most_plausible_reading(raw: bytes) -> _Decoded:
         name = _READABLE_NAMES.get(codec, codec)
         if codec and name not in {r.encoding for r in readings}:
             with contextlib.suppress(UnicodeDecodeError):
-                readings.append(_Decoded(raw.decode(codec), name))
+                readings.append(DecodedText(raw.decode(codec), name))
     # max() keeps the first of equal scores, so the tie-break order of the candidates holds.
     return max(readings, key=lambda reading: french_plausibility(reading.text))
 
@@ -392,20 +396,24 @@ def _decode_utf8_with_cp1252_fallback(raw: bytes) -> tuple[str, int]:
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
-def _mojibake_pattern() -> re.Pattern[str]:
-    """UTF-8 bytes of accented letters and curly quotes read with a single-byte code page: the lead byte
-    (0xC2-0xC5, 0xE2) followed by a continuation byte (0x80-0xBF), as each code page displays them."""
+def _mojibake_pattern(lead_bytes: Iterable[int], codecs_: Iterable[str]) -> re.Pattern[str]:
+    """UTF-8 read with a single-byte code page: a lead byte followed by a continuation byte (0x80-0xBF),
+    as each code page displays them."""
     leads: set[str] = set()
     continuations: set[str] = set()
-    for codec in ("cp1252", "latin-1", "mac_roman"):
-        leads.update(bytes([b]).decode(codec, errors="ignore") for b in (0xC2, 0xC3, 0xC4, 0xC5, 0xE2))
+    for codec in codecs_:
+        leads.update(bytes([b]).decode(codec, errors="ignore") for b in lead_bytes)
         continuations.update(bytes([b]).decode(codec, errors="ignore") for b in range(0x80, 0xC0))
     leads.discard("")
     continuations.discard("")
     return re.compile(f"[{re.escape(''.join(sorted(leads)))}][{re.escape(''.join(sorted(continuations)))}]")
 
 
-_MOJIBAKE = _mojibake_pattern()
+# Narrow, for scoring readings: the lead bytes of French accented letters, œ, « » and ’ (0xC2-0xC5, 0xE2).
+_MOJIBAKE = _mojibake_pattern((0xC2, 0xC3, 0xC4, 0xC5, 0xE2), ("cp1252", "latin-1", "mac_roman"))
+# Broad, to decide which lines ftfy should examine: any lead byte, and the DOS code page too. It matches
+# some correct French ("à" + no-break space); ftfy then leaves those lines alone.
+_MAYBE_MOJIBAKE = _mojibake_pattern(range(0xC2, 0xF5), ("cp1252", "latin-1", "mac_roman", "cp437"))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -462,31 +470,60 @@ _FTFY_ENCODING_ONLY = ftfy.TextFixerConfig(
     fix_surrogates=True,
     remove_control_chars=False,
     normalization=None,
-    explain=False,
+    explain=True,
 )
 
 
 def _repair_mojibake(text: str) -> tuple[str, str | None]:
-    if text.isascii():
+    # ftfy is slow on long texts; only the lines showing a UTF-8 sequence misread are given to it.
+    if text.isascii() or not _looks_garbled(text):
         return text, None
-    repaired = ftfy.fix_text(text, config=_FTFY_ENCODING_ONLY)
-    if repaired == text:
+    lines = text.split("\n")
+    changed = 0
+    for index, line in enumerate(lines):
+        if line.isascii() or not _looks_garbled(line):
+            continue
+        fixed, steps = ftfy.fix_and_explain(line, config=_FTFY_ENCODING_ONLY)
+        # Reading C1 controls as Windows-1252 alone is not mojibake: _restore_c1_punctuation decides.
+        if fixed != line and steps != _C1_ONLY_STEPS:
+            lines[index] = fixed
+            changed += 1
+    if not changed:
         return text, None
-    changed = sum(1 for old, new in zip(text.split("\n"), repaired.split("\n"), strict=False) if old != new)
-    return repaired, f"mojibake repaired on {changed} line(s) (text saved earlier with the wrong encoding)"
+    return "\n".join(
+        lines
+    ), f"mojibake repaired on {changed} line(s) (text saved earlier with the wrong encoding)"
+
+
+_C1_ONLY_STEPS = [("encode", "latin-1"), ("decode", "windows-1252")]
+
+
+def _looks_garbled(text: str) -> bool:
+    return _MAYBE_MOJIBAKE.search(text) is not None
 
 
 # A C1 control touching a letter ("l\x92été", "c\x9cur") is Windows-1252 punctuation that went through a
 # Latin-1 conversion. Elsewhere (a lone "\x84" before a time in a programme) it is a lost symbol and is left
 # for the cleaner rather than turned into a misleading quote.
+_C1 = re.compile(r"[\x80-\x9f]")
 _C1_NEXT_TO_LETTER = re.compile(r"(?<=[^\W\d_])[\x80-\x9f]|[\x80-\x9f](?=[^\W\d_])")
 
 
 def _restore_c1_punctuation(text: str) -> tuple[str, str | None]:
+    if not _C1.search(text):
+        return text, None
     restored, count = _C1_NEXT_TO_LETTER.subn(_c1_as_cp1252, text)
     if not count:
         return text, None
     return restored, f"{count} stray control character(s) read as Windows-1252 punctuation"
+
+
+def _compose_accents(text: str) -> tuple[str, str | None]:
+    """NFC: an accent typed as letter + combining mark (macOS file names and some Mac editors) becomes the
+    single accented letter, so "é" matches the lexicon whichever way it was typed. Nothing visible changes."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text, None
+    return unicodedata.normalize("NFC", text), "decomposed accents composed (Unicode NFC)"
 
 
 def _c1_as_cp1252(match: re.Match[str]) -> str:

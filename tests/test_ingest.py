@@ -308,6 +308,13 @@ def test_utf8_file_with_a_few_windows_bytes_is_read_without_mojibake() -> None:
     assert "Windows-1252" in decoded.notes[0]
 
 
+def test_decomposed_accents_are_composed() -> None:
+    decomposed = "Le se\u0301minaire a re\u0301uni des e\u0301lus."
+    decoded = ingest.decode_bytes(decomposed.encode())
+    assert decoded.text == "Le séminaire a réuni des élus."
+    assert decoded.notes == ("decomposed accents composed (Unicode NFC)",)
+
+
 def test_typographic_characters_are_left_alone() -> None:
     text = "« Coopérer » — l’œuvre… ﬁn ＡＢ"  # quotes, dash, ligature and full-width letters stay as written
     assert ingest.decode_bytes(text.encode()).text == text
