@@ -1,0 +1,263 @@
+"""Rule tagging: codebook cues matched on lemmas, with negation, context and evidence.
+
+How a passage is tagged
+-----------------------
+1. Cue matching. Every token is looked at twice, as its lowercased lemma and as its lowercased word
+   (apostrophes straightened, « d’ » read as « de »). A cue matches when its own lemmas, or its written
+   words, appear in a row in one of those two readings. Reading the words as well rescues the lemmatizer's
+   slips (« manque » alone is sometimes lemmatised « manqu »), and lowercasing catches proper-noun lemmas
+   (« Région », « PNR », « Pays »). Within a category, a cue inside a longer matched cue is not counted
+   again (« manque de » inside « manque de moyens »).
+2. Negation of conditions (no dependency parse, so it is a rule over a token window). A lever cue
+   (`conditions:leviers`) is *negated* when, in the NEGATION_WINDOW tokens before it and within the same
+   clause (the window stops at punctuation and at contrast words such as « mais »), there is a negator
+   (« pas », « jamais », « aucun »…) or a lack word (« manque », « absence », « sans », « faute »…), or when
+   one of the LACK_AFTER adjectives (« insuffisants », « réduites »…) follows it closely. A negated lever
+   counts for `conditions:freins`, with NEGATION_BONUS added for the lack it expresses. Double negation
+   cancels: when the lack word is « sans » and a negator stands earlier in the same sentence (« Pas de
+   coopération sans volonté partagée », « il ne peut exister sans convivialité »), the cue stays a lever.
+   A negated brake cue (« sans cloisonnement ») is dropped rather than turned into a lever.
+3. Scoring. strength = sum of the weights of the distinct cues in the passage (a repeated cue adds
+   REPEAT_FACTOR of its weight per extra occurrence) + CONTEXT_FACTOR x (weights of the category's cues found
+   in the heading path and parent bullets, + DIMENSION_BONUS when the context names the category's
+   dimension, e.g. « aux acteurs concernés » for every `acteurs:*`). score = 1 - exp(-strength).
+   A category is tagged when the passage itself holds at least one of its cues and strength reaches
+   TAG_THRESHOLD. Cue weights are 1.0 by default and weak cues weigh 0.3-0.7, so a weak cue alone never
+   tags, while a weak cue under a heading of its dimension, or two weak cues, do.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from pipeline.codebook import Codebook, cue_key
+from pipeline.types import Tag
+
+LEVERS = "conditions:leviers"
+BRAKES = "conditions:freins"
+
+# Calibrated by hand on the seed grid and the negation examples in tests/test_tagging.py.
+TAG_THRESHOLD = 0.8
+CONTEXT_FACTOR = 0.4
+DIMENSION_BONUS = 1.0
+REPEAT_FACTOR = 0.25
+NEGATION_BONUS = 0.5
+NEGATION_WINDOW = 5  # tokens looked at before a lever cue
+LACK_AFTER_WINDOW = 3  # tokens looked at after it
+SENTENCE_WINDOW = 15  # tokens looked at before « sans » for a double negation
+
+NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "nul", "nulle", "ni", "guère", "rien", "point"})
+LACK_WORDS = frozenset(
+    {"manque", "manquer", "absence", "absent", "sans", "faute", "défaut", "insuffisance", "carence", "peu",
+     "pénurie", "perte", "déficit", "raréfaction", "baisse", "moins", "disparition", "suppression"}
+)
+LACK_AFTER = frozenset(
+    {"insuffisant", "réduit", "réduire", "limité", "limiter", "manquant", "absent", "faible", "rare",
+     "inexistant", "défaillant", "manquer"}
+)
+# Words that open a new clause: negation does not reach across them.
+CONTRAST_WORDS = frozenset(
+    {"mais", "cependant", "pourtant", "toutefois", "néanmoins", "tandis", "alors", "contrairement"}
+)
+SENTENCE_END = frozenset({".", "!", "?", ";", ":", "…"})
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """One cue of one category found in a doc. `negated` marks a lever read as a brake."""
+
+    category: str
+    cue: str
+    start: int
+    end: int
+    evidence: str
+    weight: float
+    negated: bool = False
+
+
+class RuleTagger:
+    """Tags passages with the categories of a codebook, from lemma cues. Build once, reuse for every doc."""
+
+    def __init__(self, codebook: Codebook, nlp: Language) -> None:
+        self.codebook = codebook
+        self.vocab = nlp.vocab
+        self._categories = {category.id: category for category in codebook.categories}
+        self._matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._dimension_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+
+        cues = [(category.id, cue) for category in codebook.categories for cue in category.cues]
+        cue_docs = nlp.pipe([cue for _, cue in cues], batch_size=32)
+        for (category_id, cue), cue_doc in zip(cues, cue_docs, strict=True):
+            self._matcher.add(_match_key(category_id, cue), self._patterns(cue, cue_doc))
+        dimension_cues = [(dim, word) for dim, words in codebook.dimension_lemmas.items() for word in words]
+        dimension_docs = nlp.pipe([lemma for _, lemma in dimension_cues], batch_size=32)
+        for (dimension, lemma), lemma_doc in zip(dimension_cues, dimension_docs, strict=True):
+            self._dimension_matcher.add(_match_key(dimension, lemma), self._patterns(lemma, lemma_doc))
+
+    def matches(self, doc: Doc) -> dict[str, list[str]]:
+        """Category id -> the words matching its cues in `doc`, after negation (for classifier features)."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for match in self._cue_matches(doc):
+            found[match.category].append(match.evidence)
+        return dict(found)
+
+    def tag(self, doc: Doc, context: Sequence[Doc] = ()) -> tuple[Tag, ...]:
+        """The categories of the passage `doc`, best first. `context`: heading path and parent bullets,
+        outermost first."""
+        passage_matches = self._cue_matches(doc)
+        if not passage_matches:
+            return ()
+        context_matches = [match for context_doc in context for match in self._cue_matches(context_doc)]
+        context_dimensions = {
+            dimension: evidence for context_doc in context
+            for dimension, evidence in self._dimension_matches(context_doc)
+        }
+
+        tags: list[Tag] = []
+        by_category = _group(passage_matches)
+        context_by_category = _group(context_matches)
+        for category_id, matches in by_category.items():
+            own = _strength(matches)
+            context_hits = context_by_category.get(category_id, [])
+            dimension = self._categories[category_id].dimension
+            around = _strength(context_hits) + (DIMENSION_BONUS if dimension in context_dimensions else 0.0)
+            strength = own + CONTEXT_FACTOR * around
+            if strength < TAG_THRESHOLD:
+                continue
+            evidence = _unique(match.evidence for match in matches)
+            evidence += _unique(f"contexte: {match.evidence}" for match in context_hits)
+            if dimension in context_dimensions:
+                evidence += (f"contexte: {context_dimensions[dimension]}",)
+            score = round(1.0 - math.exp(-strength), 3)
+            tags.append(Tag(category=category_id, score=score, source="rule", evidence=_unique(evidence)))
+        return tuple(sorted(tags, key=lambda tag: (-tag.score, self.codebook.ids.index(tag.category))))
+
+    def _patterns(self, cue: str, cue_doc: Doc) -> list[Doc]:
+        words = [token for token in cue_doc if not token.is_space]
+        readings = {
+            tuple(cue_key(token.lemma_) or "_" for token in words),
+            tuple(cue_key(token.text) or "_" for token in words),
+        }
+        if len(words) == 1:
+            readings.add((cue_key(cue),))
+        return [Doc(self.vocab, words=list(reading)) for reading in sorted(readings)]
+
+    def _readings(self, doc: Doc) -> tuple[Doc, Doc]:
+        lemmas = [cue_key(token.lemma_) or "_" for token in doc]
+        words = [cue_key(token.text) or "_" for token in doc]
+        return Doc(self.vocab, words=lemmas), Doc(self.vocab, words=words)
+
+    def _raw_matches(self, matcher: PhraseMatcher, doc: Doc) -> set[tuple[str, str, int, int]]:
+        if len(doc) == 0:
+            return set()
+        found: set[tuple[str, str, int, int]] = set()
+        for reading in self._readings(doc):
+            for match_id, start, end in matcher(reading):
+                owner, cue = self.vocab.strings[match_id].split("\t", 1)
+                found.add((owner, cue, start, end))
+        return found
+
+    def _dimension_matches(self, doc: Doc) -> list[tuple[str, str]]:
+        hits = sorted(self._raw_matches(self._dimension_matcher, doc), key=lambda hit: hit[2])
+        return [(dimension, doc[start:end].text) for dimension, _, start, end in hits]
+
+    def _cue_matches(self, doc: Doc) -> list[CueMatch]:
+        raw = sorted(self._raw_matches(self._matcher, doc), key=lambda hit: (hit[2], hit[3], hit[0], hit[1]))
+        kept = [hit for hit in raw if not any(_covers(other, hit) for other in raw)]
+        keys = [_key(token) for token in doc]
+        matches: list[CueMatch] = []
+        for category_id, cue, start, end in kept:
+            weight = self._categories[category_id].weight(cue)
+            evidence = doc[start:end].text
+            if category_id in (LEVERS, BRAKES):
+                marker = _negation_start(keys, start, end)
+                if marker is not None and category_id == BRAKES:
+                    continue
+                if marker is not None and BRAKES in self._categories:
+                    evidence = doc[min(marker, start) : max(marker + 1, end)].text
+                    matches.append(CueMatch(BRAKES, cue, start, end, evidence, weight, negated=True))
+                    continue
+                if marker is not None:
+                    continue
+            matches.append(CueMatch(category_id, cue, start, end, evidence, weight))
+        return matches
+
+
+def _covers(other: tuple[str, str, int, int], hit: tuple[str, str, int, int]) -> bool:
+    """Whether `other`, a cue of the same category, already accounts for the words of `hit`."""
+    if other[0] != hit[0] or other == hit or not (other[2] <= hit[2] and hit[3] <= other[3]):
+        return False
+    same_span = (other[2], other[3]) == (hit[2], hit[3])
+    return not same_span or other[1] < hit[1]  # two cues on the same words ("structure(s) publique(s)")
+
+
+def _negation_start(keys: Sequence[str], start: int, end: int) -> int | None:
+    """Index of the negator or lack word that negates the cue at [start, end), or None."""
+    for index in range(start - 1, max(-1, start - 1 - NEGATION_WINDOW), -1):
+        key = keys[index]
+        if _breaks_clause(key):
+            break
+        if key in NEGATORS or key in LACK_WORDS:
+            if key == "sans" and _negator_before(keys, index):
+                return None  # « pas de … sans … »: double negation, the cue is a condition that helps
+            return index
+    for index in range(end, min(len(keys), end + LACK_AFTER_WINDOW)):
+        key = keys[index]
+        if _breaks_clause(key):
+            break
+        if key in LACK_AFTER:
+            return index
+    return None
+
+
+def _negator_before(keys: Sequence[str], index: int) -> bool:
+    for before in range(index - 1, max(-1, index - 1 - SENTENCE_WINDOW), -1):
+        key = keys[before]
+        if key in SENTENCE_END or key in CONTRAST_WORDS:
+            return False
+        if key in NEGATORS or key == "ne":
+            return True
+    return False
+
+
+def _breaks_clause(key: str) -> bool:
+    return key in CONTRAST_WORDS or (bool(key) and all(not char.isalnum() for char in key))
+
+
+def _key(token) -> str:
+    # the word, not the lemma: « pas » and « sans » are stable, and lemmas of ADJ forms vary
+    lemma = cue_key(token.lemma_)
+    return lemma if lemma in LACK_AFTER or lemma in LACK_WORDS else cue_key(token.text)
+
+
+def _strength(matches: Sequence[CueMatch]) -> float:
+    occurrences: dict[str, list[CueMatch]] = defaultdict(list)
+    for match in matches:
+        occurrences[match.cue].append(match)
+    total = 0.0
+    for same_cue in occurrences.values():
+        weight = same_cue[0].weight + (NEGATION_BONUS if same_cue[0].negated else 0.0)
+        total += weight * (1.0 + REPEAT_FACTOR * (len(same_cue) - 1))
+    return total
+
+
+def _group(matches: Iterable[CueMatch]) -> dict[str, list[CueMatch]]:
+    grouped: dict[str, list[CueMatch]] = defaultdict(list)
+    for match in matches:
+        grouped[match.category].append(match)
+    return grouped
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _match_key(owner: str, cue: str) -> str:
+    return f"{owner}\t{cue}"
