@@ -17,10 +17,12 @@ _NOUN = (
     r"(?:r[ée]s?ponses?|commentaires?|r[ée]actions?|r[ée]flexions?|avis|pingbacks?|trackbacks?|"
     r"comments?|responses?|replies|thoughts?)"
 )
+_BARE_NOUN = r"(?:r[ée]s?ponses?|commentaires?|comments?|responses?|pingbacks?|trackbacks?)"
 _QUOTED_TITLE = r"(?:[«“\"'‘„].*)"
-# "3 résponses à “Titre”", "Un commentaire", "2 réflexions sur « Titre »", "12 commentaires :".
+# "3 résponses à “Titre”", "2 réflexions sur « Titre »"; without a title only the plain nouns count
+# ("Un commentaire", "12 commentaires :"), since crdh notes have lines such as "Deux réflexions".
 SECTION_HEADER = re.compile(
-    rf"{_COUNT}\s+{_NOUN}(?:\s+(?:à|a|sur|pour|au sujet de|on|to)\s+{_QUOTED_TITLE})?\s*:?",
+    rf"{_COUNT}\s+(?:{_NOUN}\s+(?:à|a|sur|pour|au sujet de|on|to)\s+{_QUOTED_TITLE}|{_BARE_NOUN}\s*:?)",
     re.IGNORECASE,
 )
 # Lines of the comment form or of a closed section, complete or as a line start.
@@ -70,10 +72,18 @@ def _full(pattern: re.Pattern[str], text: str) -> bool:
     return len(text) <= 400 and pattern.fullmatch(text) is not None
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.*!])\s+")
+
+
+def is_boilerplate(text: str) -> bool:
+    """One or more comment-form sentences ("Votre adresse e-mail ne sera pas publiée. Les champs…")."""
+    return len(text) <= 400 and all(BOILERPLATE.fullmatch(part) for part in _SENTENCE_BREAK.split(text))
+
+
 def is_section_start(text: str) -> bool:
     if _full(SECTION_HEADER, text):
         return True
-    return _full(BOILERPLATE, text) and ZONE_OPENERS.match(text) is not None
+    return is_boilerplate(text) and ZONE_OPENERS.match(text) is not None
 
 
 def _is_reply_link(text: str) -> bool:
@@ -100,7 +110,7 @@ def _comment_block_end(lines: list[Line], start: int) -> int:
             continue
         if (
             is_section_start(text)
-            or _full(BOILERPLATE, text)
+            or is_boilerplate(text)
             or _full(PINGBACK_ITEM, text)
             or _full(EXCERPT, text)
             or _is_reply_link(text)

@@ -17,7 +17,7 @@ IMAGE_EXTENSIONS = r"(?:jpe?g|png|gif|webp|tiff?|bmp|heic|svg)"
 # such as "HAR3510" and "FSS4007" on lines of their own, and Wikidata properties like "P2677".
 _CAMERA_STEM = (
     r"(?:(?:DSCN?|DSCF|IMG|IMAG|PICT|GOPR|GOPRO|DJI|MVI|CIMG|PXL|SAM|WP|PANO|VID|Screenshot)[_-]?\d{3,}"
-    r"(?:[_-]\d+)*|[A-Z]{1,3}\d{6,})"
+    r"(?:[_-]\d+)*|(?:[A-PR-Z]|[A-Z]{2,3})\d{6,})"
 )
 # "Image1", "photo-3", "img_12", "capture-ecran-4": generic words + a small number.
 _GENERIC_STEM = r"(?:[Ii]mage|[Pp]hoto|[Ii]mg|[Ii]llustration|[Cc]apture)(?:[_-][a-zé]+)*[_-]?\d{1,4}"
@@ -30,8 +30,12 @@ FILE_NAME = re.compile(
 )
 _WITH_EXTENSION = re.compile(rf"{_ANY_STEM_WITH_EXTENSION}\.{IMAGE_EXTENSIONS}", re.IGNORECASE)
 _CAMERA_ONLY = re.compile(rf"{_CAMERA_STEM}(?:\.{IMAGE_EXTENSIONS})?")
-# A camera name glued to the first word of a paragraph: "SL702349Parmi".
-GLUED_START = re.compile(rf"{_CAMERA_STEM}(?:\.{IMAGE_EXTENSIONS})?(?=[A-ZÀ-Þ][a-zà-ÿ])")
+_GENERIC_ONLY = re.compile(rf"{_GENERIC_STEM}(?:\.{IMAGE_EXTENSIONS})?", re.IGNORECASE)
+# A file name glued to the capital that starts a paragraph: "SL702349Parmi", "photo-3.pngL’idée", "Image7A".
+GLUED_START = re.compile(
+    rf"(?:{_CAMERA_STEM}|{_GENERIC_STEM}|{_ANY_STEM_WITH_EXTENSION}(?=\.))(?:\.(?i:{IMAGE_EXTENSIONS}))?"
+    r"(?=[A-ZÀ-ÖØ-ÞŒÆ])"
+)
 # Two to eight lowercase words, no punctuation, then a number of 1-2 digits ("nuages de mots competences 2").
 CAPTION = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’]*(?:[ _-][a-zà-ÿ'’]+){1,7}[ _-]\d{1,2}")
 GLUE_PUNCTUATION = frozenset(".)»!?;:,\"”")
@@ -50,10 +54,15 @@ def is_file_name(token: str) -> bool:
 def _glued_end(token: str) -> int | None:
     """Start of a camera or image file name glued after punctuation at the end of `token`, or None."""
     tail_start = max(0, len(token) - MAX_FILE_NAME)
+    in_link = "/" in token  # ".../Fichier:Portrait-1965.png" is part of a link, not a residue
     for position in range(tail_start, len(token)):
         if position and token[position - 1] in GLUE_PUNCTUATION:
             candidate = token[position:]
-            if _CAMERA_ONLY.fullmatch(candidate) or _WITH_EXTENSION.fullmatch(candidate):
+            if (
+                _CAMERA_ONLY.fullmatch(candidate)
+                or _GENERIC_ONLY.fullmatch(candidate)
+                or (not in_link and _WITH_EXTENSION.fullmatch(candidate))
+            ):
                 return position
     return None
 
@@ -76,7 +85,8 @@ def _line_spans(line_text: str) -> list[Span]:
     elif len(words) > 1 and _CAMERA_ONLY.fullmatch(first_word):
         spans.append((first_start, words[1][0]))
     last_start, last_end, last_word = words[-1]
-    if len(words) > 1 and (_CAMERA_ONLY.fullmatch(last_word) or _WITH_EXTENSION.fullmatch(last_word)):
+    end_file = _CAMERA_ONLY.fullmatch(last_word) or _WITH_EXTENSION.fullmatch(last_word)
+    if len(words) > 1 and (end_file or _GENERIC_ONLY.fullmatch(last_word)) and "/" not in last_word:
         spans.append((words[-2][1], last_end))
     else:
         position = _glued_end(last_word)
