@@ -280,3 +280,11 @@ def test_keyness_by_category_and_document_over_the_counts():
     assert [(t.part, t.lemma, t.count_part, t.count_rest) for t in by_category] == [
         ("objet:projet", "coopération", 5, 0)
     ]
+
+
+def test_real_french_tokens_are_filtered_as_documented(nlp):
+    doc = nlp("L’esprit de synthèse : jusqu'en 2020, les communes coopéraient via https://exemple.fr/page.")
+    found = list(content_tokens((t.text, t.lemma_, t.pos_, t.is_stop, t.idx) for t in doc))
+    lemmas = [lemma for lemma, _ in found]
+    assert {"esprit", "synthèse", "commune", "coopérer"} <= set(lemmas)
+    assert not any("'" in lemma or "’" in lemma or lemma.isdigit() or "http" in lemma for lemma in lemmas)
