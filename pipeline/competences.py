@@ -183,19 +183,22 @@ class _Hit:
 # ---------------------------------------------------------------------------------------- patterns
 
 _DE = ["de", "d'", "d’", "du", "des"]
-_HEADS = ["capacité", "aptitude", "faculté", "maîtrise", "qualité", "habileté"]
+_DE_ONLY = ["de", "d'", "d’"]  # "capacité des institutions" is what institutions can do, not a competence
 # Words of the patterns themselves: they say "this is a competence" but not which kind.
 _GENERIC_HEADS = frozenset(
-    {"capacité", "aptitude", "faculté", "maîtrise", "qualité", "habileté", "esprit", "sens", "savoir", "compétence"}
+    {"capacité", "aptitude", "faculté", "maîtrise", "qualité", "habileté", "esprit", "sens", "savoir",
+     "compétence"}
 )
 _INF = {"POS": {"IN": ["VERB", "AUX"]}, "MORPH": {"IS_SUPERSET": ["VerbForm=Inf"]}}
 _CLITIC = {"LOWER": {"IN": ["se", "s'", "s’"]}, "OP": "?"}
+# Patterns whose words also have ordinary meanings ("le sens des mots", "l'esprit humain") count only in
+# passages about competences; the others announce a competence by themselves.
+_CONTEXT_ONLY_PATTERNS = {"SENS", "ESPRIT_ADJ"}
 
 
-def _noun_phrases(with_det: bool = True) -> list[list[dict[str, Any]]]:
-    """NOUN ADJ* and NOUN ADJ* (de|à|en) DET? NOUN ADJ*, optionally after a determiner."""
-    lead = [{"POS": "DET", "OP": "?"}] if with_det else []
-    core = [*lead, {"POS": "NOUN"}, {"POS": "ADJ", "OP": "*"}]
+def _noun_phrases() -> list[list[dict[str, Any]]]:
+    """DET? NOUN ADJ* and DET? NOUN ADJ* (de|à|en) DET? NOUN ADJ*."""
+    core = [{"POS": "DET", "OP": "?"}, {"POS": "NOUN"}, {"POS": "ADJ", "OP": "*"}]
     tail = [{"LOWER": {"IN": [*_DE, "à", "au", "aux", "en"]}}, {"POS": "DET", "OP": "?"},
             {"POS": "NOUN"}, {"POS": "ADJ", "OP": "*"}]
     return [core, core + tail]
@@ -213,22 +216,21 @@ def _verb_phrases() -> list[list[dict[str, Any]]]:
 
 
 def _discovery_patterns() -> dict[str, list[list[dict[str, Any]]]]:
-    head = {"LEMMA": {"IN": _HEADS}}
-    patterns: dict[str, list[list[dict[str, Any]]]] = {"HEAD": [], "ESPRIT": [], "SENS": [], "SAVOIR": [],
-                                                       "FRAME": []}
+    ability = {"LEMMA": {"IN": ["capacité", "aptitude", "habileté"]}}
+    mastery = {"LEMMA": "maîtrise"}
+    patterns: dict[str, list[list[dict[str, Any]]]] = {key: [] for key in ("HEAD", "SENS", "SAVOIR", "FRAME")}
     for phrase in _noun_phrases():
-        patterns["HEAD"].append([head, {"LOWER": {"IN": [*_DE, "en"]}}, *phrase])
+        patterns["HEAD"].append([ability, {"LOWER": {"IN": _DE_ONLY}}, *phrase[1:]])
+        patterns["HEAD"].append([mastery, {"LOWER": {"IN": _DE}}, *phrase])
         patterns["SENS"].append([{"LEMMA": "sens"}, {"LOWER": {"IN": _DE}}, *phrase])
         patterns["FRAME"].append([{"LEMMA": "compétence"}, {"LOWER": {"IN": _DE}}, {"POS": "DET", "OP": "?"},
                                   {"LEMMA": "ordre"}, {"LOWER": {"IN": _DE}}, *phrase])
         patterns["FRAME"].append([{"LEMMA": "compétence"}, {"LOWER": "en"}, *phrase])
     for phrase in _verb_phrases():
-        patterns["HEAD"].append([head, {"LOWER": {"IN": ["à", "de", "d'", "d’"]}}, *phrase])
+        patterns["HEAD"].append([ability, {"LOWER": {"IN": ["à", *_DE_ONLY]}}, *phrase])
         patterns["SAVOIR"].append([{"LOWER": "savoir"}, *phrase[1:]])
-    patterns["ESPRIT"] = [
-        [{"LEMMA": "esprit"}, {"POS": "ADJ"}],
-        [{"LEMMA": "esprit"}, {"LOWER": {"IN": ["de", "d'", "d’"]}}, {"POS": "NOUN"}],
-    ]
+    patterns["ESPRIT"] = [[{"LEMMA": "esprit"}, {"LOWER": {"IN": _DE_ONLY}}, {"POS": "NOUN"}]]
+    patterns["ESPRIT_ADJ"] = [[{"LEMMA": "esprit"}, {"POS": "ADJ"}]]
     return patterns
 
 
@@ -354,14 +356,46 @@ class CompetenceExtractor:
     def _discovered_spans(self, doc: Doc, context: Sequence[Doc], in_context: bool) -> list[tuple[int, int]]:
         spans = []
         for match_id, start, end in self._matcher(doc):
-            if doc.vocab.strings[match_id] == "FRAME":
+            key = doc.vocab.strings[match_id]
+            if key in _CONTEXT_ONLY_PATTERNS and not in_context:
+                continue
+            if key == "FRAME":
                 start = _frame_complement_start(doc, start, end)
                 if start is None:
                     continue
             spans.append((start, end))
         if in_context:
-            spans += _enumerated_items(doc, context)
+            spans += self._enumerated_items(doc, context)
         return [(s, e) for s, e in spans if self._acceptable(doc[s:e])]
+
+    def _enumerated_items(self, doc: Doc, context: Sequence[Doc]) -> list[tuple[int, int]]:
+        """Short noun or infinitive phrases after "pour", or listed after a colon, when the clause that leads
+        to them mentions competences ("des compétences de l'ordre de la méthode pour animer, pour …").
+        When the line introducing this passage ends with a colon and mentions competences, the whole passage
+        is one item of that list."""
+        spans: list[tuple[int, int]] = []
+        clause_start = 0
+        for i, token in enumerate(doc):
+            if token.text in {".", ";", "!", "?"} or "\n" in token.text:
+                clause_start = i + 1
+                continue
+            if token.text != ":" and _norm(token.text) != "pour":
+                continue
+            if not self._markers.search(_norm(doc[clause_start:i].text)):
+                continue
+            if token.text == ":":
+                spans += _list_items(doc, i + 1)
+            elif i + 1 < len(doc):
+                j = i + 1 + (_norm(doc[i + 1].text) in {"se", "s'"})
+                if j < len(doc) and "Inf" in doc[j].morph.get("VerbForm"):
+                    end = _phrase_end(doc, j)
+                    if end is not None:
+                        spans.append((i + 1, end))
+        if context:
+            intro = _norm(context[-1].text).rstrip()
+            if intro.endswith(":") and self._markers.search(intro):
+                spans += _list_items(doc, 0)
+        return spans
 
     def _acceptable(self, span: Span) -> bool:
         if not 0 < len(span) <= MAX_TERM_TOKENS:
@@ -421,24 +455,6 @@ def _phrase_end(doc: Doc, i: int) -> int | None:
             j += 1
         return j
     return None
-
-
-def _enumerated_items(doc: Doc, context: Sequence[Doc]) -> list[tuple[int, int]]:
-    """Short noun or infinitive phrases after "pour", or listed after a colon (also when the line that
-    introduces this passage ends with a colon: the passage is then one item of the list)."""
-    spans: list[tuple[int, int]] = []
-    for i, token in enumerate(doc):
-        if _norm(token.text) == "pour" and i + 1 < len(doc):
-            j = i + 1 + (_norm(doc[i + 1].text) in {"se", "s'"})
-            if j < len(doc) and "Inf" in doc[j].morph.get("VerbForm"):
-                end = _phrase_end(doc, j)
-                if end is not None:
-                    spans.append((i + 1, end))
-        if token.text == ":":
-            spans += _list_items(doc, i + 1)
-    if context and context[-1].text.rstrip().endswith(":"):
-        spans += _list_items(doc, 0)
-    return spans
 
 
 def _list_items(doc: Doc, start: int) -> list[tuple[int, int]]:
