@@ -559,7 +559,8 @@ def _html_main_text(html: str) -> tuple[str, tuple[str, ...]]:
         notes.append(f"comments section dropped ({len(comments.strip())} characters)")
     if not text.strip():
         notes = ["no main text found in the HTML: the whole page text was kept (menus may remain)"]
-        text = trafilatura.baseline(html)[1] or trafilatura.html2txt(html)
+        # html2txt without cleaning keeps footers and asides too, and still leaves scripts out.
+        text = trafilatura.baseline(html)[1] or trafilatura.html2txt(html, clean=False)
     if not text.strip():
         raise UnreadableFile("no text found in the HTML")
     return text.replace("\r\n", "\n").replace("\r", "\n"), tuple(notes)

@@ -288,9 +288,10 @@ def test_short_accented_words_pick_the_right_code_page(text: str, codec: str) ->
     assert (decoded.text, decoded.encoding) == (text, codec)
 
 
-def test_mojibake_in_a_utf8_file_is_repaired_and_noted(tmp_path: Path) -> None:
-    garbled = FRENCH.encode("utf-8").decode("cp1252")
-    assert "Ã©" in garbled and "â€™" in garbled
+@pytest.mark.parametrize("misread_as", ["cp1252", "latin-1", "mac_roman"])
+def test_mojibake_in_a_utf8_file_is_repaired_and_noted(tmp_path: Path, misread_as: str) -> None:
+    garbled = FRENCH.encode("utf-8").decode(misread_as)  # an earlier tool read UTF-8 with the wrong codec
+    assert garbled != FRENCH
     corpus = build(tmp_path, {"ok.txt": OK_TEXT, "abime.txt": garbled})
     documents, _ = read_all(corpus)
     document = documents["abime.txt"]
@@ -298,6 +299,13 @@ def test_mojibake_in_a_utf8_file_is_repaired_and_noted(tmp_path: Path) -> None:
     assert document.encoding == "utf-8"
     assert any("mojibake repaired" in note for note in document.notes)
     assert documents["ok.txt"].notes == ()
+
+
+def test_windows_punctuation_lost_in_a_latin1_conversion_is_restored_next_to_letters() -> None:
+    # "\x92" inside "l’été" was a Windows apostrophe; the lone "\x84" before a time is a lost symbol.
+    decoded = ingest.decode_bytes("l\x92été, c\x9cur battant\n\x8416:00 - 17:30".encode())
+    assert decoded.text == "l’été, cœur battant\n\x8416:00 - 17:30"
+    assert decoded.notes == ("2 stray control character(s) read as Windows-1252 punctuation",)
 
 
 def test_utf8_file_with_a_few_windows_bytes_is_read_without_mojibake() -> None:
@@ -368,13 +376,23 @@ def test_html_without_main_text_falls_back_then_gives_up(tmp_path: Path) -> None
     corpus = build(
         tmp_path,
         {
-            "court.html": "<html><body><div><span>Bonjour à tous</span></div></body></html>",
-            "rien.html": "<html><head><title></title></head><body><div></div></body></html>",
+            "pied.html": "<html><body><footer><p>Le séminaire a réuni trente élus.</p></footer></body>",
+            "rien.html": "<html><head><script>var x = 1;</script></head><body><div></div></body></html>",
         },
     )
     documents, skipped = read_all(corpus)
-    assert "Bonjour à tous" in documents["court.html"].text
+    assert documents["pied.html"].text == "Le séminaire a réuni trente élus."
+    assert documents["pied.html"].notes[0].startswith("no main text found in the HTML: the whole page text")
     assert skipped == {"rien.html": "no text found in the HTML"}
+
+
+def test_html_that_lies_about_its_charset_is_still_read(tmp_path: Path) -> None:
+    page = PAGE.format(charset="utf-8").encode("cp1252")
+    corpus = build(tmp_path, {"page.html": page})
+    document = read_document(corpus / "page.html", corpus)
+    assert "la confiance entre élus" in document.text
+    assert document.encoding in {"cp1252", "latin-1"}
+    assert "declared charset 'utf-8' does not match the bytes" in document.notes[0]
 
 
 # ------------------------------------------------------------------------------------------- real corpus
