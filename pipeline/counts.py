@@ -117,10 +117,14 @@ def _join_surface(tokens: Sequence[Token]) -> str:
 
 def multiword_terms(tokens: Sequence[Token]) -> Iterator[tuple[str, str]]:
     """(lemma key, surface) of each multi-word term matched by TERM_PATTERNS, longest match per noun."""
+    slots = [{slot for slot in "NAPD" if _slot_matches(slot, token)} for token in tokens]
     for start in range(len(tokens)):
+        if "N" not in slots[start]:
+            continue
         for pattern in TERM_PATTERNS:
-            window = tokens[start : start + len(pattern)]
-            if len(window) == len(pattern) and all(map(_slot_matches, pattern, window)):
+            end = start + len(pattern)
+            if end <= len(tokens) and all(slot in slots[start + i] for i, slot in enumerate(pattern)):
+                window = tokens[start:end]
                 yield " ".join(lemma_key(token) for token in window), _join_surface(window)
                 break
 
