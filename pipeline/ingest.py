@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import charset_normalizer
@@ -129,78 +130,87 @@ def discover(corpus: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path],
         raise CorpusError(f"corpus folder not found: {corpus}")
     if not corpus.is_dir():
         raise CorpusError(f"the corpus path is not a folder: {corpus}")
-    root = corpus.resolve()
-    excluded = tuple(Path(p).resolve() for p in exclude)
-    files: list[Path] = []
-    skipped: list[Skipped] = []
+    walker = _Walker(corpus, root=corpus.resolve(), excluded=tuple(Path(p).resolve() for p in exclude))
     try:
-        _walk(corpus, corpus, excluded, {root}, root, files, skipped)
+        walker.walk_tree(corpus)
     except PermissionError:
         raise CorpusError(f"the corpus folder cannot be opened (permission denied): {corpus}") from None
-    if not files and not skipped:
+    walker.walk_linked_folders()
+    if not walker.files and not walker.skipped:
         suffixes = " ".join(sorted(CORPUS_SUFFIXES))
         raise CorpusError(f"no corpus file ({suffixes}) in the corpus folder: {corpus}")
-    files.sort(key=lambda p: document_id(p, corpus))
-    skipped.sort(key=lambda s: s.path)
-    return files, skipped
+    files = sorted(walker.files, key=lambda p: document_id(p, corpus))
+    return files, sorted(walker.skipped, key=lambda s: s.path)
 
 
-def _walk(
-    folder: Path,
-    corpus: Path,
-    excluded: tuple[Path, ...],
-    visited: set[Path],
-    root: Path,
-    files: list[Path],
-    skipped: list[Skipped],
-) -> None:
-    with os.scandir(folder) as entries:
-        ordered = sorted(entries, key=lambda e: e.name)
-    for entry in ordered:
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
+@dataclass
+class _Walker:
+    """Collects corpus files. Real folders are walked first and linked folders afterwards, so a link to a
+    folder that is already in the corpus (or a loop back to an ancestor) is reported rather than read
+    twice, and the files keep their real paths as ids."""
+
+    corpus: Path
+    root: Path
+    excluded: tuple[Path, ...]
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    visited: set[Path] = field(default_factory=set)
+    linked_folders: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def walk_tree(self, folder: Path) -> None:
+        self.visited.add(folder.resolve())
+        with os.scandir(folder) as entries:
+            ordered = sorted(entries, key=lambda e: e.name)
+        for entry in ordered:
+            if not entry.name.startswith("."):
+                self._visit(Path(entry.path))
+
+    def walk_linked_folders(self) -> None:
+        while self.linked_folders:
+            link, target = self.linked_folders.pop(0)
+            if not target.is_relative_to(self.root):
+                self._skip(link, f"link to a folder outside the corpus ({target}), not followed")
+            elif target in self.visited:
+                self._skip(link, "link to a folder that is already part of the corpus, not followed")
+            else:
+                self._walk_subfolder(link)
+
+    def _visit(self, path: Path) -> None:
         try:
             resolved = path.resolve(strict=True)
         except FileNotFoundError:
             if path.suffix.lower() in CORPUS_SUFFIXES:
-                skipped.append(Skipped(document_id(path, corpus), "broken link (its target does not exist)"))
-            continue
-        except (RuntimeError, OSError):  # a symlink loop: Path.resolve raises RuntimeError or ELOOP
-            skipped.append(Skipped(document_id(path, corpus), "symbolic link loop, not followed"))
-            continue
-        if _is_within_any(path.absolute(), excluded) or _is_within_any(resolved, excluded):
-            continue
+                self._skip(path, "broken link (its target does not exist)")
+            return
+        except RuntimeError:  # Python < 3.13 reports a symlink loop this way
+            self._skip(path, "symbolic link loop, not followed")
+            return
+        except OSError as exc:
+            loop = exc.errno == errno.ELOOP
+            self._skip(
+                path, "symbolic link loop, not followed" if loop else f"cannot be opened ({exc.strerror})"
+            )
+            return
+        if _is_within_any(path.absolute(), self.excluded) or _is_within_any(resolved, self.excluded):
+            return
         if resolved.is_dir():
-            _walk_subfolder(path, resolved, corpus, excluded, visited, root, files, skipped)
+            if path.is_symlink():
+                self.linked_folders.append((path, resolved))
+            else:
+                self._walk_subfolder(path)
         elif resolved.is_file() and path.suffix.lower() in CORPUS_SUFFIXES:
-            files.append(path)
+            self.files.append(path)
 
+    def _walk_subfolder(self, folder: Path) -> None:
+        try:
+            self.walk_tree(folder)
+        except PermissionError:
+            self._skip(folder, "folder cannot be opened (permission denied)")
+        except OSError as exc:
+            self._skip(folder, f"folder cannot be opened ({exc.strerror or exc})")
 
-def _walk_subfolder(
-    path: Path,
-    resolved: Path,
-    corpus: Path,
-    excluded: tuple[Path, ...],
-    visited: set[Path],
-    root: Path,
-    files: list[Path],
-    skipped: list[Skipped],
-) -> None:
-    doc_path = document_id(path, corpus)
-    if path.is_symlink() and not resolved.is_relative_to(root):
-        skipped.append(Skipped(doc_path, f"link to a folder outside the corpus ({resolved}), not followed"))
-        return
-    if resolved in visited:  # a loop, or a second link to a folder already read
-        skipped.append(Skipped(doc_path, "link to a folder that is already part of the corpus, not followed"))
-        return
-    visited.add(resolved)
-    try:
-        _walk(path, corpus, excluded, visited, root, files, skipped)
-    except PermissionError:
-        skipped.append(Skipped(doc_path, "folder cannot be opened (permission denied)"))
-    except OSError as exc:
-        skipped.append(Skipped(doc_path, f"folder cannot be opened ({exc.strerror or exc})"))
+    def _skip(self, path: Path, reason: str) -> None:
+        self.skipped.append(Skipped(document_id(path, self.corpus), reason))
 
 
 def _is_within_any(path: Path, folders: tuple[Path, ...]) -> bool:

@@ -130,8 +130,10 @@ def test_links_are_followed_without_looping_or_leaving_the_corpus(tmp_path: Path
     (corpus / "sous" / "boucle").symlink_to(corpus)  # a loop back to the root
     (corpus / "dehors").symlink_to(outside / "dossier")  # a folder outside the corpus
     (corpus / "soi.txt").symlink_to(corpus / "soi.txt")  # a link to itself
+    (corpus / "a-raccourci").symlink_to(corpus / "sous")  # listed before the real folder it points to
     documents, skipped = read_all(corpus)
     assert sorted(documents) == ["lien.txt", "ok.txt", "sous/b.txt"]
+    assert "already part of the corpus" in skipped["a-raccourci"]
     assert "outside the corpus" in skipped["dehors"]
     assert "already part of the corpus" in skipped["sous/boucle"]
     assert "loop" in skipped["soi.txt"]
