@@ -187,11 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    {kind:<18} {per_kind[kind]:>5} items, {per_kind_missed[kind]:>3} missed")
     print()
     without_space = sum(count for reason, count in removed.items() if reason != "whitespace")
+    with_space = sum(removed.values())
     print(f"(c) untouched crdh: {len(files)} reports, {characters} characters")
-    print(f"    removed by junk rules:       {without_space:>8} = {100 * without_space / characters:.4f} %")
-    print(
-        f"    removed including whitespace: {sum(removed.values()):>7} = {100 * sum(removed.values()) / characters:.4f} %"
-    )
+    print(f"    removed by junk rules:         {without_space:>8} = {100 * without_space / characters:.4f} %")
+    print(f"    removed including whitespace:  {with_space:>8} = {100 * with_space / characters:.4f} %")
     for reason, count in sorted(removed.items()):
         print(f"      {reason:<18} {count:>8}")
     if args.show:

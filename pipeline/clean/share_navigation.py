@@ -19,7 +19,8 @@ _MONTH = (
     r"décembre|decembre)"
 )
 _DATE = rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
-_NAME = r"[^\s.!?;:][^.!?;:]{0,58}"
+# An author name: a few words, no sentence punctuation and no comma (a comma means the sentence goes on).
+_NAME = r"[^\s.!?;:,][^.!?;:,]{0,58}"
 
 NAVIGATION_LINE = re.compile(
     "|".join(

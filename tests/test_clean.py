@@ -1,0 +1,331 @@
+"""Cleaning: every junk item of the seed report goes, every line of the report itself stays, and each rule
+removes its kind of junk from small synthetic texts without touching the prose around it."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from pipeline.clean import RULES, clean_text
+from pipeline.settings import DEFAULT_CLEAN_RULES
+
+SPACES = " \t\xa0"
+
+# Non-blank lines of the seed report that are junk, by 0-based line number (checked by reading the file).
+SEED_JUNK = {
+    2: "CC",
+    3: "CC",
+    91: "nuages de mots competences 2",
+    105: "Image1",
+    155: "3 résponses à “Coopérer entre et dans les territoires",
+    157: "1. Programme du 2ème Congrès 2015 | Développeurs territoriaux",
+    159: "[…] des thématiques diverses",
+    161: "2. 2ème Congrès national des développeurs territoriaux | Unadel",
+    163: "[…] et des professionnels du développement territorial",
+    165: "3. Coopérer entre et dans les territoires :...",
+    167: "[…] Le 13 février 2015, le séminaire",
+    169: "Les commentaires sont fermés.",
+    170: "200-125dumps 100-105dumps",
+}
+SEED_NBSP_LINES = (81, 107)
+# Every other non-blank line is the report itself (line 85 once its glued camera name is gone).
+SEED_BODY = [0, 5, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 39, 40, 42, 43, 44, 45, 46]
+SEED_BODY += [48, 49, 50, 52, 54, 56, 58, 60, 62, 64, 66, 68, 70, 71, 73, 75, 76, 77, 79, 83, 85, 87, 89, 93]
+SEED_BODY += [95, 97, 99, 101, 103, 109, 111, 113, 115, 117, 119, 121, 123, 125, 127, 129, 131, 133, 135, 137]
+SEED_BODY += [139, 141, 143, 145, 147, 149, 151, 153]
+
+
+@pytest.fixture(scope="module")
+def seed_clean(seed_text):
+    return clean_text(seed_text, doc_id="seed")
+
+
+def _clean_lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def test_seed_labels_cover_every_line(seed_text):
+    lines = seed_text.split("\n")
+    labelled = set(SEED_JUNK) | set(SEED_NBSP_LINES) | set(SEED_BODY)
+    unlabelled = [n for n, line in enumerate(lines) if line.strip(SPACES) and n not in labelled]
+    assert unlabelled == []
+    for number, start in SEED_JUNK.items():
+        assert lines[number].strip(SPACES).startswith(start)
+
+
+@pytest.mark.parametrize("number", sorted(SEED_JUNK), ids=lambda n: f"line{n}")
+def test_seed_junk_line_is_removed(seed_text, seed_clean, number):
+    junk = seed_text.split("\n")[number].strip(SPACES)
+    assert junk not in [line.strip(SPACES) for line in _clean_lines(seed_clean.text)]
+    if len(junk) > 8:
+        assert junk not in seed_clean.text
+
+
+def test_seed_dump_codes_are_all_gone(seed_clean):
+    assert "dumps" not in seed_clean.text
+    assert "117-201exam" not in seed_clean.text
+
+
+def test_seed_glued_camera_name_goes_and_the_sentence_stays(seed_clean):
+    assert "SL702349" not in seed_clean.text
+    assert (
+        "Parmi les conditions identifiées, certaines relèvent des compétences du développeur territorial."
+        in (_clean_lines(seed_clean.text))
+    )
+
+
+def test_seed_nbsp_only_lines_are_gone(seed_clean):
+    assert all(line.strip(SPACES) or line == "" for line in _clean_lines(seed_clean.text))
+    assert "\n\n\n" not in seed_clean.text
+
+
+def test_seed_cc_inside_a_sentence_is_kept(seed_clean):
+    assert "(CC Val & Plateaux des Monts de Lacaune / UNADEL)" in seed_clean.text
+
+
+@pytest.mark.parametrize("number", SEED_BODY, ids=lambda n: f"line{n}")
+def test_seed_body_line_is_kept_with_its_indentation(seed_text, seed_clean, number):
+    line = seed_text.split("\n")[number].rstrip(SPACES)
+    if line.startswith("SL702349"):
+        line = line[len("SL702349") :]
+    assert line in _clean_lines(seed_clean.text)
+
+
+def test_seed_body_order_is_kept_and_nothing_else_remains(seed_text, seed_clean):
+    lines = seed_text.split("\n")
+    expected = [lines[n].rstrip(SPACES).removeprefix("SL702349") for n in SEED_BODY]
+    assert [line for line in _clean_lines(seed_clean.text) if line] == expected
+
+
+def test_seed_removals_give_reasons(seed_clean):
+    reasons = {removal.reason for removal in seed_clean.removals}
+    assert {"spam_links", "comments", "image_residue", "initials", "whitespace"} <= reasons
+    assert seed_clean.doc_id == "seed"
+
+
+# --- one small synthetic text per rule -------------------------------------------------------------------
+
+PROSE_BEFORE = "La coopération entre communes reste un levier essentiel pour le territoire."
+PROSE_AFTER = "Les participants ont ensuite travaillé en petits groupes sur les compétences."
+
+
+def _around(*junk: str) -> str:
+    return "\n\n".join([PROSE_BEFORE, *junk, PROSE_AFTER]) + "\n"
+
+
+def _only(rule: str, text: str):
+    return clean_text(text, rules=(rule, "whitespace"))
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "http://cheap-pills.ru/buy http://best-casino.biz https://www.replica-bags.com/sale",
+        "loans-online.net | payday-now.info | quick-cash.xyz | fast-loans.pl",
+        "AZ-900dumps SY0-601exam CCNA200dumps",
+        "   200-301dumps",
+    ],
+)
+def test_spam_links_removes_link_lists_and_dump_lines(junk):
+    cleaned = _only("spam_links", _around(junk)).text
+    assert cleaned == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+def test_spam_links_removes_only_the_run_glued_to_a_sentence():
+    text = f"{PROSE_BEFORE} 300-115dumps 642-998dumps\n{PROSE_AFTER}.200-125dumps 400-101dumps\n"
+    assert _only("spam_links", text).text == f"{PROSE_BEFORE}\n{PROSE_AFTER}.\n"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "https://abcdh.eu/events.html",
+        "- https://github.com/yaledhlab",
+        "Voir le projet https://osf.io/z8syh/ et https://carto.com pour les cartes.",
+        "Couleurs fluorescentes. https://osf.io/z8syh/ https://kuleuven.example.be/discovery",
+        "Le site [Gephi](https://gephi.org) permet de visualiser des réseaux.",
+        "www.calculquebec.ca",
+    ],
+)
+def test_spam_links_keeps_citations(content):
+    text = _around(content)
+    assert _only("spam_links", text).text == text
+
+
+def test_keyword_stuffing_removes_stuffed_lines_only():
+    stuffed = "cheap viagra online pharmacy cialis buy best casino poker replica payday loans"
+    mention = "Le casino municipal accueillait la réunion des élus du Pays."
+    cleaned = _only("keyword_stuffing", _around(stuffed, "essay writing service cheap essays", mention)).text
+    assert cleaned == f"{PROSE_BEFORE}\n\n{mention}\n\n{PROSE_AFTER}\n"
+
+
+def test_comments_removes_a_comment_block_but_not_the_paragraph_before_or_after():
+    block = "\n".join(
+        [
+            "2 commentaires",
+            "",
+            "Marie Durand",
+            "12 mars 2015 à 14 h 32 min",
+            "Merci pour ce compte rendu très complet !",
+            "Répondre",
+            "",
+            "Jean Petit dit :",
+            "Très utile pour notre intercommunalité.",
+            "",
+            "Laisser un commentaire",
+            "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
+        ]
+    )
+    cleaned = _only("comments", _around(block)).text
+    assert cleaned == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+@pytest.mark.parametrize(
+    "header", ["5 réponses", "Un commentaire", "Une réponse à « Coopérer »", "Les commentaires sont fermés."]
+)
+def test_comments_headers_and_closings(header):
+    assert _only("comments", _around(header)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["10 réponses sur 26. Pas idéal, mais pas mauvais.", "Deux réflexions", "## Réponse", "- Commentaire"],
+)
+def test_comments_keeps_sentences_about_answers(content):
+    text = _around(content)
+    assert _only("comments", text).text == text
+
+
+@pytest.mark.parametrize(
+    "junk",
+    ["DSC_0042", "IMG_1234.jpg", "P1010203.JPG", "photo-3.png", "Image12", "schema synthese atelier 3"],
+)
+def test_image_residue_removes_file_name_and_caption_lines(junk):
+    assert _only("image_residue", _around(junk)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+def test_image_residue_removes_file_names_glued_to_a_paragraph():
+    text = f"IMG_2041.JPG{PROSE_BEFORE}\n\n{PROSE_AFTER} DSC_0042\n"
+    assert _only("image_residue", text).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "HAR3510",
+        "Wikidata et IIIF. Propriété P2677 position relative dans l’image.",
+        "code 2076",
+        "Réseau 04",
+    ],
+)
+def test_image_residue_keeps_codes_and_short_real_lines(content):
+    text = _around(content)
+    assert _only("image_residue", text).text == text
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "Partager :",
+        "Partager sur Facebook",
+        "Twitter",
+        "J'aime chargement…",
+        "J’aime",
+        "Articles similaires",
+        "Lire la suite",
+        "Article précédent",
+        "Article suivant : Retour sur la journée du 3 mars",
+        "Accueil > Actualités > Séminaire coopération",
+        "Accueil » Blog",
+        "Ce site utilise des cookies. En poursuivant votre navigation, vous acceptez leur utilisation.",
+        "Accepter",
+        "Imprimer",
+        "Catégories : Actualités, Séminaires",
+        "Étiquettes : coopération, territoires, réseau",
+        "Publié le 13 février 2015 par Olivier Delbos",
+    ],
+)
+def test_share_navigation_removes_navigation_lines(junk):
+    assert _only("share_navigation", _around(junk)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "Partager les données est essentiel pour la recherche.",
+        "Accueil à l’université.",
+        "D’abord Facebook et une page, mais seulement une page.",
+        "Publié le 13 février 2015 par Olivier Delbos, ce texte a été très lu.",
+        "Catégories négatives plus fréquentes que positives.",
+    ],
+)
+def test_share_navigation_keeps_sentences(content):
+    text = _around(content)
+    assert _only("share_navigation", text).text == text
+
+
+def test_initials_removes_a_group_but_keeps_a_lone_acronym_and_cc_in_a_sentence():
+    text = _around("JD", "JD", "Le modèle pivot :", "EDM", "La CC du Val a rejoint le réseau.")
+    cleaned = _only("initials", text).text
+    kept = "Le modèle pivot :\n\nEDM\n\nLa CC du Val a rejoint le réseau."
+    assert cleaned == f"{PROSE_BEFORE}\n\n{kept}\n\n{PROSE_AFTER}\n"
+
+
+def test_whitespace_collapses_blank_lines_and_keeps_indentation():
+    text = "\n\nTitre  \n\xa0\n \t\n\n  - puce\n    - sous-puce\xa0\n\n\n\nFin\n\n"
+    document = _only("whitespace", text)
+    assert document.text == "Titre\n\n  - puce\n    - sous-puce\n\nFin\n"
+    assert {removal.reason for removal in document.removals} == {"whitespace"}
+
+
+def test_rules_can_be_chosen_and_only_those_run(seed_text):
+    document = clean_text(seed_text, rules=("comments",))
+    assert {removal.reason for removal in document.removals} == {"comments"}
+    assert "CC\nCC" in document.text
+
+
+def test_unknown_rule_is_a_value_error_naming_it_and_the_known_ones():
+    with pytest.raises(ValueError) as error:
+        clean_text("texte", rules=("comments", "no_such_rule"))
+    message = str(error.value)
+    assert "no_such_rule" in message
+    assert all(name in message for name in RULES)
+
+
+def test_registry_names_match_the_default_settings():
+    assert tuple(RULES) == DEFAULT_CLEAN_RULES
+
+
+# --- the clean corpus: nothing of a real report is removed ---------------------------------------------
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_crdh_reports_lose_almost_no_characters(crdh_dir):
+    files = sorted(crdh_dir.glob("*.md"))[::5]
+    total = removed = 0
+    for path in files:
+        document = clean_text(_read(path))
+        total += len(document.source)
+        removed += sum(r.end - r.start for r in document.removals if r.reason != "whitespace")
+    assert files
+    assert removed / total < 0.005
+
+
+def test_crdh_with_inserted_junk_meets_the_quality_floor(crdh_dir, monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent))
+    from bench.bench_clean import Score, score
+    from bench.junk import pollute
+
+    rng = random.Random(7)
+    total = Score(missed=[], wrong=[])
+    for path in sorted(crdh_dir.glob("*.md"))[::10]:
+        polluted = pollute(_read(path), rng, items=6)
+        total.add(score(clean_text(polluted.text), [(start, end) for start, end, _ in polluted.gold]))
+    assert total.junk_lines > 100
+    assert total.precision >= 0.99, total.wrong
+    assert total.recall >= 0.98, total.missed
