@@ -451,12 +451,12 @@ def _char_plausibility(char: str, previous: str, following: str) -> float:
     category = unicodedata.category(char)
     if category in ("Cc", "Co", "Cn") or char == "\ufffd":
         return -5.0
-    if category.startswith("L"):
-        return -3.0 if inside_word else -1.0
+    # Any other letter or symbol: rare in French, and a sure sign of a misreading inside a word ("rŽunion").
     return -3.0 if inside_word else -1.0
 
 
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f\r]")  # tab, newline, VT, FF are layout; C1 see below
+# C0 controls except tab, newline, VT, FF (layout); C1 controls are handled by _restore_c1_punctuation.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _control_share(text: str) -> float:
