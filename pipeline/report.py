@@ -15,10 +15,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
-from pipeline.types import AnalysedPassage, Competence, Passage
+from pipeline.types import AnalysedPassage, Passage
 
 __all__ = ["ReportData", "highlight_segments", "write_report", "write_summary"]
 
@@ -80,28 +81,41 @@ class ReportData:
 # Highlighting
 
 
+@lru_cache(maxsize=4096)
 def _word_pattern(phrase: str) -> re.Pattern[str]:
     words = [re.escape(word) for word in phrase.split()]
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
-def _evidence_spans(passage: AnalysedPassage, evidence: str) -> list[tuple[int, int]]:
+def _token_positions(tokens: Sequence[tuple[str, str, str, bool, int]]) -> dict[str, list[int]]:
+    """Casefolded surface form and lemma -> positions of the tokens that have it."""
+    positions: dict[str, list[int]] = {}
+    for position, (surface, lemma, *_rest) in enumerate(tokens):
+        for form in {surface.casefold(), lemma.casefold()}:
+            positions.setdefault(form, []).append(position)
+    return positions
+
+
+def _evidence_spans(
+    text: str,
+    tokens: Sequence[tuple[str, str, str, bool, int]],
+    positions: Mapping[str, list[int]],
+    evidence: str,
+) -> set[tuple[int, int]]:
     """Where `evidence` (surface words or lemmas) occurs in the passage text."""
-    text = passage.passage.text
-    if not evidence.strip():
-        return []
-    spans = [match.span() for match in _word_pattern(evidence).finditer(text)]
-    # Rule evidence may be lemmas ("coopérer" for "coopèrent"): match them on the tokens too.
     wanted = [word.casefold() for word in evidence.split()]
-    tokens = passage.tokens
-    for first in range(len(tokens) - len(wanted) + 1):
-        window = tokens[first : first + len(wanted)]
-        pairs = zip(wanted, window, strict=True)
-        if all(word in (token[0].casefold(), token[1].casefold()) for word, token in pairs):
-            start = window[0][4]
-            end = window[-1][4] + len(window[-1][0])
+    if not wanted:
+        return set()
+    spans = {match.span() for match in _word_pattern(evidence).finditer(text)}
+    # Rule evidence may be lemmas ("coopérer" for "coopèrent"): match them on the tokens too.
+    for first in positions.get(wanted[0], ()):
+        last = first + len(wanted) - 1
+        if last >= len(tokens):
+            continue
+        if all(first + n in set(positions.get(word, ())) for n, word in enumerate(wanted[1:], start=1)):
+            start, end = tokens[first][4], tokens[last][4] + len(tokens[last][0])
             if 0 <= start < end <= len(text):
-                spans.append((start, end))
+                spans.add((start, end))
     return spans
 
 
@@ -109,32 +123,36 @@ def highlight_segments(passage: AnalysedPassage) -> list[str | list[object]]:
     """The passage text cut into pieces: a plain piece is a string, a highlighted one is
     `[text, [category ids whose evidence covers it], [[competence type, term], …]]`."""
     text = passage.passage.text
-    marks: list[tuple[int, int, str | None, Competence | None]] = []
+    positions = _token_positions(passage.tokens) if passage.tokens and passage.tags else {}
+    evidence_marks: list[tuple[int, int, str]] = []
     for tag in passage.tags:
         for evidence in tag.evidence:
-            spans = _evidence_spans(passage, evidence)
-            marks.extend((start, end, tag.category, None) for start, end in spans)
-    for competence in passage.competences:
-        if 0 <= competence.start < competence.end <= len(text):
-            marks.append((competence.start, competence.end, None, competence))
-    if not marks:
+            spans = _evidence_spans(text, passage.tokens, positions, evidence)
+            evidence_marks.extend((start, end, tag.category) for start, end in sorted(spans))
+    competence_marks = [
+        (c.start, c.end, [c.type, c.term]) for c in passage.competences if 0 <= c.start < c.end <= len(text)
+    ]
+    if not evidence_marks and not competence_marks:
         return [text] if text else []
-    cuts = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
+    cuts = sorted({0, len(text), *(m[0] for m in evidence_marks), *(m[1] for m in evidence_marks),
+                   *(m[0] for m in competence_marks), *(m[1] for m in competence_marks)})
     segments: list[str | list[object]] = []
     for start, end in pairwise(cuts):
-        covering = [m for m in marks if m[0] <= start and end <= m[1]]
-        categories = list(dict.fromkeys(m[2] for m in covering if m[2] is not None))
-        competences = list(
-            dict.fromkeys((m[3].type, m[3].term) for m in covering if m[3] is not None)
-        )
+        categories: list[str] = []
+        for mark_start, mark_end, category in evidence_marks:
+            if mark_start <= start and end <= mark_end and category not in categories:
+                categories.append(category)
+        competences: list[list[str]] = []
+        for mark_start, mark_end, pair in competence_marks:
+            if mark_start <= start and end <= mark_end and pair not in competences:
+                competences.append(pair)
         piece = text[start:end]
-        if not categories and not competences:
-            if segments and isinstance(segments[-1], str):
-                segments[-1] += piece
-            else:
-                segments.append(piece)
+        if categories or competences:
+            segments.append([piece, categories, competences])
+        elif segments and isinstance(segments[-1], str):
+            segments[-1] += piece
         else:
-            segments.append([piece, categories, [list(pair) for pair in competences]])
+            segments.append(piece)
     return segments
 
 
