@@ -14,7 +14,8 @@ from pathlib import Path
 
 ENCODING = "utf-8-sig"
 FLOAT_DECIMALS = 4
-# A spreadsheet treats a cell starting with any of these as a formula (CSV injection).
+# A spreadsheet treats a cell starting with any of these as a formula (CSV injection). A cell that is only
+# one of them ("+" and "-" mark over- and under-use in keyness tables) carries nothing to run: left as is.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -29,7 +30,7 @@ def format_cell(value: object, *, decimals: int = FLOAT_DECIMALS) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
+    if len(text) > 1 and text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
 

@@ -101,7 +101,9 @@ def test_csv_opens_in_a_french_spreadsheet(tmp_path):
 def test_text_that_looks_like_a_formula_is_defused(tmp_path):
     path = tmp_path / "t.csv"
     write_csv(
-        path, ("cell",), [('=HYPERLINK("x")',), ("+33 1 23",), ("-moins",), ("@cmd",), ("\tx",), ("a=b",)]
+        path,
+        ("cell",),
+        [('=HYPERLINK("x")',), ("+33 1 23",), ("-moins",), ("@cmd",), ("\tx",), ("a=b",), ("-",), ("+",)],
     )
     assert [row["cell"] for row in read_csv(path)] == [
         '\'=HYPERLINK("x")',
@@ -110,6 +112,8 @@ def test_text_that_looks_like_a_formula_is_defused(tmp_path):
         "'@cmd",
         "'\tx",
         "a=b",
+        "-",  # a lone sign (keyness direction) cannot be a formula
+        "+",
     ]
 
 
