@@ -70,24 +70,37 @@ def _glued_end(token: str) -> int | None:
 def _line_spans(line_text: str) -> list[Span]:
     """Spans inside one non-blank line; a single span covering the line means 'the whole line'."""
     stripped = line_text.strip(HORIZONTAL_SPACE)
-    words = list(tokens(line_text))
-    if all(is_file_name(word) or SIZE_TOKEN.fullmatch(word) for _, _, word in words) and any(
-        is_file_name(word) for _, _, word in words
-    ):
+    # One pass over the tokens, keeping only the two first and two last: a line may be megabytes long.
+    first = second = before_last = last = None
+    only_files, some_file = True, False
+    for token in tokens(line_text):
+        if first is None:
+            first = token
+        elif second is None:
+            second = token
+        before_last, last = last, token
+        if only_files:
+            if is_file_name(token[2]):
+                some_file = True
+            elif not SIZE_TOKEN.fullmatch(token[2]):
+                only_files = False
+    if first is None or last is None:
+        return []
+    if only_files and some_file:
         return [(0, len(line_text))]
     if len(stripped) <= MAX_FILE_NAME and CAPTION.fullmatch(stripped):
         return [(0, len(line_text))]
     spans: list[Span] = []
-    first_start, first_end, first_word = words[0]
-    glued = GLUED_START.match(first_word)
+    first_start, _, first_word = first
+    glued = GLUED_START.match(first_word[:MAX_FILE_NAME])
     if glued:
         spans.append((first_start, first_start + glued.end()))
-    elif len(words) > 1 and _CAMERA_ONLY.fullmatch(first_word):
-        spans.append((first_start, words[1][0]))
-    last_start, last_end, last_word = words[-1]
+    elif second is not None and _CAMERA_ONLY.fullmatch(first_word):
+        spans.append((first_start, second[0]))
+    last_start, last_end, last_word = last
     end_file = _CAMERA_ONLY.fullmatch(last_word) or _WITH_EXTENSION.fullmatch(last_word)
-    if len(words) > 1 and (end_file or _GENERIC_ONLY.fullmatch(last_word)) and "/" not in last_word:
-        spans.append((words[-2][1], last_end))
+    if before_last is not None and (end_file or _GENERIC_ONLY.fullmatch(last_word)) and "/" not in last_word:
+        spans.append((before_last[1], last_end))
     else:
         position = _glued_end(last_word)
         if position is not None:

@@ -1,0 +1,89 @@
+"""Robustness benchmark: cleaning time must grow linearly with pathological inputs.
+
+    .venv/bin/python -m bench.bench_robust [--scale 1.0]
+
+Each input is built at two sizes, 1x and 4x; a time ratio near 4 means linear time (quadratic would be 16)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+
+from pipeline.clean import clean_text
+
+MEGABYTE = 1_000_000
+
+
+def single_line(size: int) -> str:
+    """One line without a newline: words, links and dump codes, never a line break."""
+    unit = "coopération territoriale http://example.com 200-125dumps SL702349Parmi IMG_1234.jpg "
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def many_short_lines(count: int) -> str:
+    lines = [
+        "CC",
+        "",
+        "Partager :",
+        "Une phrase courte.",
+        "\xa0",
+        "Image1",
+        "1. Titre | Site",
+        "[…] extrait […]",
+    ]
+    return "\n".join(lines[i % len(lines)] for i in range(count))
+
+
+def same_character(size: int) -> str:
+    return "a" * size
+
+
+def same_code_character(size: int) -> str:
+    """A run of a character that several patterns accept (digits fit dump codes, camera names, numbers)."""
+    return "1" * size
+
+
+# Nesting depth of the bullet staircase; the input repeats the staircase to reach its size.
+BULLET_DEPTH = 1_000
+
+
+def nested_bullets(size: int) -> str:
+    """Bullets nested 1,000 levels deep (2,000 spaces of indentation), down and up again, to `size` chars."""
+    levels = list(range(BULLET_DEPTH)) + list(range(BULLET_DEPTH, 0, -1))
+    staircase = "\n".join("  " * level + f"- point {level}" for level in levels) + "\n"
+    return (staircase * (size // len(staircase) + 1))[:size]
+
+
+CASES: list[tuple[str, Callable[[int], str], int]] = [
+    ("20 MB single line", single_line, 20 * MEGABYTE),
+    ("100,000 short lines", many_short_lines, 100_000),
+    ("1 MB of one letter", same_character, MEGABYTE),
+    ("1 MB of one digit", same_code_character, MEGABYTE),
+    ("4 MB of bullets nested 1,000 deep", nested_bullets, 4 * MEGABYTE),
+]
+
+
+def timed(text: str) -> float:
+    started = time.perf_counter()
+    clean_text(text)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every base size (default 1.0)")
+    args = parser.parse_args(argv)
+    print(f"{'input (1x)':<38} {'chars 1x':>11} {'1x (s)':>8} {'4x (s)':>8} {'ratio':>6}")
+    for label, build, base in CASES:
+        size = max(1, int(base * args.scale))
+        small, large = build(size), build(4 * size)
+        small_time, large_time = timed(small), timed(large)
+        ratio = large_time / small_time if small_time else float("nan")
+        print(f"{label:<38} {len(small):>11} {small_time:>8.3f} {large_time:>8.3f} {ratio:>6.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
