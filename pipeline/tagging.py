@@ -53,7 +53,7 @@ NEGATION_WINDOW = 5  # tokens looked at before a lever cue
 LACK_AFTER_WINDOW = 3  # tokens looked at after it
 SENTENCE_WINDOW = 15  # tokens looked at before « sans » for a double negation
 
-NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "nul", "nulle", "ni", "guère", "rien", "point"})
+NEGATORS = frozenset({"pas", "jamais", "aucun", "aucune", "nul", "nulle", "ni", "guère", "rien"})
 LACK_WORDS = frozenset(
     {"manque", "manquer", "absence", "absent", "sans", "faute", "défaut", "insuffisance", "carence", "peu",
      "pénurie", "perte", "déficit", "raréfaction", "baisse", "moins", "disparition", "suppression"}
