@@ -116,18 +116,25 @@ def word_cloud(
     # Sorting fixes the layout order, which otherwise follows dict order for equal counts.
     ordered = dict(sorted(words.items(), key=lambda item: (-item[1], item[0])))
     group_colour = _group_colours(ordered, colour_of)
-    title_px = 70
-    legend_px = _legend_height(len(group_colour)) if group_colour else 0
+    title_px = 80
+    legend_px = _legend_height(len(group_colour)) if group_colour else 24  # bottom margin at least
+    side_px = 24  # keeps the outermost words off the image edge
+    cloud_width = width - 2 * side_px
     cloud_height = height - title_px - legend_px
-    if cloud_height < 100:
-        raise ValueError(f"word cloud height {height}px leaves no room for the words")
+    if cloud_height < 100 or cloud_width < 100:
+        raise ValueError(f"a {width}x{height}px word cloud leaves no room for the words")
+
+    # Without groups, palette colours by rank: dark enough on white, and independent of hash seeds.
+    rank_colour = {word: PALETTE[rank % len(PALETTE)] for rank, word in enumerate(ordered)}
 
     def colour_func(word: str, **_: object) -> str:
-        group = (colour_of or {}).get(word)
+        if not colour_of:
+            return rank_colour.get(word, NEUTRAL_COLOUR)
+        group = colour_of.get(word)
         return group_colour.get(group, NEUTRAL_COLOUR) if group is not None else NEUTRAL_COLOUR
 
     cloud = WordCloud(
-        width=width,
+        width=cloud_width,
         height=cloud_height,
         background_color=BACKGROUND,
         font_path=str(french_font_path()),
@@ -137,25 +144,25 @@ def word_cloud(
         prefer_horizontal=0.9,
         max_words=200,
         margin=4,
-        color_func=colour_func if colour_of else None,
-        colormap=None if colour_of else "viridis",
+        color_func=colour_func,
     ).generate_from_frequencies(ordered)
 
     with matplotlib.rc_context(_RC):
         figure = _new_figure(width, height)
-        axes = figure.add_axes((0, legend_px / height, 1, cloud_height / height))
+        box = (side_px / width, legend_px / height, cloud_width / width, cloud_height / height)
+        axes = figure.add_axes(box)
         # The cloud is drawn at exactly the axes' pixel size, so no resampling blurs it.
         axes.imshow(cloud.to_array(), interpolation="nearest", aspect="auto")
         axes.set_axis_off()
         figure.text(0.5, 1 - (title_px / 2) / height, title, ha="center", va="center",
-                    fontsize=20, fontweight="bold")
+                    fontsize=26, fontweight="bold")
         if group_colour:
             handles = [
                 Patch(facecolor=colour, label=(legend or {}).get(group, group))
                 for group, colour in group_colour.items()
             ]
             figure.legend(handles=handles, loc="lower center", ncol=min(3, len(handles)), frameon=False,
-                          fontsize=13, bbox_to_anchor=(0.5, 0.0))
+                          fontsize=18, bbox_to_anchor=(0.5, 0.0))
         return _save(figure, path, svg=False)
 
 
@@ -172,7 +179,7 @@ def _group_colours(words: Mapping[str, float], colour_of: Mapping[str, str] | No
 
 
 def _legend_height(entries: int) -> int:
-    return 20 + 30 * math.ceil(entries / 3)
+    return 24 + 40 * math.ceil(entries / 3)
 
 
 def bar_chart(items: Sequence[tuple[str, float]], path: Path, *, title: str, xlabel: str) -> list[Path]:

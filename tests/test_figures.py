@@ -160,3 +160,21 @@ def test_drawing_leaves_no_open_pyplot_figures(tmp_path):
     before = plt.get_fignums()
     draw_all(tmp_path)
     assert plt.get_fignums() == before
+
+
+def test_word_cloud_gives_each_group_its_own_colour(tmp_path):
+    words = {"écoute": 9, "empathie": 8, "synthèse": 7, "anticipation": 6}
+    groups = {"écoute": "savoir-etre", "empathie": "savoir-etre", "synthèse": "transversale",
+              "anticipation": "transversale"}
+    path = figures.word_cloud(words, tmp_path / "cloud", title="t", colour_of=groups,
+                              legend={"savoir-etre": "Savoir-être", "transversale": "Transversale"})[0]
+    pixels = np.asarray(Image.open(path).convert("RGB")).reshape(-1, 3)
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    ranked = [tuple(int(v) for v in colours[i]) for i in np.argsort(-counts)]
+    solid = [c for c in ranked if c != (255, 255, 255)][:2]
+
+    def rgb(hex_colour: str) -> tuple[int, int, int]:
+        return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    # The two most used ink colours are the first two palette colours, one per group.
+    assert set(solid) == {rgb(figures.PALETTE[0]), rgb(figures.PALETTE[1])}
