@@ -265,7 +265,7 @@ def heat_map(
     """A heat map with every cell annotated by its value, rows on the left, columns on top. PNG + SVG.
 
     Size: 360 px plus 110 px per column wide (at least 800), 260 px plus 52 px per row high (at least 500).
-    Labels wrap (rows at 38 characters, columns at 16)."""
+    Row labels wrap at 38 characters; column labels are slanted when there are more than 6 or any is long."""
     if not rows or not columns:
         return []
     if len(values) != len(rows) or any(len(row) != len(columns) for row in values):
@@ -279,9 +279,15 @@ def heat_map(
         figure.set_layout_engine("constrained", h_pad=0.12, w_pad=0.12)
         axes = figure.add_subplot()
         image = axes.imshow(matrix, cmap="Blues", vmin=0, vmax=top if top > 0 else 1, aspect="auto")
-        axes.set_xticks(range(len(columns)), labels=[_wrap(c, 16) for c in columns])
         axes.set_yticks(range(len(rows)), labels=[_wrap(r) for r in rows])
         axes.xaxis.tick_top()
+        if len(columns) > 6 or any(len(c) > 14 for c in columns):
+            # Many or long column labels would collide side by side: slant them.
+            axes.set_xticks(range(len(columns)), labels=[_wrap(c, 24) for c in columns])
+            for label in axes.get_xticklabels():
+                label.set(rotation=40, ha="left", rotation_mode="anchor")
+        else:
+            axes.set_xticks(range(len(columns)), labels=list(columns))
         axes.tick_params(length=0)
         axes.set_title(title, loc="left", pad=16)
         for spine in axes.spines.values():
