@@ -400,7 +400,8 @@ class CompetenceExtractor:
     def _acceptable(self, span: Span) -> bool:
         if not 0 < len(span) <= MAX_TERM_TOKENS:
             return False
-        if any(t.like_num or t.is_punct and t.text not in "-'’" for t in span):
+        # like_num is useless here: it is true for the article "un"
+        if any(t.pos_ == "NUM" or t.is_digit or t.is_punct and t.text not in "-'’" for t in span):
             return False
         content = [t for t in span if t.is_alpha and not t.is_stop and t.pos_ in {"NOUN", "VERB", "ADJ"}]
         if not content or all(_norm(t.lemma_) in self.lexicon.not_terms for t in content):
@@ -481,7 +482,8 @@ def _list_items(doc: Doc, start: int) -> list[tuple[int, int]]:
             continue
         first = indices[1] if doc[indices[0]].pos_ == "DET" and len(indices) > 1 else indices[0]
         end = _phrase_end(doc, first)
-        if end is not None and end <= indices[-1] + 1:
+        # the phrase must be the whole item: "les agents écoutent les habitants" is a clause, not a term
+        if end is not None and end == indices[-1] + 1 and len(indices) == end - indices[0]:
             spans.append((first, end))
     return spans
 

@@ -1,0 +1,190 @@
+"""Competence terms: lexicon matching, discovery, typing, and the seed report's own list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.competences import CompetenceExtractor, LexiconError, load_lexicon
+from pipeline.settings import PACKAGE_DATA
+
+LEXICON_PATH = PACKAGE_DATA / "competences.yaml"
+COMPETENCE_HEADING = "Séquence « compétences »"
+COMPETENCE_INTRO = "La coopération appelle trois types de compétences :"
+
+# What the seminar itself lists in its three-type paragraph, with the type it gives (canonical terms of the
+# lexicon, or the discovered surface). "anticiper les conflits" belongs to keeping a peaceful climate, a
+# savoir-être; "capacité d'anticipation" is listed among the transversal competences.
+SEED_GOLD = {
+    "écoute": "savoir-etre",
+    "adaptation": "savoir-etre",
+    "empathie": "savoir-etre",
+    "remise en question": "savoir-etre",
+    "convivialité": "savoir-etre",
+    "anticipation des conflits": "savoir-etre",
+    "implication": "savoir-etre",
+    "engagement": "savoir-etre",
+    "ouverture aux autres": "savoir-etre",
+    "curiosité": "savoir-etre",
+    "disponibilité": "savoir-etre",
+    "acceptation": "savoir-etre",
+    "fixer des règles de fonctionnement claires": "methode",
+    "animation": "methode",
+    "pédagogie": "methode",
+    "transmission": "methode",
+    "construction du commun": "transversale",
+    "construire une vision partagée": "transversale",
+    "pérennisation": "transversale",
+    "transférabilité": "transversale",
+    "communication": "transversale",
+    "capitalisation": "transversale",
+    "esprit critique": "transversale",
+    "esprit de synthèse": "transversale",
+    "compréhension des jeux d'acteurs": "transversale",
+    "capacité d'anticipation": "transversale",
+}
+# Terms that are acceptable when found in those lines, beyond the gold list: the seminar names keeping "un
+# climat apaisé" as part of the savoir-être, and the synthesis asks for "un animateur motivé".
+SEED_ACCEPTABLE = set(SEED_GOLD) | {"climat apaisé", "solidarité", "confiance"}
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon(LEXICON_PATH)
+
+
+@pytest.fixture(scope="module")
+def extractor(lexicon, nlp):
+    return CompetenceExtractor(lexicon, nlp)
+
+
+@pytest.fixture(scope="module")
+def competence_context(nlp):
+    return tuple(nlp.pipe([COMPETENCE_HEADING, COMPETENCE_INTRO]))
+
+
+def _seed_passages(seed_text: str) -> tuple[list[str], list[str]]:
+    lines = [line.strip() for line in seed_text.splitlines()]
+    three_types = [line for line in lines if line.startswith("– ") and "compétences" in line]
+    start = lines.index("Synthèse de la journée") + 1
+    end = next(i for i, line in enumerate(lines) if line.startswith("3 résponses"))
+    synthesis = [line for line in lines[start:end] if line]
+    return three_types, synthesis
+
+
+@pytest.fixture(scope="module")
+def seed_found(seed_text, nlp, extractor, competence_context):
+    three_types, synthesis = _seed_passages(seed_text)
+    assert len(three_types) == 3, "the seed report's three-type paragraph was not found"
+    synthesis_context = (nlp("Synthèse de la journée"),)
+    found = []
+    for doc in nlp.pipe(three_types, batch_size=32):
+        found += [(doc, c) for c in extractor.extract(doc, competence_context)]
+    for doc in nlp.pipe(synthesis, batch_size=32):
+        found += [(doc, c) for c in extractor.extract(doc, synthesis_context)]
+    return found
+
+
+def test_seed_competences_are_found_with_the_seminar_types(seed_found):
+    typed = {(c.term, c.type) for _, c in seed_found}
+    missing = {term: kind for term, kind in SEED_GOLD.items() if (term, kind) not in typed}
+    recall = 1 - len(missing) / len(SEED_GOLD)
+    assert recall >= 0.9, f"recall {recall:.0%}, missing or mistyped: {missing}"
+
+
+def test_seed_terms_found_are_real_competences(seed_found):
+    terms = [c.term for _, c in seed_found]
+    wrong = [t for t in terms if t not in SEED_ACCEPTABLE]
+    precision = 1 - len(wrong) / len(terms)
+    assert precision >= 0.8, f"precision {precision:.0%}, not competences: {wrong}"
+
+
+def test_offsets_point_at_the_words_in_the_passage(seed_found):
+    for doc, competence in seed_found:
+        surface = doc.text[competence.start:competence.end]
+        assert surface and surface == surface.strip()
+        assert 0 <= competence.start < competence.end <= len(doc.text)
+    surfaces = {doc.text[c.start:c.end] for doc, c in seed_found}
+    assert "compréhension des jeux d’acteurs" in surfaces
+    assert "anticiper les conflits" in surfaces
+
+
+def test_variants_map_to_the_canonical_term(nlp, extractor, competence_context):
+    doc = nlp("Il faut être à l’écoute des élus et savoir écouter.")
+    terms = [(c.term, c.type, c.origin) for c in extractor.extract(doc, competence_context)]
+    assert terms == [("écoute", "savoir-etre", "lexicon")] * 2
+
+
+def test_ambiguous_variants_need_a_passage_about_competences(nlp, extractor, competence_context):
+    doc = nlp("Les agents écoutent les habitants et soignent la communication.")
+    assert {c.term for c in extractor.extract(doc, competence_context)} == {"écoute", "communication"}
+    assert extractor.extract(doc) == ()
+
+
+def test_longest_match_wins_without_overlapping_duplicates(nlp, extractor, competence_context):
+    doc = nlp("Il faut anticiper les conflits et garder un esprit de synthèse.")
+    found = extractor.extract(doc, competence_context)
+    assert [c.term for c in found] == ["anticipation des conflits", "esprit de synthèse"]
+    spans = sorted((c.start, c.end) for c in found)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
+
+
+def test_discovered_term_takes_the_type_of_the_lexicon_term_inside(nlp, extractor):
+    doc = nlp("Une vraie capacité de négociation est attendue.")
+    (found,) = extractor.extract(doc)
+    assert (found.term, found.origin, found.type, found.score) == (
+        "capacité de négociation", "discovered", "methode", None)
+    assert doc.text[found.start:found.end] == "capacité de négociation"
+
+
+def test_discovered_term_outside_the_lexicon_is_typed_by_vectors_with_its_score(nlp, lexicon, extractor):
+    doc = nlp("Elle a une grande capacité de persuasion et l'esprit d'initiative.")
+    found = {c.term: c for c in extractor.extract(doc)}
+    assert set(found) == {"capacité de persuasion", "esprit d'initiative"}
+    for competence in found.values():
+        assert competence.origin == "discovered"
+        assert isinstance(competence.score, float)
+        if competence.type != "autre":
+            assert competence.score >= lexicon.vector_typing.threshold
+
+
+def test_discovery_patterns(nlp, extractor, competence_context):
+    doc = nlp("Il faut savoir négocier, une aptitude à travailler en équipe et la maîtrise des outils "
+              "numériques.")
+    terms = {c.term for c in extractor.extract(doc, competence_context)}
+    assert {"savoir négocier", "aptitude à travailler en équipe", "maîtrise des outils numériques"} <= terms
+
+
+def test_list_after_a_colon_about_competences(nlp, extractor):
+    doc = nlp("Les compétences attendues : rédaction de synthèses, cartographie, gérer un budget.")
+    terms = {c.term for c in extractor.extract(doc)}
+    assert {"rédaction de synthèses", "cartographie", "gérer un budget"} <= terms
+
+
+def test_non_competence_passages_yield_nothing(nlp, extractor):
+    texts = [
+        "La séance s’est tenue à Lyon le 13 février ; la communication du programme et la transmission "
+        "des données ont été confiées à la Région.",
+        "La capacité des institutions à financer 12 projets : 3 communes, 2 intercommunalités.",
+        "Le sens des mots change et l'esprit humain s'adapte lentement aux nouvelles formes.",
+    ]
+    for doc in nlp.pipe(texts):
+        assert extractor.extract(doc) == (), doc.text
+
+
+def test_default_lexicon_has_the_three_types(lexicon):
+    assert set(lexicon.types) == {"savoir-etre", "methode", "transversale"}
+    assert len(lexicon.terms_of("savoir-etre")) >= 10
+
+
+def test_lexicon_errors_name_the_file_and_the_term(tmp_path: Path):
+    bad = tmp_path / "lexique.yaml"
+    bad.write_text("types:\n  methode:\n    terms:\n      - term: animation\n        variants: animer\n",
+                   encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"lexique\.yaml.*'animation'.*variants"):
+        load_lexicon(bad)
+    bad.write_text("types:\n  methode:\n    terms:\n      - term: animation\n        variants: [animer]\n"
+                   "      - term: facilitation\n        variants: [animer]\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"lexique\.yaml.*'facilitation'.*'animer'.*'animation'"):
+        load_lexicon(bad)
