@@ -144,8 +144,8 @@ def test_files_carry_no_date_or_software_version(tmp_path):
 
 def test_a_different_seed_changes_the_word_cloud_layout(tmp_path):
     words = {f"mot{n}": n + 1 for n in range(30)}
-    one = figures.word_cloud(words, tmp_path / "one", title="t", seed=0)[0]
-    two = figures.word_cloud(words, tmp_path / "two", title="t", seed=1)[0]
+    one = figures.word_cloud(words, tmp_path / "one", title="t", seed=0, width=800, height=500)[0]
+    two = figures.word_cloud(words, tmp_path / "two", title="t", seed=1, width=800, height=500)[0]
     assert one.read_bytes() != two.read_bytes()
 
 
@@ -166,7 +166,7 @@ def test_word_cloud_gives_each_group_its_own_colour(tmp_path):
     words = {"écoute": 9, "empathie": 8, "synthèse": 7, "anticipation": 6}
     groups = {"écoute": "savoir-etre", "empathie": "savoir-etre", "synthèse": "transversale",
               "anticipation": "transversale"}
-    path = figures.word_cloud(words, tmp_path / "cloud", title="t", colour_of=groups,
+    path = figures.word_cloud(words, tmp_path / "cloud", title="t", colour_of=groups, width=800, height=500,
                               legend={"savoir-etre": "Savoir-être", "transversale": "Transversale"})[0]
     pixels = np.asarray(Image.open(path).convert("RGB")).reshape(-1, 3)
     colours, counts = np.unique(pixels, axis=0, return_counts=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,7 @@ def test_figures_are_embedded_as_data_uris(data, chart, tmp_path):
 
 
 def test_missing_figure_is_reported_not_fatal(data, tmp_path):
-    broken = ReportData(**{**data.__dict__, "figures": [("Nuage absent", tmp_path / "nulle-part.png")]})
+    broken = replace(data, figures=[("Nuage absent", tmp_path / "nulle-part.png")])
     page = render(broken, tmp_path)
     assert "Figure introuvable : Nuage absent" in page
     assert "data:image/png" not in page
@@ -155,7 +156,7 @@ def test_report_shows_overview_notes_and_labels_in_french(data, tmp_path):
     assert "Pas de modèle entraîné" in page
     assert "Entre acteurs publics" in page
     assert "produit le" not in page  # no timestamp unless given
-    dated = ReportData(**{**data.__dict__, "generated_at": "2025-01-31"})
+    dated = replace(data, generated_at="2025-01-31")
     assert "produit le 2025-01-31" in render(dated, tmp_path, "dated.html")
 
 
