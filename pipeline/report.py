@@ -268,8 +268,9 @@ def _figures_section(data: ReportData) -> str:
             parts.append(f'<p class="manquant">Figure introuvable : {_esc(caption)} ({_esc(path.name)})</p>')
             continue
         encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+        mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
         parts.append(
-            f"<figure><img src=\"data:image/png;base64,{encoded}\" alt=\"{_esc(caption)}\">"
+            f"<figure><img src=\"data:{mime};base64,{encoded}\" alt=\"{_esc(caption)}\">"
             f"<figcaption>{_esc(caption)}</figcaption></figure>"
         )
     parts.append("</section>")
