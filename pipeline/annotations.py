@@ -1,0 +1,148 @@
+"""Hand-labelled passages for training and evaluating the category classifier.
+
+Reads JSON Lines in the shape doccano exports for text classification (`{"text": …, "label": [ids…]}`,
+any other keys ignored) and, as a convenience, Label Studio task exports (`{"data": {"text": …},
+"annotations": [{"result": [{"value": {"choices": [ids…]}}]}]}`), either one task per line or a `.json`
+file holding a list of tasks. Any problem stops loading with an `AnnotationError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class AnnotationError(Exception):
+    """An annotation file cannot be used. The message names the file, the line and the problem."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One labelled passage. `line` is 1-based (the position in the list for a `.json` file)."""
+
+    text: str
+    labels: tuple[str, ...]
+    source: str  # "seed" | "crdh" | "written" | the file stem when the record does not say
+    doc_id: str  # the report the passage comes from; the file name when the record does not say
+    file: Path
+    line: int
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _records(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, decoded JSON value) for each non-blank line, or for each item of a `.json` list."""
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AnnotationError(f"{path}: annotation file not found") from None
+    except UnicodeDecodeError as exc:
+        raise AnnotationError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if path.suffix.lower() == ".json":
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise AnnotationError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        if not isinstance(value, list):
+            raise AnnotationError(f"{path}: a .json annotation file must hold a list of tasks")
+        yield from enumerate(value, start=1)
+        return
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise AnnotationError(
+                f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})"
+            ) from None
+
+
+def _text_and_labels(record: Any, where: str) -> tuple[str, Any]:
+    if not isinstance(record, dict):
+        raise AnnotationError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    if "data" in record and "text" not in record:  # Label Studio task
+        data = record["data"]
+        text = data.get("text") if isinstance(data, dict) else None
+        labels: list[Any] = []
+        for annotation in record.get("annotations") or []:
+            for result in (annotation or {}).get("result") or []:
+                choices = ((result or {}).get("value") or {}).get("choices")
+                if not isinstance(choices, list):
+                    raise AnnotationError(f"{where}: Label Studio result without a 'choices' list")
+                labels.extend(choice for choice in choices if choice not in labels)
+    else:
+        text = record.get("text")
+        labels = record.get("label", record.get("labels", []))
+    if not isinstance(text, str) or not text.strip():
+        raise AnnotationError(f"{where}: no text (expected a non-empty string under 'text')")
+    return text, labels
+
+
+def load_annotations(paths: Sequence[Path], known_labels: Collection[str]) -> list[Annotation]:
+    """Every labelled passage of `paths`, in file order, duplicates (same text, same labels) kept once.
+
+    Raises AnnotationError for bad JSON, a record without text, labels that are not a list of strings,
+    a label outside `known_labels` (the message lists the known ones), or one text labelled differently
+    in two places (the message names both)."""
+    known = set(known_labels)
+    seen: dict[str, Annotation] = {}
+    annotations: list[Annotation] = []
+    for path in map(Path, paths):
+        for number, record in _records(path):
+            where = f"{path}:{number}"
+            text, labels = _text_and_labels(record, where)
+            if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+                raise AnnotationError(
+                    f"{where}: 'label' must be a list of category ids (strings), got {labels!r}"
+                )
+            for label in labels:
+                if label not in known:
+                    raise AnnotationError(
+                        f"{where}: unknown label '{label}'. Known labels: {', '.join(sorted(known))}"
+                    )
+            source = record.get("source") if isinstance(record.get("source"), str) else path.stem
+            doc_id = record.get("doc_id") if isinstance(record.get("doc_id"), str) else path.name
+            annotation = Annotation(
+                text=text,
+                labels=tuple(dict.fromkeys(labels)),
+                source=source or path.stem,
+                doc_id=doc_id or path.name,
+                file=path,
+                line=number,
+            )
+            key = _normalised(text)
+            earlier = seen.get(key)
+            if earlier is not None:
+                if set(earlier.labels) != set(annotation.labels):
+                    raise AnnotationError(
+                        f"{where}: same text as {earlier.file}:{earlier.line} but different labels "
+                        f"({sorted(annotation.labels)} here, {sorted(earlier.labels)} there)"
+                    )
+                continue
+            seen[key] = annotation
+            annotations.append(annotation)
+    return annotations
+
+
+def annotation_files(folder: Path) -> list[Path]:
+    """The annotation files of `folder` (`*.jsonl` then `*.json`), sorted by name."""
+    folder = Path(folder)
+    return sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.json"))
+
+
+def annotations_sha256(annotations: Sequence[Annotation]) -> str:
+    """A hash of the training data (texts, labels, sources, documents), independent of file layout."""
+    digest = hashlib.sha256()
+    for annotation in annotations:
+        row = [annotation.text, sorted(annotation.labels), annotation.source, annotation.doc_id]
+        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
