@@ -95,7 +95,7 @@ def _line_spans(line_text: str) -> list[Span]:
     glued = GLUED_START.match(first_word[:MAX_FILE_NAME])
     if glued:
         spans.append((first_start, first_start + glued.end()))
-    elif second is not None and _CAMERA_ONLY.fullmatch(first_word):
+    elif second is not None and is_file_name(first_word):
         spans.append((first_start, second[0]))
     last_start, last_end, last_word = last
     end_file = _CAMERA_ONLY.fullmatch(last_word) or _WITH_EXTENSION.fullmatch(last_word)
