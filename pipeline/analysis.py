@@ -76,20 +76,37 @@ class Analyser:
 
     def analyse(self, passages: Sequence[Passage], docs: Sequence[Doc]) -> list[AnalysedPassage]:
         docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
-        analysed = []
-        for passage, doc in zip(passages, docs, strict=True):
-            context = context_docs(passage, docs_by_text, self.nlp)
-            tags = self.tagger.tag(doc, context)
-            if self.model is not None:
-                tags = self._with_model(doc, tags)
-            competences = self.extractor.extract(doc, context)
-            analysed.append(AnalysedPassage(passage, tags, competences, token_tuples(doc)))
-        return analysed
+        contexts = [context_docs(p, docs_by_text, self.nlp) for p in passages]
+        tags = [self.tagger.tag(doc, context) for doc, context in zip(docs, contexts, strict=True)]
+        if self.model is not None and docs:
+            tags = self._with_model(docs, tags)
+        return [
+            AnalysedPassage(passage, passage_tags, self.extractor.extract(doc, context), token_tuples(doc))
+            for passage, doc, context, passage_tags in zip(passages, docs, contexts, tags, strict=True)
+        ]
 
-    def _with_model(self, doc: Doc, rule_tags: tuple[Tag, ...]) -> tuple[Tag, ...]:
-        from pipeline.classifier import combine_tags
+    def _with_model(self, docs: Sequence[Doc], rule_tags: list[tuple[Tag, ...]]) -> list[tuple[Tag, ...]]:
+        """Merge the model's predictions with the rule tags, by the policy chosen at training time."""
+        from pipeline.classifier import combine, features_from_doc, predict, top_features
 
-        return combine_tags(self.model, doc, rule_tags)
+        features = [
+            features_from_doc(doc, frozenset(t.category for t in tags))
+            for doc, tags in zip(docs, rule_tags, strict=True)
+        ]
+        merged = []
+        for feature, scores, tags in zip(features, predict(self.model, features), rule_tags, strict=True):
+            by_rule = {t.category: t for t in tags}
+            combined = combine(frozenset(by_rule), {c: t.score for c, t in by_rule.items()}, scores,
+                               self.model.thresholds, policy=self.model.policy)
+            passage_tags = []
+            for category, (score, source) in combined.items():
+                evidence = by_rule[category].evidence if category in by_rule else ()
+                if source != "rule":
+                    top = top_features(self.model, feature, category, k=3)
+                    evidence += tuple(f"modèle: {word}" for word in top)
+                passage_tags.append(Tag(category, score, source, evidence))
+            merged.append(tuple(passage_tags))
+        return merged
 
 
 def passage_record(item: AnalysedPassage) -> dict:

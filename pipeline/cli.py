@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.settings import ConfigError, Settings, load_settings
+from pipeline.settings import Settings, load_settings
 
 
 class UsageError(Exception):

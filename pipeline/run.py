@@ -23,7 +23,7 @@ from pipeline.codebook import Codebook, load_codebook
 from pipeline.competences import load_lexicon
 from pipeline.counts import CorpusCounts
 from pipeline.csvio import write_csv
-from pipeline.ingest import discover, read_document, UnreadableFile
+from pipeline.ingest import UnreadableFile, discover, read_document
 from pipeline.nlp import load_nlp, model_signature
 from pipeline.outputs import recover, staged_output, write_json
 from pipeline.parse import ParseCache, parse_documents

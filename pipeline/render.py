@@ -1,0 +1,209 @@
+"""Counts + manifest -> figures, report.html and summary.md, written into the staging folder.
+
+A figure whose inputs are the same as in the previous run is not drawn again: its inputs are hashed, the
+hash is kept in `figures/inputs.json`, and an unchanged figure is linked from the previous outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from pipeline import figures
+from pipeline.codebook import Codebook
+from pipeline.counts import CorpusCounts
+from pipeline.outputs import reuse_or_none, write_json
+from pipeline.report import ReportData, write_report, write_summary
+from pipeline.settings import Settings
+from pipeline.types import AnalysedPassage, Competence, Passage, Tag
+
+TYPE_LABELS = {
+    "savoir-etre": "savoir-être",
+    "methode": "méthode",
+    "transversale": "transversale",
+    "autre": "autre (non typée)",
+}
+WORD_CLOUD_WORDS = 150
+# A category's word cloud is drawn only from this many content words up: fewer make an unreadable picture.
+MIN_CATEGORY_WORDS = 40
+TOP_TERMS_CHART = 30
+# The report's passage browser holds at most this many passages (the tagged ones first); every passage is in
+# passages.jsonl. Calibrated so that the report stays under ~10 MB and renders in a second or two.
+MAX_BROWSER_PASSAGES = 6000
+FIGURES_VERSION = "1"
+
+
+def read_passages(path: Path) -> Iterator[AnalysedPassage]:
+    """passages.jsonl back into analysed passages (without tokens)."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            passage = Passage(
+                doc_id=record["doc_id"], index=record["index"], kind=record["kind"], text=record["text"],
+                start=record["start"], end=record["end"], heading=tuple(record["heading"]),
+                context=tuple(record["context"]), level=record["level"],
+            )
+            tags = tuple(
+                Tag(c["id"], c["score"], c["source"], tuple(c["evidence"])) for c in record["categories"]
+            )
+            competences = tuple(Competence(c["term"], c["type"], c["start"], c["end"], c["origin"], c["score"])
+                                for c in record["competences"])
+            yield AnalysedPassage(passage, tags, competences)
+
+
+class _Drawer:
+    """Draws figures into the stage, or links them from the previous outputs when their inputs match."""
+
+    def __init__(self, stage: Path, previous_output: Path) -> None:
+        self.folder = stage / "figures"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.previous_output = previous_output
+        try:
+            self.previous = json.loads((previous_output / "figures" / "inputs.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        self.inputs: dict[str, dict[str, Any]] = {}
+        self.drawn: list[tuple[str, Path]] = []
+        self.reused = 0
+
+    def draw(
+        self, name: str, caption: str, function: Callable[..., list[Path]], *args: Any, **kwargs: Any
+    ) -> None:
+        inputs = [FIGURES_VERSION, function.__name__, args, kwargs]
+        key = hashlib.sha256(
+            json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str).encode()
+        ).hexdigest()
+        old = self.previous.get(name)
+        stage = self.folder.parent
+        if old and old.get("key") == key and all(
+            reuse_or_none(self.previous_output, f"figures/{file}", stage) for file in old["files"]
+        ):
+            files = [self.folder / file for file in old["files"]]
+            self.reused += 1
+        else:
+            files = function(*args, path=self.folder / name, **kwargs)
+        if not files:
+            return
+        self.inputs[name] = {"key": key, "files": [f.name for f in files]}
+        png = next((f for f in files if f.suffix == ".png"), None)
+        if png is not None:
+            self.drawn.append((caption, png))
+
+    def finish(self) -> None:
+        write_json(self.folder / "inputs.json", self.inputs)
+
+
+def _frequencies(rows: list, limit: int) -> dict[str, float]:
+    return {row.form: row.count for row in rows[:limit]}
+
+
+def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codebook: Codebook) -> _Drawer:
+    drawer = _Drawer(stage, previous_output)
+    labels = {c.id: c.label for c in codebook.categories}
+    drawer.draw("nuage_corpus", "Les mots du corpus", figures.word_cloud,
+                _frequencies(counts.frequencies(), WORD_CLOUD_WORDS), title="Les mots du corpus")
+    competences = counts.competence_counts()
+    competence_freq: dict[str, float] = {}
+    colour_of: dict[str, str] = {}
+    for item in competences[:WORD_CLOUD_WORDS]:
+        competence_freq[item.term] = competence_freq.get(item.term, 0) + item.count
+        colour_of.setdefault(item.term, item.type)
+    drawer.draw("nuage_competences", "Les compétences, par type", figures.word_cloud, competence_freq,
+                title="Les compétences citées", colour_of=colour_of,
+                legend={t: TYPE_LABELS.get(t, t) for t in sorted(set(colour_of.values()))})
+    drawer.draw("termes_frequents", "Les termes les plus fréquents", figures.bar_chart,
+                [(row.form, row.count) for row in counts.frequencies()[:TOP_TERMS_CHART]],
+                title="Les mots les plus fréquents", xlabel="occurrences")
+    per_category = counts.category_passages()
+    groups: dict[str, list[tuple[str, float]]] = {}
+    for category in codebook.categories:
+        dimension = codebook.dimensions.get(category.dimension, category.dimension)
+        groups.setdefault(dimension, []).append((category.label, per_category.get(category.id, 0)))
+    drawer.draw("passages_par_categorie", "Passages par catégorie, groupés par dimension",
+                figures.grouped_bar_chart, groups, title="Passages par catégorie de coopération",
+                xlabel="passages")
+    drawer.draw("competences_par_type", "Compétences par type", figures.bar_chart,
+                [(TYPE_LABELS.get(t.type, t.type), t.occurrences) for t in counts.competence_types()],
+                title="Occurrences de compétences par type", xlabel="occurrences")
+    matrix = counts.category_competence()
+    types = [t for t in counts.competence_type_names]
+    rows = [c.id for c in codebook.categories if c.id in matrix]
+    if rows and types:
+        drawer.draw("categories_competences", "Catégories × types de compétences", figures.heat_map,
+                    [labels[r] for r in rows], [TYPE_LABELS.get(t, t) for t in types],
+                    [[matrix[r].get(t, 0) for t in types] for r in rows],
+                    title="Passages portant la catégorie et une compétence du type")
+    for category in codebook.categories:
+        if counts.words_in_category(category.id) >= MIN_CATEGORY_WORDS:
+            slug = category.id.replace(":", "_")
+            drawer.draw(f"nuage_{slug}", f"Les mots des passages « {category.label} »", figures.word_cloud,
+                        _frequencies(counts.frequencies_in_category(category.id), WORD_CLOUD_WORDS),
+                        title=f"Mots des passages : {category.label}")
+    drawer.finish()
+    return drawer
+
+
+def _browser_passages(path: Path) -> tuple[list[AnalysedPassage], int]:
+    """The passages the report's browser shows: all of them up to the cap, tagged ones first."""
+    tagged: list[AnalysedPassage] = []
+    untagged: list[AnalysedPassage] = []
+    total = 0
+    for item in read_passages(path):
+        total += 1
+        bucket = tagged if item.tags or item.competences else untagged
+        if len(bucket) < MAX_BROWSER_PASSAGES:
+            bucket.append(item)
+    kept = tagged + untagged[: MAX_BROWSER_PASSAGES - len(tagged)]
+    kept.sort(key=lambda p: (p.passage.doc_id, p.passage.index))
+    return kept, total
+
+
+def _table_rows(path: Path, limit: int) -> tuple[list[str], list[list[str]]]:
+    from pipeline.csvio import read_csv
+
+    rows = read_csv(path)
+    header = list(rows[0].keys()) if rows else []
+    return header, [list(r.values()) for r in rows[:limit]]
+
+
+def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Mapping[str, Any],
+                   codebook: Codebook, settings: Settings) -> None:
+    drawer = draw_figures(stage, output, counts, codebook)
+    passages, total = _browser_passages(stage / "passages.jsonl")
+    notes = list(manifest.get("notes", []))
+    if total > len(passages):
+        notes.append(f"le navigateur montre {len(passages)} passages sur {total} (ceux qui portent une "
+                     "catégorie ou une compétence d'abord) ; tous sont dans passages.jsonl")
+    tables = []
+    for caption, name, limit in (
+        ("Compétences", "competences.csv", 40),
+        ("Passages par catégorie (corpus)", "category_counts.csv", 20),
+        ("Mots les plus fréquents", "frequencies.csv", 40),
+        ("Termes de plusieurs mots", "terms.csv", 30),
+        ("Spécificités par catégorie", "keyness_by_category.csv", 40),
+    ):
+        header, rows = _table_rows(stage / "tables" / name, limit)
+        if header:
+            tables.append((caption, header, rows))
+    removals = manifest.get("removals", {})
+    data = ReportData(
+        title="Analyse des comptes rendus de séminaires",
+        generated_from=str(settings.corpus),
+        counts={**manifest["counts"],
+                "removed_characters": sum(r["characters"] for r in removals.values())},
+        removals_by_reason=[(reason, r["spans"], r["characters"]) for reason, r in removals.items()],
+        skipped=[(s["path"], s["reason"]) for s in manifest.get("skipped", [])],
+        figures=drawer.drawn,
+        tables=tables,
+        categories={c.id: c.label for c in codebook.categories},
+        dimensions=dict(codebook.dimensions),
+        passages=passages,
+        notes=notes,
+    )
+    write_report(data, stage / "report.html")
+    links = [("Rapport", "report.html"), ("Passages (JSONL)", "passages.jsonl"),
+             ("Segments retirés", "tables/removed.csv"), ("Manifeste", "manifest.json")]
+    links += [(caption, f"figures/{png.name}") for caption, png in drawer.drawn]
+    write_summary(data, stage / "summary.md", links=links)
