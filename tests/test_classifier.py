@@ -1,0 +1,263 @@
+"""Training, combining, saving and safely loading the category classifier, on small synthetic data."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import skops.io as sio
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from pipeline.classifier import (
+    ModelBundle,
+    ModelError,
+    PassageFeatures,
+    best_threshold,
+    build_pipeline,
+    combine,
+    features_from_doc,
+    load_model,
+    predict,
+    save_model,
+    train,
+    write_model_card,
+)
+from pipeline.evaluation import evaluate_systems, format_table
+
+CATEGORIES = ("objet:projet", "conditions:leviers", "conditions:freins", "acteurs:public-prive")
+CUES = {
+    "objet:projet": ["projet", "stratégie", "programme"],
+    "conditions:leviers": ["confiance", "convivialité", "volonté"],
+    "conditions:freins": ["manque", "silo", "réorganisation"],
+}  # acteurs:public-prive has no cue word: only the rules see it
+FILLER = [f"mot{i}" for i in range(60)]
+CODEBOOK = "c0debook" * 8
+
+
+def synthetic(n: int = 160, documents: int = 8, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    features, labels, groups = [], [], []
+    for index in range(n):
+        chosen = [c for c in CATEGORIES if rng.random() < 0.3]
+        words = list(rng.choice(FILLER, size=8))
+        for category in chosen:
+            words += list(rng.choice(CUES.get(category, FILLER), size=2))
+        rules = {c for c in chosen if c == "acteurs:public-prive" or rng.random() < 0.4}
+        vector = rng.standard_normal(300).astype(np.float32)
+        features.append(PassageFeatures(" ".join(words), vector, frozenset(rules)))
+        labels.append(chosen)
+        groups.append(f"doc{index % documents}")
+    return features, labels, groups
+
+
+@pytest.fixture(scope="module")
+def data():
+    return synthetic()
+
+
+@pytest.fixture(scope="module")
+def trained(data):
+    features, labels, groups = data
+    sources = ["seed" if g == "doc0" else "written" for g in groups]
+    return train(features, labels, groups, categories=CATEGORIES, sources=sources, seed=7, folds=3)
+
+
+@pytest.fixture()
+def saved(tmp_path, trained):
+    path = tmp_path / "models" / "categories.skops"
+    save_model(trained.model, path, trained.metadata(codebook_sha256=CODEBOOK, data_sha256="d" * 64))
+    return path
+
+
+def test_same_data_and_seed_give_the_same_model_and_metrics(data, trained):
+    features, labels, groups = data
+    sources = ["seed" if g == "doc0" else "written" for g in groups]
+    again = train(features, labels, groups, categories=CATEGORIES, sources=sources, seed=7, folds=3)
+    assert again.metrics == trained.metrics
+    assert again.thresholds == trained.thresholds
+    np.testing.assert_array_equal(again.oof_scores, trained.oof_scores)
+    assert predict(again.model, features[:20]) == predict(trained.model, features[:20])
+
+
+def test_model_learns_the_cue_words_and_beats_the_rules(trained):
+    macro = {
+        system: trained.metrics[system]["all"]["macro"]["f1"] for system in ("rules", "model", "combination")
+    }
+    assert macro["model"] > 0.8
+    assert macro["model"] > macro["rules"]
+    assert macro["combination"] >= max(macro["rules"], macro["model"]) - 1e-9
+    assert set(trained.metrics["model"]) == {"all", "seed", "written"}
+
+
+def test_rule_block_is_kept_only_when_cross_validation_says_it_helps(trained):
+    compared = {tuple(f["blocks"]): f for f in trained.feature_sets}
+    assert {("lemmas",), ("lemmas", "vectors"), ("lemmas", "rules")} <= set(compared)
+    assert sum(f["kept"] for f in trained.feature_sets) == 1
+    # one category is only visible through the rules, and the vectors are noise
+    assert "rules" in trained.model.blocks and "vectors" not in trained.model.blocks
+    assert compared[tuple(trained.model.blocks)]["macro_f1"] > compared[("lemmas",)]["macro_f1"]
+
+
+def test_one_document_falls_back_to_plain_folds_and_says_so(data):
+    features, labels, _ = data
+    result = train(features[:60], labels[:60], ["only.md"] * 60, categories=CATEGORIES, folds=3, seed=1)
+    assert result.folds["method"] == "KFold" and "optimistic" in result.folds["note"]
+    fewer = train(
+        features[:60], labels[:60], [f"d{i % 2}" for i in range(60)], categories=CATEGORIES, folds=5
+    )
+    assert fewer.folds == {"method": "GroupKFold", "folds": 2, "documents": 2, "note": fewer.folds["note"]}
+
+
+def test_rare_category_gets_no_model_and_the_rules_keep_it(data):
+    features, labels, groups = data
+    labels = [[c for c in row if c != "conditions:freins"] for row in labels]
+    labels[0] = [*labels[0], "conditions:freins"]
+    result = train(features, labels, groups, categories=CATEGORIES, folds=3)
+    assert "conditions:freins" in result.skipped
+    assert "conditions:freins" not in result.model.categories
+    assert "conditions:freins" not in predict(result.model, features[:1])[0]
+    tags = combine(frozenset({"conditions:freins"}), {"conditions:freins": 0.9}, {}, result.thresholds)
+    assert tags == {"conditions:freins": (0.9, "rule")}
+
+
+def test_best_threshold_separates_the_classes():
+    scores = np.array([0.9, 0.8, 0.35, 0.3, 0.1])
+    truth = np.array([1, 1, 0, 0, 0])
+    assert 0.35 < best_threshold(scores, truth) < 0.8
+    assert best_threshold(scores, np.zeros(5)) == 0.5
+
+
+def test_combine_says_where_each_tag_came_from():
+    thresholds = {"a": 0.5, "b": 0.5, "c": 0.5}
+    model = {"a": 0.9, "b": 0.2, "c": 0.7}
+    union = combine(frozenset({"a", "b"}), {"a": 0.6, "b": 0.6}, model, thresholds, policy="union")
+    assert union == {"a": (0.9, "rule+model"), "b": (0.6, "rule"), "c": (0.7, "model")}
+    assert set(combine(frozenset({"a", "b"}), {}, model, thresholds, policy="intersection")) == {"a"}
+    assert set(combine(frozenset({"b"}), {}, model, thresholds, policy="model")) == {"a", "c"}
+
+
+def test_saved_model_predicts_the_same_after_loading(saved, trained, data):
+    bundle = load_model(saved, codebook_sha256=CODEBOOK)
+    assert bundle.thresholds == pytest.approx(trained.thresholds)
+    assert bundle.policy == trained.model.policy
+    assert predict(bundle, data[0][:10]) == predict(trained.model, data[0][:10])
+    metadata = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
+    assert metadata["codebook_sha256"] == CODEBOOK and metadata["seed"] == 7
+    assert {"scikit-learn", "skops", "numpy", "spacy"} <= set(metadata["versions"])
+    assert metadata["metrics"]["rules"]["all"]["macro"]["f1"] >= 0
+
+
+def test_every_feature_block_round_trips_through_the_allow_list(tmp_path, data):
+    features, labels, _ = data
+    targets = np.array([[c in row for c in CATEGORIES] for row in labels], dtype=np.int64)
+    pipeline = build_pipeline(("lemmas", "vectors", "rules"), seed=0, n_passages=len(features)).fit(
+        features, targets
+    )
+    bundle = ModelBundle(
+        pipeline, CATEGORIES, dict.fromkeys(CATEGORIES, 0.5), "union", ("lemmas", "vectors", "rules")
+    )
+    save_model(bundle, tmp_path / "all.skops", {"codebook_sha256": CODEBOOK})
+    loaded = load_model(tmp_path / "all.skops", codebook_sha256=CODEBOOK)
+    assert predict(loaded, features[:5]) == predict(bundle, features[:5])
+
+
+def test_model_for_another_codebook_is_refused(saved):
+    with pytest.raises(ModelError, match="another codebook") as caught:
+        load_model(saved, codebook_sha256="f" * 64)
+    assert "make train" in str(caught.value)
+
+
+def test_truncated_or_altered_file_is_refused_as_damaged(saved):
+    whole = saved.read_bytes()
+    saved.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ModelError, match="model file is damaged"):
+        load_model(saved, codebook_sha256=CODEBOOK)
+    with zipfile.ZipFile(saved.with_name("altered.skops"), "w") as archive:  # valid zip, wrong content
+        archive.writestr("schema.json", "{not json")
+    saved.with_suffix(".json").replace(saved.with_name("altered.json"))
+    with pytest.raises(ModelError, match="model file is damaged"):
+        load_model(saved.with_name("altered.skops"), codebook_sha256=CODEBOOK)
+
+
+EXECUTED: list[str] = []
+
+
+class Trap:
+    """Records any attempt to rebuild it: loading it would run code chosen by the file."""
+
+    def __init__(self) -> None:
+        self.armed = True
+
+    def __setstate__(self, state: dict) -> None:
+        EXECUTED.append("Trap.__setstate__")
+        self.__dict__.update(state)
+
+
+def outside_function(values):
+    EXECUTED.append("outside_function")
+    return values
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (FunctionTransformer(outside_function), "test_classifier.outside_function"),
+        (FunctionTransformer(kw_args={"trap": Trap()}), "test_classifier.Trap"),
+    ],
+)
+def test_file_with_an_unexpected_type_is_refused_and_nothing_runs(tmp_path, trained, step, expected):
+    path = tmp_path / "evil.skops"
+    save_model(trained.model, path, trained.metadata(codebook_sha256=CODEBOOK, data_sha256="d" * 64))
+    sio.dump(Pipeline([("bad", step), *trained.model.pipeline.steps]), path)
+    EXECUTED.clear()
+    with pytest.raises(ModelError, match="unexpected types") as caught:
+        load_model(path, codebook_sha256=CODEBOOK)
+    assert expected in str(caught.value)
+    assert EXECUTED == []
+
+
+def test_missing_model_says_to_train(tmp_path):
+    with pytest.raises(ModelError, match="make train"):
+        load_model(tmp_path / "none.skops", codebook_sha256=CODEBOOK)
+
+
+def test_model_card_names_the_weakest_categories(tmp_path, trained):
+    card = tmp_path / "README.md"
+    write_model_card(trained.metadata(codebook_sha256=CODEBOOK, data_sha256="d" * 64), card)
+    text = card.read_text(encoding="utf-8")
+    assert "160 hand-labelled passages" in text and "Where it fails" in text
+    for category in CATEGORIES:
+        assert f"| {category} |" in text
+
+
+def test_format_table_lines_up_each_system(trained):
+    gold = [frozenset({"a"}), frozenset(), frozenset({"a", "b"})]
+    systems = {"rules": [frozenset({"a"}), frozenset({"b"}), frozenset()], "model": [frozenset({"a"})] * 3}
+    report = evaluate_systems(gold, systems, ["a", "b"], sources=["seed", "crdh", "crdh"])
+    assert report["rules"]["all"]["per_category"]["a"] == pytest.approx(
+        {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2, "predicted": 1}
+    )
+    table = format_table(report, categories=["a", "b"])
+    assert {"Source: all", "Source: seed", "Source: crdh"} <= set(table.splitlines())
+    rows = [line for line in table.splitlines() if line.startswith(("a ", "b ", "macro"))]
+    assert len({len(line) for line in rows}) == 1  # fixed width
+    assert " 66.7" in table  # model precision on "a" over all passages: 2 of 3
+
+
+def test_features_from_doc_keeps_lowercase_content_lemmas_and_the_vector(nlp):
+    doc = nlp("Les élus ont mutualisé les services techniques de la commune.")
+    features = features_from_doc(doc, frozenset({"objet:organisationnel"}))
+    assert "service" in features.lemmas.split() and "les" not in features.lemmas.split()
+    assert features.lemmas == features.lemmas.lower()
+    assert features.vector.shape == (300,) and np.any(features.vector)
+    assert features.rule_labels == frozenset({"objet:organisationnel"})
+
+
+def test_thresholds_cover_exactly_the_modelled_categories(trained):
+    assert set(trained.thresholds) == set(trained.model.categories)
+    assert all(0.0 < t < 1.0 for t in trained.thresholds.values())
+    assert Path(__file__).name == "test_classifier.py"
