@@ -4,11 +4,16 @@ categories, written as JSON Lines that doccano and Label Studio import (text + c
 from __future__ import annotations
 
 import json
-import math
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+# A passage's appeal is its uncertainty divided by (1 + DOCUMENT_WEIGHT x passages already taken from its
+# report) and by (1 + CATEGORY_WEIGHT x passages already taken for its category). Harmonic rather than
+# exponential, so that variety never brings in passages the model is nearly sure about.
+DOCUMENT_WEIGHT = 1.0
+CATEGORY_WEIGHT = 0.25  # milder: there are few categories, and some are much rarer than others
 
 
 def margin(score: float, threshold: float) -> float:
@@ -42,45 +47,39 @@ def suggest(
     n: int,
     seed: int,
 ) -> list[dict[str, Any]]:
-    """The `n` passages most worth annotating, most uncertain first within each round.
+    """The `n` passages most worth annotating, in the order they were picked.
 
-    Each passage is filed under the category it is least sure about; categories take turns (round-robin)
-    giving their most uncertain passage, and no report gives more than its share (n / number of reports,
-    rounded up) until every other candidate is used. Ties are broken by a shuffle seeded by `seed`.
-    Returns records `{"text", "label": [ids the model tags now], "meta": {"passage_id", "doc_id",
-    "uncertainty", "scores"}}`."""
+    Greedy: each step takes the passage with the highest uncertainty, discounted for the passages
+    already taken from its report and for the category it is least sure about (see DOCUMENT_WEIGHT).
+    Comparable passages are thus spread across reports and categories, while a near-certain passage
+    never displaces a truly uncertain one just for variety.
+    Ties are broken by a shuffle seeded by `seed`. Returns records `{"text", "label": [ids the model tags
+    now], "meta": {"passage_id", "doc_id", "uncertainty", "scores"}}`."""
     count = len(passage_ids)
     if not (count == len(texts) == len(doc_ids) == len(model_scores)):
         raise ValueError("passage_ids, texts, doc_ids and model_scores must have one entry per passage")
-    if n <= 0 or count == 0:
-        return []
     order = list(range(count))
     random.Random(seed).shuffle(order)
     measured = {i: uncertainty(model_scores[i], thresholds) for i in order}
-    queues: dict[str, list[int]] = {}
-    for i in sorted(order, key=lambda i: -measured[i][0]):  # stable: shuffled order breaks ties
-        queues.setdefault(measured[i][1] or "", []).append(i)
-    cap = math.ceil(n / len(set(doc_ids)))
+    remaining = sorted(order, key=lambda i: -measured[i][0])  # stable: the shuffle breaks ties
+    from_document: dict[str, int] = {}
+    from_category: dict[str | None, int] = {}
     chosen: list[int] = []
-    taken: set[int] = set()
-    per_document: dict[str, int] = {}
-    for limit in (cap, count):  # second pass lifts the per-report cap if candidates ran out
-        progress = True
-        while len(chosen) < n and progress:
-            progress = False
-            for category in sorted(queues):
-                queue = queues[category]
-                pick = next(
-                    (i for i in queue if i not in taken and per_document.get(doc_ids[i], 0) < limit), None
-                )
-                if pick is None:
-                    continue
-                chosen.append(pick)
-                taken.add(pick)
-                per_document[doc_ids[pick]] = per_document.get(doc_ids[pick], 0) + 1
-                progress = True
-                if len(chosen) == n:
-                    break
+    while remaining and len(chosen) < n:
+        best_position, best_gain = 0, -1.0
+        for position, i in enumerate(remaining):
+            if measured[i][0] <= best_gain:
+                break  # sorted by uncertainty: no later passage can do better
+            gain = measured[i][0] / (
+                (1 + DOCUMENT_WEIGHT * from_document.get(doc_ids[i], 0))
+                * (1 + CATEGORY_WEIGHT * from_category.get(measured[i][1], 0))
+            )
+            if gain > best_gain:
+                best_position, best_gain = position, gain
+        pick = remaining.pop(best_position)
+        chosen.append(pick)
+        from_document[doc_ids[pick]] = from_document.get(doc_ids[pick], 0) + 1
+        from_category[measured[pick][1]] = from_category.get(measured[pick][1], 0) + 1
     return [
         {
             "text": texts[i],
