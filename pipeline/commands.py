@@ -1,0 +1,176 @@
+"""The commands besides `analyse`: train, evaluate, suggest, kwic. Each reuses the stages and the parse
+cache; none writes into the corpus."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.annotations import Annotation, annotation_files, annotations_sha256, load_annotations
+from pipeline.codebook import Codebook, check_patterns, load_codebook
+from pipeline.nlp import load_nlp
+from pipeline.parse import ParseCache, parse_documents
+from pipeline.settings import ConfigError, Settings
+from pipeline.tagging import RuleTagger
+from pipeline.types import Passage
+
+
+def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
+    handlers = {"train": train, "evaluate": evaluate, "suggest": suggest, "kwic": kwic}
+    return handlers[command](args, settings)
+
+
+def _setup(settings: Settings) -> tuple[Codebook, Language]:
+    codebook = load_codebook(settings.codebook)
+    nlp = load_nlp(settings.spacy_model)
+    check_patterns(codebook, nlp)
+    return codebook, nlp
+
+
+def _annotations(settings: Settings, codebook: Codebook) -> list[Annotation]:
+    source = settings.annotations
+    if source.is_dir():
+        files = annotation_files(source)
+    elif source.is_file():
+        files = [source]
+    else:
+        raise ConfigError(f"{source}: no such annotation file or folder")
+    if not files:
+        raise ConfigError(f"{source}: no .jsonl annotation file in this folder")
+    return load_annotations(files, codebook.ids)
+
+
+def _parse_texts(texts: list[str], nlp: Language, settings: Settings) -> list[Doc]:
+    cache = ParseCache(settings.cache_dir / "parse", nlp)
+    ((_, docs),) = parse_documents([(None, texts)], nlp, cache, batch_size=settings.batch_size,
+                                   n_process=settings.n_process)
+    return docs
+
+
+def _cross_validate(settings: Settings):
+    from pipeline.classifier import features_from_doc
+    from pipeline.classifier import train as train_model
+
+    codebook, nlp = _setup(settings)
+    annotations = _annotations(settings, codebook)
+    docs = _parse_texts([a.text for a in annotations], nlp, settings)
+    tagger = RuleTagger(codebook, nlp)
+    features = [features_from_doc(doc, frozenset(t.category for t in tagger.tag(doc))) for doc in docs]
+    result = train_model(
+        features,
+        [a.labels for a in annotations],
+        [a.doc_id for a in annotations],
+        categories=codebook.ids,
+        sources=[a.source for a in annotations],
+        seed=settings.seed,
+    )
+    return codebook, annotations, result
+
+
+def evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.evaluation import format_table
+
+    codebook, annotations, result = _cross_validate(settings)
+    print(f"{len(annotations)} annotated passages, cross-validated by document "
+          f"({result.folds.get('folds', '?')} folds, seed {settings.seed})\n")
+    print(format_table(result.metrics, categories=codebook.ids))
+    if result.skipped:
+        print("categories left to the rules (too few examples): " + ", ".join(sorted(result.skipped)))
+    print(f"combination policy chosen on out-of-fold scores: {result.model.policy}")
+    return 0
+
+
+def train(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.classifier import save_model, write_model_card
+    from pipeline.evaluation import format_table
+
+    codebook, annotations, result = _cross_validate(settings)
+    metadata = result.metadata(codebook_sha256=codebook.sha256, data_sha256=annotations_sha256(annotations))
+    metadata["training_files"] = sorted({Path(a.file).name for a in annotations})
+    save_model(result.model, settings.model_path, metadata)
+    write_model_card(metadata, settings.models_dir / "README.md")
+    print(format_table(result.metrics, categories=codebook.ids))
+    print(f"model written to {settings.model_path} (card: {settings.models_dir / 'README.md'})")
+    return 0
+
+
+def _corpus_passages(settings: Settings) -> Iterator[tuple[str, tuple[Passage, ...]]]:
+    from pipeline.clean import clean_text
+    from pipeline.ingest import UnreadableFile, discover, read_document
+    from pipeline.segment import segment
+
+    excluded = [settings.output, settings.cache_dir, settings.annotations, settings.models_dir]
+    paths, skipped = discover(settings.corpus, exclude=excluded)
+    for item in skipped:
+        print(f"warning: skipped {item.path}: {item.reason}", file=sys.stderr)
+    for path in paths:
+        try:
+            document = read_document(path, settings.corpus)
+        except UnreadableFile as exc:
+            print(f"warning: skipped {path}: {exc.reason}", file=sys.stderr)
+            continue
+        cleaned = clean_text(document.text, doc_id=document.doc_id, rules=settings.clean_rules)
+        yield document.doc_id, segment(cleaned)
+
+
+def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[tuple[tuple[Passage, ...], list[Doc]]]:
+    cache = ParseCache(settings.cache_dir / "parse", nlp)
+    items = ((passages, [p.text for p in passages]) for _, passages in _corpus_passages(settings))
+    yield from parse_documents(
+        items, nlp, cache, batch_size=settings.batch_size, n_process=settings.n_process
+    )
+
+
+def suggest(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.classifier import features_from_doc, load_model, predict
+    from pipeline.suggest import suggest as pick
+    from pipeline.suggest import write_jsonl
+
+    codebook, nlp = _setup(settings)
+    if not settings.model_path.is_file():
+        raise ConfigError(f"{settings.model_path}: no trained model; run `make train` first")
+    model = load_model(settings.model_path, codebook_sha256=codebook.sha256)
+    tagger = RuleTagger(codebook, nlp)
+    ids, texts, doc_ids, scores = [], [], [], []
+    for passages, docs in _parsed_corpus(settings, nlp):
+        features = [features_from_doc(d, frozenset(t.category for t in tagger.tag(d))) for d in docs]
+        for passage, score in zip(passages, predict(model, features), strict=True):
+            if passage.kind == "heading":
+                continue
+            ids.append(passage.passage_id)
+            texts.append(passage.text)
+            doc_ids.append(passage.doc_id)
+            scores.append(score)
+    records = pick(ids, texts, doc_ids, scores, model.thresholds, n=args.n, seed=settings.seed)
+    out = args.out or settings.output / "suggestions.jsonl"
+    write_jsonl(records, out)
+    print(f"{len(records)} passages to annotate next written to {out} (JSONL for doccano or Label Studio)")
+    return 0
+
+
+def kwic(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.analysis import token_tuples
+    from pipeline.kwic import format_kwic
+    from pipeline.kwic import kwic as concordance
+    from pipeline.types import AnalysedPassage
+
+    nlp = load_nlp(settings.spacy_model)
+    query = [t.lemma_.lower() for t in nlp(args.term) if not t.is_space and not t.is_punct]
+    if not query:
+        raise ConfigError(f"'{args.term}': nothing to look for")
+
+    def analysed() -> Iterator[AnalysedPassage]:
+        for passages, docs in _parsed_corpus(settings, nlp):
+            for passage, doc in zip(passages, docs, strict=True):
+                yield AnalysedPassage(passage, tokens=token_tuples(doc))
+
+    lines = list(concordance(query, analysed(), width=args.width))
+    if lines:
+        print(format_kwic(lines))
+    print(f"{len(lines)} occurrence(s) of {' '.join(query)!r}", file=sys.stderr)
+    return 0
