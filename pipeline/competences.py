@@ -178,6 +178,7 @@ class _Hit:
     type: str
     origin: str
     score: float | None = None
+    needs_context: bool = False
 
 
 # ---------------------------------------------------------------------------------------- patterns
@@ -330,9 +331,12 @@ class CompetenceExtractor:
     def extract(self, doc: Doc, context: Sequence[Doc] = ()) -> tuple[Competence, ...]:
         in_context = self.about_competences(doc, context)
         keys = [_token_keys(t) for t in doc]
-        lexical = self._lexicon_hits(keys, in_context)
+        # every form, context-only ones included, may type a discovered term: "capacité à s'adapter" is
+        # about competences by itself
+        every_form = self._lexicon_hits(keys, in_context=True)
+        lexical = every_form if in_context else [h for h in every_form if not h.needs_context]
         discovered = self._discovered_spans(doc, context, in_context)
-        hits = [*lexical, *(self._type_discovered(doc[s:e], lexical) for s, e in discovered)]
+        hits = [*lexical, *(self._type_discovered(doc[s:e], every_form) for s, e in discovered)]
         chosen = _longest_non_overlapping(h for h in hits if h is not None)
         return tuple(Competence(h.term, h.type, doc[h.start].idx, doc[h.end - 1].idx + len(doc[h.end - 1]),
                                 h.origin, h.score) for h in chosen)
@@ -348,7 +352,8 @@ class CompetenceExtractor:
                     continue
                 end = start + len(form.keys)
                 if end <= len(keys) and all(form.keys[i] & keys[start + i] for i in range(len(form.keys))):
-                    hits.append(_Hit(start, end, form.term.term, form.term.type, "lexicon"))
+                    hits.append(_Hit(start, end, form.term.term, form.term.type, "lexicon",
+                                     needs_context=form.needs_context))
         return hits
 
     # -- discovery
@@ -403,7 +408,8 @@ class CompetenceExtractor:
         # like_num is useless here: it is true for the article "un"
         if any(t.pos_ == "NUM" or t.is_digit or t.is_punct and t.text not in "-'’" for t in span):
             return False
-        content = [t for t in span if t.is_alpha and not t.is_stop and t.pos_ in {"NOUN", "VERB", "ADJ"}]
+        content = [t for t in span if t.is_alpha and len(t) > 2 and not t.is_stop
+                   and t.pos_ in {"NOUN", "VERB", "ADJ"} and _norm(t.lemma_) not in _GENERIC_HEADS]
         if not content or all(_norm(t.lemma_) in self.lexicon.not_terms for t in content):
             return False
         return _surface(span) not in self.lexicon.not_terms
