@@ -513,6 +513,7 @@ def _atomic_write(path: Path, write: Any) -> None:
     os.close(handle)
     try:
         write(Path(temporary))
+        os.chmod(temporary, 0o644)  # mkstemp makes owner-only files; models are meant to be shared
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
