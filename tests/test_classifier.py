@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -260,4 +259,3 @@ def test_features_from_doc_keeps_lowercase_content_lemmas_and_the_vector(nlp):
 def test_thresholds_cover_exactly_the_modelled_categories(trained):
     assert set(trained.thresholds) == set(trained.model.categories)
     assert all(0.0 < t < 1.0 for t in trained.thresholds.values())
-    assert Path(__file__).name == "test_classifier.py"
