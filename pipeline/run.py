@@ -27,7 +27,7 @@ from pipeline.ingest import UnreadableFile, discover, read_document
 from pipeline.nlp import load_nlp, model_signature
 from pipeline.outputs import recover, staged_output, write_json
 from pipeline.parse import ParseCache, parse_documents
-from pipeline.render import render_outputs
+from pipeline.render import read_passages, render_outputs
 from pipeline.segment import segment
 from pipeline.settings import Settings
 from pipeline.tables import write_tables
@@ -149,7 +149,7 @@ def analyse(settings: Settings) -> RunResult:
 
         tick = time.perf_counter()
         write_csv(stage / "tables" / "removed.csv", ["doc_id", "start", "end", "reason", "text"], removed_rows)
-        write_tables(counts, None, stage / "tables")
+        write_tables(counts, read_passages(stage / "passages.jsonl"), stage / "tables")
         timings["tables"] = time.perf_counter() - tick
 
         result.documents = len(documents)

@@ -1,0 +1,148 @@
+"""End-to-end runs of `analyse` on small corpora (in-process, sharing the session's spaCy model)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.csvio import read_csv
+from pipeline.run import analyse
+from pipeline.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "000_78cea8dd92422722.txt"
+
+
+def _tree_hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory, nlp):
+    base = tmp_path_factory.mktemp("seed-run")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    settings = load_settings(corpus=corpus, output=base / "outputs", cache_dir=base / "cache",
+                             models_dir=base / "no-models", progress=False)
+    result = analyse(settings)
+    return settings, result
+
+
+def test_every_output_file_is_written(seed_run):
+    settings, result = seed_run
+    out = settings.output
+    assert result.documents == 1 and not result.skipped
+    for name in ["report.html", "summary.md", "passages.jsonl", "manifest.json", "tables/removed.csv",
+                 "tables/categories.csv", "tables/category_counts.csv", "tables/frequencies.csv",
+                 "tables/competences.csv", "tables/competences_by_type.csv", "tables/keyness_by_category.csv",
+                 "tables/category_competence.csv", "figures/nuage_corpus.png", "figures/nuage_competences.png",
+                 "figures/passages_par_categorie.png", "figures/categories_competences.png"]:
+        assert (out / name).is_file(), name
+    assert (out / "clean" / f"{SEED.name}.txt").is_file()
+
+
+def test_passages_jsonl_follows_the_contract(seed_run):
+    settings, _ = seed_run
+    records = [json.loads(line) for line in (settings.output / "passages.jsonl").open(encoding="utf-8")]
+    assert records and len({r["passage_id"] for r in records}) == len(records)
+    for record in records:
+        assert {"doc_id", "passage_id", "heading", "kind", "text", "categories", "competences"} <= set(record)
+        for tag in record["categories"]:
+            assert {"id", "score", "source", "evidence"} <= set(tag) and tag["source"] == "rule"
+        for term in record["competences"]:
+            assert record["text"][term["start"]:term["end"]]
+    texts = " ".join(r["text"] for r in records)
+    assert "dumps" not in texts and "Les commentaires sont fermés" not in texts
+    bullet = next(r for r in records if r["text"] == "coopération entre personnes")
+    assert "acteurs:interpersonnel" in [t["id"] for t in bullet["categories"]]
+
+
+def test_tables_sum_to_the_manifest_counts(seed_run):
+    settings, _ = seed_run
+    out = settings.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    counts = manifest["counts"]
+    removed = read_csv(out / "tables" / "removed.csv")
+    assert len(removed) == counts["removed_spans"]
+    assert sum(int(r["end"]) - int(r["start"]) for r in removed) == sum(
+        r["characters"] for r in manifest["removals"].values()
+    )
+    corpus_rows = [r for r in read_csv(out / "tables" / "category_counts.csv") if r["scope"] == "corpus"]
+    assert sum(int(r["passages"]) for r in corpus_rows) == counts["tags"]
+    assert len(read_csv(out / "tables" / "categories.csv")) == counts["tags"]
+    assert sum(int(r["count"]) for r in read_csv(out / "tables" / "frequencies.csv")) == counts["words"]
+    by_type = read_csv(out / "tables" / "competences_by_type.csv")
+    assert sum(int(r["occurrences"]) for r in by_type) == counts["competences"]
+    assert manifest["inputs"][0]["sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
+
+
+def test_removed_spans_rebuild_the_source(seed_run):
+    settings, _ = seed_run
+    clean = (settings.output / "clean" / f"{SEED.name}.txt").read_text(encoding="utf-8")
+    source = SEED.read_text(encoding="utf-8")
+    rows = sorted(read_csv(settings.output / "tables" / "removed.csv"), key=lambda r: int(r["start"]))
+    rebuilt, position = [], 0
+    for row in rows:
+        start, end = int(row["start"]), int(row["end"])
+        rebuilt.append(source[position:start])
+        position = end
+    rebuilt.append(source[position:])
+    assert "".join(rebuilt) == clean
+
+
+def test_rerun_on_an_unchanged_corpus_does_not_parse(seed_run, nlp, monkeypatch):
+    settings, _ = seed_run
+    before = _tree_hashes(settings.output)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the parser was called on an unchanged corpus")
+
+    monkeypatch.setattr(nlp, "pipe", no_parsing)
+    monkeypatch.setattr(type(nlp), "__call__", no_parsing)
+    result = analyse(settings)
+    assert result.up_to_date
+    assert _tree_hashes(settings.output) == before
+
+
+def test_codebook_edit_retags_from_the_parse_cache(seed_run, nlp, monkeypatch, tmp_path):
+    settings, _ = seed_run
+    edited = tmp_path / "codebook.yaml"
+    edited.write_text(settings.codebook.read_text(encoding="utf-8").replace(
+        'version: "2015.1"', 'version: "2015.1-edited"'), encoding="utf-8")
+    assert edited.read_text(encoding="utf-8") != settings.codebook.read_text(encoding="utf-8")
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the parser was called although every passage is cached")
+
+    monkeypatch.setattr(nlp, "pipe", no_parsing)
+    output = tmp_path / "outputs"
+    result = analyse(load_settings(corpus=settings.corpus, output=output, cache_dir=settings.cache_dir,
+                                   codebook=edited, models_dir=settings.models_dir, progress=False))
+    assert not result.up_to_date and result.passages > 0
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parse_cache"] == {"hits": 1, "misses": 0}
+
+
+def test_two_runs_give_identical_files(seed_run, tmp_path):
+    settings, _ = seed_run
+    output = tmp_path / "again"
+    analyse(load_settings(corpus=settings.corpus, output=output, cache_dir=tmp_path / "cache",
+                          models_dir=settings.models_dir, progress=False))
+    first, second = _tree_hashes(settings.output), _tree_hashes(output)
+    assert first.keys() == second.keys()
+    differing = [name for name in first if first[name] != second[name] and name != "manifest.json"]
+    assert differing == []
+
+
+def test_the_corpus_folder_is_never_modified(seed_run):
+    settings, _ = seed_run
+    assert _tree_hashes(settings.corpus) == {SEED.name: hashlib.sha256(SEED.read_bytes()).hexdigest()}
