@@ -41,6 +41,18 @@ COUNT_LABELS = {
     "removed_characters": "Caractères retirés au nettoyage",
     "skipped_files": "Fichiers ignorés",
     "skipped": "Fichiers ignorés",
+    "vocabulary": "Vocabulaire (lemmes distincts)",
+    "terms": "Termes de plusieurs mots",
+}
+# The cleaning rules' names, as a reader of the report understands them.
+REASON_LABELS = {
+    "spam_links": "listes de liens et codes de spam",
+    "keyword_stuffing": "mots-clés de spam",
+    "comments": "commentaires et rétroliens",
+    "image_residue": "noms et légendes d'images",
+    "share_navigation": "partage, navigation, cookies",
+    "initials": "initiales isolées",
+    "whitespace": "espaces et lignes vides",
 }
 KIND_LABELS = {"heading": "titre", "paragraph": "paragraphe", "bullet": "puce", "quote": "citation"}
 SOURCE_LABELS = {"rule": "règle", "model": "modèle", "rule+model": "règle + modèle"}
@@ -246,7 +258,9 @@ def _overview_section(data: ReportData) -> str:
                         "Chiffres clés"))
     parts.append("<h3>Texte retiré au nettoyage, par motif</h3>")
     if data.removals_by_reason:
-        parts.append(_table(["Motif", "Segments", "Caractères"], data.removals_by_reason))
+        rows = [(f"{REASON_LABELS.get(reason, reason)} ({reason})", spans, chars)
+                for reason, spans, chars in data.removals_by_reason]
+        parts.append(_table(["Motif", "Segments", "Caractères"], rows))
     else:
         parts.append("<p>Aucun texte n'a été retiré.</p>")
     parts.append("<h3>Fichiers ignorés</h3>")
