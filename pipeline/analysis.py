@@ -60,13 +60,13 @@ class Analyser:
 
         path = settings.model_path
         if not path.is_file():
-            self.notes.append(f"no trained model at {path}: categories come from the rules only")
+            self.notes.append(f"pas de modèle entraîné ({path}) : les catégories viennent des règles seules")
             self.model_info = {"used": False, "reason": "no model file"}
             return
         try:
             self.model = load_model(path, codebook_sha256=codebook.sha256)
         except ModelError as exc:
-            self.notes.append(f"model not used, categories come from the rules only: {exc}")
+            self.notes.append(f"modèle non utilisé, les catégories viennent des règles seules : {exc}")
             self.model_info = {"used": False, "reason": str(exc)}
             return
         import hashlib
