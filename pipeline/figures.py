@@ -94,6 +94,9 @@ def _save(figure: Figure, path: Path, *, svg: bool) -> list[Path]:
     return written
 
 
+LAYOUT_SCALE = 2
+
+
 def word_cloud(
     frequencies: Mapping[str, float],
     path: Path,
@@ -119,8 +122,11 @@ def word_cloud(
     title_px = 80
     legend_px = _legend_height(len(group_colour)) if group_colour else 24  # bottom margin at least
     side_px = 24  # keeps the outermost words off the image edge
-    cloud_width = width - 2 * side_px
-    cloud_height = height - title_px - legend_px
+    # multiples of LAYOUT_SCALE, so the drawn cloud has exactly the axes' pixel size
+    cloud_width = (width - 2 * side_px) // LAYOUT_SCALE * LAYOUT_SCALE
+    side_px = (width - cloud_width) // 2
+    cloud_height = (height - title_px - legend_px) // LAYOUT_SCALE * LAYOUT_SCALE
+    legend_px = height - title_px - cloud_height
     if cloud_height < 100 or cloud_width < 100:
         raise ValueError(f"a {width}x{height}px word cloud leaves no room for the words")
 
@@ -133,9 +139,13 @@ def word_cloud(
         group = colour_of.get(word)
         return group_colour.get(group, NEUTRAL_COLOUR) if group is not None else NEUTRAL_COLOUR
 
+    # The layout is searched on a canvas LAYOUT_SCALE times smaller and drawn back at full size: the search
+    # costs grow with the canvas area, and at half size the clouds look the same (checked by eye) in a
+    # quarter of the time.
     cloud = WordCloud(
-        width=cloud_width,
-        height=cloud_height,
+        width=cloud_width // LAYOUT_SCALE,
+        height=cloud_height // LAYOUT_SCALE,
+        scale=LAYOUT_SCALE,
         background_color=BACKGROUND,
         font_path=str(french_font_path()),
         random_state=seed,
