@@ -69,6 +69,9 @@ CONTRAST_WORDS = frozenset(
 SENTENCE_END = frozenset({".", "!", "?", ";", ":", "…"})
 
 
+CONTEXT_MEMO_SIZE = 512  # context lines remembered; a document rarely has more headings and parent bullets
+
+
 @dataclass(frozen=True)
 class CueMatch:
     """One cue of one category found in a doc. `negated` marks a lever read as a brake."""
@@ -90,6 +93,7 @@ class RuleTagger:
         self.vocab = nlp.vocab
         self._categories = {category.id: category for category in codebook.categories}
         self._matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._context_memo: dict[str, tuple[list[CueMatch], list[tuple[str, str]]]] = {}
         self._dimension_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
 
         cues = [(category.id, cue) for category in codebook.categories for cue in category.cues]
@@ -114,10 +118,10 @@ class RuleTagger:
         passage_matches = self._cue_matches(doc)
         if not passage_matches:
             return ()
-        context_matches = [match for context_doc in context for match in self._cue_matches(context_doc)]
+        context_matches = [match for context_doc in context for match in self._context(context_doc)[0]]
         context_dimensions = {
             dimension: evidence for context_doc in context
-            for dimension, evidence in self._dimension_matches(context_doc)
+            for dimension, evidence in self._context(context_doc)[1]
         }
 
         tags: list[Tag] = []
@@ -138,6 +142,16 @@ class RuleTagger:
             score = round(1.0 - math.exp(-strength), 3)
             tags.append(Tag(category=category_id, score=score, source="rule", evidence=_unique(evidence)))
         return tuple(sorted(tags, key=lambda tag: (-tag.score, self.codebook.ids.index(tag.category))))
+
+    def _context(self, doc: Doc) -> tuple[list[CueMatch], list[tuple[str, str]]]:
+        """Cue and dimension matches of a context line. A heading or parent bullet is the context of every
+        passage below it, so its matches are remembered (by text) instead of being computed again."""
+        found = self._context_memo.get(doc.text)
+        if found is None:
+            if len(self._context_memo) >= CONTEXT_MEMO_SIZE:
+                self._context_memo.clear()
+            found = self._context_memo[doc.text] = (self._cue_matches(doc), self._dimension_matches(doc))
+        return found
 
     def _patterns(self, cue: str, cue_doc: Doc) -> list[Doc]:
         words = [token for token in cue_doc if not token.is_space]
