@@ -203,6 +203,7 @@ class CorpusCounts:
         self._lemmas: Counter[str] = Counter()
         self._lemma_documents: Counter[str] = Counter()
         self._forms: dict[str, Counter[str]] = {}
+        self._form_memo: dict[str, str] = {}
         self._doc_lemmas: dict[str, Counter[str]] = {}
         self._doc_words: Counter[str] = Counter()
         self._category_lemmas: dict[str, Counter[str]] = {}
@@ -222,6 +223,7 @@ class CorpusCounts:
         if doc_id in self._doc_lemmas:
             raise ValueError(f"document {doc_id!r} was already counted")
         self._doc_ids.append(doc_id)
+        self._form_memo.clear()  # forms are chosen over the whole corpus: a new document may change them
         self.documents += 1
         doc_lemmas: Counter[str] = Counter()
         doc_terms: set[str] = set()
@@ -294,8 +296,11 @@ class CorpusCounts:
 
     def form(self, lemma: str) -> str:
         """The most frequent written form of a lemma (the lemma itself if never seen)."""
-        forms = self._forms.get(lemma)
-        return _preferred_form(forms) if forms else lemma
+        cached = self._form_memo.get(lemma)
+        if cached is None:
+            forms = self._forms.get(lemma)
+            cached = self._form_memo[lemma] = _preferred_form(forms) if forms else lemma
+        return cached
 
     @property
     def forms(self) -> Mapping[str, str]:
