@@ -86,8 +86,9 @@ class Analyser:
         ]
 
     def _with_model(self, docs: Sequence[Doc], rule_tags: list[tuple[Tag, ...]]) -> list[tuple[Tag, ...]]:
-        """Merge the model's predictions with the rule tags, by the policy chosen at training time."""
-        from pipeline.classifier import combine, features_from_doc, predict, top_features
+        """Merge the model's predictions with the rule tags, by the per-category policies chosen at
+        training time."""
+        from pipeline.classifier import combine_with, features_from_doc, predict, top_features
 
         features = [
             features_from_doc(doc, frozenset(t.category for t in tags))
@@ -96,8 +97,8 @@ class Analyser:
         merged = []
         for feature, scores, tags in zip(features, predict(self.model, features), rule_tags, strict=True):
             by_rule = {t.category: t for t in tags}
-            combined = combine(frozenset(by_rule), {c: t.score for c, t in by_rule.items()}, scores,
-                               self.model.thresholds, policy=self.model.policy)
+            combined = combine_with(self.model, frozenset(by_rule), {c: t.score for c, t in by_rule.items()},
+                                    scores)
             passage_tags = []
             for category, (score, source) in combined.items():
                 evidence = by_rule[category].evidence if category in by_rule else ()

@@ -5,8 +5,10 @@ Features come from the cached parse as plain values (`PassageFeatures`): the con
 vector and the categories the codebook rules matched. The model is a scikit-learn `Pipeline`: a
 `FeatureUnion` of blocks (lemma TF-IDF always; word vectors and rule matches only when cross-validation
 shows they help), then one logistic regression per category. Every threshold, the feature blocks and the
-way model and rules are combined are chosen on out-of-fold scores, with folds grouped by report so that
-passages of one report are never on both sides.
+way model and rules are combined (one policy for every category, or a policy per category) are chosen on
+out-of-fold scores, with folds grouped by report so that passages of one report are never on both sides.
+The reported combination scores are cross-fitted twice over: each fold is combined by a strategy chosen,
+and fitted, on the other folds only.
 
 Model files are skops archives (no pickle). Loading checks every type in the file against a fixed
 allow-list before anything is built; see `load_model`.
@@ -98,7 +100,12 @@ def rule_column(features: Sequence[PassageFeatures]) -> list[str]:
 FEATURE_BLOCKS = ("lemmas", "vectors", "rules")
 MIN_POSITIVES = 3  # a category needs this many labelled passages (and one without it) to get a model
 GAIN_TO_KEEP = 0.005  # an extra block stays only if it raises out-of-fold macro F1 by at least this much
-POLICIES = ("union", "model", "intersection", "rules")  # preference order when scores tie
+# How `combine` merges model and rules for one category, in preference order when scores tie:
+# "rules+strict" is the rules plus the model only above a stricter, precision-oriented cut.
+POLICIES = ("union", "model", "intersection", "rules", "rules+strict")
+PER_CATEGORY = "per-category"  # strategy: each category gets the policy that does best on it
+STRATEGIES = (*POLICIES, PER_CATEGORY)  # a strategy is one policy for every category, or PER_CATEGORY
+NEVER = 2.0  # a cut above any probability: the model adds nothing
 
 
 def build_pipeline(blocks: Sequence[str], *, seed: int, n_passages: int) -> Pipeline:
@@ -137,8 +144,12 @@ class ModelBundle:
     pipeline: Pipeline
     categories: tuple[str, ...]  # the pipeline's output columns, in order
     thresholds: Mapping[str, float]
-    policy: str  # how `combine` merges model and rules, chosen on out-of-fold scores
+    policy: str  # the combination strategy chosen on out-of-fold scores: a POLICIES name or PER_CATEGORY
     blocks: tuple[str, ...]
+    # per modelled category, the policy `combine` applies (empty: `policy` for every category) ...
+    category_policies: Mapping[str, str] = field(default_factory=dict)
+    # ... and, for "rules+strict", the stricter model cut above which the model adds to the rules
+    strict_thresholds: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -148,12 +159,15 @@ class TrainResult:
     oof_scores: np.ndarray  # (passages, categories) out-of-fold probabilities, 0 where no model
     categories: tuple[str, ...]  # every category asked for, the columns of oof_scores
     metrics: dict[str, Any]  # {"rules"|"model"|"combination": {source: score_table}}
-    policies: dict[str, float]  # out-of-fold macro F1 of each combination policy
+    policies: dict[str, float]  # nested out-of-fold macro F1 of each combination strategy
     feature_sets: list[dict[str, Any]]  # blocks compared and their out-of-fold macro F1
     skipped: dict[str, str]  # categories without a model, and why
     folds: dict[str, Any]  # how the data were split
     seed: int
     sources: dict[str, int] = field(default_factory=dict)  # passages per source
+    # macro F1 on the out-of-fold scores with thresholds and policies fitted on those same scores
+    # (the selection data, hence optimistic): "rules", "model", "per-category" and the chosen strategy
+    selection_f1: dict[str, float] = field(default_factory=dict)
 
     def metadata(self, *, codebook_sha256: str, data_sha256: str) -> dict[str, Any]:
         """Everything `save_model` writes beside the model, JSON-ready."""
@@ -170,6 +184,9 @@ class TrainResult:
             "blocks": list(self.model.blocks),
             "combination_policies": self.policies,
             "combination_policy": self.model.policy,
+            "category_policies": dict(self.model.category_policies),
+            "strict_thresholds": dict(self.model.strict_thresholds),
+            "combination_selection_f1": self.selection_f1,
             "thresholds": self.thresholds,
             "skipped_categories": self.skipped,
             "metrics": self.metrics,
@@ -265,19 +282,157 @@ def _label_sets(matrix: np.ndarray, categories: Sequence[str]) -> list[frozenset
     return [frozenset(c for c, on in zip(categories, row, strict=True) if on) for row in matrix]
 
 
-def _apply_policy(
-    policy: str, rules: frozenset[str], model: frozenset[str], modelled: frozenset[str]
-) -> frozenset[str]:
-    rules_without_model = rules - modelled
-    if policy == "union":
-        return rules | model
-    if policy == "intersection":
-        return (rules & model) | rules_without_model
-    if policy == "model":
-        return model | rules_without_model
+def _decide(policy: str, by_rules: Any, scores: Any, cut: float, strict_cut: float) -> Any:
+    """Whether a category is tagged under `policy`, from the rule matches (bool or bool array), the
+    model scores and the category's cuts. Works on one passage or on a column of passages."""
     if policy == "rules":
-        return rules
+        return by_rules
+    if policy == "rules+strict":
+        return by_rules | (scores >= strict_cut)
+    by_model = scores >= cut
+    if policy == "union":
+        return by_rules | by_model
+    if policy == "intersection":
+        return by_rules & by_model
+    if policy == "model":
+        return by_model
     raise ValueError(f"unknown combination policy '{policy}' (known: {', '.join(POLICIES)})")
+
+
+def strict_threshold(scores: np.ndarray, by_rules: np.ndarray, truth: np.ndarray, cut: float) -> float:
+    """The model cut that maximises F1 of "rules, or model score >= cut" (the passages the rules tag
+    count whatever their score), never below the model's own `cut`: the model only adds what it is
+    surer of. NEVER when adding no model tag at all does best."""
+    positives = int(truth.sum())
+    rule_hits = int((by_rules & (truth == 1)).sum())
+    rule_tagged = int(by_rules.sum())
+    rest = ~by_rules
+    order = np.argsort(-scores[rest], kind="stable")
+    ranked, hits = scores[rest][order], truth[rest][order].astype(np.int64)
+    alone = 2 * rule_hits / (positives + rule_tagged) if positives + rule_tagged else 0.0
+    if not len(ranked):
+        return NEVER
+    f1 = 2 * (rule_hits + np.cumsum(hits)) / (positives + rule_tagged + np.arange(1, len(ranked) + 1))
+    f1 = np.where(np.append(ranked[:-1] > ranked[1:], True), f1, -1.0)
+    best = int(np.argmax(f1))
+    if f1[best] <= alone:
+        return NEVER
+    below = ranked[best + 1] if best + 1 < len(ranked) else 0.0
+    return max(float(cut), float((ranked[best] + below) / 2))
+
+
+@dataclass(frozen=True)
+class Combination:
+    """How model and rules are merged, per modelled category (columns of the score matrix)."""
+
+    policies: tuple[str, ...]
+    cuts: tuple[float, ...]  # the model's own threshold
+    strict_cuts: tuple[float, ...]  # the stricter cut of "rules+strict"
+
+    def decisions(self, scores: np.ndarray, by_rules: np.ndarray) -> np.ndarray:
+        columns = [
+            _decide(policy, by_rules[:, j], scores[:, j], cut, strict)
+            for j, (policy, cut, strict) in enumerate(
+                zip(self.policies, self.cuts, self.strict_cuts, strict=True)
+            )
+        ]
+        return np.column_stack(columns) if columns else np.zeros(by_rules.shape, dtype=bool)
+
+
+def _column_f1(decided: np.ndarray, truth: np.ndarray) -> float:
+    true_positive = int((decided & (truth == 1)).sum())
+    denominator = int(decided.sum()) + int(truth.sum())
+    return 2 * true_positive / denominator if denominator else 0.0
+
+
+def fit_combination(
+    scores: np.ndarray, by_rules: np.ndarray, targets: np.ndarray, strategy: str = PER_CATEGORY
+) -> Combination:
+    """Fit a combination on these passages: each category's model threshold, its stricter cut, and
+    either the same policy for every category (`strategy` one of POLICIES) or, for PER_CATEGORY, the
+    policy with the best F1 on these passages (earlier in POLICIES on ties). Columns are the modelled
+    categories; `by_rules` is the rule matches as a bool matrix."""
+    by_rules = by_rules.astype(bool)
+    policies, cuts, stricts = [], [], []
+    for j in range(targets.shape[1]):
+        cut = best_threshold(scores[:, j], targets[:, j])
+        strict = strict_threshold(scores[:, j], by_rules[:, j], targets[:, j], cut)
+        if strategy == PER_CATEGORY:
+            f1 = {
+                policy: round(
+                    _column_f1(_decide(policy, by_rules[:, j], scores[:, j], cut, strict), targets[:, j]), 9
+                )
+                for policy in POLICIES
+            }
+            policy = max(POLICIES, key=lambda p: (f1[p], -POLICIES.index(p)))
+        elif strategy in POLICIES:
+            policy = strategy
+        else:
+            raise ValueError(f"unknown combination strategy '{strategy}'")
+        policies.append(policy)
+        cuts.append(cut)
+        stricts.append(strict)
+    return Combination(tuple(policies), tuple(cuts), tuple(stricts))
+
+
+def _nested_decisions(
+    scores: np.ndarray,
+    by_rules: np.ndarray,
+    targets: np.ndarray,
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
+    rows: np.ndarray,
+    strategy: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Decisions for `rows`, each fold's part decided by a combination fitted on the other folds' part
+    of `rows` only. Returns the rows actually decided (those in a fold with something to fit on) and
+    the decisions."""
+    decided_rows, decided = [], []
+    for _, test_rows in splits:
+        test = np.intersect1d(rows, test_rows)
+        fit = np.setdiff1d(rows, test_rows)
+        if not len(test) or not len(fit):
+            continue
+        combination = fit_combination(scores[fit], by_rules[fit], targets[fit], strategy)
+        decided_rows.append(test)
+        decided.append(combination.decisions(scores[test], by_rules[test]))
+    if not decided_rows:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, targets.shape[1]), dtype=bool)
+    return np.concatenate(decided_rows), np.vstack(decided)
+
+
+def _matrix_macro_f1(decided: np.ndarray, truth: np.ndarray) -> float:
+    present = [j for j in range(truth.shape[1]) if truth[:, j].any() or decided[:, j].any()]
+    return float(np.mean([_column_f1(decided[:, j], truth[:, j]) for j in present])) if present else 0.0
+
+
+def _strategy_scores(scores, by_rules, targets, splits, rows) -> dict[str, float]:
+    """Each strategy's macro F1 on `rows` when every fold is decided by a combination fitted on the
+    other folds (the strategy is judged out of sample, as the thresholds are)."""
+    result = {}
+    for strategy in STRATEGIES:
+        decided_rows, decided = _nested_decisions(scores, by_rules, targets, splits, rows, strategy)
+        result[strategy] = round(_matrix_macro_f1(decided, targets[decided_rows]), 6)
+    return result
+
+
+def _best_strategy(table: Mapping[str, float]) -> str:
+    return max(STRATEGIES, key=lambda s: (table[s], -STRATEGIES.index(s)))
+
+
+def _cross_fitted_combination(scores, by_rules, targets, splits) -> tuple[np.ndarray, list[str]]:
+    """The reported combination: for each fold, the strategy is chosen on the other folds (by how it
+    does there when itself cross-fitted over those folds), then fitted on the other folds and applied to
+    this one. Nothing about a fold's passages is chosen on its own labels."""
+    n = len(targets)
+    decisions = np.zeros(targets.shape, dtype=bool)
+    chosen = []
+    for _, test_rows in splits:
+        others = np.setdiff1d(np.arange(n), test_rows)
+        strategy = _best_strategy(_strategy_scores(scores, by_rules, targets, splits, others))
+        combination = fit_combination(scores[others], by_rules[others], targets[others], strategy)
+        decisions[test_rows] = combination.decisions(scores[test_rows], by_rules[test_rows])
+        chosen.append(strategy)
+    return decisions, chosen
 
 
 def train(
@@ -329,30 +484,32 @@ def train(
 
     model_sets = _label_sets(decisions, modelled)
     modelled_set = frozenset(modelled)
-    policies = {
-        policy: round(
-            macro_f1(
-                gold,
-                [
-                    _apply_policy(policy, r, m, modelled_set)
-                    for r, m in zip(rule_sets, model_sets, strict=True)
-                ],
-                categories,
-            ),
-            6,
-        )
-        for policy in POLICIES
-    }
-    policy = max(POLICIES, key=lambda p: (policies[p], -POLICIES.index(p)))
-    combined = [_apply_policy(policy, r, m, modelled_set) for r, m in zip(rule_sets, model_sets, strict=True)]
+    modelled_rules = np.array([[c in r for c in modelled] for r in rule_sets], dtype=bool)
+    everything = np.arange(n)
+    policies = _strategy_scores(oof, modelled_rules, targets, splits, everything)
+    policy = _best_strategy(policies)
+    combination = fit_combination(oof, modelled_rules, targets, policy)
+    cross_fitted, _ = _cross_fitted_combination(oof, modelled_rules, targets, splits)
+    combined = [
+        m | (r - modelled_set) for r, m in zip(rule_sets, _label_sets(cross_fitted, modelled), strict=True)
+    ]
     systems = {"rules": rule_sets, "model": model_sets, "combination": combined}
     metrics = evaluate_systems(gold, systems, categories, sources)
+    selection_f1 = _selection_f1(oof, modelled_rules, targets, gold, rule_sets, modelled, categories, policy)
 
-    thresholds = {c: round(best_threshold(oof[:, i], targets[:, i]), 6) for i, c in enumerate(modelled)}
+    thresholds = {c: round(t, 6) for c, t in zip(modelled, combination.cuts, strict=True)}
     full_scores = np.zeros((n, len(categories)))
     for i, c in enumerate(modelled):
         full_scores[:, categories.index(c)] = oof[:, i]
-    bundle = ModelBundle(final, modelled, thresholds, policy, tuple(blocks))
+    bundle = ModelBundle(
+        final,
+        modelled,
+        thresholds,
+        policy,
+        tuple(blocks),
+        category_policies=dict(zip(modelled, combination.policies, strict=True)),
+        strict_thresholds={c: round(t, 6) for c, t in zip(modelled, combination.strict_cuts, strict=True)},
+    )
     return TrainResult(
         model=bundle,
         thresholds=thresholds,
@@ -365,7 +522,27 @@ def train(
         folds=fold_info,
         seed=seed,
         sources=dict(sorted(Counter(sources).items())) if sources is not None else {},
+        selection_f1=selection_f1,
     )
+
+
+def _selection_f1(oof, modelled_rules, targets, gold, rule_sets, modelled, categories, chosen) -> dict:
+    """Macro F1 over every category on the out-of-fold scores, with the thresholds and policies fitted on
+    those same scores. Per category, PER_CATEGORY picks the best of policies that include "rules" and
+    "model", so its macro F1 here is never below theirs; the cross-fitted figures in `metrics` carry no
+    such guarantee (a policy chosen on other folds can do worse on this one)."""
+    modelled_set = frozenset(modelled)
+    result = {}
+    for name in dict.fromkeys(("rules", "model", PER_CATEGORY, chosen)):
+        decided = fit_combination(oof, modelled_rules, targets, name).decisions(oof, modelled_rules)
+        if name == "model":
+            predicted = _label_sets(decided, modelled)
+        else:
+            predicted = [
+                m | (r - modelled_set) for r, m in zip(rule_sets, _label_sets(decided, modelled), strict=True)
+            ]
+        result[name] = round(macro_f1(gold, predicted, categories), 6)
+    return result
 
 
 def _choose_blocks(features, targets, gold, splits, modelled, seed, blocks_to_try):
@@ -415,26 +592,67 @@ def predict(model_bundle: ModelBundle, features: Sequence[PassageFeatures]) -> l
     ]
 
 
+def _category_policies(bundle: ModelBundle) -> dict[str, str]:
+    """The policy of each modelled category (a bundle built without them applies `policy` to all)."""
+    if bundle.category_policies:
+        return dict(bundle.category_policies)
+    return dict.fromkeys(bundle.categories, bundle.policy)
+
+
+def combine_with(
+    bundle: ModelBundle,
+    rule_tags: frozenset[str],
+    rule_scores: Mapping[str, float],
+    model_scores: Mapping[str, float],
+) -> dict[str, tuple[float, str]]:
+    """`combine` with the thresholds and per-category policies the bundle was trained with."""
+    return combine(
+        rule_tags,
+        rule_scores,
+        model_scores,
+        bundle.thresholds,
+        policy=_category_policies(bundle),
+        strict_thresholds=bundle.strict_thresholds,
+    )
+
+
 def combine(
     rule_tags: frozenset[str],
     rule_scores: Mapping[str, float],
     model_scores: Mapping[str, float],
     thresholds: Mapping[str, float],
     *,
-    policy: str = "union",
+    policy: str | Mapping[str, str] = "union",
+    strict_thresholds: Mapping[str, float] | None = None,
 ) -> dict[str, tuple[float, str]]:
     """Merge the rule tags and the model scores of one passage into category -> (score, source).
 
-    For a category the model does not cover, the rules decide. Otherwise `policy` (the one training chose
-    on out-of-fold scores, `ModelBundle.policy`) decides: "union" tags when rules or model say so,
-    "intersection" when both do, "model" or "rules" when that one does. The source is "rule+model" when
-    both said yes, else the one that did; the score is the larger of the scores that said yes."""
-    modelled = frozenset(c for c in model_scores if c in thresholds)
-    model_tags = frozenset(c for c in modelled if model_scores[c] >= thresholds[c])
-    chosen = _apply_policy(policy, frozenset(rule_tags), model_tags, modelled)
+    For a category the model does not cover, the rules decide. Otherwise the category's policy decides
+    (`policy`: one name for every category, or category -> name as training chose them on out-of-fold
+    scores, `ModelBundle.category_policies`): "union" tags when rules or model say so, "intersection"
+    when both do, "model" or "rules" when that one does, "rules+strict" when the rules do or the model
+    score reaches the category's stricter cut in `strict_thresholds`. The model "says so" when its score
+    reaches the cut the policy uses. The source is "rule+model" when both said yes, else the one that
+    did; the score is the larger of the scores that said yes."""
+    strict_thresholds = strict_thresholds or {}
     result: dict[str, tuple[float, str]] = {}
-    for category in sorted(chosen):
-        by_rule, by_model = category in rule_tags, category in model_tags
+    modelled = {c for c in model_scores if c in thresholds}
+    for category in sorted(set(rule_tags) | modelled):
+        by_rule = category in rule_tags
+        if category not in modelled:
+            chosen, by_model = by_rule, False
+        else:
+            name = policy if isinstance(policy, str) else policy.get(category, "union")
+            if name == "rules+strict" and category not in strict_thresholds:
+                raise ValueError(f"policy 'rules+strict' for '{category}' needs its strict threshold")
+            cut = strict_thresholds[category] if name == "rules+strict" else thresholds[category]
+            score = float(model_scores[category])
+            chosen = bool(
+                _decide(name, by_rule, score, thresholds[category], strict_thresholds.get(category, NEVER))
+            )
+            by_model = score >= cut and name != "rules"
+        if not chosen:
+            continue
         rule_score = float(rule_scores.get(category, 1.0))
         if by_rule and by_model:
             result[category] = (max(rule_score, float(model_scores[category])), "rule+model")
@@ -533,6 +751,8 @@ def save_model(bundle: ModelBundle, path: Path, metadata: Mapping[str, Any]) -> 
             "categories": list(bundle.categories),
             "thresholds": {c: float(bundle.thresholds[c]) for c in bundle.categories},
             "combination_policy": bundle.policy,
+            "category_policies": {c: str(p) for c, p in _category_policies(bundle).items()},
+            "strict_thresholds": {c: float(t) for c, t in bundle.strict_thresholds.items()},
             "blocks": list(bundle.blocks),
         },
     }
@@ -616,12 +836,29 @@ def load_model(path: Path, *, codebook_sha256: str) -> ModelBundle:
         raise ModelError(f"{path}: the model does not match its metadata; run `make train`")
     if set(thresholds) != set(categories):
         raise ModelError(f"{path}: the metadata lacks thresholds for some categories; run `make train`")
+    policy = str(info.get("combination_policy", "union"))
+    # files written before per-category policies apply their one policy to every category
+    default = dict.fromkeys(categories, policy) if policy in POLICIES else {}
+    category_policies = info.get("category_policies") or default
+    strict = info.get("strict_thresholds") or {}
+    if (
+        policy not in STRATEGIES
+        or not isinstance(category_policies, dict)
+        or set(category_policies) != set(categories)
+        or not set(category_policies.values()) <= set(POLICIES)
+        or not isinstance(strict, dict)
+        or not all(isinstance(t, int | float) for t in strict.values())
+        or any(p == "rules+strict" and c not in strict for c, p in category_policies.items())
+    ):
+        raise ModelError(f"{path}: the metadata's combination policies are invalid; run `make train`")
     return ModelBundle(
         pipeline=pipeline,
         categories=categories,
         thresholds={c: float(thresholds[c]) for c in categories},
-        policy=str(info.get("combination_policy", "union")),
+        policy=policy,
         blocks=tuple(info.get("blocks") or ("lemmas",)),
+        category_policies={c: str(category_policies[c]) for c in categories},
+        strict_thresholds={c: float(strict[c]) for c in categories if c in strict},
     )
 
 
@@ -683,10 +920,13 @@ def model_card(metadata: Mapping[str, Any]) -> str:
         "its report. The threshold of each category is chosen on the other folds. The rules are scored on "
         "the same passages. " + (folds.get("note", "") or ""),
         "",
-        f"Model and rules are combined by the policy `{metadata.get('combination_policy', '?')}`, the best "
-        "of those tried (macro F1: "
+        f"Model and rules are combined by the strategy `{metadata.get('combination_policy', '?')}`, the "
+        "best of those tried, each judged on folds it was not chosen on (macro F1: "
         + ", ".join(f"{p} {_pct(v)}" for p, v in metadata.get("combination_policies", {}).items())
-        + ").",
+        + "). `per-category` gives each category the policy that does best for it; `rules+strict` is the "
+        "rules plus the model only above a stricter cut. Policy per category: "
+        + (", ".join(f"{c} {p}" for c, p in metadata.get("category_policies", {}).items()) or "none")
+        + ".",
         "",
         "## How well it does (all passages)",
         "",

@@ -41,7 +41,7 @@ def _annotations(settings: Settings, codebook: Codebook) -> list[Annotation]:
     else:
         raise ConfigError(f"{source}: no such annotation file or folder")
     if not files:
-        raise ConfigError(f"{source}: no .jsonl annotation file in this folder")
+        raise ConfigError(f"{source}: no .jsonl or .json annotation file in this folder")
     return load_annotations(files, codebook.ids)
 
 
@@ -60,6 +60,8 @@ def _cross_validate(settings: Settings):
     annotations = _annotations(settings, codebook)
     docs = _parse_texts([a.text for a in annotations], nlp, settings)
     tagger = RuleTagger(codebook, nlp)
+    # Rule labels without passage context (`analyse` also passes the heading path and parent lines):
+    # an annotation is a standalone text with no heading or parent recorded, so there is none to give.
     features = [features_from_doc(doc, frozenset(t.category for t in tagger.tag(doc))) for doc in docs]
     result = train_model(
         features,
@@ -81,7 +83,9 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     print(format_table(result.metrics, categories=codebook.ids))
     if result.skipped:
         print("categories left to the rules (too few examples): " + ", ".join(sorted(result.skipped)))
-    print(f"combination policy chosen on out-of-fold scores: {result.model.policy}")
+    print(f"combination chosen on out-of-fold scores: {result.model.policy} (nested macro F1 of each: "
+          + ", ".join(f"{name} {100 * f1:.1f}" for name, f1 in result.policies.items()) + ")")
+    print("policy per category: " + ", ".join(f"{c} {p}" for c, p in result.model.category_policies.items()))
     return 0
 
 

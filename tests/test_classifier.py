@@ -12,20 +12,27 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from pipeline.classifier import (
+    NEVER,
+    PER_CATEGORY,
+    POLICIES,
+    STRATEGIES,
     ModelBundle,
     ModelError,
     PassageFeatures,
     best_threshold,
     build_pipeline,
     combine,
+    combine_with,
     features_from_doc,
+    fit_combination,
     load_model,
     predict,
     save_model,
+    strict_threshold,
     train,
     write_model_card,
 )
-from pipeline.evaluation import evaluate_systems, format_table
+from pipeline.evaluation import evaluate_systems, format_table, macro_f1
 
 CATEGORIES = ("objet:projet", "conditions:leviers", "conditions:freins", "acteurs:public-prive")
 CUES = {
@@ -143,6 +150,8 @@ def test_saved_model_predicts_the_same_after_loading(saved, trained, data):
     bundle = load_model(saved, codebook_sha256=CODEBOOK)
     assert bundle.thresholds == pytest.approx(trained.thresholds)
     assert bundle.policy == trained.model.policy
+    assert bundle.category_policies == trained.model.category_policies
+    assert bundle.strict_thresholds == pytest.approx(trained.model.strict_thresholds)
     assert predict(bundle, data[0][:10]) == predict(trained.model, data[0][:10])
     metadata = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
     assert metadata["codebook_sha256"] == CODEBOOK and metadata["seed"] == 7
@@ -259,3 +268,115 @@ def test_features_from_doc_keeps_lowercase_content_lemmas_and_the_vector(nlp):
 def test_thresholds_cover_exactly_the_modelled_categories(trained):
     assert set(trained.thresholds) == set(trained.model.categories)
     assert all(0.0 < t < 1.0 for t in trained.thresholds.values())
+
+
+# --- combination policies ---------------------------------------------------------------------------
+
+
+def test_combination_strategy_and_policies_are_chosen_among_the_known_ones(trained):
+    assert trained.model.policy in STRATEGIES
+    assert set(trained.policies) == set(STRATEGIES)
+    assert trained.model.policy == max(STRATEGIES, key=lambda s: (trained.policies[s], -STRATEGIES.index(s)))
+    assert set(trained.model.category_policies) == set(trained.model.categories)
+    assert set(trained.model.category_policies.values()) <= set(POLICIES)
+    if trained.model.policy != PER_CATEGORY:
+        assert set(trained.model.category_policies.values()) == {trained.model.policy}
+    for category, cut in trained.model.strict_thresholds.items():
+        assert cut >= trained.thresholds[category] - 1e-6
+
+
+def test_per_category_combination_is_never_below_rules_or_model_on_out_of_fold_data(data, trained):
+    """On the out-of-fold scores it is chosen on, the per-category combination picks for each category
+    a policy at least as good as "rules" and "model", so its macro F1 cannot be lower than either's.
+    (The cross-fitted figures in `metrics`, where each fold's policies come from the other folds, carry
+    no such guarantee: there a policy can do worse on the fold it is applied to.)"""
+    features, labels, _ = data
+    modelled = trained.model.categories
+    columns = [trained.categories.index(c) for c in modelled]
+    scores = trained.oof_scores[:, columns]
+    targets = np.array([[c in row for c in modelled] for row in labels], dtype=np.int64)
+    by_rules = np.array([[c in f.rule_labels for c in modelled] for f in features])
+    combination = fit_combination(scores, by_rules, targets, PER_CATEGORY)
+    policies = dict(zip(modelled, combination.policies, strict=True))
+    thresholds = dict(zip(modelled, combination.cuts, strict=True))
+    stricts = dict(zip(modelled, combination.strict_cuts, strict=True))
+    gold = [frozenset(row) for row in labels]
+    rows = [dict(zip(modelled, row, strict=True)) for row in scores]
+
+    def system(policy):
+        return [
+            frozenset(combine(f.rule_labels, {}, row, thresholds, policy=policy, strict_thresholds=stricts))
+            for f, row in zip(features, rows, strict=True)
+        ]
+
+    macro = {name: macro_f1(gold, system(name), CATEGORIES) for name in ("rules", "model")}
+    macro["per-category"] = macro_f1(gold, system(policies), CATEGORIES)
+    assert macro["per-category"] >= max(macro["rules"], macro["model"]) - 1e-9
+    # `combine` decides as the matrix code training scored
+    assert macro["per-category"] == pytest.approx(trained.selection_f1["per-category"], abs=1e-6)
+    assert (
+        trained.selection_f1["per-category"]
+        >= max(trained.selection_f1["rules"], trained.selection_f1["model"]) - 1e-9
+    )
+
+
+def test_strict_threshold_is_never_looser_than_the_model_cut():
+    scores = np.array([0.95, 0.9, 0.8, 0.6, 0.55, 0.2])
+    truth = np.array([1, 1, 1, 0, 1, 0])
+    by_rules = np.array([False, False, True, False, True, False])
+    cut = best_threshold(scores, truth)
+    strict = strict_threshold(scores, by_rules, truth, cut)
+    assert strict >= cut
+    # the rules already find every passage the model is unsure of: only the confident ones are added
+    assert 0.6 < strict_threshold(scores, by_rules, truth, 0.1) <= 0.9
+    # nothing the model adds helps when the rules find every positive: it adds nothing
+    perfect = np.array([True, True, True, False, True, False])
+    assert strict_threshold(scores, perfect, truth, cut) == NEVER
+
+
+def test_combine_applies_each_category_its_own_policy():
+    thresholds = {"a": 0.5, "b": 0.5, "c": 0.5, "d": 0.5}
+    stricts = {"d": 0.8}
+    model = {"a": 0.9, "b": 0.6, "c": 0.7, "d": 0.7}
+    policies = {"a": "rules", "b": "intersection", "c": "model", "d": "rules+strict"}
+    tags = combine(
+        frozenset({"b", "x"}),
+        {"b": 0.4, "x": 0.3},
+        model,
+        thresholds,
+        policy=policies,
+        strict_thresholds=stricts,
+    )
+    # a: the rules say no; b: both say yes; c: the model alone; d: 0.7 is below the strict cut;
+    # x: no model, the rules decide
+    assert tags == {"b": (0.6, "rule+model"), "c": (0.7, "model"), "x": (0.3, "rule")}
+    assert "d" in combine(
+        frozenset(), {}, {**model, "d": 0.85}, thresholds, policy=policies, strict_thresholds=stricts
+    )
+    with pytest.raises(ValueError, match="strict threshold"):
+        combine(frozenset(), {}, model, thresholds, policy=policies)
+
+
+def test_bundle_without_category_policies_applies_its_one_policy_everywhere(trained, data):
+    old_style = ModelBundle(
+        trained.model.pipeline,
+        trained.model.categories,
+        trained.thresholds,
+        "intersection",
+        trained.model.blocks,
+    )
+    scores = predict(old_style, data[0][:1])[0]
+    rules = frozenset(data[0][0].rule_labels)
+    assert combine_with(old_style, rules, {}, scores) == combine(
+        rules, {}, scores, trained.thresholds, policy="intersection"
+    )
+
+
+def test_invalid_combination_policy_in_the_metadata_is_refused(saved):
+    meta_file = saved.with_suffix(".json")
+    metadata = json.loads(meta_file.read_text(encoding="utf-8"))
+    first = next(iter(metadata["model"]["category_policies"]))
+    metadata["model"]["category_policies"][first] = "os.system"
+    meta_file.write_text(json.dumps(metadata), encoding="utf-8")
+    with pytest.raises(ModelError, match="combination policies are invalid"):
+        load_model(saved, codebook_sha256=CODEBOOK)
