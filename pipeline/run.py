@@ -27,6 +27,7 @@ from pipeline.ingest import CorpusError, UnreadableFile, discover, read_document
 from pipeline.nlp import load_nlp, model_signature
 from pipeline.outputs import recover, staged_output, write_json
 from pipeline.parse import ParseCache, parse_documents
+from pipeline.prepcache import PrepCache
 from pipeline.render import read_passages, render_outputs
 from pipeline.segment import segment
 from pipeline.settings import Settings
@@ -103,6 +104,7 @@ def analyse(settings: Settings) -> RunResult:
 
     counts = CorpusCounts({c.id: c.dimension for c in codebook.categories})
     cache = ParseCache(settings.cache_dir / "parse", nlp)
+    prep_cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
     timings = {"clean": 0.0, "parse+analyse": 0.0}
@@ -121,8 +123,13 @@ def analyse(settings: Settings) -> RunResult:
                 except UnreadableFile as exc:
                     skipped.append(Skipped(path.relative_to(settings.corpus).as_posix(), exc.reason))
                     continue
-                cleaned = clean_text(document.text, doc_id=document.doc_id, rules=settings.clean_rules)
-                passages = segment(cleaned)
+                prepared_before = prep_cache.load(document.doc_id, document.text)
+                if prepared_before is None:
+                    cleaned = clean_text(document.text, doc_id=document.doc_id, rules=settings.clean_rules)
+                    passages = segment(cleaned)
+                    prep_cache.store(cleaned, passages)
+                else:
+                    cleaned, passages = prepared_before
                 clean_path = stage / "clean" / f"{document.doc_id}.txt"
                 clean_path.parent.mkdir(parents=True, exist_ok=True)
                 clean_path.write_text(cleaned.text, encoding="utf-8")
@@ -183,6 +190,7 @@ def analyse(settings: Settings) -> RunResult:
             "counts": {**counts.to_manifest(), "skipped": len(skipped),
                        "removed_spans": len(removed_rows)},
             "parse_cache": {"hits": cache.hits, "misses": cache.misses},
+            "clean_cache": {"hits": prep_cache.hits, "misses": prep_cache.misses},
             "notes": result.notes,
         }
         tick = time.perf_counter()

@@ -1,0 +1,83 @@
+"""A per-document cache of the cleaning and segmenting stages.
+
+The key is the document's text, the cleaning rules asked for and a fingerprint of the code of the cleaning
+and segmenting modules, so an edited rule invalidates every entry without anyone bumping a version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.types import CleanDocument, Passage, Removal
+
+log = logging.getLogger(__name__)
+
+_CODE = ("clean", "segment.py", "types.py")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the source files whose behaviour the cached values depend on."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _CODE:
+        target = package / name
+        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
+            digest.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class PrepCache:
+    def __init__(self, folder: Path, rules: tuple[str, ...]) -> None:
+        self.folder = folder
+        self.rules = rules
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, doc_id: str, text: str) -> Path:
+        digest = hashlib.sha256()
+        for part in (code_fingerprint(), ",".join(self.rules), doc_id, text):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
+        key = digest.hexdigest()
+        return self.folder / key[:2] / f"{key}.json"
+
+    def load(self, doc_id: str, text: str) -> tuple[CleanDocument, tuple[Passage, ...]] | None:
+        path = self._path(doc_id, text)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            cleaned = CleanDocument(doc_id, text, data["text"], tuple(Removal(**r) for r in data["removals"]))
+            passages = tuple(
+                Passage(**{**p, "heading": tuple(p["heading"]), "context": tuple(p["context"])})
+                for p in data["passages"]
+            )
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("prepared-text cache entry %s is damaged (%s): cleaning again", path.name, exc)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return cleaned, passages
+
+    def store(self, cleaned: CleanDocument, passages: tuple[Passage, ...]) -> None:
+        path = self._path(cleaned.doc_id, cleaned.source)
+        data = {
+            "text": cleaned.text,
+            "removals": [asdict(r) for r in cleaned.removals],
+            "passages": [asdict(p) for p in passages],
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("could not write the prepared-text cache (%s)", exc)
