@@ -192,9 +192,13 @@ _GENERIC_HEADS = frozenset(
 )
 _INF = {"POS": {"IN": ["VERB", "AUX"]}, "MORPH": {"IS_SUPERSET": ["VerbForm=Inf"]}}
 _CLITIC = {"LOWER": {"IN": ["se", "s'", "s’"]}, "OP": "?"}
-# Patterns whose words also have ordinary meanings ("le sens des mots", "l'esprit humain") count only in
-# passages about competences; the others announce a competence by themselves.
-_CONTEXT_ONLY_PATTERNS = {"SENS", "ESPRIT_ADJ"}
+# Patterns whose words also have ordinary meanings ("le sens des mots", "l'esprit humain", "l'esprit de la
+# loi", "dans un esprit de fraternité") count only in passages about competences; the others announce a
+# competence by themselves.
+_CONTEXT_ONLY_PATTERNS = {"SENS", "ESPRIT", "ESPRIT_ADJ"}
+# "capacité de + noun": machines and institutions have capacities too ("capacité de calcul", "de stockage",
+# "de recherche"); the term is kept only when its noun is itself a competence word (see `_human_ability`).
+_ABILITY_HEADS = ["capacité", "aptitude", "habileté"]
 
 
 def _noun_phrases() -> list[list[dict[str, Any]]]:
@@ -217,18 +221,19 @@ def _verb_phrases() -> list[list[dict[str, Any]]]:
 
 
 def _discovery_patterns() -> dict[str, list[list[dict[str, Any]]]]:
-    ability = {"LEMMA": {"IN": ["capacité", "aptitude", "habileté"]}}
+    ability = {"LEMMA": {"IN": _ABILITY_HEADS}}
     mastery = {"LEMMA": "maîtrise"}
-    patterns: dict[str, list[list[dict[str, Any]]]] = {key: [] for key in ("HEAD", "SENS", "SAVOIR", "FRAME")}
+    patterns: dict[str, list[list[dict[str, Any]]]] = {
+        key: [] for key in ("ABILITY_NOUN", "ABILITY_VERB", "MASTERY", "SENS", "SAVOIR", "FRAME")}
     for phrase in _noun_phrases():
-        patterns["HEAD"].append([ability, {"LOWER": {"IN": _DE_ONLY}}, *phrase[1:]])
-        patterns["HEAD"].append([mastery, {"LOWER": {"IN": _DE}}, *phrase])
+        patterns["ABILITY_NOUN"].append([ability, {"LOWER": {"IN": _DE_ONLY}}, *phrase[1:]])
+        patterns["MASTERY"].append([mastery, {"LOWER": {"IN": _DE}}, *phrase])
         patterns["SENS"].append([{"LEMMA": "sens"}, {"LOWER": {"IN": _DE}}, *phrase])
         patterns["FRAME"].append([{"LEMMA": "compétence"}, {"LOWER": {"IN": _DE}}, {"POS": "DET", "OP": "?"},
                                   {"LEMMA": "ordre"}, {"LOWER": {"IN": _DE}}, *phrase])
         patterns["FRAME"].append([{"LEMMA": "compétence"}, {"LOWER": "en"}, *phrase])
     for phrase in _verb_phrases():
-        patterns["HEAD"].append([ability, {"LOWER": {"IN": ["à", *_DE_ONLY]}}, *phrase])
+        patterns["ABILITY_VERB"].append([ability, {"LOWER": {"IN": ["à", *_DE_ONLY]}}, *phrase])
         patterns["SAVOIR"].append([{"LOWER": "savoir"}, *phrase[1:]])
     patterns["ESPRIT"] = [[{"LEMMA": "esprit"}, {"LOWER": {"IN": _DE_ONLY}}, {"POS": "NOUN"}]]
     patterns["ESPRIT_ADJ"] = [[{"LEMMA": "esprit"}, {"POS": "ADJ"}]]
@@ -331,13 +336,17 @@ class CompetenceExtractor:
     def extract(self, doc: Doc, context: Sequence[Doc] = ()) -> tuple[Competence, ...]:
         in_context = self.about_competences(doc, context)
         keys = [_token_keys(t) for t in doc]
-        # every form, context-only ones included, may type a discovered term: "capacité à s'adapter" is
-        # about competences by itself
-        every_form = self._lexicon_hits(keys, in_context=True)
-        lexical = every_form if in_context else [h for h in every_form if not h.needs_context]
-        discovered = self._discovered_spans(doc, context, in_context)
-        hits = [*lexical, *(self._type_discovered(doc[s:e], every_form) for s, e in discovered)]
-        chosen = _longest_non_overlapping(h for h in hits if h is not None)
+        # The same forms type discovered terms: outside a passage about competences, a context-only form
+        # ("s'adapter", "transmettre") is as ambiguous inside "capacité à s'adapter" as alone (the capacity
+        # of libraries to adapt, of a device to transmit), so it neither matches nor types there.
+        lexical = self._lexicon_hits(keys, in_context)
+        # each discovered term is judged as its longest phrase: when that is rejected, a shorter piece of it
+        # ("capacité à caractériser" out of "capacité à caractériser des erreurs") is not tried instead
+        candidates = _longest_non_overlapping(self._type_discovered(doc[s:e], lexical)
+                                              for s, e in self._discovered_spans(doc, context, in_context))
+        discovered = [h for h in candidates if self._keep_discovered(doc[h.start:h.end], h, lexical,
+                                                                     in_context)]
+        chosen = _longest_non_overlapping([*lexical, *discovered])
         return tuple(Competence(h.term, h.type, doc[h.start].idx, doc[h.end - 1].idx + len(doc[h.end - 1]),
                                 h.origin, h.score) for h in chosen)
 
@@ -374,20 +383,26 @@ class CompetenceExtractor:
         return [(s, e) for s, e in spans if self._acceptable(doc[s:e])]
 
     def _enumerated_items(self, doc: Doc, context: Sequence[Doc]) -> list[tuple[int, int]]:
-        """Short noun or infinitive phrases after "pour", or listed after a colon, when the clause that leads
-        to them mentions competences ("des compétences de l'ordre de la méthode pour animer, pour …").
+        """Short noun or infinitive phrases after "pour", or listed after a colon, when the noun phrase right
+        before them names competences ("des compétences de l'ordre de la méthode pour animer, pour …",
+        "Compétences techniques : …"); a competence word further back in the clause is not enough ("des
+        compétences, peut-être une voie pour développer ces formations" is no list of competences).
         When the line introducing this passage ends with a colon and mentions competences, the whole passage
         is one item of that list."""
         spans: list[tuple[int, int]] = []
         clause_start = 0
+        chained = False  # a "pour" item was taken in this clause: ", pour …" continues its list
         for i, token in enumerate(doc):
             if token.text in {".", ";", "!", "?"} or "\n" in token.text:
-                clause_start = i + 1
+                clause_start, chained = i + 1, False
                 continue
             if token.text != ":" and _norm(token.text) != "pour":
                 continue
-            if not self._markers.search(_norm(doc[clause_start:i].text)):
+            continues = (chained and token.text != ":" and i > 0
+                         and (doc[i - 1].text == "," or doc[i - 1].pos_ == "CCONJ"))
+            if not continues and not self._markers.search(_norm(_noun_phrase_before(doc, clause_start, i))):
                 continue
+            chained = token.text != ":"
             if token.text == ":":
                 spans += _list_items(doc, i + 1)
             elif i + 1 < len(doc):
@@ -419,13 +434,66 @@ class CompetenceExtractor:
         inside = [h for h in lexical if span.start <= h.start and h.end <= span.end]
         if inside:
             return _Hit(span.start, span.end, term, inside[-1].type, "discovered")
-        vector = _content_vector(span, skip=_GENERIC_HEADS)
+        chosen, score = self._vector_type(span)
+        return _Hit(span.start, span.end, term, chosen, "discovered", score)
+
+    def _vector_type(self, tokens: Iterable[Token]) -> tuple[str, float | None]:
+        """The type whose centroid is nearest to the tokens' content words when it is near enough and clearly
+        ahead of the second (the calibrated `vector_typing`), else UNTYPED; and the best similarity."""
+        vector = _content_vector(tokens, skip=_GENERIC_HEADS)
         if vector is None or not self._centroids:
-            return _Hit(span.start, span.end, term, UNTYPED, "discovered")
+            return UNTYPED, None
         best, score, margin = _nearest(vector, self._centroids)
         typing = self.lexicon.vector_typing
-        chosen = best if score >= typing.threshold and margin >= typing.margin else UNTYPED
-        return _Hit(span.start, span.end, term, chosen, "discovered", round(score, 4))
+        return (best if score >= typing.threshold and margin >= typing.margin else UNTYPED), round(score, 4)
+
+    def _keep_discovered(self, span: Span, hit: _Hit, lexical: list[_Hit], in_context: bool) -> bool:
+        """The filters of docs/competences.md, section 2b. Patterns cannot tell whose ability a phrase names
+        (there is no parser), and notes about models, tools and institutions use the same words as notes
+        about people; so:
+        - "capacité de + noun" needs a noun that is a person's activity or quality (`_human_ability`);
+        - outside a passage about competences, a term must get a type ("capacité de généralisation",
+          "maîtrise de la technique" would be `autre`), and an infinitive phrase must owe its type to the
+          lexicon: vectors say nothing of who acts in "capacité de fournir", "capacité à s'organiser"."""
+        if not self._human_ability(span, lexical):
+            return False
+        if in_context:
+            return True
+        if hit.type == UNTYPED:
+            return False
+        vector_typed = hit.score is not None
+        return not (vector_typed and any("Inf" in t.morph.get("VerbForm") for t in span))
+
+    def _human_ability(self, span: Span, lexical: list[_Hit]) -> bool:
+        """False for "capacité/aptitude/habileté de + noun …" (from the patterns or a listed item) unless the
+        noun is a person's activity or quality: a lexicon form covers it ("capacité d'écoute",
+        "d'anticipation") or word vectors give the noun alone a type under the calibrated rule ("capacité de
+        persuasion" → savoir-etre). Nouns of processing ("calcul", "stockage", "traitement", "recherche",
+        "généralisation") are near no type, or equally near all three. True for every other span: an
+        infinitive ("capacité à travailler", "d'écouter") names an action, which people do."""
+        if len(span) < 3 or _norm(span[0].lemma_) not in _ABILITY_HEADS:
+            return True
+        preposition, noun = span[1], span[2]
+        if _norm(preposition.text) not in _DE_ONLY or noun.pos_ != "NOUN":
+            return True
+        if any(h.start <= noun.i < h.end for h in lexical):
+            return True
+        return self._vector_type([noun])[0] != UNTYPED
+
+
+def _noun_phrase_before(doc: Doc, clause_start: int, i: int) -> str:
+    """Text of the noun phrase (nouns, adjectives, participles, determiners, prepositions) that ends right
+    before token i: "des compétences de l'ordre de la méthode" before "pour"."""
+    start = i
+    while start > clause_start:
+        token = doc[start - 1]
+        in_compound = start - 2 >= clause_start and doc[start - 2].text == "-"  # "être" of "savoir-être"
+        if not (token.pos_ in {"NOUN", "PROPN", "ADJ", "DET", "ADP"} or token.text in {"-", "'", "’"}
+                or token.is_space  # French typography: "compétences\u00a0:"
+                or in_compound or "Part" in token.morph.get("VerbForm")):
+            break
+        start -= 1
+    return doc[start:i].text
 
 
 def _frame_complement_start(doc: Doc, start: int, end: int) -> int | None:

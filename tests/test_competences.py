@@ -139,9 +139,10 @@ def test_discovered_term_takes_the_type_of_the_lexicon_term_inside(nlp, extracto
     assert doc.text[found.start:found.end] == "capacité de négociation"
 
 
-def test_discovered_term_outside_the_lexicon_is_typed_by_vectors_with_its_score(nlp, lexicon, extractor):
+def test_discovered_term_outside_the_lexicon_is_typed_by_vectors_with_its_score(
+        nlp, lexicon, extractor, competence_context):
     doc = nlp("Elle a une grande capacité de persuasion et l'esprit d'initiative.")
-    found = {c.term: c for c in extractor.extract(doc)}
+    found = {c.term: c for c in extractor.extract(doc, competence_context)}
     assert set(found) == {"capacité de persuasion", "esprit d'initiative"}
     for competence in found.values():
         assert competence.origin == "discovered"
@@ -172,6 +173,55 @@ def test_non_competence_passages_yield_nothing(nlp, extractor):
     ]
     for doc in nlp.pipe(texts):
         assert extractor.extract(doc) == (), doc.text
+
+
+def test_capacities_of_machines_are_not_competences(nlp, extractor, competence_context):
+    texts = ["La capacité de calcul du serveur a doublé.", "Une capacité de stockage de dix téraoctets.",
+             "Sa capacité de traitement est limitée."]
+    for doc in nlp.pipe(texts):
+        assert extractor.extract(doc) == (), doc.text
+        assert extractor.extract(doc, competence_context) == (), doc.text
+
+
+def test_capacities_of_people_are_competences(nlp, extractor, competence_context):
+    doc = nlp("On attend une capacité d'écoute et la capacité à travailler en équipe.")
+    for context in ((), competence_context):
+        found = {(c.term, c.type) for c in extractor.extract(doc, context)}
+        assert found == {("capacité d'écoute", "savoir-etre"),
+                         ("capacité à travailler en équipe", "savoir-etre")}
+    doc = nlp("Elle a une grande capacité de persuasion.")
+    (found,) = extractor.extract(doc)
+    assert (found.term, found.type) == ("capacité de persuasion", "savoir-etre")
+
+
+def test_untyped_discovered_terms_need_a_passage_about_competences(nlp, extractor, competence_context):
+    doc = nlp("La TEI est devenue aussi essentielle que la maîtrise du latin.")
+    assert extractor.extract(doc) == ()
+    (found,) = extractor.extract(doc, competence_context)
+    assert (found.term, found.type, found.origin) == ("maîtrise du latin", "autre", "discovered")
+
+
+def test_outside_competence_passages_vectors_do_not_type_infinitives_nor_context_only_forms(
+        nlp, extractor, competence_context):
+    # whose ability is it? a model's, a library's: only a passage about competences says it is a person's
+    cases = [("Les modèles ont la capacité de fournir des réponses.", "capacité de fournir des réponses"),
+             ("Les bibliothèques ont une capacité à s'adapter.", "capacité à s'adapter")]
+    for text, term in cases:
+        doc = nlp(text)
+        assert extractor.extract(doc) == (), text
+        assert term in {c.term for c in extractor.extract(doc, competence_context)}, text
+
+
+def test_spirit_of_a_treaty_is_no_competence(nlp, extractor):
+    doc = nlp("L'esprit de fraternité qui a présidé à la signature du traité.")
+    assert extractor.extract(doc) == ()
+
+
+def test_pour_items_need_the_competence_noun_right_before(nlp, extractor):
+    doc = nlp("Des collègues ont des compétences, peut-être une voie pour développer ces outils.")
+    assert [c.origin for c in extractor.extract(doc)] == []
+    doc = nlp("Il faut des compétences techniques pour corriger, pour annoter.")
+    assert {c.term for c in extractor.extract(doc)} == {"corriger", "annoter"}
 
 
 def test_default_lexicon_has_the_three_types(lexicon):
