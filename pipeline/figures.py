@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from wordcloud import WordCloud
 
 __all__ = ["bar_chart", "french_font_path", "grouped_bar_chart", "heat_map", "word_cloud"]
@@ -299,7 +300,8 @@ def heat_map(
         else:
             axes.set_xticks(range(len(columns)), labels=list(columns))
         axes.tick_params(length=0)
-        axes.set_title(title, loc="left", pad=16)
+        # a figure-level title: the axes may be narrower than the title, which would then be cut
+        figure.suptitle(_wrap(title, width // 16), fontweight="bold")  # ~16 px per bold character
         for spine in axes.spines.values():
             spine.set_visible(False)
         for row_number, row in enumerate(matrix):
@@ -307,5 +309,7 @@ def heat_map(
                 dark = top > 0 and cell / top > 0.55
                 axes.text(column_number, row_number, _format_value(cell), ha="center", va="center",
                           fontsize=11, color="white" if dark else "#1a1a1a")
-        figure.colorbar(image, ax=axes, shrink=0.8, pad=0.02)
+        bar = figure.colorbar(image, ax=axes, shrink=0.8, pad=0.02)
+        bar.locator = MaxNLocator(integer=True)  # the cells count passages
+        bar.update_ticks()
         return _save(figure, path, svg=True)

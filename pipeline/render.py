@@ -136,7 +136,7 @@ def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codeb
         drawer.draw("categories_competences", "Catégories × types de compétences", figures.heat_map,
                     [labels[r] for r in rows], [TYPE_LABELS.get(t, t) for t in types],
                     [[matrix[r].get(t, 0) for t in types] for r in rows],
-                    title="Passages portant la catégorie et une compétence du type")
+                    title="Passages qui portent la catégorie et une compétence du type")
     for category in codebook.categories:
         if counts.words_in_category(category.id) >= MIN_CATEGORY_WORDS:
             slug = category.id.replace(":", "_")
