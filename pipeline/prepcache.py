@@ -11,26 +11,15 @@ import logging
 import os
 import tempfile
 from dataclasses import asdict
-from functools import lru_cache
 from pathlib import Path
 
+from pipeline.fingerprint import source_fingerprint
 from pipeline.types import CleanDocument, Passage, Removal
 
 log = logging.getLogger(__name__)
 
+# the modules whose behaviour the cached values depend on
 _CODE = ("clean", "segment.py", "types.py")
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of the source files whose behaviour the cached values depend on."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for name in _CODE:
-        target = package / name
-        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
-            digest.update(path.name.encode() + b"\x00" + path.read_bytes())
-    return digest.hexdigest()
 
 
 class PrepCache:
@@ -42,7 +31,7 @@ class PrepCache:
 
     def _path(self, doc_id: str, text: str) -> Path:
         digest = hashlib.sha256()
-        for part in (code_fingerprint(), ",".join(self.rules), doc_id, text):
+        for part in (source_fingerprint(*_CODE), ",".join(self.rules), doc_id, text):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
         key = digest.hexdigest()
         return self.folder / key[:2] / f"{key}.json"

@@ -14,6 +14,7 @@ from typing import Any
 from pipeline import figures
 from pipeline.codebook import Codebook
 from pipeline.counts import CorpusCounts
+from pipeline.fingerprint import source_fingerprint
 from pipeline.outputs import reuse_or_none, write_json
 from pipeline.report import ReportData, write_report, write_summary
 from pipeline.settings import Settings
@@ -32,7 +33,7 @@ TOP_TERMS_CHART = 30
 # The report's passage browser holds at most this many passages (the tagged ones first); every passage is in
 # passages.jsonl. Calibrated so that the report stays under ~10 MB and renders in a second or two.
 MAX_BROWSER_PASSAGES = 6000
-FIGURES_VERSION = "1"
+
 
 
 def read_passages(path: Path) -> Iterator[AnalysedPassage]:
@@ -73,7 +74,7 @@ class _Drawer:
     def draw(
         self, name: str, caption: str, function: Callable[..., list[Path]], *args: Any, **kwargs: Any
     ) -> None:
-        inputs = [FIGURES_VERSION, function.__name__, args, kwargs]
+        inputs = [source_fingerprint("figures.py"), function.__name__, args, kwargs]
         key = hashlib.sha256(
             json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str).encode()
         ).hexdigest()

@@ -23,6 +23,7 @@ from pipeline.codebook import Codebook, load_codebook
 from pipeline.competences import load_lexicon
 from pipeline.counts import CorpusCounts
 from pipeline.csvio import write_csv
+from pipeline.fingerprint import source_fingerprint
 from pipeline.ingest import CorpusError, UnreadableFile, discover, read_document
 from pipeline.nlp import load_nlp, model_signature
 from pipeline.outputs import recover, staged_output, write_json
@@ -57,8 +58,8 @@ def _file_sha256(path: Path) -> str:
 def _run_signature(settings: Settings, codebook: Codebook, lexicon_sha: str, model_sha: str,
                    nlp_signature: str, inputs: list[tuple[str, str]]) -> str:
     digest = hashlib.sha256()
-    parts = [__version__, str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook.sha256, lexicon_sha, model_sha,
-             ",".join(settings.clean_rules)]
+    parts = [__version__, source_fingerprint(), str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook.sha256,
+             lexicon_sha, model_sha, ",".join(settings.clean_rules)]
     for part in parts + [f"{doc_id}:{sha}" for doc_id, sha in inputs]:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
     return digest.hexdigest()

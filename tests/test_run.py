@@ -131,6 +131,7 @@ def test_codebook_edit_retags_from_the_parse_cache(seed_run, nlp, monkeypatch, t
     assert not result.up_to_date and result.passages > 0
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parse_cache"] == {"hits": 1, "misses": 0}
+    assert manifest["clean_cache"] == {"hits": 1, "misses": 0}  # not cleaned again either
 
 
 def test_two_runs_give_identical_files(seed_run, tmp_path):
