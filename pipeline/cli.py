@@ -80,6 +80,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _analyse(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.ingest import check_corpus_folder
+
+    check_corpus_folder(settings.corpus)  # before the language model is loaded: a typo fails at once
     from pipeline.run import analyse
 
     result = analyse(settings)

@@ -28,6 +28,7 @@ __all__ = [
     "CorpusError",
     "DecodedText",
     "UnreadableFile",
+    "check_corpus_folder",
     "decode_bytes",
     "discover",
     "document_id",
@@ -118,6 +119,16 @@ def document_id(path: Path, corpus: Path) -> str:
     return os.fsencode(posix).decode("utf-8", errors="backslashreplace")
 
 
+def check_corpus_folder(corpus: Path) -> None:
+    """Raise CorpusError when `corpus` is missing or is not a folder. Cheap: the command line calls it
+    before loading the language model, so a mistyped path fails at once."""
+    corpus = Path(corpus)
+    if not corpus.exists():
+        raise CorpusError(f"corpus folder not found: {corpus}")
+    if not corpus.is_dir():
+        raise CorpusError(f"the corpus path is not a folder: {corpus}")
+
+
 def discover(corpus: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Skipped]]:
     """The corpus files under `corpus` (recursively, sorted by document id) and the entries that look like
     corpus files but cannot be used (broken links, unreadable folders, link loops).
@@ -126,10 +137,7 @@ def discover(corpus: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path],
     cache folder may sit inside the corpus) and files of other extensions are silently left out.
     Raises CorpusError when `corpus` is missing, is not a folder, or holds no corpus file at all."""
     corpus = Path(corpus)
-    if not corpus.exists():
-        raise CorpusError(f"corpus folder not found: {corpus}")
-    if not corpus.is_dir():
-        raise CorpusError(f"the corpus path is not a folder: {corpus}")
+    check_corpus_folder(corpus)
     walker = _Walker(corpus, root=corpus.resolve(), excluded=tuple(Path(p).resolve() for p in exclude))
     try:
         walker.walk_tree(corpus)

@@ -7,6 +7,7 @@ before doing anything else (`recover`)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -70,11 +71,20 @@ def staged_output(output: Path) -> Iterator[Path]:
         os.rename(stage, output)
         shutil.rmtree(previous, ignore_errors=True)
     except OSError as exc:
-        shutil.rmtree(stage, ignore_errors=True)
+        _abandon(stage, output)
         raise OutputError(f"cannot write outputs in {output}: {exc.strerror or exc}") from None
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        _abandon(stage, output)
         raise
+
+
+def _abandon(stage: Path, output: Path) -> None:
+    """Drop the stage; if the swap had already moved the previous outputs aside, put them back."""
+    shutil.rmtree(stage, ignore_errors=True)
+    previous = _previous(output)
+    if previous.is_dir() and not output.exists():
+        with contextlib.suppress(OSError):  # recover() retries at the start of the next run
+            os.rename(previous, output)
 
 
 def write_json(path: Path, data: Any) -> None:
