@@ -81,8 +81,15 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _analyse(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.ingest import check_corpus_folder
+    from pipeline.outputs import OutputError, check_output_folder
+    from pipeline.settings import ConfigError
 
-    check_corpus_folder(settings.corpus)  # before the language model is loaded: a typo fails at once
+    # before the language model is loaded: a mistyped path fails at once, and nothing is overwritten
+    check_corpus_folder(settings.corpus)
+    try:
+        check_output_folder(settings.output)
+    except OutputError as exc:
+        raise ConfigError(str(exc)) from None
     from pipeline.run import analyse
 
     result = analyse(settings)

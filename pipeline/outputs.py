@@ -25,6 +25,24 @@ def _previous(output: Path) -> Path:
     return output.parent / f".{output.name}.previous"
 
 
+def check_output_folder(output: Path) -> None:
+    """Raise OutputError when replacing `output` as a whole would destroy something that is not the outputs
+    of a run: an existing file, or a folder holding visible files but no `manifest.json` (say a mistyped
+    `--output ~/Documents`). A missing or empty folder, or earlier outputs, are fine."""
+    output = Path(output)
+    if not output.exists():
+        return
+    if not output.is_dir():
+        raise OutputError(f"the output path is a file, not a folder: {output}")
+    if (output / "manifest.json").is_file():
+        return
+    if any(not entry.name.startswith(".") for entry in output.iterdir()):
+        raise OutputError(
+            f"{output} already holds files that are not the outputs of a run (no manifest.json) and would be "
+            "deleted: choose a new or empty output folder"
+        )
+
+
 def recover(output: Path) -> None:
     """Put back the outputs of the last complete run if a swap was interrupted."""
     previous = _previous(output)

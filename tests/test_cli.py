@@ -76,6 +76,7 @@ def previous_outputs(base: Path) -> dict[str, bytes]:
     (output / "tables").mkdir(parents=True)
     (output / "report.html").write_text("<p>rapport précédent</p>", encoding="utf-8")
     (output / "tables" / "removed.csv").write_text("doc_id\n", encoding="utf-8")
+    (output / "manifest.json").write_text("{}\n", encoding="utf-8")
     return snapshot(output)
 
 
@@ -165,6 +166,25 @@ def test_broken_codebook_stops_before_anything_runs(tmp_path, monkeypatch):
     assert len(lines) == 1 and str(codebook) in lines[0]
     assert not marker.exists()  # the tag did not run
     assert not (tmp_path / "outputs").exists() and not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("target", ["a folder of other files", "a file", "the corpus itself"])
+def test_output_path_that_is_not_an_output_folder_is_refused_and_left_intact(tmp_path, target):
+    corpus = make_corpus(tmp_path / "corpus", {"a.txt": REPORT})
+    if target == "a folder of other files":
+        output = make_corpus(tmp_path / "Documents", {"thèse.md": "# Ma thèse\n", "notes/x.txt": "x"})
+    elif target == "a file":
+        output = tmp_path / "notes.txt"
+        output.write_text("mes notes\n", encoding="utf-8")
+    else:
+        output = corpus
+    before = snapshot(tmp_path)
+    code, _, stderr = cli(*analyse_args(corpus, tmp_path), "--output", output)  # the last --output wins
+    assert code == 2
+    lines = error_lines(stderr)
+    assert len(lines) == 1 and str(output) in lines[0]
+    assert snapshot(tmp_path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 # --------------------------------------------------------------------------------- skipped files, --strict
