@@ -90,9 +90,15 @@ def _analyse(args: argparse.Namespace, settings: Settings) -> int:
         check_output_folder(settings.output)
     except OutputError as exc:
         raise ConfigError(str(exc)) from None
-    from pipeline.run import analyse
+    from pipeline.run import StrictModeError, analyse
 
-    result = analyse(settings)
+    try:
+        result = analyse(settings)
+    except StrictModeError as exc:
+        for skipped in exc.skipped:
+            print(f"warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     for skipped in result.skipped:

@@ -40,6 +40,16 @@ log = logging.getLogger(__name__)
 OUTPUT_SCHEMA_VERSION = 1
 
 
+class StrictModeError(Exception):
+    """--strict and some files were skipped: the run is a failure and its outputs are not kept."""
+
+    def __init__(self, skipped: list[Skipped]) -> None:
+        super().__init__(
+            f"{len(skipped)} file(s) skipped and --strict is set: the previous outputs are unchanged"
+        )
+        self.skipped = skipped
+
+
 @dataclass
 class RunResult:
     documents: int = 0
@@ -158,6 +168,8 @@ def analyse(settings: Settings) -> RunResult:
         if not documents:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
             raise CorpusError(f"{settings.corpus}: no file could be read ({reasons})")
+        if settings.strict and skipped:
+            raise StrictModeError(skipped)  # before the swap: the previous outputs stay as they were
 
         tick = time.perf_counter()
         removed_header = ["doc_id", "start", "end", "reason", "text"]

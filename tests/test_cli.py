@@ -211,7 +211,12 @@ def test_unreadable_file_beside_a_good_one_is_a_warning_and_the_run_completes(mi
 
 def test_strict_turns_a_skipped_file_into_exit_1(mixed_run):
     base, corpus, _, _, _ = mixed_run
+    before = {p: p.read_bytes() for p in sorted((base / "outputs").rglob("*")) if p.is_file()}
+    (corpus / "nouveau.txt").write_text("Un autre rapport sur la mutualisation des services.\n", "utf-8")
     code, _, stderr = cli(*analyse_args(corpus, base), "--strict")
+    (corpus / "nouveau.txt").unlink()
+    after = {p: p.read_bytes() for p in sorted((base / "outputs").rglob("*")) if p.is_file()}
+    assert after == before  # a failed --strict run keeps the previous outputs
     assert code == 1
     lines = error_lines(stderr)
     assert any("scan.txt" in line for line in lines)
