@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
-class AnnotationError(Exception):
-    """An annotation file cannot be used. The message names the file, the line and the problem."""
+from pipeline.errors import AnnotationError
 
 
 @dataclass(frozen=True)

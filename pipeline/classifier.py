@@ -42,12 +42,8 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, Normalizer
 
+from pipeline.errors import ModelError
 from pipeline.evaluation import evaluate_systems, macro_f1
-
-
-class ModelError(Exception):
-    """A model cannot be trained, saved or loaded. The message says why and what to do."""
-
 
 # --- features ---------------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from spacy.language import Language
 
+from pipeline.errors import CodebookError
+
 DEFAULT_WEIGHT = 1.0
 MAX_WEIGHT = 5.0
 
@@ -30,8 +32,6 @@ _LEMMA_PROBES = ("{}", "le {}", "un {}")
 _ELISIONS = {"d'": "de", "l'": "le", "qu'": "que", "n'": "ne", "s'": "se", "j'": "je", "c'": "ce", "m'": "me"}
 
 
-class CodebookError(Exception):
-    """The codebook file is unusable. The message names the file, the category and the problem."""
 
 
 def cue_key(text: str) -> str:

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.errors import LexiconError
 from pipeline.types import Competence
 
 __all__ = [
@@ -37,8 +38,6 @@ _TYPE_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 _TERM_KEYS = {"term", "variants", "context_variants"}
 
 
-class LexiconError(Exception):
-    """The competence lexicon file is malformed. The message names the file and the faulty term."""
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,33 @@
-"""Which exceptions are expected (a clear message, no traceback) and which exit code they map to."""
+"""The exceptions users meet, and the exit code each maps to.
+
+They are defined here, in a module that imports nothing heavy, so that the command line can catch them
+without loading spaCy or scikit-learn first; the modules that raise them import them from here."""
 
 from __future__ import annotations
 
-from pipeline.annotations import AnnotationError
-from pipeline.classifier import ModelError
-from pipeline.codebook import CodebookError
-from pipeline.competences import LexiconError
-from pipeline.ingest import CorpusError
 from pipeline.outputs import OutputError
 from pipeline.settings import ConfigError
+
+
+class CorpusError(Exception):
+    """The corpus folder as a whole is unusable (missing, not a folder, nothing readable in it)."""
+
+
+class AnnotationError(Exception):
+    """An annotation file cannot be used. The message names the file, the line and the problem."""
+
+
+class ModelError(Exception):
+    """A model cannot be trained, saved or loaded. The message says why and what to do."""
+
+
+class CodebookError(Exception):
+    """The codebook file is unusable. The message names the file, the category and the problem."""
+
+
+class LexiconError(Exception):
+    """The competence lexicon file is malformed. The message names the file and the faulty term."""
+
 
 # exit code 2: the user's call, files or settings are wrong; nothing was run
 USAGE_ERRORS: tuple[type[Exception], ...] = (

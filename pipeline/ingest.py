@@ -21,6 +21,7 @@ import charset_normalizer
 import ftfy
 import trafilatura
 
+from pipeline.errors import CorpusError
 from pipeline.types import Document, Skipped
 
 __all__ = [
@@ -83,10 +84,6 @@ _FRENCH_LOWER = frozenset("àâäçéèêëîïôöùûüÿœæ")
 _FRENCH_UPPER = frozenset("ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
 _FRENCH_MARKS = frozenset("«»’‘“”…–—€°§·\xa0\u202f\u2009")
 _APOSTROPHES = frozenset("’‘")
-
-
-class CorpusError(Exception):
-    """The corpus folder as a whole is unusable (missing, not a folder, nothing readable in it)."""
 
 
 class UnreadableFile(Exception):

