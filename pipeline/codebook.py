@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -32,8 +33,7 @@ _LEMMA_PROBES = ("{}", "le {}", "un {}")
 _ELISIONS = {"d'": "de", "l'": "le", "qu'": "que", "n'": "ne", "s'": "se", "j'": "je", "c'": "ce", "m'": "me"}
 
 
-
-
+@lru_cache(maxsize=1 << 16)  # called for every token of every passage, on a vocabulary of a few 10,000 words
 def cue_key(text: str) -> str:
     """The form under which lemmas and words are compared: lowercase, straight apostrophe, elided
     articles spelt out (« d’ » and « d' » both become « de »)."""
