@@ -18,22 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.classifier import PassageFeatures, train
+from pipeline.codebook import load_codebook
+from pipeline.settings import PACKAGE_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-CATEGORIES = (
-    "objet:organisationnel",
-    "objet:projet",
-    "acteurs:public-public",
-    "acteurs:public-prive",
-    "acteurs:inter-services",
-    "acteurs:interpersonnel",
-    "organisation:verticale",
-    "organisation:horizontale",
-    "finalites:communes",
-    "finalites:propres",
-    "conditions:leviers",
-    "conditions:freins",
-)
+CATEGORIES = load_codebook(PACKAGE_DATA / "codebook.yaml").ids
 WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ]{3,}")
 SYLLABLES = (
     "ter",

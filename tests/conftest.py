@@ -10,6 +10,31 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEED_PATH = ROOT / "corpus" / "000_78cea8dd92422722.txt"
 CRDH = SHARED / "corpora" / "crdh"
+# the category ids of the design notes, which the shipped codebook and annotations must use
+DESIGN_CATEGORY_IDS = (
+    "objet:organisationnel",
+    "objet:projet",
+    "acteurs:public-public",
+    "acteurs:public-prive",
+    "acteurs:inter-services",
+    "acteurs:interpersonnel",
+    "organisation:verticale",
+    "organisation:horizontale",
+    "finalites:communes",
+    "finalites:propres",
+    "conditions:leviers",
+    "conditions:freins",
+)
+
+
+def make_corpus(folder: Path, files: dict[str, bytes | str]) -> Path:
+    """A corpus folder holding `files` (name -> text or bytes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -6,25 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import DESIGN_CATEGORY_IDS
 
 from pipeline.annotations import AnnotationError, annotations_sha256, load_annotations
 
 KNOWN = ("objet:projet", "conditions:leviers", "conditions:freins")
 ROOT = Path(__file__).resolve().parent.parent
-DESIGN_IDS = (
-    "objet:organisationnel",
-    "objet:projet",
-    "acteurs:public-public",
-    "acteurs:public-prive",
-    "acteurs:inter-services",
-    "acteurs:interpersonnel",
-    "organisation:verticale",
-    "organisation:horizontale",
-    "finalites:communes",
-    "finalites:propres",
-    "conditions:leviers",
-    "conditions:freins",
-)
+DESIGN_IDS = DESIGN_CATEGORY_IDS
 
 
 def write_lines(path: Path, *records: object) -> Path:

@@ -16,6 +16,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from conftest import make_corpus
 
 import pipeline.nlp
 from pipeline.cli import main
@@ -59,15 +60,6 @@ def analyse_args(corpus: Path, base: Path, *extra: object) -> list[object]:
 def error_lines(stderr: str) -> list[str]:
     """The lines of stderr that are not the informational notes every run prints."""
     return [line for line in stderr.splitlines() if line.strip() and not line.startswith("note:")]
-
-
-def make_corpus(folder: Path, files: dict[str, bytes | str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return folder
 
 
 def previous_outputs(base: Path) -> dict[str, bytes]:

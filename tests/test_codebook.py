@@ -9,24 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import DESIGN_CATEGORY_IDS
 
 from pipeline.codebook import CodebookError, check_patterns, load_codebook
 from pipeline.settings import load_settings
 
-EXPECTED_IDS = (
-    "objet:organisationnel",
-    "objet:projet",
-    "acteurs:public-public",
-    "acteurs:public-prive",
-    "acteurs:inter-services",
-    "acteurs:interpersonnel",
-    "organisation:verticale",
-    "organisation:horizontale",
-    "finalites:communes",
-    "finalites:propres",
-    "conditions:leviers",
-    "conditions:freins",
-)
+EXPECTED_IDS = DESIGN_CATEGORY_IDS
 
 MINIMAL = {
     "version": 1,

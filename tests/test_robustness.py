@@ -24,6 +24,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from conftest import make_corpus
 
 from pipeline import ingest, outputs
 from pipeline.cli import main
@@ -75,15 +76,6 @@ def analyse_args(corpus: Path, output: Path, cache: Path, *extra: object) -> lis
     models.mkdir(parents=True, exist_ok=True)
     return ["analyse", "--corpus", corpus, "--output", output, "--cache-dir", cache, "--models-dir", models,
             "--quiet", *extra]
-
-
-def make_corpus(folder: Path, files: dict[str, bytes | str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return folder
 
 
 def hashes(folder: Path) -> dict[str, str]:
