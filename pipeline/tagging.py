@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -94,6 +95,7 @@ class RuleTagger:
         self._categories = {category.id: category for category in codebook.categories}
         self._matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._context_memo: dict[str, tuple[list[CueMatch], list[tuple[str, str]]]] = {}
+        self._key_memo: dict[int, str] = {}  # string hash -> cue key
         self._dimension_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
 
         cues = [(category.id, cue) for category in codebook.categories for cue in category.cues]
@@ -164,8 +166,16 @@ class RuleTagger:
         return [Doc(self.vocab, words=list(reading)) for reading in sorted(readings)]
 
     def _readings(self, doc: Doc) -> tuple[Doc, Doc]:
-        lemmas = [cue_key(token.lemma_) or "_" for token in doc]
-        words = [cue_key(token.text) or "_" for token in doc]
+        # Read the lemma and word hashes as one array and key them through a memo: creating a Token object
+        # per word, twice per passage, was most of the tagging time.
+        strings, keys = self.vocab.strings, self._key_memo
+        lemmas, words = [], []
+        for lemma_hash, orth_hash in doc.to_array([LEMMA, ORTH]).tolist():
+            for hash_, out in ((lemma_hash, lemmas), (orth_hash, words)):
+                key = keys.get(hash_)
+                if key is None:
+                    key = keys[hash_] = cue_key(strings[hash_]) or "_"
+                out.append(key)
         return Doc(self.vocab, words=lemmas), Doc(self.vocab, words=words)
 
     def _raw_matches(self, matcher: PhraseMatcher, doc: Doc) -> set[tuple[str, str, int, int]]:
