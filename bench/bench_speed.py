@@ -108,14 +108,12 @@ def _edited_codebook(folder: Path) -> Path:
 
     data = yaml.safe_load((PACKAGE_DATA / "codebook.yaml").read_text(encoding="utf-8"))
     path = folder / "codebook-edited.yaml"
-    text = (PACKAGE_DATA / "codebook.yaml").read_text(encoding="utf-8")
     # an edit a user would make: one more cue word in a category
     for category in data["categories"]:
         if category.get("lemmas"):
             category["lemmas"].append("coopératif")
             break
-    edited = yaml.safe_dump(data, allow_unicode=True, sort_keys=False) if data else text
-    path.write_text(edited, encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 

@@ -104,22 +104,21 @@ def train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _corpus_passages(settings: Settings) -> Iterator[tuple[str, tuple[Passage, ...]]]:
-    from pipeline.clean import clean_text
-    from pipeline.ingest import UnreadableFile, discover, read_document
-    from pipeline.segment import segment
+    from pipeline.ingest import UnreadableFile, discover, document_id
+    from pipeline.prepcache import PrepCache, prepare_document
 
     excluded = [settings.output, settings.cache_dir, settings.annotations, settings.models_dir]
     paths, skipped = discover(settings.corpus, exclude=excluded)
     for item in skipped:
         print(f"warning: skipped {item.path}: {item.reason}", file=sys.stderr)
+    cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
     for path in paths:
         try:
-            document = read_document(path, settings.corpus)
+            document, _, passages = prepare_document(path, settings.corpus, settings.clean_rules, cache)
         except UnreadableFile as exc:
-            print(f"warning: skipped {path}: {exc.reason}", file=sys.stderr)
+            print(f"warning: skipped {document_id(path, settings.corpus)}: {exc.reason}", file=sys.stderr)
             continue
-        cleaned = clean_text(document.text, doc_id=document.doc_id, rules=settings.clean_rules)
-        yield document.doc_id, segment(cleaned)
+        yield document.doc_id, passages
 
 
 def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[tuple[tuple[Passage, ...], list[Doc]]]:

@@ -19,13 +19,15 @@ def load_nlp(
     """Load `model` keeping only `components` (None: the model's default pipeline). Cached per process."""
     if components is None:
         return spacy.load(model)
-    probe = spacy.util.get_package_path(model) if spacy.util.is_package(model) else model
-    info = spacy.util.load_meta(f"{probe}/meta.json") if isinstance(probe, str) else None
-    names = (info or {}).get("components") or spacy.load(model).component_names
-    exclude = [name for name in names if name not in components]
+    exclude = [name for name in _package_meta(model).get("components", []) if name not in components]
     nlp = spacy.load(model, exclude=exclude)
     _speed_up_lemmatizer(nlp)
     return nlp
+
+
+def _package_meta(model: str) -> dict:
+    """The installed model package's meta.json: its name, version and components, without loading it."""
+    return spacy.util.load_meta(spacy.util.get_package_path(model) / "meta.json")
 
 
 def expected_signature(
@@ -33,7 +35,7 @@ def expected_signature(
 ) -> str:
     """`model_signature` of `load_nlp(model, components)`, read from the package's meta data without loading
     the model (the up-to-date check uses it, so that a run with nothing to do stays quick)."""
-    meta = spacy.util.load_meta(spacy.util.get_package_path(model) / "meta.json")
+    meta = _package_meta(model)
     pipes = [name for name in meta.get("pipeline", []) if components is None or name in components]
     name = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
     return f"{name}:{','.join(pipes)}:spacy-{spacy.__version__}"

@@ -110,7 +110,7 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def reuse_or_none(previous_output: Path, relative: str, stage: Path) -> bool:
+def link_from_previous(previous_output: Path, relative: str, stage: Path) -> bool:
     """Hard-link (or copy) a file of the previous outputs into the stage; False when it does not exist."""
     source = previous_output / relative
     if not source.is_file():

@@ -118,7 +118,7 @@ def _parse_chunk(
     parsed: Iterator[Doc] = iter(())
     if texts:
         workers = n_process if len(texts) >= 4 * batch_size else 1
-        parsed = iter(list(nlp.pipe(texts, batch_size=batch_size, n_process=workers)))
+        parsed = iter(nlp.pipe(texts, batch_size=batch_size, n_process=workers))
     for key, item_texts, docs in chunk:
         if docs is None:
             docs = [next(parsed) for _ in item_texts]

@@ -1,4 +1,4 @@
-"""A per-document cache of the cleaning and segmenting stages.
+"""Reading, cleaning and segmenting one corpus file, with a per-document cache of the last two stages.
 
 The key is the document's text, the cleaning rules asked for and a fingerprint of the code of the cleaning
 and segmenting modules, so an edited rule invalidates every entry without anyone bumping a version."""
@@ -13,8 +13,11 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from pipeline.clean import clean_text
 from pipeline.fingerprint import source_fingerprint
-from pipeline.types import CleanDocument, Passage, Removal
+from pipeline.ingest import read_document
+from pipeline.segment import segment
+from pipeline.types import CleanDocument, Document, Passage, Removal
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +73,18 @@ class PrepCache:
             os.replace(tmp, path)
         except OSError as exc:
             log.warning("could not write the prepared-text cache (%s)", exc)
+
+
+def prepare_document(
+    path: Path, corpus: Path, rules: tuple[str, ...], cache: PrepCache | None
+) -> tuple[Document, CleanDocument, tuple[Passage, ...]]:
+    """Read `path`, then clean and segment it (or take both from `cache`). Raises ingest's UnreadableFile."""
+    document = read_document(path, corpus)
+    cached = cache.load(document.doc_id, document.text) if cache is not None else None
+    if cached is not None:
+        return document, *cached
+    cleaned = clean_text(document.text, doc_id=document.doc_id, rules=rules)
+    passages = segment(cleaned)
+    if cache is not None:
+        cache.store(cleaned, passages)
+    return document, cleaned, passages

@@ -15,7 +15,7 @@ from pipeline import figures
 from pipeline.codebook import Codebook
 from pipeline.counts import CorpusCounts
 from pipeline.fingerprint import source_fingerprint
-from pipeline.outputs import reuse_or_none, write_json
+from pipeline.outputs import link_from_previous, write_json
 from pipeline.report import ReportData, write_report, write_summary
 from pipeline.settings import Settings
 from pipeline.types import AnalysedPassage, Competence, Passage, Tag
@@ -81,7 +81,7 @@ class _Drawer:
         old = self.previous.get(name)
         stage = self.folder.parent
         if old and old.get("key") == key and all(
-            reuse_or_none(self.previous_output, f"figures/{file}", stage) for file in old["files"]
+            link_from_previous(self.previous_output, f"figures/{file}", stage) for file in old["files"]
         ):
             files = [self.folder / file for file in old["files"]]
             self.reused += 1

@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import CorpusError
 from pipeline.fingerprint import source_fingerprint
-from pipeline.ingest import discover
+from pipeline.ingest import discover, document_id
 from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
 from pipeline.settings import Settings
@@ -49,7 +49,14 @@ class RunResult:
 
 
 def _file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    """sha256 of a file's bytes: "" when there is no such file, a marker when it cannot be read (the run that
+    follows reports why)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:
+        return f"unreadable:{exc.__class__.__name__}"
 
 
 def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, model_sha: str,
@@ -81,7 +88,7 @@ def analyse(settings: Settings) -> RunResult:
     excluded = [output, settings.cache_dir, settings.annotations, settings.models_dir]
     paths, skipped = discover(settings.corpus, exclude=excluded)
 
-    hashes = [(p.relative_to(settings.corpus).as_posix(), _safe_sha(p)) for p in paths]
+    hashes = [(document_id(p, settings.corpus), _file_sha256(p)) for p in paths]
     signature = _run_signature(settings, _file_sha256(settings.codebook), _file_sha256(settings.lexicon),
                                _file_sha256(settings.model_path), expected_signature(settings.spacy_model),
                                hashes)
@@ -103,18 +110,16 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     from tqdm import tqdm
 
     from pipeline.analysis import Analyser, passage_record
-    from pipeline.clean import clean_text
     from pipeline.codebook import load_codebook
     from pipeline.competences import load_lexicon
     from pipeline.counts import CorpusCounts
     from pipeline.csvio import write_csv
-    from pipeline.ingest import UnreadableFile, read_document
+    from pipeline.ingest import UnreadableFile
     from pipeline.nlp import load_nlp, model_signature
     from pipeline.outputs import staged_output, write_json
     from pipeline.parse import ParseCache, parse_documents
-    from pipeline.prepcache import PrepCache
+    from pipeline.prepcache import PrepCache, prepare_document
     from pipeline.render import read_passages, render_outputs
-    from pipeline.segment import segment
     from pipeline.tables import write_tables
 
     codebook = load_codebook(settings.codebook)
@@ -141,17 +146,12 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
             for path in tqdm(paths, desc="documents", unit="doc", disable=progress):
                 tick = time.perf_counter()
                 try:
-                    document = read_document(path, settings.corpus)
+                    document, cleaned, passages = prepare_document(
+                        path, settings.corpus, settings.clean_rules, prep_cache
+                    )
                 except UnreadableFile as exc:
-                    skipped.append(Skipped(path.relative_to(settings.corpus).as_posix(), exc.reason))
+                    skipped.append(Skipped(document_id(path, settings.corpus), exc.reason))
                     continue
-                prepared_before = prep_cache.load(document.doc_id, document.text)
-                if prepared_before is None:
-                    cleaned = clean_text(document.text, doc_id=document.doc_id, rules=settings.clean_rules)
-                    passages = segment(cleaned)
-                    prep_cache.store(cleaned, passages)
-                else:
-                    cleaned, passages = prepared_before
                 clean_path = stage / "clean" / f"{document.doc_id}.txt"
                 clean_path.parent.mkdir(parents=True, exist_ok=True)
                 clean_path.write_text(cleaned.text, encoding="utf-8")
@@ -230,10 +230,3 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
         write_json(stage / "manifest.json", manifest)
     result.timings = timings
     return result
-
-
-def _safe_sha(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        return f"unreadable:{exc.__class__.__name__}"
