@@ -130,6 +130,7 @@ def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[tuple[tuple[Pa
 
 
 def suggest(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.analysis import context_docs
     from pipeline.classifier import features_from_doc, load_model, predict
     from pipeline.suggest import suggest as pick
     from pipeline.suggest import write_jsonl
@@ -141,7 +142,12 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     tagger = RuleTagger(codebook, nlp)
     ids, texts, doc_ids, scores = [], [], [], []
     for passages, docs in _parsed_corpus(settings, nlp):
-        features = [features_from_doc(d, frozenset(t.category for t in tagger.tag(d))) for d in docs]
+        # rule tags read the passage's headings and parent bullets, exactly as `analyse` does
+        docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
+        features = []
+        for passage, doc in zip(passages, docs, strict=True):
+            tags = tagger.tag(doc, context_docs(passage, docs_by_text, nlp))
+            features.append(features_from_doc(doc, frozenset(t.category for t in tags)))
         for passage, score in zip(passages, predict(model, features), strict=True):
             if passage.kind == "heading":
                 continue
