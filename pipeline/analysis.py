@@ -80,8 +80,20 @@ class Analyser:
         tags = [self.tagger.tag(doc, context) for doc, context in zip(docs, contexts, strict=True)]
         if self.model is not None and docs:
             tags = self._with_model(docs, tags)
+        mentions: dict[str, bool] = {}  # headings are shared by the passages below them: test each once
+
+        def about_competences(passage: Passage) -> bool:
+            for text in (passage.text, *passage.heading, *passage.context):
+                if text not in mentions:
+                    mentions[text] = self.extractor.mentions_competences(text)
+                if mentions[text]:
+                    return True
+            return False
+
         return [
-            AnalysedPassage(passage, passage_tags, self.extractor.extract(doc, context), token_tuples(doc))
+            AnalysedPassage(passage, passage_tags,
+                            self.extractor.extract(doc, context, in_context=about_competences(passage)),
+                            token_tuples(doc))
             for passage, doc, context, passage_tags in zip(passages, docs, contexts, tags, strict=True)
         ]
 
@@ -90,21 +102,26 @@ class Analyser:
         training time."""
         from pipeline.classifier import combine_with, features_from_doc, predict, top_features
 
+        with_vectors = "vectors" in self.model.blocks
         features = [
-            features_from_doc(doc, frozenset(t.category for t in tags))
+            features_from_doc(doc, frozenset(t.category for t in tags), vector=with_vectors)
             for doc, tags in zip(docs, rule_tags, strict=True)
         ]
+        combined_tags = [
+            combine_with(self.model, frozenset(t.category for t in tags), {t.category: t.score for t in tags},
+                         scores)
+            for scores, tags in zip(predict(self.model, features), rule_tags, strict=True)
+        ]
+        from_model = [{c for c, (_, source) in combined.items() if source != "rule"}
+                      for combined in combined_tags]
+        explanations = top_features(self.model, features, from_model, k=3)
         merged = []
-        for feature, scores, tags in zip(features, predict(self.model, features), rule_tags, strict=True):
+        for combined, tags, explained in zip(combined_tags, rule_tags, explanations, strict=True):
             by_rule = {t.category: t for t in tags}
-            combined = combine_with(self.model, frozenset(by_rule), {c: t.score for c, t in by_rule.items()},
-                                    scores)
             passage_tags = []
             for category, (score, source) in combined.items():
                 evidence = by_rule[category].evidence if category in by_rule else ()
-                if source != "rule":
-                    top = top_features(self.model, feature, category, k=3)
-                    evidence += tuple(f"modèle: {word}" for word in top)
+                evidence += tuple(f"modèle: {word}" for word in explained.get(category, ()))
                 passage_tags.append(Tag(category, score, source, evidence))
             merged.append(tuple(passage_tags))
         return merged

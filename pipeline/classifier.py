@@ -23,7 +23,7 @@ import tempfile
 import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,9 +60,12 @@ class PassageFeatures:
     rule_labels: frozenset[str] = frozenset()  # categories the codebook rules matched
 
 
-def features_from_doc(doc: Any, rule_labels: frozenset[str] = frozenset()) -> PassageFeatures:
+def features_from_doc(
+    doc: Any, rule_labels: frozenset[str] = frozenset(), *, vector: bool = True
+) -> PassageFeatures:
     """Features of a parsed spaCy `Doc`: content words (nouns, verbs, adjectives, adverbs, proper nouns)
-    that are not stop words, lemmatised and lowercased; `doc.vector`; the rule matches as given."""
+    that are not stop words, lemmatised and lowercased; `doc.vector` (an empty array when `vector` is
+    False, for a model that has no vector block); the rule matches as given."""
     lemmas = [
         token.lemma_.lower()
         for token in doc
@@ -72,8 +75,13 @@ def features_from_doc(doc: Any, rule_labels: frozenset[str] = frozenset()) -> Pa
         and any(c.isalpha() for c in token.text)
     ]
     width = doc.vocab.vectors_length or VECTOR_WIDTH
-    vector = np.asarray(doc.vector, dtype=np.float32) if doc.has_vector else np.zeros(width, dtype=np.float32)
-    return PassageFeatures(" ".join(lemmas), vector, frozenset(rule_labels))
+    if not vector:
+        values = np.zeros(0, dtype=np.float32)
+    elif doc.has_vector:
+        values = np.asarray(doc.vector, dtype=np.float32)
+    else:
+        values = np.zeros(width, dtype=np.float32)
+    return PassageFeatures(" ".join(lemmas), values, frozenset(rule_labels))
 
 
 # Column selectors. Module-level functions so a saved model refers to them by name and the loader can
@@ -660,23 +668,32 @@ def combine(
 
 
 def top_features(
-    model_bundle: ModelBundle, features: PassageFeatures, category: str, k: int = 5
-) -> tuple[str, ...]:
-    """The lemmas (or lemma pairs) of the passage that push most towards `category`: the model's evidence."""
-    if category not in model_bundle.categories or "lemmas" not in model_bundle.blocks:
-        return ()
+    model_bundle: ModelBundle,
+    features: Sequence[PassageFeatures],
+    categories: Sequence[Collection[str]],
+    k: int = 5,
+) -> list[dict[str, tuple[str, ...]]]:
+    """For each passage and each of its `categories` the model covers, the lemmas (or lemma pairs) of the
+    passage that push most towards that category: the model's evidence. One vectorizer call for all."""
+    result: list[dict[str, tuple[str, ...]]] = [{} for _ in features]
+    if "lemmas" not in model_bundle.blocks or not len(features):
+        return result
     union: FeatureUnion = model_bundle.pipeline.named_steps["features"]
-    lemma_steps: Pipeline = union.transformer_list[0][1]
-    vectorizer: TfidfVectorizer = lemma_steps[-1]
-    row = vectorizer.transform([features.lemmas])
-    estimator = model_bundle.pipeline.named_steps["classify"].estimators_[
-        model_bundle.categories.index(category)
-    ]
-    weights = np.ravel(estimator.coef_)[: row.shape[1]]
-    contributions = {int(j): float(v * weights[j]) for j, v in zip(row.indices, row.data, strict=True)}
+    vectorizer: TfidfVectorizer = union.transformer_list[0][1][-1]
+    rows = vectorizer.transform([f.lemmas for f in features]).tocsr()
+    estimators = model_bundle.pipeline.named_steps["classify"].estimators_
     names = vectorizer.get_feature_names_out()
-    best = sorted((j for j, v in contributions.items() if v > 0), key=lambda j: -contributions[j])[:k]
-    return tuple(str(names[j]) for j in best)
+    for index, wanted in enumerate(categories):
+        span = slice(rows.indptr[index], rows.indptr[index + 1])
+        columns, values = rows.indices[span], rows.data[span]
+        for category in wanted:
+            if category not in model_bundle.categories:
+                continue
+            weights = np.ravel(estimators[model_bundle.categories.index(category)].coef_)[: rows.shape[1]]
+            contributions = values * weights[columns]
+            order = np.argsort(-contributions, kind="stable")[:k]
+            result[index][category] = tuple(str(names[columns[j]]) for j in order if contributions[j] > 0)
+    return result
 
 
 # --- saving and safe loading ------------------------------------------------------------------------

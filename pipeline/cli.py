@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--lexicon", type=Path, help="competence lexicon YAML file")
         p.add_argument("--cache-dir", type=Path, help="parse cache folder (default: .cache/)")
         p.add_argument("--models-dir", type=Path, help="folder of trained models (default: models/)")
-        p.add_argument("--n-process", type=int, help="spaCy worker processes (default 1)")
+        p.add_argument("--n-process", type=int, help="analyse: worker processes (default: 1 per core, max 4)")
         p.add_argument("--batch-size", type=int, help="passages per spaCy batch (default 32)")
         p.add_argument("--quiet", action="store_true", help="no progress bar, warnings only")
 

@@ -309,6 +309,7 @@ class CompetenceExtractor:
     def __init__(self, lexicon: Lexicon, nlp: Language) -> None:
         self.lexicon = lexicon
         self._forms_by_first_key: dict[str, list[_Form]] = {}
+        self._keys_memo: dict[tuple[int, int], frozenset[str]] = {}  # (orth, lemma) -> _token_keys
         self._build_forms(nlp)
         self._matcher = Matcher(nlp.vocab)
         for key, patterns in _discovery_patterns().items():
@@ -328,13 +329,29 @@ class CompetenceExtractor:
 
     # -- public
 
+    def mentions_competences(self, text: str) -> bool:
+        """True when `text` speaks of competences (compétences, savoir-être, savoir-faire…)."""
+        return self._markers.search(_norm(text)) is not None
+
     def about_competences(self, doc: Doc, context: Sequence[Doc] = ()) -> bool:
         """True when the passage, a heading above it or its introducing line mentions competences."""
-        return any(self._markers.search(_norm(d.text)) for d in (doc, *context))
+        return any(self.mentions_competences(d.text) for d in (doc, *context))
 
-    def extract(self, doc: Doc, context: Sequence[Doc] = ()) -> tuple[Competence, ...]:
-        in_context = self.about_competences(doc, context)
-        keys = [_token_keys(t) for t in doc]
+    def extract(
+        self, doc: Doc, context: Sequence[Doc] = (), *, in_context: bool | None = None
+    ) -> tuple[Competence, ...]:
+        """The competence terms of the passage `doc`. `in_context`: whether the passage is about
+        competences, when the caller knows it already (else it is worked out from `doc` and `context`)."""
+        if in_context is None:
+            in_context = self.about_competences(doc, context)
+        memo = self._keys_memo
+        keys = []
+        for token in doc:
+            reading = (token.orth, token.lemma)
+            token_keys = memo.get(reading)
+            if token_keys is None:
+                token_keys = memo[reading] = _token_keys(token)
+            keys.append(token_keys)
         # The same forms type discovered terms: outside a passage about competences, a context-only form
         # ("s'adapter", "transmettre") is as ambiguous inside "capacité à s'adapter" as alone (the capacity
         # of libraries to adapt, of a device to transmit), so it neither matches nor types there.

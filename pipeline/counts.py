@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.lang.fr.lex_attrs import like_num
 from spacy.lang.fr.stop_words import STOP_WORDS
@@ -257,6 +257,46 @@ class CorpusCounts:
         self._term_documents.update(doc_terms)
         self._doc_category_passages[doc_id] = doc_categories
         self._category_passages.update(doc_categories)
+
+    def merge(self, other: CorpusCounts) -> None:
+        """Fold in the totals of documents counted by another `CorpusCounts` (in a worker process, say): the
+        same totals as if their passages had been added here, in the order of the merges."""
+        overlap = set(self._doc_lemmas) & set(other._doc_lemmas)
+        if overlap:
+            raise ValueError(f"document {sorted(overlap)[0]!r} was already counted")
+        self._doc_ids.extend(other._doc_ids)
+        self._form_memo.clear()
+        self.documents += other.documents
+        self.passages += other.passages
+        self.words += other.words
+        self.tags += other.tags
+        self.tagged_passages += other.tagged_passages
+        self.competence_occurrences += other.competence_occurrences
+        for mine, theirs in (
+            (self._lemmas, other._lemmas), (self._lemma_documents, other._lemma_documents),
+            (self._doc_words, other._doc_words), (self._category_words, other._category_words),
+            (self._terms, other._terms), (self._term_documents, other._term_documents),
+            (self._category_passages, other._category_passages),
+        ):
+            mine.update(theirs)
+        for nested_mine, nested_theirs in (
+            (self._forms, other._forms), (self._category_lemmas, other._category_lemmas),
+            (self._term_forms, other._term_forms), (self._category_competence, other._category_competence),
+        ):
+            for key, counter in nested_theirs.items():
+                nested_mine.setdefault(key, Counter()).update(counter)
+        self._doc_lemmas.update(other._doc_lemmas)
+        self._doc_category_passages.update(other._doc_category_passages)
+        for key, theirs in other._competences.items():
+            mine = self._competences.get(key)
+            if mine is None:
+                self._competences[key] = replace(theirs, origins=set(theirs.origins))
+                continue
+            mine.count += theirs.count
+            mine.documents += theirs.documents  # documents are disjoint (checked above)
+            mine.passages += theirs.passages
+            mine.origins |= theirs.origins
+            mine.last_doc, mine.last_passage = theirs.last_doc, theirs.last_passage
 
     def _add_competences(self, doc_id: str, analysed: AnalysedPassage, categories: Sequence[str]) -> None:
         passage_id = analysed.passage.passage_id

@@ -4,12 +4,12 @@ output folder at the end (see outputs.py)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import platform
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from pipeline.ingest import discover, document_id
 from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
 from pipeline.settings import Settings
-from pipeline.types import CleanDocument, Document, Passage, Skipped
+from pipeline.types import Document, Skipped
 
 log = logging.getLogger(__name__)
 
@@ -107,18 +107,16 @@ def analyse(settings: Settings) -> RunResult:
 def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list[Path],
                 skipped: list[Skipped], signature: str, started: float) -> RunResult:
     import spacy
-    from tqdm import tqdm
+    import tqdm
 
-    from pipeline.analysis import Analyser, passage_record
+    from pipeline.analysis import Analyser
     from pipeline.codebook import load_codebook
     from pipeline.competences import load_lexicon
     from pipeline.counts import CorpusCounts
     from pipeline.csvio import write_csv
-    from pipeline.ingest import UnreadableFile
+    from pipeline.documents import DocumentProcessor, process_documents
     from pipeline.nlp import load_nlp, model_signature
     from pipeline.outputs import staged_output, write_json
-    from pipeline.parse import ParseCache, parse_documents
-    from pipeline.prepcache import PrepCache, prepare_document
     from pipeline.render import read_passages, render_outputs
     from pipeline.tables import write_tables
 
@@ -129,55 +127,47 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     result.notes.extend(analyser.notes)
     result.timings["load"] = time.perf_counter() - started
 
-    counts = CorpusCounts({c.id: c.dimension for c in codebook.categories})
-    cache = ParseCache(settings.cache_dir / "parse", nlp)
-    prep_cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
+    category_dimension = {c.id: c.dimension for c in codebook.categories}
+    counts = CorpusCounts(category_dimension)
+    processor = DocumentProcessor(settings, nlp, analyser, category_dimension)
+    gc.freeze()  # see below
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
-    timings = {"clean": 0.0, "parse": 0.0, "analyse": 0.0}
+    timings = {"clean": 0.0, "parse": 0.0, "analyse": 0.0}  # summed over documents (and workers)
+    cache_use = {"parse": [0, 0], "clean": [0, 0]}  # hits, misses
 
     with staged_output(output) as stage:
         (stage / "clean").mkdir()
         (stage / "tables").mkdir()
         removed_rows: list[tuple] = []
-
-        def prepared() -> Iterator[tuple[tuple[Document, CleanDocument, tuple[Passage, ...]], list[str]]]:
-            progress = None if settings.progress else True  # None: tqdm shows itself only on a terminal
-            for path in tqdm(paths, desc="documents", unit="doc", disable=progress):
-                tick = time.perf_counter()
-                try:
-                    document, cleaned, passages = prepare_document(
-                        path, settings.corpus, settings.clean_rules, prep_cache
-                    )
-                except UnreadableFile as exc:
-                    skipped.append(Skipped(document_id(path, settings.corpus), exc.reason))
+        tick = time.perf_counter()
+        tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
+        outcomes = tqdm.tqdm(process_documents(paths, processor, settings.n_process), total=len(paths),
+                             desc="documents", unit="doc", disable=None if settings.progress else True)
+        with (stage / "passages.jsonl").open("w", encoding="utf-8") as jsonl:
+            for outcome in outcomes:
+                if isinstance(outcome, Skipped):
+                    skipped.append(outcome)
                     continue
+                document = outcome.document
                 clean_path = stage / "clean" / f"{document.doc_id}.txt"
                 clean_path.parent.mkdir(parents=True, exist_ok=True)
-                clean_path.write_text(cleaned.text, encoding="utf-8")
-                for removal in cleaned.removals:
+                clean_path.write_text(outcome.clean_text, encoding="utf-8")
+                for removal in outcome.removals:
                     removed_rows.append((document.doc_id, removal.start, removal.end, removal.reason,
                                          removal.text))
                     total = removal_totals.setdefault(removal.reason, [0, 0])
                     total[0] += 1
                     total[1] += removal.end - removal.start
-                timings["clean"] += time.perf_counter() - tick
-                yield (document, cleaned, passages), [p.text for p in passages]
-
-        tick = time.perf_counter()
-        with (stage / "passages.jsonl").open("w", encoding="utf-8") as jsonl:
-            for (document, _cleaned, passages), docs in parse_documents(
-                prepared(), nlp, cache, batch_size=settings.batch_size, n_process=settings.n_process
-            ):
-                analysing = time.perf_counter()
-                analysed = analyser.analyse(passages, docs)
-                counts.add(document.doc_id, analysed)
-                for item in analysed:
-                    jsonl.write(json.dumps(passage_record(item), ensure_ascii=False) + "\n")
+                jsonl.write(outcome.records)
+                counts.merge(outcome.counts)
                 documents.append(document)
-                result.passages += len(passages)
-                timings["analyse"] += time.perf_counter() - analysing
-        timings["parse"] = time.perf_counter() - tick - timings["clean"] - timings["analyse"]
+                result.passages += outcome.passages
+                for stage_name, seconds in outcome.seconds.items():
+                    timings[stage_name] += seconds
+                cache_use["parse"][0 if outcome.parse_cached else 1] += 1
+                cache_use["clean"][0 if outcome.clean_cached else 1] += 1
+        timings["documents (wall)"] = time.perf_counter() - tick
         if not documents:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
             raise CorpusError(f"{settings.corpus}: no file could be read ({reasons})")
@@ -215,8 +205,8 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
                          for reason, (n, chars) in sorted(removal_totals.items())},
             "counts": {**counts.to_manifest(), "skipped": len(skipped),
                        "removed_spans": len(removed_rows)},
-            "parse_cache": {"hits": cache.hits, "misses": cache.misses},
-            "clean_cache": {"hits": prep_cache.hits, "misses": prep_cache.misses},
+            "parse_cache": dict(zip(("hits", "misses"), cache_use["parse"], strict=True)),
+            "clean_cache": dict(zip(("hits", "misses"), cache_use["clean"], strict=True)),
             "notes": result.notes,
         }
         tick = time.perf_counter()

