@@ -11,7 +11,6 @@ the gain; see docs/performance.md)."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from spacy.language import Language
 from pipeline.analysis import Analyser, passage_record
 from pipeline.counts import CorpusCounts
 from pipeline.ingest import UnreadableFile, document_id
+from pipeline.parallel import fork_map
 from pipeline.parse import ParseCache
 from pipeline.prepcache import PrepCache, prepare_document
 from pipeline.settings import Settings
@@ -93,35 +93,9 @@ class DocumentProcessor:
         )
 
 
-# The processor a forked worker inherits from its parent: set just before the pool starts, so the loaded
-# model, matchers and classifier are shared copy-on-write instead of being loaded again in each worker.
-_INHERITED: DocumentProcessor | None = None
-
-
-def _process_inherited(path: Path) -> DocumentOutcome | Skipped:
-    assert _INHERITED is not None, "worker started without a document processor"
-    return _INHERITED(path)
-
-
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
 def process_documents(
     paths: Iterable[Path], processor: DocumentProcessor, workers: int
 ) -> Iterator[DocumentOutcome | Skipped]:
-    """Each path's outcome, in the order of `paths`. With `workers` > 1 (and a platform that can fork) the
-    documents are spread over that many worker processes; otherwise they are done here, one by one."""
-    paths = list(paths)
-    workers = min(workers, len(paths))
-    if workers <= 1 or not can_fork():
-        yield from map(processor, paths)
-        return
-    global _INHERITED
-    _INHERITED = processor
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # chunksize 1: documents differ a lot in length, so hand them out one at a time
-            yield from pool.imap(_process_inherited, paths, chunksize=1)
-    finally:
-        _INHERITED = None
+    """Each path's outcome, in the order of `paths`. With `workers` > 1 the documents are spread over that
+    many forked worker processes, which share the loaded model and matchers with this one."""
+    return fork_map(processor, paths, workers)

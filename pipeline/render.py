@@ -16,6 +16,7 @@ from pipeline.codebook import Codebook
 from pipeline.counts import CorpusCounts
 from pipeline.fingerprint import source_fingerprint
 from pipeline.outputs import link_from_previous, write_json
+from pipeline.parallel import fork_map
 from pipeline.report import ReportData, write_report, write_summary
 from pipeline.settings import Settings
 from pipeline.types import AnalysedPassage, Competence, Passage, Tag
@@ -57,16 +58,21 @@ def read_passages(path: Path) -> Iterator[AnalysedPassage]:
 
 
 class _Drawer:
-    """Draws figures into the stage, or links them from the previous outputs when their inputs match."""
+    """Draws figures into the stage, or links them from the previous outputs when their inputs match.
 
-    def __init__(self, stage: Path, previous_output: Path) -> None:
+    `draw` only takes note; `finish` draws what must be drawn, spread over `workers` processes."""
+
+    def __init__(self, stage: Path, previous_output: Path, workers: int = 1) -> None:
         self.folder = stage / "figures"
         self.folder.mkdir(parents=True, exist_ok=True)
         self.previous_output = previous_output
+        self.workers = workers
         try:
             self.previous = json.loads((previous_output / "figures" / "inputs.json").read_text("utf-8"))
         except (OSError, ValueError):
             self.previous = {}
+        self._figures: list[tuple[str, str, str, list[Path] | None]] = []  # name, caption, key, files
+        self._jobs: list[tuple[Callable[..., list[Path]], tuple, dict[str, Any]]] = []
         self.inputs: dict[str, dict[str, Any]] = {}
         self.drawn: list[tuple[str, Path]] = []
         self.reused = 0
@@ -83,18 +89,27 @@ class _Drawer:
         if old and old.get("key") == key and all(
             link_from_previous(self.previous_output, f"figures/{file}", stage) for file in old["files"]
         ):
-            files = [self.folder / file for file in old["files"]]
+            self._figures.append((name, caption, key, [self.folder / file for file in old["files"]]))
             self.reused += 1
         else:
-            files = function(*args, path=self.folder / name, **kwargs)
-        if not files:
-            return
-        self.inputs[name] = {"key": key, "files": [f.name for f in files]}
-        png = next((f for f in files if f.suffix == ".png"), None)
-        if png is not None:
-            self.drawn.append((caption, png))
+            self._figures.append((name, caption, key, None))
+            self._jobs.append((function, args, {**kwargs, "path": self.folder / name}))
 
     def finish(self) -> None:
+        def draw_job(index: int) -> list[Path]:  # workers inherit the jobs: only the index is sent
+            function, args, kwargs = self._jobs[index]
+            return function(*args, **kwargs)
+
+        drawn = iter(fork_map(draw_job, range(len(self._jobs)), self.workers))
+        for name, caption, key, files in self._figures:
+            if files is None:
+                files = next(drawn)
+            if not files:
+                continue
+            self.inputs[name] = {"key": key, "files": [f.name for f in files]}
+            png = next((f for f in files if f.suffix == ".png"), None)
+            if png is not None:
+                self.drawn.append((caption, png))
         write_json(self.folder / "inputs.json", self.inputs)
 
 
@@ -102,8 +117,9 @@ def _frequencies(rows: list, limit: int) -> dict[str, float]:
     return {row.form: row.count for row in rows[:limit]}
 
 
-def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codebook: Codebook) -> _Drawer:
-    drawer = _Drawer(stage, previous_output)
+def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codebook: Codebook,
+                 workers: int = 1) -> _Drawer:
+    drawer = _Drawer(stage, previous_output, workers)
     labels = {c.id: c.label for c in codebook.categories}
     drawer.draw("nuage_corpus", "Les mots du corpus", figures.word_cloud,
                 _frequencies(counts.frequencies(), WORD_CLOUD_WORDS), title="Les mots du corpus")
@@ -173,7 +189,7 @@ def _table_rows(path: Path, limit: int) -> tuple[list[str], list[list[str]]]:
 
 def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Mapping[str, Any],
                    codebook: Codebook, settings: Settings) -> None:
-    drawer = draw_figures(stage, output, counts, codebook)
+    drawer = draw_figures(stage, output, counts, codebook, settings.n_process)
     passages, total = _browser_passages(stage / "passages.jsonl")
     notes = list(manifest.get("notes", []))
     if total > len(passages):

@@ -240,6 +240,47 @@ def test_adding_a_document_twice_is_refused():
         counts.add("a.md", [])
 
 
+def _every_reading(counts: CorpusCounts) -> dict:
+    categories = counts.categories
+    return {
+        "totals": counts.to_manifest(),
+        "doc_ids": counts.doc_ids,
+        "frequencies": counts.frequencies(),
+        "per_document": {d: counts.frequencies_in_document(d) for d in counts.doc_ids},
+        "per_category": {c: counts.frequencies_in_category(c) for c in categories},
+        "category_passages": counts.category_passages(),
+        "competences": counts.competence_counts(),
+        "competence_types": counts.competence_types(),
+        "matrix": counts.category_competence(),
+        "terms": counts.terms(),
+    }
+
+
+def test_merging_per_document_counts_equals_adding_the_documents_in_one_place():
+    # what the worker processes do: each counts its own document, the parent merges them in order
+    listening, leading = ("écoute", "savoir-etre"), ("animation", "methode")
+    documents = {
+        "a.md": [passage("a.md", 0, "coopération de projet", ("objet:projet",), (listening,)),
+                 passage("a.md", 1, "les communes coopéraient", ("conditions:leviers",))],
+        "b.md": [passage("b.md", 0, "coopération de projet", (), (listening, leading))],
+        "c.md": [passage("c.md", 0, "la commune coopère", ("conditions:freins",), (listening,))],
+    }
+    together = CorpusCounts(DIMENSIONS)
+    merged = CorpusCounts(DIMENSIONS)
+    for doc_id, passages in documents.items():
+        together.add(doc_id, passages)
+        alone = CorpusCounts(DIMENSIONS)
+        alone.add(doc_id, passages)
+        merged.merge(alone)
+    assert _every_reading(merged) == _every_reading(together)
+    row = {(r.term, r.type): r for r in merged.competence_counts()}[listening]
+    assert (row.count, row.documents, row.example_passage_id) == (3, 3, "a.md#0")
+    with pytest.raises(ValueError, match="b.md"):
+        again = CorpusCounts(DIMENSIONS)
+        again.add("b.md", documents["b.md"])
+        merged.merge(again)
+
+
 def test_log_likelihood_matches_a_hand_computation():
     # 10 of 100 words in the part, 10 of 900 in the rest: expected 2 and 18.
     expected = 2 * (10 * math.log(10 / 2) + 10 * math.log(10 / 18))

@@ -1,0 +1,43 @@
+"""`fork_map`: map a function over items in worker processes forked from this one, results in order.
+
+Forking (rather than starting fresh interpreters) lets the workers share what the parent has loaded, such
+as the spaCy model, copy-on-write, with nothing to pickle but the items and the results."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# The function the forked workers call: set just before the pool starts, inherited by the fork.
+_INHERITED: Callable | None = None
+
+
+def _call_inherited(item):  # noqa: ANN001, ANN202 - runs in the worker
+    assert _INHERITED is not None, "worker started without a function"
+    return _INHERITED(item)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(function: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
+    """`function(item)` for each item, in the order of `items`. With `workers` > 1 (and a platform that
+    can fork) the calls run in that many worker processes, handed out one item at a time; otherwise here,
+    one by one. An exception in a worker is raised here."""
+    items = list(items)
+    workers = min(workers, len(items))
+    if workers <= 1 or not can_fork():
+        yield from map(function, items)
+        return
+    global _INHERITED
+    _INHERITED = function
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_call_inherited, items, chunksize=1)
+    finally:
+        _INHERITED = None
