@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -32,7 +32,7 @@ from pipeline.types import Document, Removal, Skipped
 class DocumentOutcome:
     """What the outputs need of one analysed document."""
 
-    document: Document
+    document: Document  # without its text, which nothing needs past the worker (the clean text is below)
     clean_text: str
     removals: tuple[Removal, ...]
     records: str  # its lines of passages.jsonl, each ending with a newline
@@ -81,7 +81,7 @@ class DocumentProcessor:
         records = "".join(json.dumps(passage_record(item), ensure_ascii=False) + "\n" for item in analysed)
         finished = time.perf_counter()
         return DocumentOutcome(
-            document=document,
+            document=replace(document, text=""),
             clean_text=cleaned.text,
             removals=cleaned.removals,
             records=records,

@@ -5,6 +5,7 @@ as the spaCy model, copy-on-write, with nothing to pickle but the items and the 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
@@ -36,8 +37,12 @@ def fork_map(function: Callable[[T], R], items: Iterable[T], workers: int) -> It
         return
     global _INHERITED
     _INHERITED = function
+    # Objects that exist now are left out of the workers' garbage collections: a collection writes to every
+    # object it visits, which would copy the parent's pages (the model's) into each worker for nothing.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             yield from pool.imap(_call_inherited, items, chunksize=1)
     finally:
         _INHERITED = None
+        gc.unfreeze()
