@@ -24,7 +24,7 @@ DEFAULT_CLEAN_RULES = (
 )
 
 
-MAX_DEFAULT_WORKERS = 4  # each worker holds its own copy of the model's working memory (~0.5 GB)
+MAX_DEFAULT_WORKERS = 4  # each worker adds its own working memory (0.1-0.2 GB on crdh) to the parent's
 
 
 def default_workers() -> int:
