@@ -29,6 +29,10 @@ class LexiconError(Exception):
     """The competence lexicon file is malformed. The message names the file and the faulty term."""
 
 
+class WorkerDied(RuntimeError):
+    """A worker process stopped without reporting (killed, out of memory, a crash in native code)."""
+
+
 # exit code 2: the user's call, files or settings are wrong; nothing was run
 USAGE_ERRORS: tuple[type[Exception], ...] = (
     ConfigError,
@@ -38,4 +42,4 @@ USAGE_ERRORS: tuple[type[Exception], ...] = (
     AnnotationError,
 )
 # exit code 1: the run started and could not finish; the previous outputs are unchanged
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (OutputError, ModelError)
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (OutputError, ModelError, WorkerDied)

@@ -8,12 +8,16 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from pipeline.errors import WorkerDied
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-# The function the forked workers call: set just before the pool starts, inherited by the fork.
+# The function the forked workers call: set just before the workers start, inherited by the fork.
 _INHERITED: Callable | None = None
 
 
@@ -28,8 +32,9 @@ def can_fork() -> bool:
 
 def fork_map(function: Callable[[T], R], items: Iterable[T], workers: int) -> Iterator[R]:
     """`function(item)` for each item, in the order of `items`. With `workers` > 1 (and a platform that
-    can fork) the calls run in that many worker processes, handed out one item at a time; otherwise here,
-    one by one. An exception in a worker is raised here."""
+    can fork) the calls run in that many worker processes; otherwise here, one by one. An exception raised
+    in a worker is raised here; a worker that dies without one raises WorkerDied naming the items that were
+    in progress, instead of waiting for it forever."""
     items = list(items)
     workers = min(workers, len(items))
     if workers <= 1 or not can_fork():
@@ -40,9 +45,21 @@ def fork_map(function: Callable[[T], R], items: Iterable[T], workers: int) -> It
     # Objects that exist now are left out of the workers' garbage collections: a collection writes to every
     # object it visits, which would copy the parent's pages (the model's) into each worker for nothing.
     gc.freeze()
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_call_inherited, items, chunksize=1)
+        futures = [executor.submit(_call_inherited, item) for item in items]  # workers fork on the first
+        for index, future in enumerate(futures):
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                # items are handed out in order, so the one that was running is among the next few
+                suspects = ", ".join(str(item) for item in items[index : index + workers])
+                raise WorkerDied(
+                    "a worker process stopped without a word (out of memory? killed?) while handling one "
+                    f"of: {suspects}. With --n-process 1 a run needs less memory and shows any error itself."
+                ) from None
+            yield result
     finally:
+        executor.shutdown(wait=True, cancel_futures=True)
         _INHERITED = None
         gc.unfreeze()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from pipeline.errors import WorkerDied
 from pipeline.parallel import can_fork, fork_map
 from pipeline.run import analyse
 from pipeline.settings import load_settings
@@ -73,3 +75,37 @@ def test_fork_map_workers_see_what_the_parent_set_up():
         return loaded[key]
 
     assert list(fork_map(look_up, ["modèle", "modèle"], 2)) == [7, 7]
+
+
+def _dies_on_two(number: int) -> int:
+    if number == 2:
+        os._exit(9)  # what the kernel's out-of-memory killer leaves behind: no exception, no result
+    return number
+
+
+def test_a_worker_that_dies_is_reported_instead_of_waited_for():
+    with pytest.raises(WorkerDied, match="one of: 2"):
+        list(fork_map(_dies_on_two, [1, 2, 3, 4, 5, 6], 2))
+
+
+def test_analyse_reports_a_dead_worker_and_keeps_the_previous_outputs(tmp_path, nlp, monkeypatch):
+    from pipeline import documents
+    from pipeline.cli import main
+
+    corpus = _corpus(tmp_path / "corpus")
+    output = tmp_path / "out"
+    common = ["analyse", "--corpus", str(corpus), "--output", str(output), "--cache-dir", str(tmp_path / "c"),
+              "--quiet", "--n-process", "2"]
+    assert main(common) == 0
+    before = _hashes(output)
+    real = documents.DocumentProcessor.__call__
+
+    def dies_on_d(self, path):
+        if path.name == "d.md":
+            os._exit(9)
+        return real(self, path)
+
+    monkeypatch.setattr(documents.DocumentProcessor, "__call__", dies_on_d)
+    (corpus / "e.md").write_text("Un nouveau compte rendu sur la coopération.\n", encoding="utf-8")
+    assert main(common) == 1
+    assert _hashes(output) == before
