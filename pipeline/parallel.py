@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,10 +48,14 @@ def fork_map(function: Callable[[T], R], items: Iterable[T], workers: int) -> It
     gc.freeze()
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
-        futures = [executor.submit(_call_inherited, item) for item in items]  # workers fork on the first
-        for index, future in enumerate(futures):
+        # at most a few items per worker in flight, so results waiting for their turn stay few
+        window = 4 * workers
+        pending: deque = deque()
+        for index in range(len(items)):
+            while len(pending) < window and index + len(pending) < len(items):
+                pending.append(executor.submit(_call_inherited, items[index + len(pending)]))
             try:
-                result = future.result()
+                result = pending.popleft().result()
             except BrokenProcessPool:
                 # items are handed out in order, so the one that was running is among the next few
                 suspects = ", ".join(str(item) for item in items[index : index + workers])
