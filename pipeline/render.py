@@ -100,7 +100,7 @@ class _Drawer:
             function, args, kwargs = self._jobs[index]
             return function(*args, **kwargs)
 
-        drawn = iter(fork_map(draw_job, range(len(self._jobs)), self.workers))
+        drawn = iter(list(fork_map(draw_job, range(len(self._jobs)), self.workers)))  # workers end here
         for name, caption, key, files in self._figures:
             if files is None:
                 files = next(drawn)

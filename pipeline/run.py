@@ -4,7 +4,6 @@ output folder at the end (see outputs.py)."""
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -130,7 +129,6 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     category_dimension = {c.id: c.dimension for c in codebook.categories}
     counts = CorpusCounts(category_dimension)
     processor = DocumentProcessor(settings, nlp, analyser, category_dimension)
-    gc.freeze()  # see below
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
     timings = {"clean": 0.0, "parse": 0.0, "analyse": 0.0}  # summed over documents (and workers)
