@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 K = TypeVar("K")
 
 _ATTRS = ["ORTH", "LEMMA", "POS", "TAG", "MORPH", "SPACY"]
-# Passages parsed per nlp.pipe call: large enough that starting worker processes (n_process > 1) is a small
-# share of the call, small enough that the docs held in memory stay bounded whatever the corpus size.
+# Passages parsed per nlp.pipe call: many documents' passages share the call's batches, and the docs held in
+# memory stay bounded whatever the corpus size.
 CHUNK_PASSAGES = 4000
 
 
@@ -86,13 +86,13 @@ def parse_documents(
     cache: ParseCache | None,
     *,
     batch_size: int = 32,
-    n_process: int = 1,
     chunk_passages: int = CHUNK_PASSAGES,
 ) -> Iterator[tuple[K, list[Doc]]]:
     """Parse each item's passage texts, in input order, reusing cached docs.
 
     Items are gathered into chunks of about `chunk_passages` passages to parse, so that one `nlp.pipe` call
-    (and one set of worker processes) serves many documents while memory stays bounded."""
+    serves many documents while memory stays bounded. (`analyse` parses per document in its workers, see
+    documents.py; this serves `train`, `evaluate` and `suggest`.)"""
     chunk: list[tuple[K, Sequence[str], list[Doc] | None]] = []
     pending = 0
     for key, texts in items:
@@ -101,10 +101,10 @@ def parse_documents(
         if docs is None:
             pending += len(texts)
         if pending >= chunk_passages:
-            yield from _parse_chunk(chunk, nlp, cache, batch_size, n_process)
+            yield from _parse_chunk(chunk, nlp, cache, batch_size)
             chunk, pending = [], 0
     if chunk:
-        yield from _parse_chunk(chunk, nlp, cache, batch_size, n_process)
+        yield from _parse_chunk(chunk, nlp, cache, batch_size)
 
 
 def _parse_chunk(
@@ -112,13 +112,11 @@ def _parse_chunk(
     nlp: Language,
     cache: ParseCache | None,
     batch_size: int,
-    n_process: int,
 ) -> Iterator[tuple[K, list[Doc]]]:
     texts = [text for _, item_texts, docs in chunk if docs is None for text in item_texts]
     parsed: Iterator[Doc] = iter(())
     if texts:
-        workers = n_process if len(texts) >= 4 * batch_size else 1
-        parsed = iter(nlp.pipe(texts, batch_size=batch_size, n_process=workers))
+        parsed = iter(nlp.pipe(texts, batch_size=batch_size))
     for key, item_texts, docs in chunk:
         if docs is None:
             docs = [next(parsed) for _ in item_texts]
