@@ -56,7 +56,8 @@ class Analyser:
         return analyser
 
     def _load_model(self, codebook: Codebook, settings: Settings) -> None:
-        from pipeline.classifier import ModelError, load_model
+        from pipeline.errors import ModelError
+        from pipeline.modelfile import check_codebook
 
         path = settings.model_path
         if not path.is_file():
@@ -64,6 +65,9 @@ class Analyser:
             self.model_info = {"used": False, "reason": "no model file"}
             return
         try:
+            check_codebook(path, codebook.sha256)  # before the costly import of the classifier's libraries
+            from pipeline.classifier import load_model
+
             self.model = load_model(path, codebook_sha256=codebook.sha256)
         except ModelError as exc:
             self.notes.append(f"modèle non utilisé, les catégories viennent des règles seules : {exc}")

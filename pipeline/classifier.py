@@ -44,6 +44,7 @@ from sklearn.preprocessing import FunctionTransformer, Normalizer
 
 from pipeline.errors import ModelError
 from pipeline.evaluation import evaluate_systems, macro_f1
+from pipeline.modelfile import check_codebook, metadata_path
 
 # --- features ---------------------------------------------------------------------------------------
 
@@ -734,10 +735,6 @@ ALLOWED_TYPES = frozenset(
 )
 
 
-def metadata_path(model_path: Path) -> Path:
-    return Path(model_path).with_suffix(".json")
-
-
 def _atomic_write(path: Path, write: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -774,22 +771,6 @@ def save_model(bundle: ModelBundle, path: Path, metadata: Mapping[str, Any]) -> 
     _atomic_write(metadata_path(path), lambda target: target.write_text(text + "\n", encoding="utf-8"))
 
 
-def read_metadata(path: Path) -> dict[str, Any]:
-    """The metadata saved beside the model at `path`."""
-    meta_file = metadata_path(Path(path))
-    try:
-        metadata = json.loads(meta_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelError(f"{meta_file}: the model's metadata file is missing; run `make train`") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(
-            f"{meta_file}: the model's metadata is not valid JSON ({exc}); run `make train`"
-        ) from None
-    if not isinstance(metadata, dict) or not isinstance(metadata.get("model"), dict):
-        raise ModelError(f"{meta_file}: the model's metadata has no 'model' section; run `make train`")
-    return metadata
-
-
 def _schema_types(archive: zipfile.ZipFile) -> set[tuple[str, str]]:
     schema = json.loads(archive.read("schema.json"))
     found: set[tuple[str, str]] = set()
@@ -812,13 +793,7 @@ def load_model(path: Path, *, codebook_sha256: str) -> ModelBundle:
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no trained model; run `make train`")
-    metadata = read_metadata(path)
-    if metadata.get("codebook_sha256") != codebook_sha256:
-        trained_for = str(metadata.get("codebook_sha256"))[:12]
-        raise ModelError(
-            f"{path}: the model was trained for another codebook (hash {trained_for}…, current "
-            f"{codebook_sha256[:12]}…); run `make train` to retrain it for the current codebook"
-        )
+    metadata = check_codebook(path, codebook_sha256)
     damaged = f"{path}: model file is damaged (truncated or altered); run `make train` to rebuild it"
     try:
         with zipfile.ZipFile(path) as archive:
