@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from spacy.attrs import LEMMA, ORTH
+from spacy.attrs import IDX, LEMMA, LENGTH, ORTH
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from pipeline.codebook import Codebook, cue_key
@@ -86,38 +85,96 @@ class CueMatch:
     negated: bool = False
 
 
+@dataclass(frozen=True)
+class TokenKeys:
+    """What the tagger reads of a parsed text: each token's lemma and word under `cue_key` (empty when the
+    token has none), and its character span in `text`. Small and made of plain values, so the analysis cache
+    keeps it and a codebook edit re-tags without the parsed docs."""
+
+    text: str
+    lemmas: tuple[str, ...]
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as `doc[start:end].text` gives it."""
+        return self.text[self.starts[start] : self.ends[end - 1]] if end > start else ""
+
+
+_KEY_MEMO: dict[int, str] = {}  # string hash -> cue key: creating a Token per word was most of the time
+
+
+def token_keys(doc: Doc) -> TokenKeys:
+    """The TokenKeys of a parsed doc."""
+    strings, memo = doc.vocab.strings, _KEY_MEMO
+    lemmas: list[str] = []
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for lemma_hash, orth_hash, idx, length in doc.to_array([LEMMA, ORTH, IDX, LENGTH]).tolist():
+        for hash_, out in ((lemma_hash, lemmas), (orth_hash, words)):
+            key = memo.get(hash_)
+            if key is None:
+                key = memo[hash_] = cue_key(strings[hash_]) if hash_ else ""
+            out.append(key)
+        starts.append(idx)
+        ends.append(idx + length)
+    return TokenKeys(doc.text, tuple(lemmas), tuple(words), tuple(starts), tuple(ends))
+
+
+class _PhraseIndex:
+    """Exact matching of key sequences: every occurrence of every pattern, overlaps included (what spaCy's
+    PhraseMatcher on ORTH gives, without building a Doc per reading)."""
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+
+    def add(self, owner: str, cue: str, patterns: Iterable[tuple[str, ...]]) -> None:
+        for pattern in patterns:
+            if pattern:
+                self._by_first[pattern[0]].append((pattern, owner, cue))
+
+    def find(self, reading: Sequence[str]) -> Iterator[tuple[str, str, int, int]]:
+        by_first, length = self._by_first, len(reading)
+        for start, key in enumerate(reading):
+            for pattern, owner, cue in by_first.get(key, ()):
+                end = start + len(pattern)
+                if end <= length and tuple(reading[start:end]) == pattern:
+                    yield owner, cue, start, end
+
+
 class RuleTagger:
     """Tags passages with the categories of a codebook, from lemma cues. Build once, reuse for every doc."""
 
     def __init__(self, codebook: Codebook, nlp: Language) -> None:
         self.codebook = codebook
-        self.vocab = nlp.vocab
         self._categories = {category.id: category for category in codebook.categories}
-        self._matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._cues = _PhraseIndex()
+        self._dimensions = _PhraseIndex()
         self._context_memo: dict[str, tuple[list[CueMatch], list[tuple[str, str]]]] = {}
-        self._key_memo: dict[int, str] = {}  # string hash -> cue key
-        self._dimension_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
 
         cues = [(category.id, cue) for category in codebook.categories for cue in category.cues]
         cue_docs = nlp.pipe([cue for _, cue in cues], batch_size=32)
         for (category_id, cue), cue_doc in zip(cues, cue_docs, strict=True):
-            self._matcher.add(_match_key(category_id, cue), self._patterns(cue, cue_doc))
+            self._cues.add(category_id, cue, _patterns(cue, cue_doc))
         dimension_cues = [(dim, word) for dim, words in codebook.dimension_lemmas.items() for word in words]
         dimension_docs = nlp.pipe([lemma for _, lemma in dimension_cues], batch_size=32)
         for (dimension, lemma), lemma_doc in zip(dimension_cues, dimension_docs, strict=True):
-            self._dimension_matcher.add(_match_key(dimension, lemma), self._patterns(lemma, lemma_doc))
+            self._dimensions.add(dimension, lemma, _patterns(lemma, lemma_doc))
 
-    def matches(self, doc: Doc) -> dict[str, list[str]]:
+    def matches(self, doc: Doc | TokenKeys) -> dict[str, list[str]]:
         """Category id -> the words matching its cues in `doc`, after negation (for classifier features)."""
         found: dict[str, list[str]] = defaultdict(list)
-        for match in self._cue_matches(doc):
+        for match in self._cue_matches(_keys(doc)):
             found[match.category].append(match.evidence)
         return dict(found)
 
-    def tag(self, doc: Doc, context: Sequence[Doc] = ()) -> tuple[Tag, ...]:
+    def tag(self, doc: Doc | TokenKeys, context: Sequence[Doc | TokenKeys] = ()) -> tuple[Tag, ...]:
         """The categories of the passage `doc`, best first. `context`: heading path and parent bullets,
         outermost first."""
-        passage_matches = self._cue_matches(doc)
+        passage_matches = self._cue_matches(_keys(doc))
+        context = [_keys(line) for line in context]
         if not passage_matches:
             return ()
         context_matches = [match for context_doc in context for match in self._context(context_doc)[0]]
@@ -145,67 +202,42 @@ class RuleTagger:
             tags.append(Tag(category=category_id, score=score, source="rule", evidence=_unique(evidence)))
         return tuple(sorted(tags, key=lambda tag: (-tag.score, self.codebook.ids.index(tag.category))))
 
-    def _context(self, doc: Doc) -> tuple[list[CueMatch], list[tuple[str, str]]]:
+    def _context(self, keys: TokenKeys) -> tuple[list[CueMatch], list[tuple[str, str]]]:
         """Cue and dimension matches of a context line. A heading or parent bullet is the context of every
         passage below it, so its matches are remembered (by text) instead of being computed again."""
-        found = self._context_memo.get(doc.text)
+        found = self._context_memo.get(keys.text)
         if found is None:
             if len(self._context_memo) >= CONTEXT_MEMO_SIZE:
                 self._context_memo.clear()
-            found = self._context_memo[doc.text] = (self._cue_matches(doc), self._dimension_matches(doc))
+            found = self._context_memo[keys.text] = (self._cue_matches(keys), self._dimension_matches(keys))
         return found
 
-    def _patterns(self, cue: str, cue_doc: Doc) -> list[Doc]:
-        words = [token for token in cue_doc if not token.is_space]
-        readings = {
-            tuple(cue_key(token.lemma_) or "_" for token in words),
-            tuple(cue_key(token.text) or "_" for token in words),
-        }
-        if len(words) == 1:
-            readings.add((cue_key(cue),))
-        return [Doc(self.vocab, words=list(reading)) for reading in sorted(readings)]
-
-    def _readings(self, doc: Doc) -> tuple[Doc, Doc]:
-        # Read the lemma and word hashes as one array and key them through a memo: creating a Token object
-        # per word, twice per passage, was most of the tagging time.
-        strings, keys = self.vocab.strings, self._key_memo
-        lemmas, words = [], []
-        for lemma_hash, orth_hash in doc.to_array([LEMMA, ORTH]).tolist():
-            for hash_, out in ((lemma_hash, lemmas), (orth_hash, words)):
-                key = keys.get(hash_)
-                if key is None:
-                    key = keys[hash_] = cue_key(strings[hash_]) or "_"
-                out.append(key)
-        return Doc(self.vocab, words=lemmas), Doc(self.vocab, words=words)
-
-    def _raw_matches(self, matcher: PhraseMatcher, doc: Doc) -> set[tuple[str, str, int, int]]:
-        if len(doc) == 0:
-            return set()
+    @staticmethod
+    def _raw_matches(index: _PhraseIndex, keys: TokenKeys) -> set[tuple[str, str, int, int]]:
         found: set[tuple[str, str, int, int]] = set()
-        for reading in self._readings(doc):
-            for match_id, start, end in matcher(reading):
-                owner, cue = self.vocab.strings[match_id].split("\t", 1)
-                found.add((owner, cue, start, end))
+        for reading in (keys.lemmas, keys.words):
+            found.update(index.find([key or "_" for key in reading]))
         return found
 
-    def _dimension_matches(self, doc: Doc) -> list[tuple[str, str]]:
-        hits = sorted(self._raw_matches(self._dimension_matcher, doc), key=lambda hit: hit[2])
-        return [(dimension, doc[start:end].text) for dimension, _, start, end in hits]
+    def _dimension_matches(self, keys: TokenKeys) -> list[tuple[str, str]]:
+        hits = sorted(self._raw_matches(self._dimensions, keys), key=lambda hit: hit[2])
+        return [(dimension, keys.span_text(start, end)) for dimension, _, start, end in hits]
 
-    def _cue_matches(self, doc: Doc) -> list[CueMatch]:
-        raw = sorted(self._raw_matches(self._matcher, doc), key=lambda hit: (hit[2], hit[3], hit[0], hit[1]))
+    def _cue_matches(self, keys: TokenKeys) -> list[CueMatch]:
+        raw = sorted(self._raw_matches(self._cues, keys), key=lambda hit: (hit[2], hit[3], hit[0], hit[1]))
         kept = [hit for hit in raw if not any(_covers(other, hit) for other in raw)]
-        keys = [_key(token) for token in doc]
+        negation_keys = [_negation_key(lemma, word)
+                         for lemma, word in zip(keys.lemmas, keys.words, strict=True)]
         matches: list[CueMatch] = []
         for category_id, cue, start, end in kept:
             weight = self._categories[category_id].weight(cue)
-            evidence = doc[start:end].text
+            evidence = keys.span_text(start, end)
             if category_id in (LEVERS, BRAKES):
-                marker = _negation_start(keys, start, end)
+                marker = _negation_start(negation_keys, start, end)
                 if marker is not None and category_id == BRAKES:
                     continue
                 if marker is not None and BRAKES in self._categories:
-                    evidence = doc[min(marker, start) : max(marker + 1, end)].text
+                    evidence = keys.span_text(min(marker, start), max(marker + 1, end))
                     matches.append(CueMatch(BRAKES, cue, start, end, evidence, weight, negated=True))
                     continue
                 if marker is not None:
@@ -213,6 +245,21 @@ class RuleTagger:
             matches.append(CueMatch(category_id, cue, start, end, evidence, weight))
         return matches
 
+
+def _keys(doc: Doc | TokenKeys) -> TokenKeys:
+    return doc if isinstance(doc, TokenKeys) else token_keys(doc)
+
+
+def _patterns(cue: str, cue_doc: Doc) -> set[tuple[str, ...]]:
+    """The key sequences under which a cue is found: its lemmas, its words, and (one word) itself."""
+    words = [token for token in cue_doc if not token.is_space]
+    readings = {
+        tuple(cue_key(token.lemma_) or "_" for token in words),
+        tuple(cue_key(token.text) or "_" for token in words),
+    }
+    if len(words) == 1:
+        readings.add((cue_key(cue),))
+    return readings
 
 def _covers(other: tuple[str, str, int, int], hit: tuple[str, str, int, int]) -> bool:
     """Whether `other`, a cue of the same category, already accounts for the words of `hit`."""
@@ -255,11 +302,9 @@ def _breaks_clause(key: str) -> bool:
     return key in CONTRAST_WORDS or (bool(key) and all(not char.isalnum() for char in key))
 
 
-def _key(token) -> str:
+def _negation_key(lemma: str, word: str) -> str:
     # the word, not the lemma: « pas » and « sans » are stable, and lemmas of ADJ forms vary
-    lemma = cue_key(token.lemma_)
-    return lemma if lemma in LACK_AFTER or lemma in LACK_WORDS else cue_key(token.text)
-
+    return lemma if lemma in LACK_AFTER or lemma in LACK_WORDS else word
 
 def _strength(matches: Sequence[CueMatch]) -> float:
     occurrences: dict[str, list[CueMatch]] = defaultdict(list)
@@ -282,6 +327,3 @@ def _group(matches: Iterable[CueMatch]) -> dict[str, list[CueMatch]]:
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
-
-def _match_key(owner: str, cue: str) -> str:
-    return f"{owner}\t{cue}"
