@@ -1,10 +1,15 @@
-"""Parsed passages -> analysed passages: rule tags, model tags when a model fits the codebook, competence
-terms, and the token tuples the counts need."""
+"""Parsed passages -> analysed passages, in two steps.
+
+`Analyser.read` takes from the parsed docs everything that depends on the text, the model and the lexicon but
+not on the codebook or the classifier: what the rule tagger reads of each passage and context line, the
+competence terms, and the words the counts need. That DocumentReading is cached per document (readcache.py),
+so a codebook edit or a new classifier re-tags from it without loading a parsed doc. `Analyser.analyse` then
+adds the rule tags, and the model's tags when a model fits the codebook (which needs the docs)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +18,10 @@ from spacy.tokens import Doc
 
 from pipeline.codebook import Codebook
 from pipeline.competences import CompetenceExtractor, Lexicon
+from pipeline.counts import passage_words
 from pipeline.settings import Settings
-from pipeline.tagging import RuleTagger
-from pipeline.types import AnalysedPassage, Passage, Tag
+from pipeline.tagging import RuleTagger, TokenKeys, token_keys
+from pipeline.types import AnalysedPassage, Competence, Passage, PassageWords, Tag
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,16 @@ def context_docs(passage: Passage, docs_by_text: dict[str, Doc], nlp: Language) 
     return context
 
 
+@dataclass(frozen=True)
+class DocumentReading:
+    """What the analysis needs of a document's parsed passages whatever the codebook and classifier."""
+
+    keys: tuple[TokenKeys, ...]  # per passage
+    context_keys: Mapping[str, TokenKeys]  # by text: the headings and parent lines of the passages
+    competences: tuple[tuple[Competence, ...], ...]  # per passage
+    words: tuple[PassageWords, ...]  # per passage
+
+
 @dataclass
 class Analyser:
     tagger: RuleTagger
@@ -45,6 +61,11 @@ class Analyser:
     model_sha: str = ""
     model_info: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def needs_docs(self) -> bool:
+        """Whether `analyse` needs the parsed docs besides the reading (the classifier's features do)."""
+        return self.model is not None
 
     @classmethod
     def create(cls, codebook: Codebook, lexicon: Lexicon, nlp: Language, settings: Settings) -> Analyser:
@@ -78,12 +99,10 @@ class Analyser:
         self.model_sha = hashlib.sha256(path.read_bytes()).hexdigest()
         self.model_info = {"used": True, "path": str(path), "sha256": self.model_sha}
 
-    def analyse(self, passages: Sequence[Passage], docs: Sequence[Doc]) -> list[AnalysedPassage]:
+    def read(self, passages: Sequence[Passage], docs: Sequence[Doc]) -> DocumentReading:
+        """The codebook-independent part of the analysis of one document's parsed passages."""
         docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
         contexts = [context_docs(p, docs_by_text, self.nlp) for p in passages]
-        tags = [self.tagger.tag(doc, context) for doc, context in zip(docs, contexts, strict=True)]
-        if self.model is not None and docs:
-            tags = self._with_model(docs, tags)
         mentions: dict[str, bool] = {}  # headings are shared by the passages below them: test each once
 
         def about_competences(passage: Passage) -> bool:
@@ -94,11 +113,33 @@ class Analyser:
                     return True
             return False
 
+        competences = tuple(
+            self.extractor.extract(doc, context, in_context=about_competences(passage))
+            for passage, doc, context in zip(passages, docs, contexts, strict=True)
+        )
+        context_texts = {text for passage in passages for text in (*passage.heading, *passage.context)}
+        return DocumentReading(
+            keys=tuple(token_keys(doc) for doc in docs),
+            context_keys={text: token_keys(docs_by_text[text]) for text in sorted(context_texts)},
+            competences=competences,
+            words=tuple(passage_words(token_tuples(doc)) for doc in docs),
+        )
+
+    def analyse(self, passages: Sequence[Passage], reading: DocumentReading,
+                docs: Sequence[Doc] | None = None) -> list[AnalysedPassage]:
+        """Tag the passages of one document from its reading; `docs` are needed when `needs_docs`."""
+        around = reading.context_keys
+        tags = [self.tagger.tag(keys, [around[text] for text in (*p.heading, *p.context)])
+                for p, keys in zip(passages, reading.keys, strict=True)]
+        if self.model is not None and passages:
+            if docs is None:
+                raise ValueError("the classifier needs the parsed docs")
+            tags = self._with_model(docs, tags)
         return [
-            AnalysedPassage(passage, passage_tags,
-                            self.extractor.extract(doc, context, in_context=about_competences(passage)),
-                            token_tuples(doc))
-            for passage, doc, context, passage_tags in zip(passages, docs, contexts, tags, strict=True)
+            AnalysedPassage(passage, passage_tags, competences, words=words)
+            for passage, passage_tags, competences, words in zip(
+                passages, tags, reading.competences, reading.words, strict=True
+            )
         ]
 
     def _with_model(self, docs: Sequence[Doc], rule_tags: list[tuple[Tag, ...]]) -> list[tuple[Tag, ...]]:

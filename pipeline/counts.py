@@ -22,7 +22,7 @@ from spacy.lang.fr.lex_attrs import like_num
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from pipeline.keyness import KeyTerm, keyness
-from pipeline.types import AnalysedPassage
+from pipeline.types import AnalysedPassage, PassageWords
 
 Token = tuple[str, str, str, bool, int]  # (text, lemma, pos, is_stop, offset in passage)
 
@@ -129,6 +129,11 @@ def multiword_terms(tokens: Sequence[Token]) -> Iterator[tuple[str, str]]:
                 break
 
 
+def passage_words(tokens: Sequence[Token]) -> PassageWords:
+    """The content words and multi-word terms of a passage's tokens: all the counts need of them."""
+    return PassageWords(tuple(content_tokens(tokens)), tuple(multiword_terms(tokens)))
+
+
 def _preferred_form(forms: Counter[str]) -> str:
     """Most frequent form; ties go to the one with more accented letters, then alphabetical order."""
 
@@ -231,20 +236,21 @@ class CorpusCounts:
         for analysed in passages:
             self.passages += 1
             categories = sorted({tag.category for tag in analysed.tags})
+            words = analysed.words if analysed.words is not None else passage_words(analysed.tokens)
             passage_lemmas: Counter[str] = Counter()
-            for key, form in content_tokens(analysed.tokens):
+            for key, form in words.content:
                 passage_lemmas[key] += 1
                 self._forms.setdefault(key, Counter())[form] += 1
-            passage_words = sum(passage_lemmas.values())
+            word_count = sum(passage_lemmas.values())
             doc_lemmas.update(passage_lemmas)
             for category in categories:
                 self._category_lemmas.setdefault(category, Counter()).update(passage_lemmas)
-                self._category_words[category] += passage_words
+                self._category_words[category] += word_count
                 doc_categories[category] += 1
             if categories:
                 self.tagged_passages += 1
                 self.tags += len(categories)
-            for key, surface in multiword_terms(analysed.tokens):
+            for key, surface in words.terms:
                 self._terms[key] += 1
                 self._term_forms.setdefault(key, Counter())[surface] += 1
                 doc_terms.add(key)

@@ -2,7 +2,8 @@
 worker processes when there are cores to spare.
 
 A document is the unit of work: read, clean and segment it (or take that from the prepared-text cache),
-parse its passages (or take them from the parse cache), tag them, extract competences, and count it. What
+read its parsed passages (competences, words, what the tagger reads: from the analysis cache, else from the
+parse cache, else parsing), tag them and count it. A rerun after a codebook edit loads no parsed doc. What
 comes back is small: the clean text, the removals, the passages.jsonl lines and the document's counts. The
 spaCy docs never leave the process that made them, which is what lets two processes run at nearly twice the
 speed of one (spaCy's own `n_process` ships every parsed doc back to the parent, whose unpacking then limits
@@ -10,6 +11,7 @@ the gain; see docs/performance.md)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -24,6 +26,7 @@ from pipeline.ingest import UnreadableFile, document_id
 from pipeline.parallel import fork_map
 from pipeline.parse import ParseCache
 from pipeline.prepcache import PrepCache, prepare_document
+from pipeline.readcache import ReadingCache
 from pipeline.settings import Settings
 from pipeline.types import Document, Removal, Skipped
 
@@ -38,8 +41,9 @@ class DocumentOutcome:
     records: str  # its lines of passages.jsonl, each ending with a newline
     passages: int
     counts: CorpusCounts  # this document alone, to merge into the corpus totals
-    parse_cached: bool
+    parse_cached: bool  # its parsed docs came from the parse cache, or were not needed
     clean_cached: bool
+    reading_cached: bool
     seconds: Mapping[str, float]  # time spent on it: "clean", "parse", "analyse"
 
 
@@ -54,6 +58,7 @@ class DocumentProcessor:
         self.category_dimension = dict(category_dimension)
         self.parse_cache = ParseCache(settings.cache_dir / "parse", nlp)
         self.prep_cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
+        self.reading_cache = ReadingCache(settings.cache_dir / "analysis", _file_sha256(settings.lexicon))
 
     def __call__(self, path: Path) -> DocumentOutcome | Skipped:
         settings = self.settings
@@ -68,14 +73,23 @@ class DocumentProcessor:
         prepared = time.perf_counter()
 
         texts = [p.text for p in passages]
-        docs = self.parse_cache.load(texts)
-        parse_cached = docs is not None
-        if docs is None:
-            docs = list(self.nlp.pipe(texts, batch_size=settings.batch_size))
-            self.parse_cache.store(texts, docs)
+        parse_key = self.parse_cache.key(texts)
+        reading = self.reading_cache.load(parse_key, len(passages))
+        docs = None
+        parse_cached = True
+        if reading is None or self.analyser.needs_docs:
+            docs = self.parse_cache.load(texts)
+            if docs is None:
+                parse_cached = False
+                docs = list(self.nlp.pipe(texts, batch_size=settings.batch_size))
+                self.parse_cache.store(texts, docs)
         parsed = time.perf_counter()
 
-        analysed = self.analyser.analyse(passages, docs)
+        reading_cached = reading is not None
+        if reading is None:
+            reading = self.analyser.read(passages, docs)
+            self.reading_cache.store(parse_key, reading)
+        analysed = self.analyser.analyse(passages, reading, docs)
         counts = CorpusCounts(self.category_dimension)
         counts.add(document.doc_id, analysed)
         records = "".join(json.dumps(passage_record(item), ensure_ascii=False) + "\n" for item in analysed)
@@ -89,8 +103,16 @@ class DocumentProcessor:
             counts=counts,
             parse_cached=parse_cached,
             clean_cached=self.prep_cache.hits > prep_hits,
+            reading_cached=reading_cached,
             seconds={"clean": prepared - started, "parse": parsed - prepared, "analyse": finished - parsed},
         )
+
+
+def _file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def process_documents(

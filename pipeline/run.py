@@ -132,7 +132,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
     timings = {"clean": 0.0, "parse": 0.0, "analyse": 0.0}  # summed over documents (and workers)
-    cache_use = {"parse": [0, 0], "clean": [0, 0]}  # hits, misses
+    cache_use = {"parse": [0, 0], "clean": [0, 0], "analysis": [0, 0]}  # hits (or not needed), misses
 
     with staged_output(output) as stage:
         (stage / "clean").mkdir()
@@ -165,6 +165,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
                     timings[stage_name] += seconds
                 cache_use["parse"][0 if outcome.parse_cached else 1] += 1
                 cache_use["clean"][0 if outcome.clean_cached else 1] += 1
+                cache_use["analysis"][0 if outcome.reading_cached else 1] += 1
         timings["documents (wall)"] = time.perf_counter() - tick
         if not documents:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
@@ -205,6 +206,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
                        "removed_spans": len(removed_rows)},
             "parse_cache": dict(zip(("hits", "misses"), cache_use["parse"], strict=True)),
             "clean_cache": dict(zip(("hits", "misses"), cache_use["clean"], strict=True)),
+            "analysis_cache": dict(zip(("hits", "misses"), cache_use["analysis"], strict=True)),
             "notes": result.notes,
         }
         tick = time.perf_counter()

@@ -95,6 +95,14 @@ class Competence:
 
 
 @dataclass(frozen=True)
+class PassageWords:
+    """What the counts take of a passage's tokens (see counts.passage_words)."""
+
+    content: tuple[tuple[str, str], ...]  # (lemma key, display form) of each content word, in order
+    terms: tuple[tuple[str, str], ...]  # (lemma keys, surface) of each multi-word term
+
+
+@dataclass(frozen=True)
 class AnalysedPassage:
     """A passage with everything the analysis found in it."""
 
@@ -103,3 +111,5 @@ class AnalysedPassage:
     competences: tuple[Competence, ...] = ()
     # (text, lemma, pos, is_stop, offset in passage text) for every token, for counts and concordances
     tokens: tuple[tuple[str, str, str, bool, int], ...] = field(default=(), repr=False)
+    # the counts' reading of `tokens`, when it was computed (or cached) already
+    words: PassageWords | None = field(default=None, repr=False)

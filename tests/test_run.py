@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.csvio import read_csv
+from pipeline.parse import ParseCache
 from pipeline.run import analyse
 from pipeline.settings import load_settings
 
@@ -124,7 +125,11 @@ def test_codebook_edit_retags_from_the_parse_cache(seed_run, nlp, monkeypatch, t
     def no_parsing(*args, **kwargs):
         raise AssertionError("the parser was called although every passage is cached")
 
+    def no_docs(*args, **kwargs):
+        raise AssertionError("parsed docs were loaded although the analysis cache holds the document")
+
     monkeypatch.setattr(nlp, "pipe", no_parsing)
+    monkeypatch.setattr(ParseCache, "load", no_docs)
     output = tmp_path / "outputs"
     result = analyse(load_settings(corpus=settings.corpus, output=output, cache_dir=settings.cache_dir,
                                    codebook=edited, models_dir=settings.models_dir, progress=False))
@@ -132,6 +137,33 @@ def test_codebook_edit_retags_from_the_parse_cache(seed_run, nlp, monkeypatch, t
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parse_cache"] == {"hits": 1, "misses": 0}
     assert manifest["clean_cache"] == {"hits": 1, "misses": 0}  # not cleaned again either
+    assert manifest["analysis_cache"] == {"hits": 1, "misses": 0}
+
+
+def test_retagging_from_the_analysis_cache_equals_a_cold_run(seed_run, tmp_path):
+    """A cue added to the codebook: tags, tables and figures re-made from the cached reading of the
+    document are the ones a run with empty caches makes."""
+    settings, _ = seed_run
+    text = settings.codebook.read_text(encoding="utf-8")
+    anchor = "    lemmas: [mutualisation, "
+    assert anchor in text
+    edited = tmp_path / "codebook.yaml"
+    edited.write_text(text.replace(anchor, anchor + "journée, ", 1), encoding="utf-8")
+
+    def run(output: Path, cache: Path) -> dict:
+        analyse(load_settings(corpus=settings.corpus, output=output, cache_dir=cache, codebook=edited,
+                              models_dir=settings.models_dir, progress=False))
+        return json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+
+    warm = run(tmp_path / "warm", settings.cache_dir)
+    cold = run(tmp_path / "cold", tmp_path / "empty-cache")
+    assert warm["analysis_cache"]["hits"] == 1 and cold["analysis_cache"]["hits"] == 0
+    passages = (tmp_path / "warm" / "passages.jsonl").read_text(encoding="utf-8")
+    assert '"journée"' in passages
+    assert passages != (settings.output / "passages.jsonl").read_text(encoding="utf-8")
+    first, second = _tree_hashes(tmp_path / "warm"), _tree_hashes(tmp_path / "cold")
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name] and name != "manifest.json"] == []
 
 
 def test_two_runs_give_identical_files(seed_run, tmp_path):

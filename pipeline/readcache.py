@@ -1,0 +1,106 @@
+"""The per-document cache of DocumentReadings (see analysis.py): what a codebook edit or a new classifier
+re-tags from, without loading the parsed docs.
+
+An entry is keyed by the parse-cache key of the document's passages (model signature and passage texts), the
+lexicon file's bytes and the fingerprint of the package's code, so any of them changing misses the cache.
+Entries are msgpack (plain values only: loading one runs no code). A damaged entry is ignored and rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import srsly
+
+from pipeline.analysis import DocumentReading
+from pipeline.fingerprint import source_fingerprint
+from pipeline.tagging import TokenKeys
+from pipeline.types import Competence, PassageWords
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+
+
+class ReadingCache:
+    def __init__(self, folder: Path, lexicon_sha256: str) -> None:
+        self.folder = folder
+        self.lexicon_sha256 = lexicon_sha256
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, parse_key: str) -> Path:
+        digest = hashlib.sha256()
+        for part in (str(FORMAT), source_fingerprint(), self.lexicon_sha256, parse_key):
+            digest.update(part.encode() + b"\x00")
+        key = digest.hexdigest()
+        return self.folder / key[:2] / f"{key}.msgpack"
+
+    def load(self, parse_key: str, passages: int) -> DocumentReading | None:
+        """The cached reading of a document of `passages` passages, or None."""
+        path = self._path(parse_key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        try:
+            reading = _from_plain(srsly.msgpack_loads(data))
+            if not len(reading.keys) == len(reading.competences) == len(reading.words) == passages:
+                raise ValueError("wrong number of passages")
+        except Exception as exc:  # any damage: the entry is rebuilt
+            log.warning("analysis cache entry %s is damaged (%s): analysing again", path.name, exc)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return reading
+
+    def store(self, parse_key: str, reading: DocumentReading) -> None:
+        path = self._path(parse_key)
+        try:
+            data = srsly.msgpack_dumps(_to_plain(reading))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except (OSError, ValueError, TypeError) as exc:  # ValueError: a text msgpack cannot encode
+            log.warning("could not write the analysis cache (%s): the next run will analyse again", exc)
+
+
+def _keys_plain(keys: TokenKeys) -> list:
+    return [keys.text, keys.lemmas, keys.words, keys.starts, keys.ends]
+
+
+def _keys_from(value: list) -> TokenKeys:
+    text, lemmas, words, starts, ends = value
+    if not len(lemmas) == len(words) == len(starts) == len(ends):
+        raise ValueError("token keys of different lengths")
+    return TokenKeys(text, tuple(lemmas), tuple(words), tuple(starts), tuple(ends))
+
+
+def _to_plain(reading: DocumentReading) -> dict[str, Any]:
+    return {
+        "keys": [_keys_plain(k) for k in reading.keys],
+        "context": [_keys_plain(k) for k in reading.context_keys.values()],
+        "competences": [[[c.term, c.type, c.start, c.end, c.origin, c.score] for c in found]
+                        for found in reading.competences],
+        "words": [[w.content, w.terms] for w in reading.words],
+    }
+
+
+def _from_plain(data: dict[str, Any]) -> DocumentReading:
+    context = [_keys_from(value) for value in data["context"]]
+    return DocumentReading(
+        keys=tuple(_keys_from(value) for value in data["keys"]),
+        context_keys={keys.text: keys for keys in context},
+        competences=tuple(tuple(Competence(*c) for c in found) for found in data["competences"]),
+        words=tuple(
+            PassageWords(tuple((k, f) for k, f in content), tuple((k, s) for k, s in terms))
+            for content, terms in data["words"]
+        ),
+    )
