@@ -40,3 +40,18 @@ def test_damaged_cache_entry_is_rebuilt(nlp, tmp_path):
     cache3 = ParseCache(tmp_path, nlp)
     list(parse_documents([("a", texts)], nlp, cache3))
     assert cache3.hits == 1
+
+
+def test_an_altered_byte_in_a_cache_entry_is_caught(nlp, tmp_path):
+    cache = ParseCache(tmp_path, nlp)
+    texts = ["La confiance est un levier.", "Les élus se réunissent chaque mois."]
+    list(parse_documents([("a", texts)], nlp, cache))
+    entry = next(tmp_path.rglob("*.spacy"))
+    data = bytearray(entry.read_bytes())
+    for position in range(2, len(data), max(1, len(data) // 25)):  # bytes across the whole entry
+        altered = data.copy()
+        altered[position] ^= 0x5A
+        entry.write_bytes(bytes(altered))
+        checking = ParseCache(tmp_path, nlp)
+        docs = checking.load(texts)
+        assert docs is None or [doc.text for doc in docs] == texts, position
