@@ -180,3 +180,25 @@ def test_two_runs_give_identical_files(seed_run, tmp_path):
 def test_the_corpus_folder_is_never_modified(seed_run):
     settings, _ = seed_run
     assert _tree_hashes(settings.corpus) == {SEED.name: hashlib.sha256(SEED.read_bytes()).hexdigest()}
+
+
+def test_the_classifier_tags_the_same_from_the_analysis_cache(seed_run, tmp_path):
+    """With the shipped model (it needs the parsed docs), a run from a warm analysis cache writes the same
+    files as the run that filled it."""
+    settings, _ = seed_run
+    shipped = ROOT / "models"
+
+    def run(output: Path) -> dict:
+        analyse(load_settings(corpus=settings.corpus, output=output, cache_dir=tmp_path / "cache",
+                              models_dir=shipped, progress=False))
+        return json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+
+    first, second = run(tmp_path / "first"), run(tmp_path / "second")
+    assert first["versions"]["classifier"]["used"] is True
+    assert first["analysis_cache"] == {"hits": 0, "misses": 1}
+    assert second["analysis_cache"] == {"hits": 1, "misses": 0}
+    lines = (tmp_path / "second" / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+    assert any(c["source"] != "rule" for line in lines for c in json.loads(line)["categories"])
+    one, two = _tree_hashes(tmp_path / "first"), _tree_hashes(tmp_path / "second")
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name] and name != "manifest.json"] == []
