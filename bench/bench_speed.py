@@ -70,7 +70,7 @@ def _child_analyse(corpus: str, output: str, cache: str, codebook: str, n_proces
         elapsed = time.perf_counter() - start
     manifest = json.loads((Path(output) / "manifest.json").read_text(encoding="utf-8"))
     _report(elapsed, manifest["counts"]["passages"], memory, up_to_date=result.up_to_date,
-            workers=settings.n_process)
+            workers=settings.n_process, timings=dict(result.timings))
 
 
 def _pss_kib(pid: int) -> int:
@@ -250,6 +250,13 @@ def main() -> None:
         print(f"n_process=2 speed-up on the cold run = {c1 / c2:.2f}x   (target >= 1.6)")
         growth = rows["cx"]["peak_mib"] / rows["c"]["peak_mib"] - 1
         print(f"peak memory x{args.scale} corpus vs x1 = {growth:+.1%}   (target within 15%)")
+        print()
+        for key in ("c", "e"):  # wall-clock stages from the run's own timers (documents: both workers)
+            timings = rows[key].get("timings") or {}
+            stages = [("load", "load"), ("documents (wall)", "documents"), ("tables", "tables"),
+                      ("figures+report", "figures+report")]
+            print(f"({key}) stages: " + ", ".join(f"{label} {timings[name]:.2f} s"
+                                                 for name, label in stages if name in timings))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

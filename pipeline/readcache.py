@@ -49,7 +49,7 @@ class ReadingCache:
             self.misses += 1
             return None
         try:
-            reading = _from_plain(srsly.msgpack_loads(data))
+            reading = _from_plain(srsly.msgpack_loads(data, use_list=False))  # arrays as tuples
             if not len(reading.keys) == len(reading.competences) == len(reading.words) == passages:
                 raise ValueError("wrong number of passages")
         except Exception as exc:  # any damage: the entry is rebuilt
@@ -76,11 +76,11 @@ def _keys_plain(keys: TokenKeys) -> list:
     return [keys.text, keys.lemmas, keys.words, keys.starts, keys.ends]
 
 
-def _keys_from(value: list) -> TokenKeys:
+def _keys_from(value: tuple) -> TokenKeys:
     text, lemmas, words, starts, ends = value
     if not len(lemmas) == len(words) == len(starts) == len(ends):
         raise ValueError("token keys of different lengths")
-    return TokenKeys(text, tuple(lemmas), tuple(words), tuple(starts), tuple(ends))
+    return TokenKeys(text, lemmas, words, starts, ends)
 
 
 def _to_plain(reading: DocumentReading) -> dict[str, Any]:
@@ -99,8 +99,5 @@ def _from_plain(data: dict[str, Any]) -> DocumentReading:
         keys=tuple(_keys_from(value) for value in data["keys"]),
         context_keys={keys.text: keys for keys in context},
         competences=tuple(tuple(Competence(*c) for c in found) for found in data["competences"]),
-        words=tuple(
-            PassageWords(tuple((k, f) for k, f in content), tuple((k, s) for k, s in terms))
-            for content, terms in data["words"]
-        ),
+        words=tuple(PassageWords(content, terms) for content, terms in data["words"]),
     )

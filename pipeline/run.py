@@ -131,7 +131,8 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     processor = DocumentProcessor(settings, nlp, analyser, category_dimension)
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
-    timings = {"clean": 0.0, "parse": 0.0, "analyse": 0.0}  # summed over documents (and workers)
+    # clean, parse and analyse are summed over documents (and workers); the others are wall-clock
+    timings = {"load": result.timings["load"], "clean": 0.0, "parse": 0.0, "analyse": 0.0}
     cache_use = {"parse": [0, 0], "clean": [0, 0], "analysis": [0, 0]}  # hits (or not needed), misses
 
     with staged_output(output) as stage:
