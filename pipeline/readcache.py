@@ -3,7 +3,8 @@ re-tags from, without loading the parsed docs.
 
 An entry is keyed by the parse-cache key of the document's passages (model signature and passage texts), the
 lexicon file's bytes and the fingerprint of the package's code, so any of them changing misses the cache.
-Entries are msgpack (plain values only: loading one runs no code). A damaged entry is ignored and rebuilt."""
+Entries are zlib-compressed msgpack (plain values only: loading one runs no code). A damaged entry is
+ignored and rebuilt."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from pipeline.types import Competence, PassageWords
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: zlib-compressed (crdh: 24.8 MB -> 10.1 MB), which also checksums the entry
 
 
 class ReadingCache:
@@ -49,7 +51,7 @@ class ReadingCache:
             self.misses += 1
             return None
         try:
-            reading = _from_plain(srsly.msgpack_loads(data, use_list=False))  # arrays as tuples
+            reading = _from_plain(srsly.msgpack_loads(zlib.decompress(data), use_list=False))  # tuples
             if not len(reading.keys) == len(reading.competences) == len(reading.words) == passages:
                 raise ValueError("wrong number of passages")
         except Exception as exc:  # any damage: the entry is rebuilt
@@ -62,7 +64,7 @@ class ReadingCache:
     def store(self, parse_key: str, reading: DocumentReading) -> None:
         path = self._path(parse_key)
         try:
-            data = srsly.msgpack_dumps(_to_plain(reading))
+            data = zlib.compress(srsly.msgpack_dumps(_to_plain(reading)), 1)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
