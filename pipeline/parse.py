@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -17,6 +15,7 @@ from typing import TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
+from pipeline.cachefile import read_entry, write_entry
 from pipeline.nlp import model_signature
 
 log = logging.getLogger(__name__)
@@ -51,9 +50,8 @@ class ParseCache:
 
     def load(self, texts: Sequence[str]) -> list[Doc] | None:
         path = self._path(self.key(texts))
-        try:
-            data = path.read_bytes()
-        except OSError:
+        data = read_entry(path)
+        if data is None:
             self.misses += 1
             return None
         try:
@@ -73,11 +71,7 @@ class ParseCache:
         path = self._path(self.key(texts))
         bin_ = DocBin(attrs=_ATTRS, store_user_data=False, docs=docs)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(bin_.to_bytes())
-            os.replace(tmp, path)
+            write_entry(path, bin_.to_bytes())
         except OSError as exc:
             log.warning("could not write the parse cache (%s): the next run will parse again", exc)
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from pipeline.cachefile import write_entry
 from pipeline.clean import clean_text
 from pipeline.fingerprint import source_fingerprint
 from pipeline.ingest import read_document
@@ -66,12 +65,8 @@ class PrepCache:
             "passages": [asdict(p) for p in passages],
         }
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-            os.replace(tmp, path)
-        except OSError as exc:
+            write_entry(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        except (OSError, ValueError) as exc:  # ValueError: a lone surrogate UTF-8 cannot encode
             log.warning("could not write the prepared-text cache (%s)", exc)
 
 

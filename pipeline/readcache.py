@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import srsly
 
 from pipeline.analysis import DocumentReading
+from pipeline.cachefile import read_entry, write_entry
 from pipeline.fingerprint import source_fingerprint
 from pipeline.tagging import TokenKeys
 from pipeline.types import Competence, PassageWords
@@ -45,9 +44,8 @@ class ReadingCache:
     def load(self, parse_key: str, passages: int) -> DocumentReading | None:
         """The cached reading of a document of `passages` passages, or None."""
         path = self._path(parse_key)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        data = read_entry(path)
+        if data is None:
             self.misses += 1
             return None
         try:
@@ -64,12 +62,7 @@ class ReadingCache:
     def store(self, parse_key: str, reading: DocumentReading) -> None:
         path = self._path(parse_key)
         try:
-            data = zlib.compress(srsly.msgpack_dumps(_to_plain(reading)), 1)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
+            write_entry(path, zlib.compress(srsly.msgpack_dumps(_to_plain(reading)), 1))
         except (OSError, ValueError, TypeError) as exc:  # ValueError: a text msgpack cannot encode
             log.warning("could not write the analysis cache (%s): the next run will analyse again", exc)
 
