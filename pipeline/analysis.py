@@ -117,10 +117,14 @@ class Analyser:
             self.extractor.extract(doc, context, in_context=about_competences(passage))
             for passage, doc, context in zip(passages, docs, contexts, strict=True)
         )
-        context_texts = {text for passage in passages for text in (*passage.heading, *passage.context)}
+        keys = tuple(token_keys(doc) for doc in docs)
+        # context lines are mostly passages of the document too: their keys are made once
+        keys_of = {id(doc): doc_keys for doc, doc_keys in zip(docs, keys, strict=True)}
+        context_texts = sorted({text for p in passages for text in (*p.heading, *p.context)})
         return DocumentReading(
-            keys=tuple(token_keys(doc) for doc in docs),
-            context_keys={text: token_keys(docs_by_text[text]) for text in sorted(context_texts)},
+            keys=keys,
+            context_keys={text: keys_of.get(id(docs_by_text[text])) or token_keys(docs_by_text[text])
+                          for text in context_texts},
             competences=competences,
             words=tuple(passage_words(token_tuples(doc)) for doc in docs),
         )

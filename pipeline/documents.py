@@ -78,11 +78,11 @@ class DocumentProcessor:
         docs = None
         parse_cached = True
         if reading is None or self.analyser.needs_docs:
-            docs = self.parse_cache.load(texts)
+            docs = self.parse_cache.load(texts, parse_key)
             if docs is None:
                 parse_cached = False
                 docs = list(self.nlp.pipe(texts, batch_size=settings.batch_size))
-                self.parse_cache.store(texts, docs)
+                self.parse_cache.store(texts, docs, parse_key)
         parsed = time.perf_counter()
 
         reading_cached = reading is not None

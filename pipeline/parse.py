@@ -48,8 +48,9 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.spacy"
 
-    def load(self, texts: Sequence[str]) -> list[Doc] | None:
-        path = self._path(self.key(texts))
+    def load(self, texts: Sequence[str], key: str | None = None) -> list[Doc] | None:
+        """The cached docs of `texts` (`key`: their `key`, when the caller has it already), or None."""
+        path = self._path(key or self.key(texts))
         data = read_entry(path)
         if data is None:
             self.misses += 1
@@ -67,8 +68,8 @@ class ParseCache:
         self.hits += 1
         return docs
 
-    def store(self, texts: Sequence[str], docs: Sequence[Doc]) -> None:
-        path = self._path(self.key(texts))
+    def store(self, texts: Sequence[str], docs: Sequence[Doc], key: str | None = None) -> None:
+        path = self._path(key or self.key(texts))
         bin_ = DocBin(attrs=_ATTRS, store_user_data=False, docs=docs)
         try:
             write_entry(path, bin_.to_bytes())
