@@ -220,11 +220,12 @@ class RuleTagger:
         return found
 
     def _dimension_matches(self, keys: TokenKeys) -> list[tuple[str, str]]:
-        hits = sorted(self._raw_matches(self._dimensions, keys), key=lambda hit: hit[2])
+        # sorted on every field: set order varies between processes, and ties must not decide the evidence
+        hits = sorted(self._raw_matches(self._dimensions, keys), key=_by_position)
         return [(dimension, keys.span_text(start, end)) for dimension, _, start, end in hits]
 
     def _cue_matches(self, keys: TokenKeys) -> list[CueMatch]:
-        raw = sorted(self._raw_matches(self._cues, keys), key=lambda hit: (hit[2], hit[3], hit[0], hit[1]))
+        raw = sorted(self._raw_matches(self._cues, keys), key=_by_position)
         kept = [hit for hit in raw if not any(_covers(other, hit) for other in raw)]
         negation_keys = [_negation_key(lemma, word)
                          for lemma, word in zip(keys.lemmas, keys.words, strict=True)]
@@ -244,6 +245,11 @@ class RuleTagger:
                     continue
             matches.append(CueMatch(category_id, cue, start, end, evidence, weight))
         return matches
+
+
+def _by_position(hit: tuple[str, str, int, int]) -> tuple[int, int, str, str]:
+    owner, cue, start, end = hit
+    return start, end, owner, cue
 
 
 def _keys(doc: Doc | TokenKeys) -> TokenKeys:
