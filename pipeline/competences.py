@@ -5,6 +5,7 @@ Public API: `load_lexicon`, `Lexicon`, `LexiconError`, `CompetenceExtractor`, `c
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ class Lexicon:
     context_markers: tuple[str, ...]
     not_terms: frozenset[str]
     vector_typing: VectorTyping
+    sha256: str = ""  # of the file's bytes
 
     def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
         return tuple(t for t in self.terms if t.type == type_id)
@@ -86,7 +88,8 @@ def load_lexicon(path: Path) -> Lexicon:
     """Read and validate the YAML lexicon. Raises LexiconError naming the file and the faulty term."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))  # YAML reads CR LF and CR line breaks as LF
     except FileNotFoundError:
         raise LexiconError(f"{path}: competence lexicon not found") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -135,7 +138,7 @@ def load_lexicon(path: Path) -> Lexicon:
     except (TypeError, ValueError, AttributeError):
         raise LexiconError(f"{path}: 'vector_typing' needs numeric 'threshold' and 'margin'") from None
     return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
-                   frozenset(n.lower() for n in not_terms), vector_typing)
+                   frozenset(n.lower() for n in not_terms), vector_typing, hashlib.sha256(raw).hexdigest())
 
 
 # ---------------------------------------------------------------------------------------- token keys

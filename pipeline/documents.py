@@ -11,7 +11,6 @@ the gain; see docs/performance.md)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -58,7 +57,7 @@ class DocumentProcessor:
         self.category_dimension = dict(category_dimension)
         self.parse_cache = ParseCache(settings.cache_dir / "parse", nlp)
         self.prep_cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
-        self.reading_cache = ReadingCache(settings.cache_dir / "analysis", _file_sha256(settings.lexicon))
+        self.reading_cache = ReadingCache(settings.cache_dir / "analysis", analyser.extractor.lexicon.sha256)
 
     def __call__(self, path: Path) -> DocumentOutcome | Skipped:
         settings = self.settings
@@ -106,13 +105,6 @@ class DocumentProcessor:
             reading_cached=reading_cached,
             seconds={"clean": prepared - started, "parse": parsed - prepared, "analyse": finished - parsed},
         )
-
-
-def _file_sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def process_documents(

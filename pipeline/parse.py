@@ -15,7 +15,7 @@ from typing import TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from pipeline.cachefile import read_entry, write_entry
+from pipeline.cachefile import load_entry, write_entry
 from pipeline.nlp import model_signature
 
 log = logging.getLogger(__name__)
@@ -50,22 +50,20 @@ class ParseCache:
 
     def load(self, texts: Sequence[str], key: str | None = None) -> list[Doc] | None:
         """The cached docs of `texts` (`key`: their `key`, when the caller has it already), or None."""
-        path = self._path(key or self.key(texts))
-        data = read_entry(path)
-        if data is None:
-            self.misses += 1
-            return None
-        try:
+
+        def decode(data: bytes) -> list[Doc]:
             docs = list(DocBin().from_bytes(data).get_docs(self.nlp.vocab))
             # The key is a hash of the texts and the entry is zlib-compressed (checksummed), so a damaged
             # entry fails above; comparing every text again cost a third of the loading time.
             if len(docs) != len(texts):
                 raise ValueError(f"{len(docs)} docs for {len(texts)} texts")
-        except Exception as exc:  # any damage: the entry is rebuilt
-            log.warning("parse cache entry %s is damaged (%s): parsing again", path.name, exc)
+            return docs
+
+        docs = load_entry(self._path(key or self.key(texts)), decode, "parse cache", "parsing again")
+        if docs is None:
             self.misses += 1
-            return None
-        self.hits += 1
+        else:
+            self.hits += 1
         return docs
 
     def store(self, texts: Sequence[str], docs: Sequence[Doc], key: str | None = None) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import srsly
 
 from pipeline.analysis import DocumentReading
-from pipeline.cachefile import read_entry, write_entry
+from pipeline.cachefile import load_entry, write_entry
 from pipeline.fingerprint import source_fingerprint
 from pipeline.tagging import TokenKeys
 from pipeline.types import Competence, PassageWords
@@ -43,20 +43,18 @@ class ReadingCache:
 
     def load(self, parse_key: str, passages: int) -> DocumentReading | None:
         """The cached reading of a document of `passages` passages, or None."""
-        path = self._path(parse_key)
-        data = read_entry(path)
-        if data is None:
-            self.misses += 1
-            return None
-        try:
+
+        def decode(data: bytes) -> DocumentReading:
             reading = _from_plain(srsly.msgpack_loads(zlib.decompress(data), use_list=False))  # tuples
             if not len(reading.keys) == len(reading.competences) == len(reading.words) == passages:
                 raise ValueError("wrong number of passages")
-        except Exception as exc:  # any damage: the entry is rebuilt
-            log.warning("analysis cache entry %s is damaged (%s): analysing again", path.name, exc)
+            return reading
+
+        reading = load_entry(self._path(parse_key), decode, "analysis cache", "analysing again")
+        if reading is None:
             self.misses += 1
-            return None
-        self.hits += 1
+        else:
+            self.hits += 1
         return reading
 
     def store(self, parse_key: str, reading: DocumentReading) -> None:

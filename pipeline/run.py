@@ -191,7 +191,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
                 "spacy": spacy.__version__,
                 "spacy_model": model_signature(nlp),
                 "codebook": {"path": str(settings.codebook), "sha256": codebook.sha256},
-                "lexicon": {"path": str(settings.lexicon), "sha256": _file_sha256(settings.lexicon)},
+                "lexicon": {"path": str(settings.lexicon), "sha256": lexicon.sha256},
                 "classifier": analyser.model_info,
             },
             "corpus": str(settings.corpus),
