@@ -11,7 +11,7 @@ BENCH_CORPUS ?= ../shared/corpora/crdh
 RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(if $(CODEBOOK),--codebook "$(CODEBOOK)") $(if $(CONFIG),--config "$(CONFIG)")
 
 .DEFAULT_GOAL := help
-.PHONY: help install analyse train evaluate suggest test lint bench bench-clean bench-train bench-robust clean
+.PHONY: help install analyse train evaluate suggest test lint bench bench-clean bench-train bench-robust bench-real clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ bench-train: $(STAMP) ## Time to train on 10,000 parsed passages
 
 bench-robust: $(STAMP) ## Time of pathological inputs against their size (linear or not)
 	$(PY) -m bench.bench_robust
+
+bench-real: $(STAMP) ## Cleaning, tagging and competences scored on the real development set (site folds)
+	$(PY) -m bench.realpages.check || true
+	$(PY) -m bench.bench_real
 
 clean: ## Remove generated outputs and caches (keeps .venv and models)
 	rm -rf $(OUTPUT)/* .cache .pytest_cache

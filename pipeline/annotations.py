@@ -29,6 +29,12 @@ class Annotation:
     doc_id: str  # the report the passage comes from; the file name when the record does not say
     file: Path
     line: int
+    group: str = ""  # what cross-validation keeps on one side of a fold: `group` if the record has one
+    # (the site of a scraped page, so that pages of one site are never on both sides), else doc_id
+
+    def __post_init__(self) -> None:
+        if not self.group:
+            object.__setattr__(self, "group", self.doc_id)
 
 
 def _normalised(text: str) -> str:
@@ -115,6 +121,7 @@ def load_annotations(paths: Sequence[Path], known_labels: Collection[str]) -> li
                 doc_id=doc_id or path.name,
                 file=path,
                 line=number,
+                group=record.get("group") if isinstance(record.get("group"), str) else "",
             )
             key = _normalised(text)
             earlier = seen.get(key)
@@ -137,10 +144,12 @@ def annotation_files(folder: Path) -> list[Path]:
 
 
 def annotations_sha256(annotations: Sequence[Annotation]) -> str:
-    """A hash of the training data (texts, labels, sources, documents), independent of file layout."""
+    """A hash of the training data (texts, labels, sources, documents, groups), independent of file layout."""
     digest = hashlib.sha256()
     for annotation in annotations:
         row = [annotation.text, sorted(annotation.labels), annotation.source, annotation.doc_id]
+        if annotation.group != annotation.doc_id:  # records without a group hash as they always did
+            row.append(annotation.group)
         digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()

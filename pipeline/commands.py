@@ -65,7 +65,7 @@ def _cross_validate(settings: Settings):
     result = train_model(
         features,
         [a.labels for a in annotations],
-        [a.doc_id for a in annotations],
+        [a.group for a in annotations],
         categories=codebook.ids,
         sources=[a.source for a in annotations],
         seed=settings.seed,

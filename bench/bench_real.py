@@ -1,0 +1,172 @@
+"""The pipeline, as a user runs it, scored on the real development set (bench/realpages/).
+
+    .venv/bin/python -m bench.bench_real [--folds 5] [--examples 10] [--texts DIR]
+
+The pages whose text is at hand (committed open-licensed texts, `bench/realpages/local/`, REALPAGES_TEXTS or
+--texts) are written to a temporary corpus and analysed with the project's settings (rules, codebook,
+lexicon and the shipped classifier). Scores: cleaning (chrome lines removed, content lines kept), tagging
+(line-level micro and macro F1, predicted tags per gold tag, per category precision and recall beside the
+annotators' agreement), competences (recall, precision, type accuracy). Pages are grouped into site folds:
+nothing in the pipeline is fitted on this set today, so the folds show the spread across sites; a method
+fitted on the set must be fitted on the other folds before it is scored on one."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from bench.realpages.dataset import AGREEMENT_FILE, PAGES_FILE, RealPage, load_pages, site_folds
+from bench.realpages.scoring import (
+    CleanToSource,
+    LineOutcome,
+    PredictedPassage,
+    Prediction,
+    Scores,
+    line_outcomes,
+    score,
+)
+
+
+def run_pipeline(pages: list[RealPage], workdir: Path) -> dict[str, Prediction]:
+    """Analyse the pages as a corpus folder and read back, per page, its removals and passages."""
+    from pipeline.run import analyse
+    from pipeline.settings import load_settings
+
+    corpus = workdir / "corpus"
+    corpus.mkdir()
+    for page in pages:
+        (corpus / f"{page.page_id}.txt").write_text(page.text, encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=workdir / "out", cache_dir=workdir / "cache",
+                             progress=False)
+    analyse(settings)
+    out = workdir / "out"
+    removals: dict[str, list[tuple[int, int, str]]] = {}
+    with (out / "tables" / "removed.csv").open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            removals.setdefault(row["doc_id"], []).append((int(row["start"]), int(row["end"]), row["reason"]))
+    passages: dict[str, list[PredictedPassage]] = {}
+    lengths = {page.page_id: len(page.text) for page in pages}
+    mappers: dict[str, CleanToSource] = {}
+    with (out / "passages.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            page_id = record["doc_id"].removesuffix(".txt")
+            mapper = mappers.get(page_id)
+            if mapper is None:
+                spans = [(s, e) for s, e, _ in removals.get(record["doc_id"], [])]
+                mapper = mappers[page_id] = CleanToSource(spans, lengths[page_id])
+            start, end = mapper.span(record["start"], record["end"])
+            terms = tuple(
+                (*mapper.span(record["start"] + c["start"], record["start"] + c["end"]), c["term"], c["type"])
+                for c in record["competences"]
+            )
+            categories = frozenset(c["id"] for c in record["categories"])
+            passages.setdefault(page_id, []).append(PredictedPassage(start, end, categories, terms))
+    return {
+        page.page_id: Prediction(tuple(removals.get(f"{page.page_id}.txt", ())),
+                                 tuple(passages.get(page.page_id, ())))
+        for page in pages
+    }
+
+
+def _pct(value: float | None) -> str:
+    return "  n/a" if value is None else f"{100 * value:5.1f}"
+
+
+def _ratio(value: float | None) -> str:
+    return " n/a" if value is None else f"{value:4.2f}"
+
+
+def print_summary_row(name: str, s: Scores) -> None:
+    micro = s.micro()
+    print(f"| {name} | {s.pages} | {s.sites} | {_pct(s.chrome_recall)} | {_pct(s.content_kept_share)} | "
+          f"{_pct(micro.f1)} | {_pct(s.macro_f1())} | {_pct(s.micro(True).f1)} | "
+          f"{_ratio(s.tags_per_gold_tag)} | "
+          f"{s.chrome_lines_tagged}/{s.chrome_lines} | {_pct(s.term_recall)} | {_pct(s.term_precision)} | "
+          f"{_pct(s.type_accuracy)} |")
+
+
+def report(outcomes: list[LineOutcome], categories: list[str], folds: int, examples: int) -> None:
+    fold_of = site_folds([o.site for o in {o.page_id: o for o in outcomes}.values()], folds)
+    overall = score(outcomes, categories)
+    print("## Summary (percentages; tagging on every line, a chrome line's gold being no category)\n")
+    print("| fold | pages | sites | chrome removed | content kept | micro F1 | macro F1 | micro F1 content "
+          "| tags per gold tag | chrome lines tagged | term recall | term precision | type right |")
+    print("| --- " * 13 + "|")
+    for fold in range(folds):
+        part = [o for o in outcomes if fold_of[o.site] == fold]
+        if part:
+            print_summary_row(f"fold {fold + 1}", score(part, categories))
+    print_summary_row("all", overall)
+    print(f"\nlines: {overall.chrome_lines} chrome, {overall.content_lines} content; gold tags "
+          f"{overall.gold_tags}, predicted {overall.predicted_tags}; gold terms {overall.gold_terms}, "
+          f"found {overall.found_terms}")
+
+    agreement = {}
+    if AGREEMENT_FILE.is_file():
+        agreement = json.loads(AGREEMENT_FILE.read_text(encoding="utf-8")).get("categories", {})
+    print("\n## Tagging per category (every line)\n")
+    print("| category | gold | predicted | precision | recall | F1 | annotators' kappa | annotators' F1 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for category in categories:
+        c = overall.categories[category]
+        agreed = agreement.get(category, {})
+        print(f"| {category} | {c.tp + c.fn} | {c.tp + c.fp} | {_pct(c.precision)} | {_pct(c.recall)} | "
+              f"{_pct(c.f1)} | {_ratio(agreed.get('kappa'))} | {_pct(agreed.get('f1'))} |")
+
+    def show(title: str, rows: list[LineOutcome]) -> None:
+        print(f"\n## {title}: {len(rows)} (first {min(examples, len(rows))})\n")
+        for o in rows[:examples]:
+            reasons = f" [{', '.join(o.reasons)}]" if o.reasons else ""
+            print(f"- {o.page_id}: {o.line.text[:110]!r}{reasons}")
+
+    show("Chrome lines kept", overall.chrome_kept_examples)
+    show("Content lines removed", overall.content_removed_examples)
+    for title, terms in (("Competence terms missed", overall.missed_terms),
+                         ("Competence terms found that a reader did not mark", overall.wrong_terms)):
+        common = Counter(terms).most_common(examples)
+        print(f"\n## {title}: {len(terms)}\n")
+        print(", ".join(f"{term} ({kind})" + (f" ×{n}" if n > 1 else "") for (term, kind), n in common))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=PAGES_FILE)
+    parser.add_argument("--texts", type=Path, action="append", default=[],
+                        help="a folder of <page_id>.txt copies of the pages whose text is not committed")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--examples", type=int, default=10)
+    args = parser.parse_args(argv)
+    if not args.pages.is_file():
+        print(f"{args.pages}: no real development set here")
+        return 2
+    pages, absent = load_pages(args.pages, args.texts)
+    print(f"# Real development set: {len(pages)} pages with their text at hand, {len(absent)} without\n")
+    if absent:
+        print("Pages whose text is not here (only their keys and labels are committed; see docs/data.md):")
+        for line in absent[:5]:
+            print(f"- {line}")
+        if len(absent) > 5:
+            print(f"- … and {len(absent) - 5} more")
+        print()
+    if not pages:
+        print("No page to score.")
+        return 0
+    from pipeline.codebook import load_codebook
+    from pipeline.settings import Settings
+
+    categories = list(load_codebook(Settings().codebook).ids)
+    with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
+        predictions = run_pipeline(pages, Path(tmp))
+    outcomes = [o for page in pages for o in line_outcomes(page, predictions[page.page_id])]
+    report(outcomes, categories, args.folds, args.examples)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The real development set: scraped French territorial-development pages, labelled line by line."""

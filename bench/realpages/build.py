@@ -1,0 +1,174 @@
+"""How the real set was assembled: pages gathered, annotated twice in part, adjudicated, written out.
+
+    python -m bench.realpages.build ingest RAW_DIR WORK_DIR
+        pages gathered as RAW_DIR/*-meta.jsonl + text files -> WORK_DIR/pages/<page_id>.txt and
+        WORK_DIR/pages-meta.jsonl (duplicates by URL or text dropped)
+    python -m bench.realpages.build assemble WORK_DIR [LICENCES.json]
+        WORK_DIR/A/<page_id>.json (every page), WORK_DIR/B/<page_id>.json (the double-annotated pages),
+        WORK_DIR/adjudicated.jsonl -> bench/realpages/pages.jsonl and agreement.json; the texts of pages
+        whose licence allows reuse -> bench/realpages/open/ and their content lines ->
+        corpus/annotations/real.jsonl; the other texts -> bench/realpages/local/ and their content lines ->
+        corpus/annotations/real-local.jsonl (both git-ignored). LICENCES.json maps a site to the licence
+        it states, where the gathered copy did not show it.
+
+Annotation files are checked with `annotate.problems`; a missing or wrong one stops the build."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from bench.realpages.agreement import agreement
+from bench.realpages.annotate import CATEGORIES, problems
+from bench.realpages.dataset import AGREEMENT_FILE, LOCAL_TEXTS, OPEN_TEXTS, PAGES_FILE
+from bench.realpages.lines import line_key, page_lines, text_sha1
+
+PROJECT = Path(__file__).resolve().parents[2]
+REAL_ANNOTATIONS = PROJECT / "corpus" / "annotations" / "real.jsonl"
+LOCAL_REAL_ANNOTATIONS = PROJECT / "corpus" / "annotations" / "real-local.jsonl"
+RETRIEVED = "2026-11-29"  # the day the stored copies were read
+
+
+def _slug(site: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", site.lower()).strip("-")[:40]
+
+
+def ingest(raw: Path, work: Path) -> None:
+    (work / "pages").mkdir(parents=True, exist_ok=True)
+    seen_urls, seen_texts, kept = set(), set(), []
+    for meta_file in sorted(raw.glob("*-meta.jsonl")):
+        for line in meta_file.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            meta = json.loads(line)
+            text = (raw / meta["file"]).read_text(encoding="utf-8")
+            sha1 = text_sha1(text)
+            if meta["url"] in seen_urls or sha1 in seen_texts:
+                print(f"duplicate dropped: {meta['file']} {meta['url']}")
+                continue
+            seen_urls.add(meta["url"])
+            seen_texts.add(sha1)
+            page_id = f"{_slug(meta['site'])}-{sha1[:8]}"
+            (work / "pages" / f"{page_id}.txt").write_text(text, encoding="utf-8")
+            kept.append({"page_id": page_id, "url": meta["url"], "site": meta["site"], "kind": meta["kind"],
+                         "event": meta.get("event", ""), "licence": meta.get("licence", "unknown"),
+                         "retrieved": RETRIEVED, "sha1": sha1, "gathered_as": meta["file"]})
+    with (work / "pages-meta.jsonl").open("w", encoding="utf-8") as handle:
+        for meta in kept:
+            handle.write(json.dumps(meta, ensure_ascii=False) + "\n")
+    print(f"{len(kept)} pages from {len({m['site'] for m in kept})} sites")
+
+
+def _load(path: Path, text: str) -> list[dict]:
+    filled = json.loads(path.read_text(encoding="utf-8"))
+    found = problems(text, filled)
+    if found:
+        raise SystemExit(f"{path}: " + "; ".join(found[:5]))
+    return filled["lines"]
+
+
+def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
+    metas = [json.loads(line) for line in (work / "pages-meta.jsonl").read_text("utf-8").splitlines()]
+    decisions: dict[tuple[str, int], dict] = {}
+    adjudicated = work / "adjudicated.jsonl"
+    if adjudicated.is_file():
+        for line in adjudicated.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                d = json.loads(line)
+                decisions[(d["page_id"], d["n"])] = d
+    pairs = []  # (A line, B line) for the agreement
+    records, training = [], []
+    OPEN_TEXTS.mkdir(exist_ok=True)
+    for meta in metas:
+        text = (work / "pages" / f"{meta['page_id']}.txt").read_text(encoding="utf-8")
+        lines_a = _load(work / "A" / f"{meta['page_id']}.json", text)
+        b_path = work / "B" / f"{meta['page_id']}.json"
+        lines_b = _load(b_path, text) if b_path.is_file() else None
+        licence = (licences or {}).get(meta["site"], meta["licence"])
+        is_open = licence_allows_reuse(licence)
+        out_lines = []
+        for index, ((_, _, line_text), a) in enumerate(zip(page_lines(text), lines_a, strict=True)):
+            entry = {"key": line_key(line_text), "chrome": a["chrome"], "labels": sorted(a["labels"]),
+                     "competences": a["competences"]}
+            if lines_b is not None:
+                b = lines_b[index]
+                pairs.append((a, b))
+                entry |= {"chrome_a": a["chrome"], "chrome_b": b["chrome"], "labels_a": sorted(a["labels"]),
+                          "labels_b": sorted(b["labels"]), "competences_b": b["competences"]}
+                decision = decisions.get((meta["page_id"], a["n"]))
+                if decision is not None:
+                    entry |= {"chrome": decision["chrome"], "labels": sorted(decision["labels"]),
+                              "competences": decision.get("competences", a["competences"])}
+                elif a["chrome"] != b["chrome"] or set(a["labels"]) != set(b["labels"]):
+                    raise SystemExit(f"{meta['page_id']} line {a['n']}: annotators differ and no decision")
+            if entry["chrome"]:
+                entry["labels"] = []
+                entry["competences"] = []
+            assert all(label in CATEGORIES for label in entry["labels"])
+            out_lines.append(entry)
+            if not entry["chrome"]:
+                training.append({"text": line_text.strip(), "label": entry["labels"], "source": "real",
+                                 "doc_id": f"real/{meta['page_id']}", "group": f"real/{meta['site']}",
+                                 "open": is_open})
+        record = {k: meta[k] for k in ("page_id", "url", "site", "kind", "event", "retrieved", "sha1")}
+        record |= {"licence": licence, "text_committed": is_open, "lines": out_lines}
+        records.append(record)
+        if is_open:
+            shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", OPEN_TEXTS / f"{meta['page_id']}.txt")
+    with PAGES_FILE.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    AGREEMENT_FILE.write_text(json.dumps(agreement(pairs, CATEGORIES), ensure_ascii=False, indent=2) + "\n",
+                              encoding="utf-8")
+    seen, unique = set(), []
+    for row in training:
+        if row["text"] not in seen:
+            seen.add(row["text"])
+            unique.append(row)
+    # open-licensed pages' passages are committed; the others stay on this machine (git-ignored file)
+    for path, is_open in ((REAL_ANNOTATIONS, True), (LOCAL_REAL_ANNOTATIONS, False)):
+        rows = [{k: v for k, v in row.items() if k != "open"} for row in unique if row["open"] == is_open]
+        if rows:
+            with path.open("w", encoding="utf-8") as handle:
+                for row in rows:
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif path.exists():
+            path.unlink()
+    for meta in metas:  # the texts of the other pages, for the benches on this machine (git-ignored)
+        LOCAL_TEXTS.mkdir(exist_ok=True)
+        shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", LOCAL_TEXTS / f"{meta['page_id']}.txt")
+    print(f"{len(records)} pages, {sum(len(r['lines']) for r in records)} lines, "
+          f"{sum(r['text_committed'] for r in records)} open pages, {len(unique)} passages for training "
+          f"({sum(row['open'] for row in unique)} committed)")
+
+
+OPEN_LICENCES = ("licence ouverte", "etalab", "cc by", "cc-by", "creative commons attribution", "cc0",
+                 "domaine public")
+
+
+def licence_allows_reuse(licence: str) -> bool:
+    """Licence Ouverte / Etalab, CC BY, CC BY-SA and CC0 allow reuse of the text; ND or NC variants do not
+    allow the adaptation (a labelled, line-split copy) the set is."""
+    lowered = licence.lower()
+    if any(flag in lowered for flag in ("-nd", " nd", "-nc", " nc", "noderiv", "noncommercial")):
+        return False
+    return any(name in lowered for name in OPEN_LICENCES)
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["ingest"] and len(argv) == 3:
+        ingest(Path(argv[1]), Path(argv[2]))
+        return 0
+    if argv[:1] == ["assemble"] and len(argv) in (2, 3):
+        licences = json.loads(Path(argv[2]).read_text("utf-8")) if len(argv) == 3 else None
+        assemble(Path(argv[1]), licences)
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

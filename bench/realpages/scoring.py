@@ -1,0 +1,262 @@
+"""Scores of the pipeline's outputs against the real set's line labels: cleaning, tagging, competences.
+
+The pipeline's outputs are read as a user gets them (`tables/removed.csv`, `passages.jsonl`); passages and
+competence spans index the clean text and are mapped back to the page text through the removals."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bench.realpages.dataset import GoldLine, RealPage
+
+REMOVED_SHARE = 0.5  # a line counts as removed when at least half of its non-space characters are
+
+
+@dataclass(frozen=True)
+class PredictedPassage:
+    start: int  # page-text offsets
+    end: int
+    categories: frozenset[str]
+    competences: tuple[tuple[int, int, str, str], ...]  # page-text start, end, term, type
+
+
+@dataclass(frozen=True)
+class Prediction:
+    removals: tuple[tuple[int, int, str], ...]  # page-text start, end, reason
+    passages: tuple[PredictedPassage, ...]
+
+
+class CleanToSource:
+    """Maps offsets of the clean text back to the page text, given the removed spans."""
+
+    def __init__(self, removals: Iterable[tuple[int, int]], length: int) -> None:
+        self.clean_starts: list[int] = []
+        self.source_starts: list[int] = []
+        pos = clean = 0
+        for start, end in sorted(removals):
+            if start > pos:
+                self.clean_starts.append(clean)
+                self.source_starts.append(pos)
+                clean += start - pos
+            pos = max(pos, end)
+        if pos < length:
+            self.clean_starts.append(clean)
+            self.source_starts.append(pos)
+
+    def __call__(self, offset: int) -> int:
+        i = max(bisect.bisect_right(self.clean_starts, offset) - 1, 0)
+        if not self.clean_starts:
+            return offset
+        return self.source_starts[i] + offset - self.clean_starts[i]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            return self(start), self(start)
+        return self(start), self(end - 1) + 1
+
+
+def removed_share(line: GoldLine, removals: Sequence[tuple[int, int, str]]) -> float:
+    text = line.text
+    counted = [i for i, ch in enumerate(text) if not ch.isspace()]
+    if not counted:
+        return 0.0
+    gone = set()
+    for start, end, _ in removals:
+        if end <= line.start or start >= line.end:
+            continue
+        gone.update(range(max(start, line.start) - line.start, min(end, line.end) - line.start))
+    return sum(1 for i in counted if i in gone) / len(counted)
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def gold_term_spans(line: GoldLine) -> list[tuple[int, int, str, str]]:
+    """Page-text spans of a line's gold terms: each term found in the line, left to right, case-blind."""
+    lowered = line.text.lower()
+    spans, taken = [], Counter()
+    for term, kind in line.competences:
+        at = -1
+        for _ in range(taken[term.lower()] + 1):
+            at = lowered.find(term.lower(), at + 1)
+        taken[term.lower()] += 1
+        if at < 0:
+            at = lowered.find(term.lower())
+        if at >= 0:
+            spans.append((line.start + at, line.start + at + len(term), term, kind))
+    return spans
+
+
+@dataclass
+class LineOutcome:
+    page_id: str
+    site: str
+    line: GoldLine
+    removed: bool
+    reasons: tuple[str, ...]
+    predicted: frozenset[str]
+    found_terms: tuple[tuple[int, int, str, str], ...]
+
+
+def line_outcomes(page: RealPage, prediction: Prediction) -> list[LineOutcome]:
+    out = []
+    for line in page.lines:
+        share = removed_share(line, prediction.removals)
+        removed = share >= REMOVED_SHARE
+        reasons = tuple(sorted({r for s, e, r in prediction.removals if _overlaps(s, e, line.start, line.end)
+                                and r != "whitespace"}))
+        predicted: set[str] = set()
+        terms = []
+        if not removed:
+            for passage in prediction.passages:
+                if _overlaps(passage.start, passage.end, line.start, line.end):
+                    predicted |= passage.categories
+                    terms.extend(term for term in passage.competences
+                                 if _overlaps(term[0], term[1], line.start, line.end))
+        out.append(LineOutcome(page.page_id, page.site, line, removed, reasons, frozenset(predicted),
+                               tuple(sorted(set(terms)))))
+    return out
+
+
+@dataclass
+class CategoryScore:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        denominator = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / denominator if denominator else None
+
+
+@dataclass
+class Scores:
+    pages: int = 0
+    sites: int = 0
+    chrome_lines: int = 0
+    chrome_removed: int = 0
+    content_lines: int = 0
+    content_kept: int = 0
+    chrome_kept_examples: list[LineOutcome] = field(default_factory=list)
+    content_removed_examples: list[LineOutcome] = field(default_factory=list)
+    categories: dict[str, CategoryScore] = field(default_factory=dict)  # over every line
+    content_categories: dict[str, CategoryScore] = field(default_factory=dict)  # content lines only
+    chrome_lines_tagged: int = 0
+    gold_tags: int = 0
+    predicted_tags: int = 0
+    gold_terms: int = 0
+    gold_terms_found: int = 0
+    found_terms: int = 0
+    found_terms_right: int = 0
+    typed_pairs: int = 0
+    typed_right: int = 0
+    missed_terms: list[tuple[str, str]] = field(default_factory=list)
+    wrong_terms: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def chrome_recall(self) -> float | None:
+        return self.chrome_removed / self.chrome_lines if self.chrome_lines else None
+
+    @property
+    def content_kept_share(self) -> float | None:
+        return self.content_kept / self.content_lines if self.content_lines else None
+
+    def micro(self, content_only: bool = False) -> CategoryScore:
+        table = self.content_categories if content_only else self.categories
+        total = CategoryScore()
+        for score in table.values():
+            total.tp += score.tp
+            total.fp += score.fp
+            total.fn += score.fn
+        return total
+
+    def macro_f1(self, content_only: bool = False) -> float | None:
+        table = self.content_categories if content_only else self.categories
+        values = [s.f1 or 0.0 for s in table.values() if s.tp + s.fn > 0]
+        return sum(values) / len(values) if values else None
+
+    @property
+    def tags_per_gold_tag(self) -> float | None:
+        return self.predicted_tags / self.gold_tags if self.gold_tags else None
+
+    @property
+    def term_recall(self) -> float | None:
+        return self.gold_terms_found / self.gold_terms if self.gold_terms else None
+
+    @property
+    def term_precision(self) -> float | None:
+        return self.found_terms_right / self.found_terms if self.found_terms else None
+
+    @property
+    def type_accuracy(self) -> float | None:
+        return self.typed_right / self.typed_pairs if self.typed_pairs else None
+
+
+def score(outcomes: Iterable[LineOutcome], categories: Sequence[str]) -> Scores:
+    scores = Scores(categories={c: CategoryScore() for c in categories},
+                    content_categories={c: CategoryScore() for c in categories})
+    pages, sites = set(), set()
+    for outcome in outcomes:
+        line = outcome.line
+        pages.add(outcome.page_id)
+        sites.add(outcome.site)
+        if line.chrome:
+            scores.chrome_lines += 1
+            if outcome.removed:
+                scores.chrome_removed += 1
+            else:
+                scores.chrome_kept_examples.append(outcome)
+            if outcome.predicted:
+                scores.chrome_lines_tagged += 1
+        else:
+            scores.content_lines += 1
+            if outcome.removed:
+                scores.content_removed_examples.append(outcome)
+            else:
+                scores.content_kept += 1
+        gold = set() if line.chrome else set(line.labels)
+        scores.gold_tags += len(gold)
+        scores.predicted_tags += len(outcome.predicted)
+        tables = [scores.categories] if line.chrome else [scores.categories, scores.content_categories]
+        for table in tables:
+            for category in categories:
+                in_gold, in_predicted = category in gold, category in outcome.predicted
+                table[category].tp += in_gold and in_predicted
+                table[category].fp += in_predicted and not in_gold
+                table[category].fn += in_gold and not in_predicted
+        _score_terms(scores, outcome)
+    scores.pages, scores.sites = len(pages), len(sites)
+    return scores
+
+
+def _score_terms(scores: Scores, outcome: LineOutcome) -> None:
+    gold = [] if outcome.line.chrome else gold_term_spans(outcome.line)
+    found = outcome.found_terms
+    scores.gold_terms += len(gold)
+    scores.found_terms += len(found)
+    for g_start, g_end, g_term, g_type in gold:
+        hits = [f for f in found if _overlaps(f[0], f[1], g_start, g_end)]
+        if hits:
+            scores.gold_terms_found += 1
+            scores.typed_pairs += 1
+            scores.typed_right += any(f[3] == g_type for f in hits)
+        else:
+            scores.missed_terms.append((g_term, g_type))
+    for f_start, f_end, f_term, f_type in found:
+        if any(_overlaps(f_start, f_end, g[0], g[1]) for g in gold):
+            scores.found_terms_right += 1
+        else:
+            scores.wrong_terms.append((f_term, f_type))

@@ -1,0 +1,174 @@
+"""The real development set's tooling: line keys, the committed set's licence guarantee, matching a local
+copy, agreement, and mapping the pipeline's outputs back to labelled lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.realpages.agreement import agreement, cohen_kappa
+from bench.realpages.annotate import from_answers, problems
+from bench.realpages.build import licence_allows_reuse
+from bench.realpages.dataset import (
+    OPEN_TEXTS,
+    PAGES_FILE,
+    attach,
+    find_text,
+    read_records,
+    site_folds,
+)
+from bench.realpages.lines import line_key, normalise_line, page_lines, text_sha1
+from bench.realpages.scoring import CleanToSource, PredictedPassage, Prediction, line_outcomes, score
+from tests.conftest import DESIGN_CATEGORY_IDS
+
+PAGE = ("Accueil > Actualités\n\nLe PETR et le Département ont signé une convention.\n  \n"
+        "Partager\u00a0: Facebook\n")
+
+
+def record_for(text: str, labels: list[dict], page_id: str = "site-1") -> dict:
+    lines = [{"key": line_key(line), **label}
+             for (_, _, line), label in zip(page_lines(text), labels, strict=True)]
+    return {"page_id": page_id, "site": "site.fr", "url": "https://site.fr/x", "licence": "unknown",
+            "sha1": text_sha1(text), "lines": lines}
+
+
+LABELS = [
+    {"chrome": True, "labels": [], "competences": []},
+    {"chrome": False, "labels": ["acteurs:public-public", "organisation:verticale"], "competences": []},
+    {"chrome": True, "labels": [], "competences": []},
+]
+
+
+def test_lines_are_the_non_empty_ones_with_offsets_into_the_page():
+    lines = page_lines(PAGE)
+    assert [text for _, _, text in lines] == ["Accueil > Actualités",
+                                             "Le PETR et le Département ont signé une convention.",
+                                             "Partager\u00a0: Facebook"]
+    assert all(PAGE[start:end] == text for start, end, text in lines)
+
+
+def test_line_key_ignores_case_spacing_no_break_spaces_and_apostrophes():
+    assert normalise_line("  L\u2019Écoute\u00a0 active ") == "l'écoute active"
+    assert line_key("L’écoute  active") == line_key("l'écoute active")
+    assert line_key("écoute active") != line_key("écoute passive")
+
+
+def test_a_copy_is_used_when_exact_or_when_only_spacing_differs_and_refused_otherwise(tmp_path):
+    record = record_for(PAGE, LABELS)
+    (tmp_path / "site-1.txt").write_text(PAGE, encoding="utf-8")
+    assert find_text(record, [tmp_path]) == (PAGE, "exact")
+    respaced = PAGE.replace("\u00a0", " ").replace("Le PETR", "Le  PETR")
+    (tmp_path / "site-1.txt").write_text(respaced, encoding="utf-8")
+    assert find_text(record, [tmp_path]) == (respaced, "keys")
+    (tmp_path / "site-1.txt").write_text(PAGE.replace("convention", "charte"), encoding="utf-8")
+    text, why = find_text(record, [tmp_path])
+    assert text is None and "recorded" in why
+    assert find_text(record, [tmp_path / "nowhere"]) == (None, "no copy")
+
+
+def test_answers_file_becomes_a_checked_annotation():
+    answers = "1\tchrome\n2\tcontent\tacteurs:public-public\n3\tchrome\n"
+    filled, errors = from_answers(PAGE, answers)
+    assert not errors and not problems(PAGE, filled)
+    assert [entry["chrome"] for entry in filled["lines"]] == [True, False, True]
+    bad, _ = from_answers(PAGE, "1\tchrome\n2\tcontent\tacteurs:inconnu\n3\tcontent\t\tsynthèse=methode\n")
+    found = problems(PAGE, bad)
+    assert any("unknown label" in p for p in found) and any("not in the line" in p for p in found)
+
+
+def test_kappa_and_agreement_figures():
+    assert cohen_kappa([True, False, True, False], [True, False, True, False]) == 1.0
+    assert cohen_kappa([True, True, False, False], [True, False, True, False]) == 0.0
+    assert cohen_kappa([False, False], [False, False]) is None
+    a = {"chrome": False, "labels": ["objet:projet"], "competences": [{"term": "animer", "type": "methode"}]}
+    b = {"chrome": False, "labels": ["objet:projet", "conditions:leviers"], "competences": []}
+    c = {"chrome": True, "labels": [], "competences": []}
+    result = agreement([(a, b), (b, b), (c, c), (c, a)], DESIGN_CATEGORY_IDS)
+    assert result["passages"] == 2  # the lines both call content
+    assert result["categories"]["objet:projet"]["f1"] == 1.0
+    leviers = result["categories"]["conditions:leviers"]
+    assert leviers == {"a": 1, "b": 2, "both": 1, "kappa": 0.0, "f1": 0.6667}
+    assert result["chrome"]["agree"] == 3
+    assert result["competences"] == {"a": 1, "b": 0, "both": 0, "f1": 0.0}
+
+
+def test_clean_offsets_map_back_to_the_page():
+    text = "JUNK\nLe PETR signe.\nMORE\nFin."
+    removals = [(0, 5), (20, 25)]  # "JUNK\n" and "MORE\n"
+    clean = "Le PETR signe.\nFin."
+    mapper = CleanToSource(removals, len(text))
+    for start, end in ((0, 14), (15, 19), (3, 7)):
+        source_start, source_end = mapper.span(start, end)
+        assert text[source_start:source_end] == clean[start:end]
+
+
+def test_scores_count_kept_chrome_removed_content_and_tags_on_chrome():
+    page = attach(record_for(PAGE, LABELS), PAGE)
+    lines = page_lines(PAGE)
+    convention = lines[1]
+    prediction = Prediction(
+        removals=((lines[2][0], lines[2][1], "chrome"),),
+        passages=(
+            PredictedPassage(lines[0][0], lines[0][1], frozenset({"conditions:leviers"}), ()),
+            PredictedPassage(convention[0], convention[1], frozenset({"acteurs:public-public"}),
+                             ((convention[0] + 3, convention[0] + 7, "PETR", "autre"),)),
+        ),
+    )
+    scores = score(line_outcomes(page, prediction), DESIGN_CATEGORY_IDS)
+    assert (scores.chrome_lines, scores.chrome_removed, scores.content_kept) == (2, 1, 1)
+    assert scores.chrome_lines_tagged == 1  # the breadcrumb kept and tagged
+    assert scores.categories["acteurs:public-public"].tp == 1
+    assert scores.categories["organisation:verticale"].fn == 1
+    assert scores.categories["conditions:leviers"].fp == 1
+    assert scores.tags_per_gold_tag == 1.0  # two predicted (one on chrome), two gold
+    assert (scores.found_terms, scores.found_terms_right) == (1, 0)
+
+
+def test_site_folds_keep_a_site_whole_and_balance_pages():
+    sites = ["a"] * 4 + ["b"] * 2 + ["c"] * 2 + ["d"]
+    folds = site_folds(sites, 2)
+    sizes = [sum(1 for s in sites if folds[s] == f) for f in (0, 1)]
+    assert sorted(sizes) == [4, 5]
+
+
+@pytest.mark.parametrize("licence, allowed", [
+    ("Licence Ouverte / Etalab 2.0", True), ("CC BY-SA 4.0", True), ("CC BY-NC-SA", False),
+    ("CC BY-ND", False), ("unknown", False), ("Tous droits réservés", False),
+])
+def test_only_open_licences_allow_committing_a_page(licence, allowed):
+    assert licence_allows_reuse(licence) is allowed
+
+
+def test_committed_set_holds_no_text_of_a_page_whose_licence_does_not_allow_it():
+    if not PAGES_FILE.is_file():
+        pytest.skip("no real development set")
+    records = read_records(PAGES_FILE)
+    assert records
+    for record in records:
+        committed = (OPEN_TEXTS / f"{record['page_id']}.txt").is_file()
+        assert committed == record["text_committed"] == licence_allows_reuse(record["licence"])
+        assert "text" not in record and all(set(line) <= {
+            "key", "chrome", "labels", "competences", "chrome_a", "chrome_b", "labels_a", "labels_b",
+            "competences_b"} for line in record["lines"])
+        assert all(set(line["labels"]) <= set(DESIGN_CATEGORY_IDS) for line in record["lines"])
+        assert all(not line["labels"] for line in record["lines"] if line["chrome"])
+
+
+def test_committed_open_texts_match_their_records():
+    if not PAGES_FILE.is_file():
+        pytest.skip("no real development set")
+    for record in read_records(PAGES_FILE):
+        if record["text_committed"]:
+            text, how = find_text(record, [OPEN_TEXTS])
+            assert how == "exact"
+            attach(record, text)
+
+
+def test_agreement_file_reports_every_category_and_a_macro_figure():
+    path = PAGES_FILE.with_name("agreement.json")
+    if not path.is_file():
+        pytest.skip("no agreement figures")
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    assert set(figures["categories"]) == set(DESIGN_CATEGORY_IDS)
+    assert figures["passages"] >= 150 and figures["macro"]["kappa"] is not None
