@@ -11,7 +11,7 @@ BENCH_CORPUS ?= ../shared/corpora/crdh
 RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(if $(CODEBOOK),--codebook "$(CODEBOOK)") $(if $(CONFIG),--config "$(CONFIG)")
 
 .DEFAULT_GOAL := help
-.PHONY: help install analyse train evaluate suggest test lint bench bench-clean bench-train bench-robust bench-real clean
+.PHONY: help install analyse train evaluate suggest test test-fast lint bench bench-clean bench-train bench-robust bench-real clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ suggest: $(STAMP) ## Write the passages most worth annotating next (JSONL for do
 
 test: $(STAMP) ## Run the test suite
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP) ## The test suite without the end-to-end runs marked slow
+	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP) ## ruff check
 	$(VENV)/bin/ruff check .

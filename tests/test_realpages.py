@@ -172,3 +172,44 @@ def test_agreement_file_reports_every_category_and_a_macro_figure():
     figures = json.loads(path.read_text(encoding="utf-8"))
     assert set(figures["categories"]) == set(DESIGN_CATEGORY_IDS)
     assert figures["passages"] >= 150 and figures["macro"]["kappa"] is not None
+
+
+def test_bench_real_without_any_page_text_says_so_and_scores_nothing(tmp_path, capsys):
+    from bench.bench_real import main
+
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text(json.dumps(record_for(PAGE, LABELS)) + "\n", encoding="utf-8")
+    assert main(["--pages", str(pages)]) == 0
+    out = capsys.readouterr().out
+    assert "0 pages with their text at hand, 1 without" in out and "No page to score." in out
+
+
+@pytest.mark.slow
+def test_bench_real_runs_the_pipeline_and_reports_what_it_kept_and_tagged(tmp_path, capsys):
+    from bench.bench_real import main
+
+    text = ("Accueil > Actualités > Rencontres\n"
+            "Rencontre des intercommunalités du Pays\n"
+            "Les quatre communautés de communes du Pays ont décidé de mutualiser leurs services "
+            "techniques et de créer un office de tourisme commun.\n"
+            "Partager : Facebook Twitter LinkedIn\n")
+    labels = [
+        {"chrome": True, "labels": [], "competences": []},
+        {"chrome": False, "labels": [], "competences": []},
+        {"chrome": False, "labels": ["objet:organisationnel", "acteurs:public-public",
+                                     "organisation:horizontale"], "competences": []},
+        {"chrome": True, "labels": [], "competences": []},
+    ]
+    record = record_for(text, labels, page_id="pays-1")
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "pays-1.txt").write_text(text, encoding="utf-8")
+    assert main(["--pages", str(pages), "--texts", str(texts), "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "1 pages with their text at hand, 0 without" in out
+    assert "lines: 2 chrome, 2 content; gold tags 3" in out
+    summary = next(line for line in out.splitlines() if line.startswith("| all |"))
+    assert summary.split("|")[5].strip() == "100.0"  # no content line removed
+    assert "## Tagging per category" in out and "| organisation:horizontale | 1 |" in out
