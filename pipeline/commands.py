@@ -77,7 +77,8 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.evaluation import format_table
 
     codebook, annotations, result = _cross_validate(settings)
-    print(f"{len(annotations)} annotated passages, cross-validated by document "
+    print(f"{len(annotations)} annotated passages, cross-validated by document or by the group a record "
+          f"names (the site, for scraped pages) "
           f"({result.folds.get('folds', '?')} folds, seed {settings.seed})\n")
     print(format_table(result.metrics, categories=codebook.ids))
     if result.skipped:

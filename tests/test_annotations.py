@@ -118,3 +118,19 @@ def test_bundled_annotations_use_only_codebook_ids():
         pytest.skip("no bundled annotations")
     annotations = load_annotations(files, DESIGN_IDS)
     assert annotations and all(a.source for a in annotations)
+
+
+def test_a_record_may_name_its_cross_validation_group_else_its_document_is_the_group(tmp_path):
+    path = write_lines(
+        tmp_path / "real.jsonl",
+        {"text": "Un.", "label": [], "source": "real", "doc_id": "real/p1", "group": "real/site.fr"},
+        {"text": "Deux.", "label": [], "source": "real", "doc_id": "real/p2"},
+    )
+    first, second = load_annotations([path], KNOWN)
+    assert (first.group, second.group) == ("real/site.fr", "real/p2")
+    regrouped = write_lines(
+        tmp_path / "other.jsonl",
+        {"text": "Un.", "label": [], "source": "real", "doc_id": "real/p1", "group": "real/autre.fr"},
+        {"text": "Deux.", "label": [], "source": "real", "doc_id": "real/p2"},
+    )
+    assert annotations_sha256([first, second]) != annotations_sha256(load_annotations([regrouped], KNOWN))
