@@ -55,7 +55,8 @@ def ingest(raw: Path, work: Path) -> None:
             (work / "pages" / f"{page_id}.txt").write_text(text, encoding="utf-8")
             kept.append({"page_id": page_id, "url": meta["url"], "site": meta["site"], "kind": meta["kind"],
                          "event": meta.get("event", ""), "licence": meta.get("licence", "unknown"),
-                         "retrieved": RETRIEVED, "sha1": sha1, "gathered_as": meta["file"]})
+                         "retrieved": RETRIEVED, "sha1": sha1, "gathered_as": meta["file"],
+                         "found_with": meta.get("query", "")})
     with (work / "pages-meta.jsonl").open("w", encoding="utf-8") as handle:
         for meta in kept:
             handle.write(json.dumps(meta, ensure_ascii=False) + "\n")
@@ -113,7 +114,8 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
                 training.append({"text": line_text.strip(), "label": entry["labels"], "source": "real",
                                  "doc_id": f"real/{meta['page_id']}", "group": f"real/{meta['site']}",
                                  "open": is_open})
-        record = {k: meta[k] for k in ("page_id", "url", "site", "kind", "event", "retrieved", "sha1")}
+        record = {k: meta.get(k, "") for k in ("page_id", "url", "site", "kind", "event", "retrieved", "sha1",
+                                                "found_with")}
         record |= {"licence": licence, "text_committed": is_open, "lines": out_lines}
         records.append(record)
         if is_open:
