@@ -8,6 +8,7 @@ OUTPUT ?= outputs
 CODEBOOK ?=
 CONFIG ?=
 BENCH_CORPUS ?= ../shared/corpora/crdh
+BENCH_REAL_OPTS ?=
 RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(if $(CODEBOOK),--codebook "$(CODEBOOK)") $(if $(CONFIG),--config "$(CONFIG)")
 
 .DEFAULT_GOAL := help
@@ -59,7 +60,7 @@ bench-robust: $(STAMP) ## Time of pathological inputs against their size (linear
 
 bench-real: $(STAMP) ## Cleaning, tagging and competences scored on the real development set (site folds)
 	$(PY) -m bench.realpages.check || true
-	$(PY) -m bench.bench_real
+	$(PY) -m bench.bench_real $(BENCH_REAL_OPTS)
 
 clean: ## Remove generated outputs and caches (keeps .venv and models)
 	rm -rf $(OUTPUT)/* .cache .pytest_cache

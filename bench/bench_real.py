@@ -13,7 +13,9 @@ fitted on the set must be fitted on the other folds before it is scored on one."
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
 import json
 import sys
 import tempfile
@@ -31,8 +33,13 @@ from bench.realpages.scoring import (
     score,
 )
 
+PROJECT = Path(__file__).resolve().parents[1]
+ANNOTATIONS = PROJECT / "corpus" / "annotations"
+CACHE = PROJECT / ".cache"  # the project's own caches: parses are shared with analyse and train
 
-def run_pipeline(pages: list[RealPage], workdir: Path) -> dict[str, Prediction]:
+
+def run_pipeline(pages: list[RealPage], workdir: Path,
+                 models_dir: Path | None = None) -> dict[str, Prediction]:
     """Analyse the pages as a corpus folder and read back, per page, its removals and passages."""
     from pipeline.run import analyse
     from pipeline.settings import load_settings
@@ -41,8 +48,8 @@ def run_pipeline(pages: list[RealPage], workdir: Path) -> dict[str, Prediction]:
     corpus.mkdir()
     for page in pages:
         (corpus / f"{page.page_id}.txt").write_text(page.text, encoding="utf-8")
-    settings = load_settings(corpus=corpus, output=workdir / "out", cache_dir=workdir / "cache",
-                             progress=False)
+    settings = load_settings(corpus=corpus, output=workdir / "out", cache_dir=CACHE, progress=False,
+                             models_dir=models_dir)
     analyse(settings)
     out = workdir / "out"
     removals: dict[str, list[tuple[int, int, str]]] = {}
@@ -72,6 +79,40 @@ def run_pipeline(pages: list[RealPage], workdir: Path) -> dict[str, Prediction]:
                                  tuple(passages.get(page.page_id, ())))
         for page in pages
     }
+
+
+def train_without(sites: set[str], workdir: Path) -> Path:
+    """A classifier trained like `make train` on the bundled annotations, less the `real` passages of
+    `sites`; returns its models folder."""
+    from pipeline.commands import train
+    from pipeline.settings import load_settings
+
+    annotations = workdir / "annotations"
+    annotations.mkdir()
+    for path in sorted(ANNOTATIONS.glob("*.jsonl")):
+        kept = [line for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip() and json.loads(line).get("group", "").removeprefix("real/") not in sites]
+        (annotations / path.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    models = workdir / "models"
+    settings = load_settings(annotations=annotations, models_dir=models, cache_dir=CACHE, progress=False)
+    with contextlib.redirect_stdout(io.StringIO()):
+        train(argparse.Namespace(), settings)
+    return models
+
+
+def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path) -> dict[str, Prediction]:
+    """Each fold's pages analysed with a classifier trained without any page of that fold's sites."""
+    fold_of = site_folds([page.site for page in pages], folds)
+    predictions: dict[str, Prediction] = {}
+    for fold in range(folds):
+        part = [page for page in pages if fold_of[page.site] == fold]
+        if not part:
+            continue
+        folder = workdir / f"fold-{fold + 1}"
+        folder.mkdir()
+        models = train_without({page.site for page in part}, folder)
+        predictions |= run_pipeline(part, folder, models)
+    return predictions
 
 
 def _pct(value: float | None) -> str:
@@ -141,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="a folder of <page_id>.txt copies of the pages whose text is not committed")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--examples", type=int, default=10)
+    parser.add_argument("--model", choices=("shipped", "folds"), default="shipped",
+                        help="the shipped classifier, or one trained per fold on the annotations less the "
+                             "real pages of that fold's sites (needs corpus/annotations/real*.jsonl)")
     args = parser.parse_args(argv)
     if not args.pages.is_file():
         print(f"{args.pages}: no real development set here")
@@ -161,8 +205,15 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.settings import Settings
 
     categories = list(load_codebook(Settings().codebook).ids)
+    trained = "the shipped one"
+    if args.model == "folds":
+        trained = "one per fold, trained without that fold's sites"
+    print(f"Classifier: {trained}\n")
     with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
-        predictions = run_pipeline(pages, Path(tmp))
+        if args.model == "folds":
+            predictions = predictions_by_fold(pages, args.folds, Path(tmp))
+        else:
+            predictions = run_pipeline(pages, Path(tmp))
     outcomes = [o for page in pages for o in line_outcomes(page, predictions[page.page_id])]
     report(outcomes, categories, args.folds, args.examples)
     return 0
