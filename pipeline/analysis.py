@@ -149,7 +149,7 @@ class Analyser:
     def _with_model(self, docs: Sequence[Doc], rule_tags: list[tuple[Tag, ...]]) -> list[tuple[Tag, ...]]:
         """Merge the model's predictions with the rule tags, by the per-category policies chosen at
         training time."""
-        from pipeline.classifier import combine_with, features_from_doc, predict, top_features
+        from pipeline.classifier import combine_with, enough_content, features_from_doc, predict, top_features
 
         with_vectors = "vectors" in self.model.blocks
         features = [
@@ -158,8 +158,8 @@ class Analyser:
         ]
         combined_tags = [
             combine_with(self.model, frozenset(t.category for t in tags), {t.category: t.score for t in tags},
-                         scores)
-            for scores, tags in zip(predict(self.model, features), rule_tags, strict=True)
+                         scores if enough_content(feature) else {})
+            for scores, tags, feature in zip(predict(self.model, features), rule_tags, features, strict=True)
         ]
         from_model = [{c for c, (_, source) in combined.items() if source != "rule"}
                       for combined in combined_tags]

@@ -111,6 +111,30 @@ POLICIES = ("union", "model", "intersection", "rules", "rules+strict")
 PER_CATEGORY = "per-category"  # strategy: each category gets the policy that does best on it
 STRATEGIES = (*POLICIES, PER_CATEGORY)  # a strategy is one policy for every category, or PER_CATEGORY
 NEVER = 2.0  # a cut above any probability: the model adds nothing
+# A passage with fewer content words than this (a title, a date, a byline, a URL, "Programme prochainement")
+# gives the model too little to read: its score there is mostly the intercept, so only the rules may tag it.
+MIN_CONTENT_LEMMAS = 3
+
+
+def enough_content(features: PassageFeatures) -> bool:
+    return len(features.lemmas.split()) >= MIN_CONTENT_LEMMAS
+
+
+# Thresholds and the rules/model combination are fitted on the out-of-fold scores of the passages that are
+# most like what users bring: the `real` source (scraped pages) when there are enough of them, else every
+# passage. A model cut must reach this precision on them, or the model adds nothing for that category.
+FIT_SOURCE = "real"
+MIN_FIT_ROWS = 200
+PRECISION_FLOOR = 0.5
+
+
+def combination_rows(sources: Sequence[str] | None, n: int) -> np.ndarray:
+    """The rows the thresholds and the combination are fitted on (see FIT_SOURCE)."""
+    if sources is not None:
+        rows = np.array([i for i, source in enumerate(sources) if source == FIT_SOURCE], dtype=np.int64)
+        if len(rows) >= MIN_FIT_ROWS:
+            return rows
+    return np.arange(n)
 
 
 def build_pipeline(blocks: Sequence[str], *, seed: int, n_passages: int) -> Pipeline:
@@ -250,9 +274,10 @@ def _out_of_fold(
     return scores
 
 
-def best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
-    """The cut maximising F1 when "score >= cut" means tagged; halfway between the last score kept and
-    the next one. 0.5 when there is no positive example."""
+def best_threshold(scores: np.ndarray, truth: np.ndarray, min_precision: float = 0.0) -> float:
+    """The cut maximising F1 when "score >= cut" means tagged, among the cuts whose precision is at least
+    `min_precision`; halfway between the last score kept and the next one. 0.5 when there is no positive
+    example, NEVER when no cut reaches the precision."""
     positives = int(truth.sum())
     if positives == 0 or len(scores) == 0:
         return 0.5
@@ -263,8 +288,10 @@ def best_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
     f1 = 2 * true_positive / (positives + tagged)
     # a cut can only fall between two different scores
     boundary = np.append(ranked[:-1] > ranked[1:], True)
-    f1 = np.where(boundary, f1, -1.0)
+    f1 = np.where(boundary & (true_positive >= min_precision * tagged), f1, -1.0)
     best = int(np.argmax(f1))
+    if f1[best] < 0:
+        return NEVER
     below = ranked[best + 1] if best + 1 < len(ranked) else 0.0
     return float((ranked[best] + below) / 2)
 
@@ -304,7 +331,8 @@ def _decide(policy: str, by_rules: Any, scores: Any, cut: float, strict_cut: flo
     raise ValueError(f"unknown combination policy '{policy}' (known: {', '.join(POLICIES)})")
 
 
-def strict_threshold(scores: np.ndarray, by_rules: np.ndarray, truth: np.ndarray, cut: float) -> float:
+def strict_threshold(scores: np.ndarray, by_rules: np.ndarray, truth: np.ndarray, cut: float,
+                     min_precision: float = 0.0) -> float:
     """The model cut that maximises F1 of "rules, or model score >= cut" (the passages the rules tag
     count whatever their score), never below the model's own `cut`: the model only adds what it is
     surer of. NEVER when adding no model tag at all does best."""
@@ -317,8 +345,10 @@ def strict_threshold(scores: np.ndarray, by_rules: np.ndarray, truth: np.ndarray
     alone = 2 * rule_hits / (positives + rule_tagged) if positives + rule_tagged else 0.0
     if not len(ranked):
         return NEVER
-    f1 = 2 * (rule_hits + np.cumsum(hits)) / (positives + rule_tagged + np.arange(1, len(ranked) + 1))
-    f1 = np.where(np.append(ranked[:-1] > ranked[1:], True), f1, -1.0)
+    added = np.arange(1, len(ranked) + 1)
+    f1 = 2 * (rule_hits + np.cumsum(hits)) / (positives + rule_tagged + added)
+    precise = np.cumsum(hits) >= min_precision * added  # what the model adds meets the floor
+    f1 = np.where(np.append(ranked[:-1] > ranked[1:], True) & precise, f1, -1.0)
     best = int(np.argmax(f1))
     if f1[best] <= alone:
         return NEVER
@@ -351,7 +381,8 @@ def _column_f1(decided: np.ndarray, truth: np.ndarray) -> float:
 
 
 def fit_combination(
-    scores: np.ndarray, by_rules: np.ndarray, targets: np.ndarray, strategy: str = PER_CATEGORY
+    scores: np.ndarray, by_rules: np.ndarray, targets: np.ndarray, strategy: str = PER_CATEGORY,
+    min_precision: float = 0.0,
 ) -> Combination:
     """Fit a combination on these passages: each category's model threshold, its stricter cut, and
     either the same policy for every category (`strategy` one of POLICIES) or, for PER_CATEGORY, the
@@ -360,8 +391,8 @@ def fit_combination(
     by_rules = by_rules.astype(bool)
     policies, cuts, stricts = [], [], []
     for j in range(targets.shape[1]):
-        cut = best_threshold(scores[:, j], targets[:, j])
-        strict = strict_threshold(scores[:, j], by_rules[:, j], targets[:, j], cut)
+        cut = best_threshold(scores[:, j], targets[:, j], min_precision)
+        strict = strict_threshold(scores[:, j], by_rules[:, j], targets[:, j], cut, min_precision)
         if strategy == PER_CATEGORY:
             f1 = {
                 policy: round(
@@ -387,6 +418,7 @@ def _nested_decisions(
     splits: Sequence[tuple[np.ndarray, np.ndarray]],
     rows: np.ndarray,
     strategy: str,
+    min_precision: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Decisions for `rows`, each fold's part decided by a combination fitted on the other folds' part
     of `rows` only. Returns the rows actually decided (those in a fold with something to fit on) and
@@ -397,7 +429,7 @@ def _nested_decisions(
         fit = np.setdiff1d(rows, test_rows)
         if not len(test) or not len(fit):
             continue
-        combination = fit_combination(scores[fit], by_rules[fit], targets[fit], strategy)
+        combination = fit_combination(scores[fit], by_rules[fit], targets[fit], strategy, min_precision)
         decided_rows.append(test)
         decided.append(combination.decisions(scores[test], by_rules[test]))
     if not decided_rows:
@@ -410,12 +442,13 @@ def _matrix_macro_f1(decided: np.ndarray, truth: np.ndarray) -> float:
     return float(np.mean([_column_f1(decided[:, j], truth[:, j]) for j in present])) if present else 0.0
 
 
-def _strategy_scores(scores, by_rules, targets, splits, rows) -> dict[str, float]:
+def _strategy_scores(scores, by_rules, targets, splits, rows, min_precision=0.0) -> dict[str, float]:
     """Each strategy's macro F1 on `rows` when every fold is decided by a combination fitted on the
     other folds (the strategy is judged out of sample, as the thresholds are)."""
     result = {}
     for strategy in STRATEGIES:
-        decided_rows, decided = _nested_decisions(scores, by_rules, targets, splits, rows, strategy)
+        decided_rows, decided = _nested_decisions(scores, by_rules, targets, splits, rows, strategy,
+                                                  min_precision)
         result[strategy] = round(_matrix_macro_f1(decided, targets[decided_rows]), 6)
     return result
 
@@ -424,17 +457,21 @@ def _best_strategy(table: Mapping[str, float]) -> str:
     return max(STRATEGIES, key=lambda s: (table[s], -STRATEGIES.index(s)))
 
 
-def _cross_fitted_combination(scores, by_rules, targets, splits) -> tuple[np.ndarray, list[str]]:
+def _cross_fitted_combination(scores, by_rules, targets, splits, fit_rows=None,
+                              min_precision=0.0) -> tuple[np.ndarray, list[str]]:
     """The reported combination: for each fold, the strategy is chosen on the other folds (by how it
     does there when itself cross-fitted over those folds), then fitted on the other folds and applied to
-    this one. Nothing about a fold's passages is chosen on its own labels."""
+    this one. Nothing about a fold's passages is chosen on its own labels. With `fit_rows`, only those
+    rows of the other folds are used to choose and fit."""
     n = len(targets)
+    fit_rows = np.arange(n) if fit_rows is None else fit_rows
     decisions = np.zeros(targets.shape, dtype=bool)
     chosen = []
     for _, test_rows in splits:
-        others = np.setdiff1d(np.arange(n), test_rows)
-        strategy = _best_strategy(_strategy_scores(scores, by_rules, targets, splits, others))
-        combination = fit_combination(scores[others], by_rules[others], targets[others], strategy)
+        others = np.setdiff1d(fit_rows, test_rows)
+        strategy = _best_strategy(_strategy_scores(scores, by_rules, targets, splits, others, min_precision))
+        combination = fit_combination(scores[others], by_rules[others], targets[others], strategy,
+                                      min_precision)
         decisions[test_rows] = combination.decisions(scores[test_rows], by_rules[test_rows])
         chosen.append(strategy)
     return decisions, chosen
@@ -487,14 +524,19 @@ def train(
         final = build_pipeline(blocks, seed=seed, n_passages=n)
         final.fit(list(features), targets)
 
+    thin = np.array([not enough_content(f) for f in features], dtype=bool)
+    oof = np.where(thin[:, None], 0.0, oof)  # as at prediction time: no model tag without content
+    decisions = decisions & ~thin[:, None]
     model_sets = _label_sets(decisions, modelled)
     modelled_set = frozenset(modelled)
     modelled_rules = np.array([[c in r for c in modelled] for r in rule_sets], dtype=bool)
-    everything = np.arange(n)
-    policies = _strategy_scores(oof, modelled_rules, targets, splits, everything)
+    fit_rows = combination_rows(sources, n)
+    policies = _strategy_scores(oof, modelled_rules, targets, splits, fit_rows, PRECISION_FLOOR)
     policy = _best_strategy(policies)
-    combination = fit_combination(oof, modelled_rules, targets, policy)
-    cross_fitted, _ = _cross_fitted_combination(oof, modelled_rules, targets, splits)
+    combination = fit_combination(oof[fit_rows], modelled_rules[fit_rows], targets[fit_rows], policy,
+                                  PRECISION_FLOOR)
+    cross_fitted, _ = _cross_fitted_combination(oof, modelled_rules, targets, splits, fit_rows,
+                                                PRECISION_FLOOR)
     combined = [
         m | (r - modelled_set) for r, m in zip(rule_sets, _label_sets(cross_fitted, modelled), strict=True)
     ]

@@ -9,8 +9,11 @@ Rules, line-based on the cleaned text:
   from indentation, and each bullet keeps the texts of its parent bullets, or the line that introduces the
   list (a paragraph ending with a colon), as context;
 - a line starting with « “ " or `>` is a quote;
-- other consecutive non-blank lines form one paragraph; a line that follows a bullet without a blank line
-  continues that bullet;
+- other consecutive non-blank lines form one paragraph when they are the wrapped lines of one paragraph (a
+  line that does not end a sentence, followed by one that goes on with it: lowercase start, or after a comma,
+  a hyphen or a dangling word); scraped pages put one block (title, paragraph, caption) per line with no
+  blank line between them, and those lines stay separate passages; a line that follows a bullet without a
+  blank line continues that bullet when it goes on with it in the same way;
 - a YAML front matter block at the top and thematic breaks (`---`) are layout, not passages.
 Every passage's `text` is exactly `clean_text[start:end]`."""
 
@@ -90,10 +93,27 @@ def _blocks(lines: list[_Line]) -> Iterator[list[_Line]]:
         yield block
 
 
+def continues(previous: str, following: str) -> bool:
+    """Whether `following` is the next wrapped line of the paragraph `previous` ends: `previous` does not
+    end a sentence and `following` goes on with it (starts in lowercase, or `previous` ends with a comma,
+    a hyphen, an opening bracket or a word that cannot end a sentence)."""
+    previous, following = previous.rstrip(), following.lstrip()
+    if not previous or not following or previous.endswith((".", "!", "?", "…", ":", ";", "»", "”")):
+        return False
+    if previous.endswith((",", "-", "(", "«", "“", "/")):
+        return True
+    if following[0].islower():
+        return True
+    last = previous.split()[-1].lower()
+    return last in _DANGLING_WORDS or last.endswith(("'", "’"))
+
+
 def _run_end(block: list[_Line], i: int) -> int:
-    """Index after the last line continuing line i: up to the next bullet or heading line."""
+    """Index after the last line continuing line i: the following lines that go on with it (`continues`),
+    never past a bullet or heading line."""
     j = i + 1
-    while j < len(block) and not _BULLET.match(block[j].body) and not _MD_HEADING.match(block[j].body):
+    while (j < len(block) and not _BULLET.match(block[j].body) and not _MD_HEADING.match(block[j].body)
+           and continues(block[j - 1].body, block[j].body)):
         j += 1
     return j
 
@@ -188,9 +208,11 @@ def segment(doc: CleanDocument) -> tuple[Passage, ...]:
             # a paragraph or quote runs until a bullet or heading line
             j = _run_end(block, i)
             end = block[j - 1].body_start + len(block[j - 1].body)
-            single = j == i + 1 and len(block) == 1
-            if single and _looks_like_title(body, first=first_block):
-                builder.heading(1 if first_block else 2, body_start, end)
+            # a line standing alone (its own block, or one block per line as scraped pages have them)
+            single = j == i + 1
+            first = first_block and i == 0
+            if single and _looks_like_title(body, first=first):
+                builder.heading(1 if first else 2, body_start, end)
             else:
                 kind = "quote" if body.startswith(_QUOTE_START) else "paragraph"
                 builder.paragraph(kind, body_start, end)
