@@ -206,7 +206,7 @@ def test_bench_real_runs_the_pipeline_and_reports_what_it_kept_and_tagged(tmp_pa
     texts = tmp_path / "texts"
     texts.mkdir()
     (texts / "pays-1.txt").write_text(text, encoding="utf-8")
-    assert main(["--pages", str(pages), "--texts", str(texts), "--folds", "2"]) == 0
+    assert main(["--pages", str(pages), "--texts", str(texts), "--folds", "2", "--model", "shipped"]) == 0
     out = capsys.readouterr().out
     assert "1 pages with their text at hand, 0 without" in out
     assert "lines: 2 chrome, 2 content; gold tags 3" in out
