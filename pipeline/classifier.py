@@ -111,9 +111,10 @@ POLICIES = ("union", "model", "intersection", "rules", "rules+strict")
 PER_CATEGORY = "per-category"  # strategy: each category gets the policy that does best on it
 STRATEGIES = (*POLICIES, PER_CATEGORY)  # a strategy is one policy for every category, or PER_CATEGORY
 NEVER = 2.0  # a cut above any probability: the model adds nothing
-# A passage with fewer content words than this (a title, a date, a byline, a URL, "Programme prochainement")
-# gives the model too little to read: its score there is mostly the intercept, so only the rules may tag it.
-MIN_CONTENT_LEMMAS = 3
+# A passage with fewer content words than this (three or fewer: a title, a date, a byline, a URL, « Programme
+# prochainement ») gives the model too little to read: its score there is mostly the intercept, so only the
+# rules may tag it.
+MIN_CONTENT_LEMMAS = 4
 
 
 def enough_content(features: PassageFeatures) -> bool:

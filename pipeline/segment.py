@@ -9,11 +9,13 @@ Rules, line-based on the cleaned text:
   from indentation, and each bullet keeps the texts of its parent bullets, or the line that introduces the
   list (a paragraph ending with a colon), as context;
 - a line starting with « “ " or `>` is a quote;
-- other consecutive non-blank lines form one paragraph when they are the wrapped lines of one paragraph (a
-  line that does not end a sentence, followed by one that goes on with it: lowercase start, or after a comma,
-  a hyphen or a dangling word); scraped pages put one block (title, paragraph, caption) per line with no
-  blank line between them, and those lines stay separate passages; a line that follows a bullet without a
-  blank line continues that bullet when it goes on with it in the same way;
+- in Markdown files (`.md`, `.markdown`), consecutive non-blank lines form one paragraph (a single line
+  break is a soft break, as CommonMark reads it); in other text (`.txt`, the text taken from HTML) they do
+  only when they are the wrapped lines of one paragraph (a line that does not end a sentence, followed by
+  one that goes on with it: lowercase start, or after a comma, a hyphen or a dangling word): scraped pages put
+  one block (title, paragraph, caption) per line with no blank line between them, and those lines stay
+  separate passages, while a PDF's hard-wrapped lines are joined; a line that follows a bullet without a
+  blank line continues that bullet in the same way;
 - a YAML front matter block at the top and thematic breaks (`---`) are layout, not passages.
 Every passage's `text` is exactly `clean_text[start:end]`."""
 
@@ -108,12 +110,12 @@ def continues(previous: str, following: str) -> bool:
     return last in _DANGLING_WORDS or last.endswith(("'", "’"))
 
 
-def _run_end(block: list[_Line], i: int) -> int:
-    """Index after the last line continuing line i: the following lines that go on with it (`continues`),
-    never past a bullet or heading line."""
+def _run_end(block: list[_Line], i: int, soft_breaks: bool) -> int:
+    """Index after the last line continuing line i, never past a bullet or heading line: every following
+    line with `soft_breaks` (Markdown), else those that go on with it (`continues`)."""
     j = i + 1
     while (j < len(block) and not _BULLET.match(block[j].body) and not _MD_HEADING.match(block[j].body)
-           and continues(block[j - 1].body, block[j].body)):
+           and (soft_breaks or continues(block[j - 1].body, block[j].body))):
         j += 1
     return j
 
@@ -180,8 +182,12 @@ class _Builder:
         self.list_intro = text if not text.endswith((".", "!", "?", "…", "»")) else None
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
 def segment(doc: CleanDocument) -> tuple[Passage, ...]:
     """Split a cleaned document into passages, in reading order."""
+    soft_breaks = doc.doc_id.lower().endswith(MARKDOWN_SUFFIXES)
     builder = _Builder(doc)
     first_block = True
     for block in _blocks(_lines(doc.text)):
@@ -201,12 +207,12 @@ def segment(doc: CleanDocument) -> tuple[Passage, ...]:
                 continue
             if marker and body[marker.end() :].strip():
                 # a bullet runs over the following lines until a blank line or another bullet / heading
-                j = _run_end(block, i)
+                j = _run_end(block, i, soft_breaks)
                 builder.bullet(line, marker, block[j - 1].body_start + len(block[j - 1].body))
                 i = j
                 continue
             # a paragraph or quote runs until a bullet or heading line
-            j = _run_end(block, i)
+            j = _run_end(block, i, soft_breaks)
             end = block[j - 1].body_start + len(block[j - 1].body)
             # a line standing alone (its own block, or one block per line as scraped pages have them)
             single = j == i + 1

@@ -66,3 +66,41 @@ def test_markdown_headings_nested_bullets_and_front_matter():
 def test_empty_and_blank_text_give_no_passages():
     assert _passages("") == ()
     assert _passages("\n\n   \n") == ()
+
+
+def _passages_of(name: str, text: str):
+    return segment(CleanDocument(name, text, text, ()))
+
+
+SCRAPED = (
+    "Journées des Territoires 2023\n"
+    "“Habiter, travailler et agir ensemble pour les transitions”\n"
+    "Les Journées réunissent chaque année des élus et des agents de développement.\n"
+    "Elles auront lieu les 9 et 10 novembre à Paris.\n"
+)
+
+
+def test_a_scraped_page_with_one_block_per_line_keeps_one_passage_per_line():
+    passages = _passages_of("page.txt", SCRAPED)
+    assert [p.text for p in passages] == SCRAPED.strip().split("\n")
+    assert passages[0].kind == "heading"  # the page's title, standing alone on the first line
+    assert passages[2].heading == ("Journées des Territoires 2023",)
+
+
+def test_hard_wrapped_lines_of_a_pdf_are_one_paragraph():
+    text = ("Le séminaire national a réuni les élus des\n"
+            "intercommunalités, les agents de développement et\n"
+            "les partenaires de la Région.\n"
+            "Une forte mobilisation nationale\n")
+    passages = _passages_of("actes.txt", text)
+    assert [p.text for p in passages][0] == (
+        "Le séminaire national a réuni les élus des\nintercommunalités, les agents de développement et\n"
+        "les partenaires de la Région."
+    )
+    assert passages[1].text == "Une forte mobilisation nationale"
+
+
+def test_markdown_reads_a_single_line_break_as_a_soft_break():
+    text = "Une phrase par ligne.\nLa suivante du même paragraphe.\n"
+    assert len(_passages_of("notes.md", text)) == 1
+    assert len(_passages_of("notes.txt", text)) == 2
