@@ -34,6 +34,7 @@ from bench.realpages.scoring import (
     line_outcomes,
     score,
 )
+from pipeline.clean.chrome import MODEL_FILE
 
 PROJECT = Path(__file__).resolve().parents[1]
 ANNOTATIONS = PROJECT / "corpus" / "annotations"
@@ -103,17 +104,27 @@ def train_without(sites: set[str], workdir: Path) -> Path:
 
 
 def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path) -> dict[str, Prediction]:
-    """Each fold's pages analysed with a classifier trained without any page of that fold's sites."""
+    """Each fold's pages analysed with a classifier trained, and a chrome-line model fitted, without any page
+    of that fold's sites."""
+    from bench.realpages.chrome_fit import fit as fit_chrome
+    from pipeline.clean.chrome import ChromeModel, use_model  # the prepared-text cache keys on the model
+
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))  # refitted with the shipped settings
     fold_of = site_folds([page.site for page in pages], folds)
     predictions: dict[str, Prediction] = {}
-    for fold in range(folds):
-        part = [page for page in pages if fold_of[page.site] == fold]
-        if not part:
-            continue
-        folder = workdir / f"fold-{fold + 1}"
-        folder.mkdir()
-        models = train_without({page.site for page in part}, folder)
-        predictions |= run_pipeline(part, folder, models)
+    try:
+        for fold in range(folds):
+            part = [page for page in pages if fold_of[page.site] == fold]
+            if not part:
+                continue
+            folder = workdir / f"fold-{fold + 1}"
+            folder.mkdir()
+            models = train_without({page.site for page in part}, folder)
+            others = [page for page in pages if fold_of[page.site] != fold]
+            use_model(ChromeModel.from_dict(fit_chrome(others, shipped["c"], keep=shipped["keep"])))
+            predictions |= run_pipeline(part, folder, models)
+    finally:
+        use_model(None)
     return predictions
 
 

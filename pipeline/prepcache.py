@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.cachefile import write_entry
 from pipeline.clean import clean_text
+from pipeline.clean.chrome import active_model
 from pipeline.fingerprint import source_fingerprint
 from pipeline.ingest import read_document
 from pipeline.segment import segment
@@ -33,7 +34,8 @@ class PrepCache:
 
     def _path(self, doc_id: str, text: str) -> Path:
         digest = hashlib.sha256()
-        for part in (source_fingerprint(*_CODE), ",".join(self.rules), doc_id, text):
+        chrome = active_model().signature if "chrome" in self.rules else ""
+        for part in (source_fingerprint(*_CODE), ",".join(self.rules), chrome, doc_id, text):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
         key = digest.hexdigest()
         return self.folder / key[:2] / f"{key}.json"

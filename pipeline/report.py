@@ -52,6 +52,7 @@ REASON_LABELS = {
     "image_residue": "noms et légendes d'images",
     "share_navigation": "partage, navigation, cookies",
     "initials": "initiales isolées",
+    "chrome": "habillage du site (menus, dates, légendes…)",
     "whitespace": "espaces et lignes vides",
 }
 KIND_LABELS = {"heading": "titre", "paragraph": "paragraphe", "bullet": "puce", "quote": "citation"}

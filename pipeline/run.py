@@ -18,12 +18,13 @@ from pipeline.fingerprint import source_fingerprint
 from pipeline.ingest import discover, document_id
 from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
-from pipeline.settings import Settings
+from pipeline.settings import PACKAGE_DATA, Settings
 from pipeline.types import Document, Skipped
 
 log = logging.getLogger(__name__)
 
 OUTPUT_SCHEMA_VERSION = 1
+CHROME_MODEL = PACKAGE_DATA / "chrome_lines.json"  # the model of the cleaning rule "chrome" (clean/chrome.py)
 
 
 class StrictModeError(Exception):
@@ -62,7 +63,7 @@ def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, mode
                    nlp_signature: str, inputs: list[tuple[str, str]]) -> str:
     digest = hashlib.sha256()
     parts = [__version__, source_fingerprint(), str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook_sha,
-             lexicon_sha, model_sha, ",".join(settings.clean_rules)]
+             lexicon_sha, model_sha, ",".join(settings.clean_rules), _file_sha256(CHROME_MODEL)]
     for part in parts + [f"{doc_id}:{sha}" for doc_id, sha in inputs]:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
     return digest.hexdigest()

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipeline.types import CleanDocument, Passage
+from pipeline.types import MARKDOWN_SUFFIXES, CleanDocument, Passage
 
 _MD_HEADING = re.compile(r"#{1,6}(?=\s|$)")
 _BULLET = re.compile(r"(?:[•◦▪▫●○·\-–—*+]|\d{1,3}[.)]|[a-zA-Z][)])[ \t\u00a0]+")
@@ -180,9 +180,6 @@ class _Builder:
         text = self.doc.text[start:end].rstrip()
         # a paragraph that does not end like a finished sentence introduces what follows
         self.list_intro = text if not text.endswith((".", "!", "?", "…", "»")) else None
-
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def segment(doc: CleanDocument) -> tuple[Passage, ...]:

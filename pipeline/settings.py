@@ -20,6 +20,7 @@ DEFAULT_CLEAN_RULES = (
     "image_residue",
     "share_navigation",
     "initials",
+    "chrome",
     "whitespace",
 )
 

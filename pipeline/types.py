@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Files people write in Markdown: a single line break is a soft break there, and no web chrome is expected.
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
 
 @dataclass(frozen=True)
 class Document:

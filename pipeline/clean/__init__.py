@@ -14,6 +14,7 @@ import gc
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
+from pipeline.clean.chrome import find_chrome
 from pipeline.clean.comments import find_comments
 from pipeline.clean.engine import Rule, run_rules, select_rules
 from pipeline.clean.image_residue import find_image_residue
@@ -34,6 +35,8 @@ _ALL_RULES = (
     Rule("image_residue", "image file names and caption lines", find_image_residue),
     Rule("share_navigation", "share buttons, related posts, breadcrumbs, cookies", find_share_navigation),
     Rule("initials", "stray lines of one to three capitals under the title or in a group", find_initials),
+    Rule("chrome", "lines a model of generic line features reads as web chrome", find_chrome,
+         scraped_only=True),
     Rule("whitespace", "trailing spaces, space-only lines, repeated blank lines", find_whitespace),
 )
 

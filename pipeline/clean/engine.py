@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline.clean.lines import Span
-from pipeline.types import CleanDocument, Removal
+from pipeline.types import MARKDOWN_SUFFIXES, CleanDocument, Removal
 
 
 class SpanFinder(Protocol):
@@ -20,11 +20,17 @@ class SpanFinder(Protocol):
 
 @dataclass(frozen=True)
 class Rule:
-    """A named cleaning rule: `find` returns the spans of `text` to delete (any order, may overlap)."""
+    """A named cleaning rule: `find` returns the spans of `text` to delete (any order, may overlap).
+    `scraped_only`: the rule is for text scraped from the web, not for Markdown files, which people write
+    themselves (a speaker's name or a one-word heading alone on a line is content there)."""
 
     name: str
     summary: str
     find: SpanFinder
+    scraped_only: bool = False
+
+    def applies_to(self, doc_id: str) -> bool:
+        return not (self.scraped_only and doc_id.lower().endswith(MARKDOWN_SUFFIXES))
 
 
 def _normalise(spans: Iterable[Span], length: int) -> list[Span]:
@@ -73,6 +79,8 @@ def run_rules(source: str, rules: Sequence[Rule], *, doc_id: str = "") -> CleanD
     current = source
     pieces: list[tuple[int, int, str]] = []
     for rule in rules:
+        if not rule.applies_to(doc_id):
+            continue
         spans = _normalise(rule.find(current), len(current))
         if not spans:
             continue

@@ -1,0 +1,122 @@
+"""Generic features of the lines of a page, for telling web chrome from the report's own text.
+
+Nothing here names a site or a phrase: length, French stop-word density (jusText's list), sentence shape,
+capitals, digits, punctuation, links and dates, where the line stands, whether its shape recurs in the page,
+and the same of its neighbours. The words of the line are read separately (`line_words`), so that a model
+can weigh words that mark chrome on many sites (« partager », « publié », « télécharger »)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec)[a-zéû]*\.?"
+_DAY = r"(?:lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?"
+DATE_LINE = re.compile(
+    rf"(?:{_DAY}\s+)?\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{2,4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|{_MONTH}\s+\d{{4}}",
+    re.IGNORECASE,
+)
+LINK = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:fr|com|org|eu|net|bzh)\b", re.IGNORECASE)
+SEPARATORS = re.compile(r"[|•›»>/·–—]")
+SHORT_WORDS = 5  # a line of fewer words is "short" for the runs of short lines (menus, tag lists)
+PROSE_WORDS = 15  # the first line with this many words and enough stop words starts the prose
+PROSE_BELOW = 8  # a line this long, with enough stop words, under a short capitalised line makes it a heading
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    import justext
+
+    return frozenset(word.lower() for word in justext.get_stoplist("French"))
+
+
+def line_words(text: str) -> frozenset[str]:
+    return frozenset(word.lower() for word in WORD.findall(text))
+
+
+def shape(text: str) -> str:
+    """The line lowercased, spaces collapsed and every number written 0: « Page 12 : … » ~ « Page 3 : … »."""
+    return re.sub(r"\d+", "0", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def heading_over_prose(line: str, following: str) -> bool:
+    """A short capitalised line without digits or a closing stop, right above a line of prose: a section
+    heading (« Introduction », « Édito »), whatever a model makes of it alone."""
+    words = WORD.findall(line)
+    if not (1 <= len(words) <= 6) or not line[:1].isupper() or any(c.isdigit() for c in line):
+        return False
+    if line.rstrip().endswith((".", ":", "!", "?")):
+        return False
+    below = WORD.findall(following)
+    stops = stop_words()
+    return len(below) >= PROSE_BELOW and sum(w.lower() in stops for w in below) / len(below) > 0.25
+
+
+def _own(text: str, stops: frozenset[str]) -> dict[str, float]:
+    s = text.strip()
+    words = WORD.findall(s)
+    n = len(words)
+    letters = [c for c in s if c.isalpha()]
+    visible = [c for c in s if not c.isspace()]
+    return {
+        "log_chars": math.log1p(len(s)),
+        "log_words": math.log1p(n),
+        "stop_share": sum(w.lower() in stops for w in words) / n if n else 0.0,
+        "no_word": float(n == 0),
+        "one_or_two_words": float(1 <= n <= 2),
+        "ends_sentence": float(s.endswith((".", "!", "?", "…"))),
+        "ends_colon": float(s.endswith(":")),
+        "upper_share": sum(c.isupper() for c in letters) / len(letters) if letters else 0.0,
+        "digit_share": sum(c.isdigit() for c in visible) / len(visible) if visible else 0.0,
+        "punct_share": sum(not c.isalnum() for c in visible) / len(visible) if visible else 0.0,
+        "capitalised_words": sum(w[0].isupper() for w in words) / n if n else 0.0,
+        "link": float(bool(LINK.search(s))),
+        "date_only": float(bool(DATE_LINE.fullmatch(s))),
+        "separators": min(len(SEPARATORS.findall(s)), 5) / 5,
+        "comma": float("," in s),
+        "starts_lower": float(bool(s) and s[0].islower()),
+    }
+
+
+def page_features(lines: Sequence[str]) -> list[dict[str, float]]:
+    """Features of each of a page's non-empty lines, read with the lines around it."""
+    stops = stop_words()
+    own = [_own(line, stops) for line in lines]
+    n = len(lines)
+    shapes = [shape(line) for line in lines]
+    prefixes = [" ".join(s.split()[:3]) for s in shapes]
+    shape_count, prefix_count = Counter(shapes), Counter(prefixes)
+    short = [f["log_words"] < math.log1p(SHORT_WORDS) for f in own]
+    run = [0] * n
+    i = 0
+    while i < n:
+        j = i
+        while j < n and short[j]:
+            j += 1
+        for k in range(i, j):
+            run[k] = j - i
+        i = max(j, i + 1)
+    prose = next((i for i, f in enumerate(own)
+                  if f["log_words"] > math.log1p(PROSE_WORDS) and f["stop_share"] > 0.25), n)
+    features = []
+    for i, f in enumerate(own):
+        row = dict(f)
+        row["position"] = i / max(n - 1, 1)
+        row["first"] = float(i == 0)
+        row["last"] = float(i == n - 1)
+        row["before_prose"] = float(i < prose)
+        row["shape_repeated"] = float(shape_count[shapes[i]] > 1)
+        row["prefix_repeated"] = float(prefix_count[prefixes[i]] > 2)
+        row["short_run"] = min(run[i], 6) / 6
+        for side, j in (("previous", i - 1), ("next", i + 1)):
+            other = own[j] if 0 <= j < n else None
+            row[f"{side}_log_words"] = other["log_words"] if other else 0.0
+            row[f"{side}_stop_share"] = other["stop_share"] if other else 0.0
+            row[f"{side}_ends_sentence"] = other["ends_sentence"] if other else 0.0
+            row[f"{side}_none"] = float(other is None)
+        features.append(row)
+    return features

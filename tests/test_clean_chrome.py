@@ -1,0 +1,68 @@
+"""The cleaning rule `chrome`: a line model on generic features, kept away from Markdown and headings."""
+
+from __future__ import annotations
+
+from pipeline.clean import clean_text
+from pipeline.clean.chrome import ChromeModel, active_model, find_chrome, use_model
+from pipeline.clean.line_features import heading_over_prose, page_features
+from pipeline.prepcache import PrepCache
+
+PAGE = (
+    "Accueil\n"
+    "Actualités\n"
+    "Publié le 12 mars 2019\n"
+    "Rencontre des conseils de développement\n"
+    "Les conseils de développement de la région se sont réunis pour partager leurs pratiques de "
+    "participation citoyenne et préparer ensemble leur contribution au schéma régional.\n"
+    "Les échanges ont porté sur la place des habitants dans les projets de territoire et sur les moyens "
+    "dont disposent les conseils pour animer le débat public.\n"
+    "Partager\n"
+    "Facebook\n"
+    "Twitter\n"
+    "Imprimer\n"
+)
+
+
+def test_the_shipped_model_reads_every_feature_the_page_gives():
+    model = active_model()
+    row = page_features(["Une ligne.", "Une autre ligne de texte."])[0]
+    assert set(model.features) == set(row)
+    assert 0.5 < model.threshold < 1.0
+
+
+def test_prose_stays_and_some_chrome_goes_on_a_scraped_page():
+    cleaned = clean_text(PAGE, doc_id="page.txt")
+    assert "partager leurs pratiques" in cleaned.text and "animer le débat public" in cleaned.text
+    assert "Rencontre des conseils de développement" in cleaned.text  # a heading right above prose
+    for chrome in ("Partager", "Facebook", "Twitter", "Imprimer", "Publié le"):
+        assert chrome not in cleaned.text
+    # a menu entry no named rule knows, read as chrome by the model
+    assert [r.text for r in cleaned.removals if r.reason == "chrome"] == ["Accueil\n"]
+
+
+def test_markdown_files_are_left_to_the_other_rules():
+    notes = "Jean Dupont\nDiscussion\nLe projet associe trois laboratoires et une bibliothèque.\n"
+    assert not [r for r in clean_text(notes, doc_id="notes.md").removals if r.reason == "chrome"]
+
+
+def test_a_short_capitalised_line_above_prose_is_a_heading():
+    prose = "Depuis 2010, nous avons l'impression d'assister à une réforme territoriale en continu."
+    assert heading_over_prose("Introduction", prose)
+    assert not heading_over_prose("Introduction", "Partager")
+    assert not heading_over_prose("12 mars 2019", prose)
+
+
+def test_another_model_changes_what_is_removed_and_the_prepared_text_key(tmp_path):
+    base = {"features": ["log_words"], "means": [0.0], "scales": [1.0], "weights": [0.0], "words": {},
+            "intercept": 10.0, "threshold": 0.5}
+    removes_everything = ChromeModel.from_dict(base)
+    cache = PrepCache(tmp_path, ("chrome",))
+    shipped_key = cache._path("page.txt", PAGE)
+    try:
+        use_model(removes_everything)
+        assert cache._path("page.txt", PAGE) != shipped_key
+        spans = find_chrome("Une phrase de contenu.\nUne autre.\n")
+        assert len(spans) == 2
+    finally:
+        use_model(None)
+    assert cache._path("page.txt", PAGE) == shipped_key
