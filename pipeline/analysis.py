@@ -9,7 +9,7 @@ adds the rule tags, and the model's tags when a model fits the codebook (which n
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,18 +103,23 @@ class Analyser:
         """The codebook-independent part of the analysis of one document's parsed passages."""
         docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
         contexts = [context_docs(p, docs_by_text, self.nlp) for p in passages]
-        mentions: dict[str, bool] = {}  # headings are shared by the passages below them: test each once
+        # headings are shared by the passages below them: each text is tested once
+        skills: dict[str, bool] = {}
+        roles: dict[str, bool] = {}
 
-        def about_competences(passage: Passage) -> bool:
+        def speaks_of(passage: Passage, memo: dict[str, bool], test: Callable[[str], bool]) -> bool:
             for text in (passage.text, *passage.heading, *passage.context):
-                if text not in mentions:
-                    mentions[text] = self.extractor.mentions_competences(text)
-                if mentions[text]:
+                if text not in memo:
+                    memo[text] = test(text)
+                if memo[text]:
                     return True
             return False
 
+        extractor = self.extractor
         competences = tuple(
-            self.extractor.extract(doc, context, in_context=about_competences(passage))
+            extractor.extract(doc, context,
+                              in_context=speaks_of(passage, skills, extractor.mentions_competences),
+                              on_roles=speaks_of(passage, roles, extractor.mentions_roles))
             for passage, doc, context in zip(passages, docs, contexts, strict=True)
         )
         keys = tuple(token_keys(doc) for doc in docs)

@@ -64,6 +64,9 @@ class Lexicon:
     not_terms: frozenset[str]
     vector_typing: VectorTyping
     sha256: str = ""  # of the file's bytes
+    # words of people's roles, missions and jobs: a passage with one of them lets the lexicon's context-only
+    # forms match (what an agent does), but not the discovery patterns, which need the competence markers
+    role_markers: tuple[str, ...] = ()
 
     def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
         return tuple(t for t in self.terms if t.type == type_id)
@@ -137,8 +140,10 @@ def load_lexicon(path: Path) -> Lexicon:
         vector_typing = VectorTyping(float(typing.get("threshold", 0.5)), float(typing.get("margin", 0.04)))
     except (TypeError, ValueError, AttributeError):
         raise LexiconError(f"{path}: 'vector_typing' needs numeric 'threshold' and 'margin'") from None
+    roles = _string_list(data.get("role_markers"), str(path), "role_markers")
     return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
-                   frozenset(n.lower() for n in not_terms), vector_typing, hashlib.sha256(raw).hexdigest())
+                   frozenset(n.lower() for n in not_terms), vector_typing, hashlib.sha256(raw).hexdigest(),
+                   tuple(m.lower() for m in roles))
 
 
 # ---------------------------------------------------------------------------------------- token keys
@@ -306,6 +311,13 @@ def calibrate_vector_typing(lexicon: Lexicon, nlp: Language) -> tuple[Calibratio
 # ------------------------------------------------------------------------------------- extractor
 
 
+def _marker_pattern(markers: Sequence[str]) -> re.Pattern[str] | None:
+    """Markers matched as word beginnings; None when there is none."""
+    if not markers:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(m) for m in markers) + ")")
+
+
 class CompetenceExtractor:
     """Finds competence terms in parsed passages. Build once per lexicon and model; `extract` per passage."""
 
@@ -318,7 +330,8 @@ class CompetenceExtractor:
         for key, patterns in _discovery_patterns().items():
             self._matcher.add(key, patterns)
         self._centroids = _centroids(_term_vectors(lexicon, nlp))
-        self._markers = re.compile(r"\b(?:" + "|".join(re.escape(m) for m in lexicon.context_markers) + ")")
+        self._markers = _marker_pattern(lexicon.context_markers)
+        self._roles = _marker_pattern(lexicon.role_markers)
 
     def _build_forms(self, nlp: Language) -> None:
         entries = [(form, term, False) for term in self.lexicon.terms for form in term.variants]
@@ -334,19 +347,31 @@ class CompetenceExtractor:
 
     def mentions_competences(self, text: str) -> bool:
         """True when `text` speaks of competences (compétences, savoir-être, savoir-faire…)."""
-        return self._markers.search(_norm(text)) is not None
+        return self._markers is not None and self._markers.search(_norm(text)) is not None
+
+    def mentions_roles(self, text: str) -> bool:
+        """True when `text` speaks of people's roles, missions or jobs (rôle, mission, agent, métier…)."""
+        return self._roles is not None and self._roles.search(_norm(text)) is not None
 
     def about_competences(self, doc: Doc, context: Sequence[Doc] = ()) -> bool:
         """True when the passage, a heading above it or its introducing line mentions competences."""
         return any(self.mentions_competences(d.text) for d in (doc, *context))
 
+    def about_roles(self, doc: Doc, context: Sequence[Doc] = ()) -> bool:
+        return any(self.mentions_roles(d.text) for d in (doc, *context))
+
     def extract(
-        self, doc: Doc, context: Sequence[Doc] = (), *, in_context: bool | None = None
+        self, doc: Doc, context: Sequence[Doc] = (), *, in_context: bool | None = None,
+        on_roles: bool | None = None,
     ) -> tuple[Competence, ...]:
         """The competence terms of the passage `doc`. `in_context`: whether the passage is about
-        competences, when the caller knows it already (else it is worked out from `doc` and `context`)."""
+        competences, `on_roles`: whether it speaks of people's roles, when the caller knows it already (else
+        each is worked out from `doc` and `context`). Context-only forms of the lexicon match in either
+        case; the discovery patterns that need a context, only in the first."""
         if in_context is None:
             in_context = self.about_competences(doc, context)
+        if on_roles is None:
+            on_roles = self.about_roles(doc, context)
         memo = self._keys_memo
         keys = []
         for token in doc:
@@ -358,7 +383,7 @@ class CompetenceExtractor:
         # The same forms type discovered terms: outside a passage about competences, a context-only form
         # ("s'adapter", "transmettre") is as ambiguous inside "capacité à s'adapter" as alone (the capacity
         # of libraries to adapt, of a device to transmit), so it neither matches nor types there.
-        lexical = self._lexicon_hits(keys, in_context)
+        lexical = self._lexicon_hits(keys, in_context or on_roles)
         # each discovered term is judged as its longest phrase: when that is rejected, a shorter piece of it
         # ("capacité à caractériser" out of "capacité à caractériser des erreurs") is not tried instead
         candidates = _longest_non_overlapping(self._type_discovered(doc[s:e], lexical)

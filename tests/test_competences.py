@@ -118,9 +118,16 @@ def test_variants_map_to_the_canonical_term(nlp, extractor, competence_context):
 
 
 def test_ambiguous_variants_need_a_passage_about_competences(nlp, extractor, competence_context):
-    doc = nlp("Les agents écoutent les habitants et soignent la communication.")
+    doc = nlp("Les capteurs écoutent la rue et soignent la communication.")
     assert {c.term for c in extractor.extract(doc, competence_context)} == {"écoute", "communication"}
     assert extractor.extract(doc) == ()
+
+
+def test_a_passage_about_what_agents_do_is_about_competences(nlp, extractor):
+    doc = nlp("Le rôle de l'agent de développement est d'animer les ateliers et d'évaluer les actions.")
+    assert extractor.about_roles(doc) and not extractor.about_competences(doc)
+    assert {c.term for c in extractor.extract(doc)} >= {"animation", "évaluation"}
+    assert not extractor.extract(nlp("Les ateliers ont été animés par une compagnie de théâtre."))
 
 
 def test_longest_match_wins_without_overlapping_duplicates(nlp, extractor, competence_context):
