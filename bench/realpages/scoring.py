@@ -122,6 +122,10 @@ def line_outcomes(page: RealPage, prediction: Prediction) -> list[LineOutcome]:
     return out
 
 
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
 @dataclass
 class CategoryScore:
     tp: int = 0
@@ -130,16 +134,15 @@ class CategoryScore:
 
     @property
     def precision(self) -> float | None:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        return _share(self.tp, self.tp + self.fp)
 
     @property
     def recall(self) -> float | None:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        return _share(self.tp, self.tp + self.fn)
 
     @property
     def f1(self) -> float | None:
-        denominator = 2 * self.tp + self.fp + self.fn
-        return 2 * self.tp / denominator if denominator else None
+        return _share(2 * self.tp, 2 * self.tp + self.fp + self.fn)
 
 
 @dataclass
@@ -168,11 +171,11 @@ class Scores:
 
     @property
     def chrome_recall(self) -> float | None:
-        return self.chrome_removed / self.chrome_lines if self.chrome_lines else None
+        return _share(self.chrome_removed, self.chrome_lines)
 
     @property
     def content_kept_share(self) -> float | None:
-        return self.content_kept / self.content_lines if self.content_lines else None
+        return _share(self.content_kept, self.content_lines)
 
     def micro(self, content_only: bool = False) -> CategoryScore:
         table = self.content_categories if content_only else self.categories
@@ -190,19 +193,19 @@ class Scores:
 
     @property
     def tags_per_gold_tag(self) -> float | None:
-        return self.predicted_tags / self.gold_tags if self.gold_tags else None
+        return _share(self.predicted_tags, self.gold_tags)
 
     @property
     def term_recall(self) -> float | None:
-        return self.gold_terms_found / self.gold_terms if self.gold_terms else None
+        return _share(self.gold_terms_found, self.gold_terms)
 
     @property
     def term_precision(self) -> float | None:
-        return self.found_terms_right / self.found_terms if self.found_terms else None
+        return _share(self.found_terms_right, self.found_terms)
 
     @property
     def type_accuracy(self) -> float | None:
-        return self.typed_right / self.typed_pairs if self.typed_pairs else None
+        return _share(self.typed_right, self.typed_pairs)
 
 
 def score(outcomes: Iterable[LineOutcome], categories: Sequence[str]) -> Scores:
