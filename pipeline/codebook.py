@@ -23,7 +23,7 @@ DEFAULT_WEIGHT = 1.0
 MAX_WEIGHT = 5.0
 
 TOP_LEVEL_KEYS = ("version", "description", "dimensions", "categories")
-DIMENSION_KEYS = ("label", "lemmas")
+DIMENSION_KEYS = ("label", "lemmas", "requires")
 CATEGORY_KEYS = ("id", "label", "meaning", "lemmas", "phrases", "weights", "examples")
 
 # A word alone is often mis-tagged (« manque » alone becomes the adjective « manqu »), so a `lemmas` entry
@@ -69,6 +69,10 @@ class Codebook:
     sha256: str  # of the file bytes, recorded in the run manifest and the model metadata
     # dimension id -> lemmas that, in a heading or a parent bullet, say which dimension the passage is about
     dimension_lemmas: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    # dimension id -> words of which the passage or its context must hold one for the rules to tag any of
+    # the dimension's categories (naming a body is no cooperation between bodies: « entre », « avec »,
+    # « partenariat » say the bodies act together)
+    dimension_requires: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -110,7 +114,7 @@ def load_codebook(path: Path) -> Codebook:
     if not isinstance(version, str | int | float) or isinstance(version, bool):
         raise CodebookError(f"{where}: 'version' must be a string or a number, got {_type(version)}")
 
-    dimensions, dimension_lemmas = _read_dimensions(data["dimensions"], where)
+    dimensions, dimension_lemmas, dimension_requires = _read_dimensions(data["dimensions"], where)
     categories = _read_categories(data["categories"], dimensions, where)
     return Codebook(
         path=path,
@@ -119,6 +123,7 @@ def load_codebook(path: Path) -> Codebook:
         categories=categories,
         sha256=hashlib.sha256(raw).hexdigest(),
         dimension_lemmas=MappingProxyType(dimension_lemmas),
+        dimension_requires=MappingProxyType(dimension_requires),
     )
 
 
@@ -160,11 +165,14 @@ def check_patterns(codebook: Codebook, nlp: Language) -> None:
         raise CodebookError(count + "\n".join(problems))
 
 
-def _read_dimensions(value: Any, where: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+def _read_dimensions(
+    value: Any, where: str
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     if not isinstance(value, dict) or not value:
         raise CodebookError(f"{where}: 'dimensions' must be a non-empty mapping of dimension id -> label")
     labels: dict[str, str] = {}
     lemmas: dict[str, tuple[str, ...]] = {}
+    requires: dict[str, tuple[str, ...]] = {}
     for dimension, spec in value.items():
         owner = f"{where}: dimension '{dimension}'"
         if not isinstance(dimension, str) or not dimension or ":" in dimension:
@@ -173,11 +181,13 @@ def _read_dimensions(value: Any, where: str) -> tuple[dict[str, str], dict[str, 
             labels[dimension], lemmas[dimension] = spec, ()
             continue
         if not isinstance(spec, dict):
-            raise CodebookError(f"{owner}: expected a label or a mapping with keys label, lemmas")
+            raise CodebookError(f"{owner}: expected a label or a mapping with keys label, lemmas, requires")
         _check_keys(spec, DIMENSION_KEYS, owner, required=("label",))
         labels[dimension] = _string(spec["label"], f"{owner}: 'label'")
         lemmas[dimension] = _words(spec.get("lemmas", []), f"{owner}: 'lemmas'", single=True)
-    return labels, lemmas
+        if "requires" in spec:
+            requires[dimension] = _words(spec["requires"], f"{owner}: 'requires'", single=True)
+    return labels, lemmas, requires
 
 
 def _read_categories(value: Any, dimensions: Mapping[str, str], where: str) -> tuple[Category, ...]:

@@ -153,6 +153,8 @@ class RuleTagger:
         self._cues = _PhraseIndex()
         self._dimensions = _PhraseIndex()
         self._context_memo: dict[str, tuple[list[CueMatch], list[tuple[str, str]]]] = {}
+        self._requires = {dimension: frozenset(cue_key(word) for word in words)
+                          for dimension, words in codebook.dimension_requires.items() if words}
 
         cues = [(category.id, cue) for category in codebook.categories for cue in category.cues]
         cue_docs = nlp.pipe([cue for _, cue in cues], batch_size=32)
@@ -173,10 +175,12 @@ class RuleTagger:
     def tag(self, doc: Doc | TokenKeys, context: Sequence[Doc | TokenKeys] = ()) -> tuple[Tag, ...]:
         """The categories of the passage `doc`, best first. `context`: heading path and parent bullets,
         outermost first."""
-        passage_matches = self._cue_matches(_keys(doc))
+        passage_keys = _keys(doc)
+        passage_matches = self._cue_matches(passage_keys)
         context = [_keys(line) for line in context]
         if not passage_matches:
             return ()
+        unmet = self._unmet_requirements(passage_keys, context)
         context_matches = [match for context_doc in context for match in self._context(context_doc)[0]]
         context_dimensions = {
             dimension: evidence for context_doc in context
@@ -187,9 +191,11 @@ class RuleTagger:
         by_category = _group(passage_matches)
         context_by_category = _group(context_matches)
         for category_id, matches in by_category.items():
+            dimension = self._categories[category_id].dimension
+            if dimension in unmet:
+                continue
             own = _strength(matches)
             context_hits = context_by_category.get(category_id, [])
-            dimension = self._categories[category_id].dimension
             around = _strength(context_hits) + (DIMENSION_BONUS if dimension in context_dimensions else 0.0)
             strength = own + CONTEXT_FACTOR * around
             if strength < TAG_THRESHOLD:
@@ -201,6 +207,14 @@ class RuleTagger:
             score = round(1.0 - math.exp(-strength), 3)
             tags.append(Tag(category=category_id, score=score, source="rule", evidence=_unique(evidence)))
         return tuple(sorted(tags, key=lambda tag: (-tag.score, self.codebook.ids.index(tag.category))))
+
+    def _unmet_requirements(self, passage: TokenKeys, context: Sequence[TokenKeys]) -> set[str]:
+        """The dimensions whose `requires` words occur neither in the passage nor in its context."""
+        requires = self._requires
+        if not requires:
+            return set()
+        present = {key for keys in (passage, *context) for key in (*keys.lemmas, *keys.words)}
+        return {dimension for dimension, words in requires.items() if not words & present}
 
     def _context(self, keys: TokenKeys) -> tuple[list[CueMatch], list[tuple[str, str]]]:
         """Cue and dimension matches of a context line. A heading or parent bullet is the context of every

@@ -194,3 +194,26 @@ def test_a_user_codebook_for_another_theme_is_used(tmp_path, nlp):
     tags = other.tag(nlp("Les pistes cyclables attirent de nouveaux cyclistes près de la gare."))
     assert categories(tags) == ["mode:velo"]
     assert tags[0].evidence == ("pistes cyclables", "cyclistes")
+
+
+def test_naming_bodies_is_no_actors_category_without_a_word_of_acting_together(tagger, nlp):
+    def actors(text: str, context: tuple[str, ...] = ()) -> set[str]:
+        tags = tagger.tag(nlp(text), [nlp(line) for line in context])
+        return {t.category for t in tags if t.category.startswith("acteurs:")}
+
+    assert actors("Le PETR du Pays couvre 86 communes et le Département finance les routes.") == set()
+    assert "acteurs:public-public" in actors("Le PETR et le Département ont signé une convention.")
+    # a heading that says the bodies work together is context enough
+    assert "acteurs:public-public" in actors("Le PETR et le Département.", ("Une coopération exemplaire",))
+
+
+def test_a_codebook_without_requirements_tags_on_cues_alone(nlp, tmp_path):
+    import yaml
+
+    data = yaml.safe_load(load_settings().codebook.read_text(encoding="utf-8"))
+    del data["dimensions"]["acteurs"]["requires"]
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    plain = RuleTagger(load_codebook(path), nlp)
+    tags = plain.tag(nlp("Le PETR du Pays couvre 86 communes et le Département finance les routes."))
+    assert "acteurs:public-public" in {t.category for t in tags}
