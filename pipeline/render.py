@@ -15,9 +15,10 @@ from pipeline import figures
 from pipeline.codebook import Codebook
 from pipeline.counts import CorpusCounts
 from pipeline.fingerprint import source_fingerprint
+from pipeline.modelfile import metadata_path
 from pipeline.outputs import link_from_previous, write_json
 from pipeline.parallel import fork_map
-from pipeline.report import ReportData, write_report, write_summary
+from pipeline.report import Reliability, ReportData, write_report, write_summary
 from pipeline.settings import Settings
 from pipeline.types import AnalysedPassage, Competence, Passage, Tag
 
@@ -187,6 +188,28 @@ def _table_rows(path: Path, limit: int) -> tuple[list[str], list[list[str]]]:
     return header, [list(r.values()) for r in rows[:limit]]
 
 
+def _reliability(manifest: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
+    """The per-category precision and recall of the classifier's last cross-validation (the combination
+    with the rules, on the scraped real pages when it was trained on some, else on every annotated passage),
+    as ReportData fields; nothing when no classifier was used."""
+    if not manifest.get("versions", {}).get("classifier", {}).get("used"):
+        return {}
+    try:
+        metadata = json.loads(metadata_path(settings.model_path).read_text(encoding="utf-8"))
+        tables = metadata["metrics"]["combination"]
+        source = "real" if "real" in tables else "all"
+        per_category = tables[source]["per_category"]
+        reliability = {c: Reliability(float(s["precision"]), float(s["recall"]), int(s["support"]))
+                       for c, s in per_category.items() if s.get("support")}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    count = metadata.get("passages_per_source", {}).get(source) or metadata.get("passages", "?")
+    where = ("sur les pages réelles annotées" if source == "real" else "sur les passages annotés")
+    return {"reliability": reliability,
+            "reliability_source": f"{where} ({count} passages), en validation croisée, lors du dernier "
+                                  "entraînement du modèle"}
+
+
 def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Mapping[str, Any],
                    codebook: Codebook, settings: Settings) -> None:
     drawer = draw_figures(stage, output, counts, codebook, settings.n_process)
@@ -220,6 +243,8 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
         dimensions=dict(codebook.dimensions),
         passages=passages,
         notes=notes,
+        category_totals=counts.category_passages(),
+        **_reliability(manifest, settings),
     )
     write_report(data, stage / "report.html")
     links = [("Rapport", "report.html"), ("Passages (JSONL)", "passages.jsonl"),

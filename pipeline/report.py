@@ -88,6 +88,26 @@ class ReportData:
     passages: Sequence[AnalysedPassage] = ()
     notes: Sequence[str] = ()
     generated_at: str | None = None
+    # passages per category over the whole corpus (the browser may hold only some of them)
+    category_totals: Mapping[str, int] = field(default_factory=dict)
+    # category -> how much to trust its tags, from the classifier's last cross-validation
+    reliability: Mapping[str, Reliability] = field(default_factory=dict)
+    reliability_source: str = ""  # what the reliability was measured on, in words
+
+
+@dataclass(frozen=True)
+class Reliability:
+    precision: float
+    recall: float
+    support: int  # annotated passages that carry the category
+
+    @property
+    def doubtful(self) -> bool:
+        return self.precision < DOUBTFUL_PRECISION
+
+
+# Below this precision, most tags of the category are wrong: the report and summary.md say so.
+DOUBTFUL_PRECISION = 0.5
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -253,10 +273,45 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]], caption: str
     return "\n".join(parts)
 
 
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def reliability_note(reliability: Reliability | None) -> str:
+    """« précision 34 %, rappel 59 % ⚠ peu fiable » for a category, or "" when it was not measured."""
+    if reliability is None:
+        return ""
+    note = f"précision {_pct(reliability.precision)}, rappel {_pct(reliability.recall)}"
+    return note + (" ⚠ peu fiable" if reliability.doubtful else "")
+
+
+def _reliability_section(data: ReportData) -> str:
+    parts = ["<h3>Fiabilité des catégories</h3>"]
+    if not data.reliability:
+        parts.append("<p>Aucune mesure de fiabilité : pas de modèle entraîné (les catégories viennent des "
+                     "règles seules). <code>make evaluate</code> les mesure sur les annotations.</p>")
+        return "\n".join(parts)
+    parts.append(f"<p>Mesurée {_esc(data.reliability_source)}. Une catégorie dont la précision est sous "
+                 f"{_pct(DOUBTFUL_PRECISION)} est marquée ⚠ : la plupart de ses passages ne la portent pas "
+                 "pour un lecteur.</p>")
+    rows = []
+    for category, label in data.categories.items():
+        measured = data.reliability.get(category)
+        if measured is None:
+            rows.append((label, data.category_totals.get(category, 0), "—", "—", 0, "non mesurée"))
+            continue
+        rows.append((label, data.category_totals.get(category, 0), _pct(measured.precision),
+                     _pct(measured.recall), measured.support, "⚠ peu fiable" if measured.doubtful else ""))
+    parts.append(_table(["Catégorie", "Passages du corpus", "Précision", "Rappel", "Passages annotés", ""],
+                        rows))
+    return "\n".join(parts)
+
+
 def _overview_section(data: ReportData) -> str:
     parts = ['<section id="apercu"><h2>Aperçu du corpus</h2>']
     parts.append(_table(["Mesure", "Valeur"], [(_count_label(k), v) for k, v in data.counts.items()],
                         "Chiffres clés"))
+    parts.append(_reliability_section(data))
     parts.append("<h3>Texte retiré au nettoyage, par motif</h3>")
     if data.removals_by_reason:
         rows = [(f"{REASON_LABELS.get(reason, reason)} ({reason})", spans, chars)
@@ -636,13 +691,18 @@ def render_summary(data: ReportData, *, links: Sequence[tuple[str, str]]) -> str
         lines += [f"Produit le {data.generated_at}", ""]
     lines += ["## Chiffres clés", ""]
     lines += [f"- {_count_label(key)} : {_number(value)}" for key, value in data.counts.items()]
-    per_category = _passages_per_category(data.passages)
+    per_category = dict(data.category_totals) or _passages_per_category(data.passages)
+    per_category = {c: n for c, n in per_category.items() if n}
     if per_category:
         lines += ["", "## Catégories les plus fréquentes (nombre de passages)", ""]
+        if data.reliability:
+            lines += [f"Fiabilité mesurée {_markdown_text(data.reliability_source)} ; ⚠ : précision sous "
+                      f"{_pct(DOUBTFUL_PRECISION)}.", ""]
         ranked = sorted(per_category.items(), key=lambda item: (-item[1], item[0]))
-        lines += [
-            f"- {_markdown_text(data.categories.get(c, c))} (`{c}`) : {_number(n)}" for c, n in ranked[:12]
-        ]
+        for c, n in ranked[:12]:
+            note = reliability_note(data.reliability.get(c))
+            lines.append(f"- {_markdown_text(data.categories.get(c, c))} (`{c}`) : {_number(n)}"
+                         + (f" — {note}" if note else ""))
     if data.skipped:
         lines += ["", "## Fichiers ignorés", ""]
         lines += [f"- `{path}` : {_markdown_text(reason)}" for path, reason in data.skipped]

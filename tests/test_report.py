@@ -206,3 +206,30 @@ def test_summary_has_counts_categories_and_relative_links(data, tmp_path):
     assert "[Rapport](report.html)" in text
     assert "[Figures](<figures/mes figures.png>)" in text
     assert "`scan<1>.pdf` : format non pris en charge" in text
+
+
+def test_summary_and_report_show_corpus_totals_and_how_far_each_category_can_be_trusted(data, tmp_path):
+    from dataclasses import replace
+
+    from pipeline.report import Reliability
+
+    measured = replace(
+        data,
+        category_totals={"acteurs:public-public": 4595, "conditions:leviers": 16154},
+        reliability={"acteurs:public-public": Reliability(0.62, 0.55, 118),
+                     "conditions:leviers": Reliability(0.15, 0.9, 60)},
+        reliability_source="sur les pages réelles annotées (876 passages)",
+    )
+    path = tmp_path / "summary.md"
+    write_summary(measured, path, links=[])
+    text = path.read_text(encoding="utf-8")
+    # the corpus totals, not the passages the browser holds
+    assert "- Leviers (`conditions:leviers`) : 16\u202f154 — précision 15 %, rappel 90 % ⚠ peu fiable" in text
+    assert "- Entre acteurs publics (`acteurs:public-public`) : 4\u202f595 — précision 62 %, rappel 55 %\n" in text
+    page = render(measured, tmp_path)
+    assert "Fiabilité des catégories" in page and "⚠ peu fiable" in page
+    assert "sur les pages réelles annotées (876 passages)" in page
+
+
+def test_without_a_model_the_report_says_reliability_was_not_measured(data, tmp_path):
+    assert "Aucune mesure de fiabilité" in render(data, tmp_path)
