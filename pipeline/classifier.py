@@ -1015,8 +1015,10 @@ def model_card(metadata: Mapping[str, Any]) -> str:
     if few:
         lines.append(f"- Fewer than 10 examples, scores are unreliable: {', '.join(f'`{c}`' for c in few)}.")
     lines.append("")
-    lines.append("`make suggest` lists the passages the model is least sure about: label those first. "
-                 "How much more annotation buys is measured by `python -m bench.learning_curve` (docs/realset.md): on "
-                 "real pages, macro F1 rose from 0.29 with no real passage to 0.31 with about 700, so the "
-                 "features, more than the number of passages, limit this model.")
+    lines.append(
+        "`make suggest` lists the passages the model is least sure about: label those first. How much more "
+        "annotation buys is measured by `python -m bench.learning_curve` (docs/realset.md): on real pages, "
+        "macro F1 rose from 0.29 with no real passage to 0.31 with about 700, so the features, more than "
+        "the number of passages, limit this model."
+    )
     return "\n".join(lines) + "\n"
