@@ -170,15 +170,27 @@ class Analyser:
                       for combined in combined_tags]
         explanations = top_features(self.model, features, from_model, k=3)
         merged = []
-        for combined, tags, explained in zip(combined_tags, rule_tags, explanations, strict=True):
+        for doc, combined, tags, explained in zip(docs, combined_tags, rule_tags, explanations, strict=True):
             by_rule = {t.category: t for t in tags}
+            written = _written_forms(doc)
             passage_tags = []
             for category, (score, source) in combined.items():
                 evidence = by_rule[category].evidence if category in by_rule else ()
-                evidence += tuple(f"modèle: {word}" for word in explained.get(category, ()))
+                # the model's evidence as the passage writes it, so that the report can highlight it
+                words = (written.get(lemma)
+                         for feature in explained.get(category, ()) for lemma in feature.split())
+                evidence += tuple(word for word in dict.fromkeys(words) if word and word not in evidence)
                 passage_tags.append(Tag(category, score, source, evidence))
             merged.append(tuple(passage_tags))
         return merged
+
+
+def _written_forms(doc: Doc) -> dict[str, str]:
+    """Lowercase lemma -> the passage's first word with that lemma."""
+    forms: dict[str, str] = {}
+    for token in doc:
+        forms.setdefault(token.lemma_.lower(), token.text)
+    return forms
 
 
 def passage_record(item: AnalysedPassage) -> dict:

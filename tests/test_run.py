@@ -202,3 +202,25 @@ def test_the_classifier_tags_the_same_from_the_analysis_cache(seed_run, tmp_path
     one, two = _tree_hashes(tmp_path / "first"), _tree_hashes(tmp_path / "second")
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name] and name != "manifest.json"] == []
+
+
+@pytest.mark.slow
+def test_the_shipped_models_evidence_is_words_of_the_passage_and_is_highlighted(tmp_path):
+    from pipeline.render import read_passages
+    from pipeline.report import highlight_segments
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    settings = load_settings(corpus=corpus, output=tmp_path / "outputs", cache_dir=tmp_path / "cache",
+                             progress=False)
+    analyse(settings)
+    by_model = [(item, tag) for item in read_passages(settings.output / "passages.jsonl")
+                for tag in item.tags if tag.source != "rule"]
+    assert by_model, "the shipped classifier added no tag to the seed report"
+    for item, tag in by_model:
+        assert tag.evidence and not any(e.startswith("modèle") for e in tag.evidence)
+        words = [e for e in tag.evidence if not e.startswith("contexte")]
+        assert all(word in item.passage.text for word in words), (tag, item.passage.text)
+        highlighted = [s for s in highlight_segments(item) if isinstance(s, list) and tag.category in s[1]]
+        assert highlighted, (tag, item.passage.text)
