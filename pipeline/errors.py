@@ -13,6 +13,14 @@ class CorpusError(Exception):
     """The corpus folder as a whole is unusable (missing, not a folder, nothing readable in it)."""
 
 
+class UnreadableFile(Exception):
+    """One corpus file cannot be used; `reason` says why in plain words. The run lists it and goes on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class AnnotationError(Exception):
     """An annotation file cannot be used. The message names the file, the line and the problem."""
 

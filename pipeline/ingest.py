@@ -21,7 +21,8 @@ import charset_normalizer
 import ftfy
 import trafilatura
 
-from pipeline.errors import CorpusError
+from pipeline.errors import CorpusError, UnreadableFile
+from pipeline.readers import READERS
 from pipeline.types import Document, Skipped
 
 __all__ = [
@@ -38,7 +39,15 @@ __all__ = [
     "read_document",
 ]
 
-CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+                   ".pdf": "pdf", ".docx": "docx", ".odt": "odt"}
+# Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
+UNREAD_SUFFIXES = {
+    ".rtf": "RTF", ".doc": "Word 97-2003", ".dot": "Word 97-2003", ".odp": "OpenDocument presentation",
+    ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".xls": "Excel", ".xlsx": "Excel", ".ods": "spreadsheet",
+    ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
+    ".tiff": "image", ".webp": "image",
+}
 
 # Share of control characters (other than tab, newline, carriage return, form feed) above which decoded
 # content is taken for binary data. Real reports have none; random bytes give 10-25 %.
@@ -84,14 +93,6 @@ _FRENCH_LOWER = frozenset("àâäçéèêëîïôöùûüÿœæ")
 _FRENCH_UPPER = frozenset("ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
 _FRENCH_MARKS = frozenset("«»’‘“”…–—€°§·\xa0\u202f\u2009")
 _APOSTROPHES = frozenset("’‘")
-
-
-class UnreadableFile(Exception):
-    """One corpus file cannot be used; `reason` says why in plain words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,9 @@ class _Walker:
                 self._walk_subfolder(path)
         elif resolved.is_file() and path.suffix.lower() in CORPUS_SUFFIXES:
             self.files.append(path)
+        elif resolved.is_file() and path.suffix.lower() in UNREAD_SUFFIXES:
+            kind = UNREAD_SUFFIXES[path.suffix.lower()]
+            self._skip(path, f"format not read ({kind}): save it as PDF, .docx, .odt, .txt or .html")
 
     def _walk_subfolder(self, folder: Path) -> None:
         try:
@@ -249,6 +253,11 @@ def read_document(path: Path, corpus: Path) -> Document:
         raise UnreadableFile(f"could not be read ({exc.strerror or exc})") from None
     if not raw:
         raise UnreadableFile("empty file (0 bytes)")
+    if file_format in READERS:
+        text, notes = READERS[file_format](raw)
+        return Document(doc_id=document_id(path, corpus), path=path, text=unicodedata.normalize("NFC", text),
+                        encoding="binary", format=file_format, sha256=hashlib.sha256(raw).hexdigest(),
+                        size=len(raw), notes=notes)
     decoded = decode_bytes(raw, declared=_declared_charset(raw) if file_format == "html" else None)
     if not decoded.text.strip():
         raise UnreadableFile("empty file (only whitespace)")

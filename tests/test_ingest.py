@@ -150,7 +150,7 @@ def test_nothing_readable_raises_corpus_error_after_reporting_each_file(tmp_path
 # ------------------------------------------------------------------------------------- which files count
 
 
-def test_hidden_files_hidden_folders_and_other_extensions_are_ignored(tmp_path: Path) -> None:
+def test_hidden_entries_and_data_files_are_ignored_and_an_image_is_listed_as_skipped(tmp_path: Path) -> None:
     corpus = build(
         tmp_path,
         {
@@ -166,7 +166,7 @@ def test_hidden_files_hidden_folders_and_other_extensions_are_ignored(tmp_path: 
     )
     files, skipped = discover(corpus)
     assert [document_id(p, corpus) for p in files] == ["a.txt", "sous/B.MD", "sous/c.Markdown"]
-    assert skipped == []
+    assert [(s.path, s.reason.split(":")[0]) for s in skipped] == [("image.png", "format not read (image)")]
     assert {d.format for d in read_all(corpus)[0].values()} == {"txt", "md"}
 
 

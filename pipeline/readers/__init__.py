@@ -1,0 +1,17 @@
+"""Readers of the binary document formats: one module per format, each `read(raw bytes) -> (text, notes)`.
+
+Text formats (.txt, .md, .html) are decoded by `pipeline.ingest`, which calls these for the others. A reader
+raises `pipeline.errors.UnreadableFile` with a plain-words reason when it cannot give text; the run then lists
+the file as skipped and goes on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipeline.readers import docx, odt, pdf
+
+READERS: dict[str, Callable[[bytes], tuple[str, tuple[str, ...]]]] = {
+    "pdf": pdf.read,
+    "docx": docx.read,
+    "odt": odt.read,
+}

@@ -1,0 +1,127 @@
+"""Readers of PDF, Word and OpenDocument files, on files the tests build with the libraries themselves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import UnreadableFile
+from pipeline.ingest import discover, read_document
+from pipeline.readers.text import repair
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+PARAGRAPH = ("Les quatre communautés de communes du Pays ont décidé de mutualiser leurs services "
+             "techniques et de créer un office de tourisme commun.")
+
+
+def make_pdf(path: Path, lines: list[str] | None) -> Path:
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    if lines is not None:
+        if FONT.is_file():
+            pdf.add_font("dejavu", fname=str(FONT))
+            pdf.set_font("dejavu", size=11)
+        else:  # core font: Latin-1 only, enough for French
+            pdf.set_font("helvetica", size=11)
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+def make_docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Rencontre des intercommunalités", level=1)
+    document.add_paragraph(PARAGRAPH)
+    document.add_paragraph("la confiance entre élus", style="List Bullet")
+    document.save(path)
+    return path
+
+
+def make_odt(path: Path) -> Path:
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, P
+
+    document = OpenDocumentText()
+    document.text.addElement(H(outlinelevel=1, text="Atelier du Pays"))
+    document.text.addElement(P(text=PARAGRAPH))
+    document.save(str(path))
+    return path
+
+
+def test_a_pdf_gives_its_text_with_hyphenated_words_joined(tmp_path):
+    lines = ["Le séminaire a réuni les agents de dévelop-", "pement des intercommunalités du Pays."]
+    path = make_pdf(tmp_path / "actes.pdf", lines)
+    document = read_document(path, tmp_path)
+    assert document.format == "pdf"
+    assert "agents de développement des intercommunalités" in document.text.replace("\n", " ")
+    assert any("hyphenated" in note for note in document.notes)
+
+
+def test_a_pdf_without_a_text_layer_is_skipped_as_scanned(tmp_path):
+    path = make_pdf(tmp_path / "scan.pdf", None)
+    with pytest.raises(UnreadableFile, match="no text layer"):
+        read_document(path, tmp_path)
+
+
+def test_a_broken_pdf_is_unreadable_not_a_crash(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4 this is not a pdf")
+    with pytest.raises(UnreadableFile, match="PDF"):
+        read_document(path, tmp_path)
+
+
+def test_word_and_opendocument_give_headings_paragraphs_and_bullets(tmp_path):
+    word = read_document(make_docx(tmp_path / "cr.docx"), tmp_path).text
+    assert "# Rencontre des intercommunalités" in word and PARAGRAPH in word
+    assert "- la confiance entre élus" in word
+    odt = read_document(make_odt(tmp_path / "cr.odt"), tmp_path).text
+    assert "# Atelier du Pays" in odt and PARAGRAPH in odt
+
+
+def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
+    text, notes = repair("l’e\ufb03cacité de la co-\nopération, socio-\nÉconomique")
+    assert text.startswith("l’efficacité de la coopération")
+    assert "socio-\nÉconomique" in text  # a capital after the hyphen: not a cut word
+    assert len(notes) == 2
+
+
+def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp_path):
+    (tmp_path / "note.rtf").write_bytes(b"{\\rtf1 Compte rendu}")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "cr.txt").write_text(PARAGRAPH, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("doc_id,date\n", encoding="utf-8")
+    files, skipped = discover(tmp_path)
+    assert [p.name for p in files] == ["cr.txt"]
+    assert {s.path: s.reason.split(":")[0] for s in skipped} == {
+        "note.rtf": "format not read (RTF)", "photo.jpg": "format not read (image)"}
+
+
+@pytest.mark.slow
+def test_a_corpus_of_pdf_docx_odt_txt_and_rtf_is_analysed(tmp_path):
+    from pipeline.run import analyse
+    from pipeline.settings import load_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "actes.pdf", [PARAGRAPH[:80], PARAGRAPH[80:]])
+    make_docx(corpus / "cr.docx")
+    make_odt(corpus / "cr.odt")
+    (corpus / "cr.txt").write_text(PARAGRAPH + "\n", encoding="utf-8")
+    (corpus / "vieux.rtf").write_bytes(b"{\\rtf1 Compte rendu}")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             progress=False)
+    result = analyse(settings)
+    assert result.documents == 4
+    skipped = [(s.path, s.reason.split(":")[0]) for s in result.skipped]
+    assert skipped == [("vieux.rtf", "format not read (RTF)")]
+    with (tmp_path / "out" / "passages.jsonl").open(encoding="utf-8") as lines:
+        docs = {json.loads(line)["doc_id"] for line in lines}
+    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.txt"}
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert {i["doc_id"]: i["format"] for i in manifest["inputs"]}["actes.pdf"] == "pdf"
