@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     suggest = sub.add_parser("suggest", help="passages most worth annotating next (JSONL)")
     common(suggest)
     suggest.add_argument("-n", type=int, default=50, help="how many passages (default 50)")
-    suggest.add_argument("--out", type=Path, help="JSONL file to write (default OUTPUT/suggestions.jsonl)")
+    suggest.add_argument("--out", type=Path,
+                         help="JSONL file to write (default suggestions/to_annotate.jsonl beside the output "
+                              "folder, never overwritten: -2, -3… when it exists)")
 
     kwic = sub.add_parser("kwic", help="concordance of a term (all its forms) across the corpus")
     common(kwic)

@@ -138,6 +138,10 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"{settings.model_path}: no trained model; run `make train` first")
     model = load_model(settings.model_path, codebook_sha256=codebook.sha256)
     tagger = RuleTagger(codebook, nlp)
+    try:
+        annotated = {_normalised(a.text) for a in _annotations(settings, codebook)}
+    except ConfigError:  # no annotation yet: every passage may be offered
+        annotated = set()
     ids, texts, doc_ids, scores = [], [], [], []
     for passages, docs in _parsed_corpus(settings, nlp):
         # rule tags read the passage's headings and parent bullets, exactly as `analyse` does
@@ -147,17 +151,31 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
             tags = tagger.tag(doc, context_docs(passage, docs_by_text, nlp))
             features.append(features_from_doc(doc, frozenset(t.category for t in tags)))
         for passage, score in zip(passages, predict(model, features), strict=True):
-            if passage.kind == "heading":
+            if passage.kind == "heading" or _normalised(passage.text) in annotated:
                 continue
             ids.append(passage.passage_id)
             texts.append(passage.text)
             doc_ids.append(passage.doc_id)
             scores.append(score)
     records = pick(ids, texts, doc_ids, scores, model.thresholds, n=args.n, seed=settings.seed)
-    out = args.out or settings.output / "suggestions.jsonl"
+    out = args.out or _free_name(settings.output.resolve().parent / "suggestions" / "to_annotate.jsonl")
     write_jsonl(records, out)
     print(f"{len(records)} passages to annotate next written to {out} (JSONL for doccano or Label Studio)")
     return 0
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _free_name(path: Path) -> Path:
+    """`path`, or `stem-2`, `stem-3`… beside it when it exists: a list of passages being annotated is never
+    overwritten."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
 
 
 def kwic(args: argparse.Namespace, settings: Settings) -> int:

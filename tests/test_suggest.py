@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pipeline.suggest import margin, suggest, write_jsonl
 
 THRESHOLDS = {"objet:projet": 0.4, "conditions:freins": 0.6}
@@ -74,3 +76,32 @@ def test_margin_is_zero_at_the_threshold_and_one_at_the_ends():
     assert margin(0.3, 0.3) == 0.0
     assert margin(1.0, 0.3) == 1.0 and margin(0.0, 0.3) == 1.0
     assert margin(0.2, 0.4) == 0.5
+
+
+@pytest.mark.slow
+def test_suggest_skips_annotated_passages_and_writes_where_analyse_never_deletes(tmp_path):
+    import argparse
+    import shutil
+
+    from pipeline.commands import suggest as suggest_command
+    from pipeline.run import analyse
+    from pipeline.settings import load_settings
+    from tests.conftest import SEED_PATH
+
+    corpus = tmp_path / "corpus"
+    (corpus / "annotations").mkdir(parents=True)
+    shutil.copy(SEED_PATH, corpus / SEED_PATH.name)
+    annotated = ["Introduction", "coopération entre personnes", "Synthèse de la journée"]
+    (corpus / "annotations" / "a.jsonl").write_text(
+        "".join(json.dumps({"text": t, "label": []}, ensure_ascii=False) + "\n" for t in annotated),
+        encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=tmp_path / "outputs", cache_dir=tmp_path / "cache",
+                             annotations=corpus / "annotations", progress=False)
+    suggest_command(argparse.Namespace(n=200, out=None), settings)
+    first = tmp_path / "suggestions" / "to_annotate.jsonl"
+    offered = [json.loads(line)["text"] for line in first.read_text(encoding="utf-8").splitlines()]
+    assert offered and not set(offered) & set(annotated)
+    suggest_command(argparse.Namespace(n=5, out=None), settings)
+    assert (tmp_path / "suggestions" / "to_annotate-2.jsonl").is_file()  # the first list is kept
+    analyse(settings)
+    assert first.is_file() and not list(corpus.rglob("to_annotate*"))
