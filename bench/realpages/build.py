@@ -10,6 +10,8 @@
         corpus/annotations/real.jsonl; the other texts -> bench/realpages/local/ and their content lines ->
         corpus/annotations/real-local.jsonl (both git-ignored). LICENCES.json maps a site to the licence
         it states, where the gathered copy did not show it.
+    python -m bench.realpages.build passages
+        corpus/annotations/real(-local).jsonl again from pages.jsonl and the texts at hand
 
 Annotation files are checked with `annotate.problems`; a missing or wrong one stops the build."""
 
@@ -23,7 +25,14 @@ from pathlib import Path
 
 from bench.realpages.agreement import agreement
 from bench.realpages.annotate import CATEGORIES, problems
-from bench.realpages.dataset import AGREEMENT_FILE, LOCAL_TEXTS, OPEN_TEXTS, PAGES_FILE
+from bench.realpages.dataset import (
+    AGREEMENT_FILE,
+    LOCAL_TEXTS,
+    OPEN_TEXTS,
+    PAGES_FILE,
+    load_pages,
+    read_records,
+)
 from bench.realpages.lines import line_key, page_lines, text_sha1
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -81,7 +90,7 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
                 d = json.loads(line)
                 decisions[(d["page_id"], d["n"])] = d
     pairs = []  # (A line, B line) for the agreement
-    records, training = [], []
+    records = []
     OPEN_TEXTS.mkdir(exist_ok=True)
     for meta in metas:
         text = (work / "pages" / f"{meta['page_id']}.txt").read_text(encoding="utf-8")
@@ -110,10 +119,6 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
                 entry["competences"] = []
             assert all(label in CATEGORIES for label in entry["labels"])
             out_lines.append(entry)
-            if not entry["chrome"]:
-                training.append({"text": line_text.strip(), "label": entry["labels"], "source": "real",
-                                 "doc_id": f"real/{meta['page_id']}", "group": f"real/{meta['site']}",
-                                 "open": is_open})
         record = {k: meta.get(k, "") for k in ("page_id", "url", "site", "kind", "event", "retrieved", "sha1",
                                                 "found_with")}
         record |= {"licence": licence, "text_committed": is_open, "lines": out_lines}
@@ -125,26 +130,41 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     AGREEMENT_FILE.write_text(json.dumps(agreement(pairs, CATEGORIES), ensure_ascii=False, indent=2) + "\n",
                               encoding="utf-8")
-    seen, unique = set(), []
-    for row in training:
-        if row["text"] not in seen:
-            seen.add(row["text"])
-            unique.append(row)
-    # open-licensed pages' passages are committed; the others stay on this machine (git-ignored file)
-    for path, is_open in ((REAL_ANNOTATIONS, True), (LOCAL_REAL_ANNOTATIONS, False)):
-        rows = [{k: v for k, v in row.items() if k != "open"} for row in unique if row["open"] == is_open]
-        if rows:
-            with path.open("w", encoding="utf-8") as handle:
-                for row in rows:
-                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        elif path.exists():
-            path.unlink()
     for meta in metas:  # the texts of the other pages, for the benches on this machine (git-ignored)
         LOCAL_TEXTS.mkdir(exist_ok=True)
         shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", LOCAL_TEXTS / f"{meta['page_id']}.txt")
     print(f"{len(records)} pages, {sum(len(r['lines']) for r in records)} lines, "
-          f"{sum(r['text_committed'] for r in records)} open pages, {len(unique)} passages for training "
-          f"({sum(row['open'] for row in unique)} committed)")
+          f"{sum(r['text_committed'] for r in records)} open pages")
+    write_passages()
+
+
+def write_passages() -> None:
+    """The content lines of every page whose text is at hand, as training passages of the source `real`:
+    those of open-licensed pages in corpus/annotations/real.jsonl (committed), the others in
+    real-local.jsonl (git-ignored). Made from pages.jsonl and the texts alone, so a machine that has the
+    texts again can rebuild them (`python -m bench.realpages.build passages`)."""
+    pages, absent = load_pages()
+    open_ids = {r["page_id"] for r in read_records() if r["text_committed"]}
+    seen: set[str] = set()
+    rows: dict[bool, list[dict]] = {True: [], False: []}
+    for page in pages:
+        for line in page.lines:
+            text = line.text.strip()
+            if line.chrome or text in seen:
+                continue
+            seen.add(text)
+            rows[page.page_id in open_ids].append(
+                {"text": text, "label": sorted(line.labels), "source": "real",
+                 "doc_id": f"real/{page.page_id}", "group": f"real/{page.site}"})
+    for path, is_open in ((REAL_ANNOTATIONS, True), (LOCAL_REAL_ANNOTATIONS, False)):
+        if rows[is_open]:
+            with path.open("w", encoding="utf-8") as handle:
+                for row in rows[is_open]:
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif path.exists():
+            path.unlink()
+    print(f"{len(rows[True]) + len(rows[False])} real passages for training ({len(rows[True])} committed), "
+          f"{len(absent)} pages without their text")
 
 
 OPEN_LICENCES = ("licence ouverte", "etalab", "cc by", "cc-by", "creative commons attribution", "cc0",
@@ -163,6 +183,9 @@ def licence_allows_reuse(licence: str) -> bool:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["ingest"] and len(argv) == 3:
         ingest(Path(argv[1]), Path(argv[2]))
+        return 0
+    if argv == ["passages"]:
+        write_passages()
         return 0
     if argv[:1] == ["assemble"] and len(argv) in (2, 3):
         licences = json.loads(Path(argv[2]).read_text("utf-8")) if len(argv) == 3 else None
