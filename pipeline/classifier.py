@@ -129,6 +129,11 @@ MIN_FIT_ROWS = 200
 PRECISION_FLOOR = 0.4
 
 
+# A category with fewer positives than this among those passages cannot have its cut read off them (on real
+# pages `conditions:freins` has 20, `finalites:propres` 9): there the model abstains and the rules decide.
+MIN_FIT_POSITIVES = 30
+
+
 def combination_rows(sources: Sequence[str] | None, n: int) -> np.ndarray:
     """The rows the thresholds and the combination are fitted on (see FIT_SOURCE)."""
     if sources is not None:
@@ -220,6 +225,7 @@ class TrainResult:
             "combination_selection_f1": self.selection_f1,
             "combination_fitted_on": self.fitted_on,
             "precision_floor": PRECISION_FLOOR,
+            "min_fit_positives": MIN_FIT_POSITIVES,
             "min_content_lemmas": MIN_CONTENT_LEMMAS,
             "thresholds": self.thresholds,
             "skipped_categories": self.skipped,
@@ -542,6 +548,13 @@ def train(
                                   PRECISION_FLOOR)
     cross_fitted, _ = _cross_fitted_combination(oof, modelled_rules, targets, splits, fit_rows,
                                                 PRECISION_FLOOR)
+    if len(fit_rows) < n:  # fitted on the real passages: abstain where they hold too few positives
+        uncalibrated = [j for j in range(len(modelled)) if targets[fit_rows, j].sum() < MIN_FIT_POSITIVES]
+        combination = Combination(
+            tuple("rules" if j in uncalibrated else p for j, p in enumerate(combination.policies)),
+            combination.cuts, combination.strict_cuts)
+        for j in uncalibrated:
+            cross_fitted[:, j] = modelled_rules[:, j]
     combined = [
         m | (r - modelled_set) for r, m in zip(rule_sets, _label_sets(cross_fitted, modelled), strict=True)
     ]
@@ -913,8 +926,10 @@ def _fitted_on(metadata: Mapping[str, Any]) -> str:
     if source == "all":
         return "every passage"
     count = metadata.get("passages_per_source", {}).get(source, "?")
+    least = metadata.get("min_fit_positives", "?")
     return (f"the `{source}` passages only ({count}: scraped pages, the closest to what users bring; their "
-            "texts are kept out of git, see docs/data.md)")
+            "texts are kept out of git, see docs/data.md); for a category with fewer than "
+            f"{least} positives among them the model abstains (policy `rules`)")
 
 
 def _pct(value: float) -> str:
