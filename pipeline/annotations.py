@@ -37,7 +37,8 @@ class Annotation:
             object.__setattr__(self, "group", self.doc_id)
 
 
-def _normalised(text: str) -> str:
+def normalised_text(text: str) -> str:
+    """`text` with its runs of white space made one space: how two passages are compared as the same."""
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -123,7 +124,7 @@ def load_annotations(paths: Sequence[Path], known_labels: Collection[str]) -> li
                 line=number,
                 group=record.get("group") if isinstance(record.get("group"), str) else "",
             )
-            key = _normalised(text)
+            key = normalised_text(text)
             earlier = seen.get(key)
             if earlier is not None:
                 if set(earlier.labels) != set(annotation.labels):

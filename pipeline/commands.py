@@ -11,7 +11,13 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.annotations import Annotation, annotation_files, annotations_sha256, load_annotations
+from pipeline.annotations import (
+    Annotation,
+    annotation_files,
+    annotations_sha256,
+    load_annotations,
+    normalised_text,
+)
 from pipeline.codebook import Codebook, check_patterns, load_codebook
 from pipeline.nlp import load_nlp
 from pipeline.parse import ParseCache, parse_documents
@@ -139,7 +145,7 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     model = load_model(settings.model_path, codebook_sha256=codebook.sha256)
     tagger = RuleTagger(codebook, nlp)
     try:
-        annotated = {_normalised(a.text) for a in _annotations(settings, codebook)}
+        annotated = {normalised_text(a.text) for a in _annotations(settings, codebook)}
     except ConfigError:  # no annotation yet: every passage may be offered
         annotated = set()
     ids, texts, doc_ids, scores = [], [], [], []
@@ -151,7 +157,7 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
             tags = tagger.tag(doc, context_docs(passage, docs_by_text, nlp))
             features.append(features_from_doc(doc, frozenset(t.category for t in tags)))
         for passage, score in zip(passages, predict(model, features), strict=True):
-            if passage.kind == "heading" or _normalised(passage.text) in annotated:
+            if passage.kind == "heading" or normalised_text(passage.text) in annotated:
                 continue
             ids.append(passage.passage_id)
             texts.append(passage.text)
@@ -162,10 +168,6 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     write_jsonl(records, out)
     print(f"{len(records)} passages to annotate next written to {out} (JSONL for doccano or Label Studio)")
     return 0
-
-
-def _normalised(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _free_name(path: Path) -> Path:

@@ -253,23 +253,24 @@ def read_document(path: Path, corpus: Path) -> Document:
         raise UnreadableFile(f"could not be read ({exc.strerror or exc})") from None
     if not raw:
         raise UnreadableFile("empty file (0 bytes)")
-    if file_format in READERS:
+    if file_format in READERS:  # PDF, Word, OpenDocument: the format's reader gives the text
         text, notes = READERS[file_format](raw)
-        return Document(doc_id=document_id(path, corpus), path=path, text=unicodedata.normalize("NFC", text),
-                        encoding="binary", format=file_format, sha256=hashlib.sha256(raw).hexdigest(),
-                        size=len(raw), notes=notes)
-    decoded = decode_bytes(raw, declared=_declared_charset(raw) if file_format == "html" else None)
-    if not decoded.text.strip():
-        raise UnreadableFile("empty file (only whitespace)")
-    text, notes = decoded.text, decoded.notes
-    if file_format == "html":
-        text, html_notes = _html_main_text(text)
-        notes += html_notes
+        text, composed = _compose_accents(text)
+        notes += (composed,) if composed else ()
+        encoding = "binary"
+    else:
+        decoded = decode_bytes(raw, declared=_declared_charset(raw) if file_format == "html" else None)
+        if not decoded.text.strip():
+            raise UnreadableFile("empty file (only whitespace)")
+        text, notes, encoding = decoded.text, decoded.notes, decoded.encoding
+        if file_format == "html":
+            text, html_notes = _html_main_text(text)
+            notes += html_notes
     return Document(
         doc_id=document_id(path, corpus),
         path=path,
         text=text,
-        encoding=decoded.encoding,
+        encoding=encoding,
         format=file_format,
         sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),

@@ -18,13 +18,12 @@ from pipeline.fingerprint import source_fingerprint
 from pipeline.ingest import discover, document_id
 from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
-from pipeline.settings import PACKAGE_DATA, Settings
+from pipeline.settings import CHROME_MODEL, Settings
 from pipeline.types import Document, Skipped
 
 log = logging.getLogger(__name__)
 
 OUTPUT_SCHEMA_VERSION = 1
-CHROME_MODEL = PACKAGE_DATA / "chrome_lines.json"  # the model of the cleaning rule "chrome" (clean/chrome.py)
 
 
 class StrictModeError(Exception):

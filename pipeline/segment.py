@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipeline.types import MARKDOWN_SUFFIXES, CleanDocument, Passage
+from pipeline.types import CleanDocument, Passage, is_markdown
 
 _MD_HEADING = re.compile(r"#{1,6}(?=\s|$)")
 _BULLET = re.compile(r"(?:[•◦▪▫●○·\-–—*+]|\d{1,3}[.)]|[a-zA-Z][)])[ \t\u00a0]+")
@@ -184,7 +184,7 @@ class _Builder:
 
 def segment(doc: CleanDocument) -> tuple[Passage, ...]:
     """Split a cleaned document into passages, in reading order."""
-    soft_breaks = doc.doc_id.lower().endswith(MARKDOWN_SUFFIXES)
+    soft_breaks = is_markdown(doc.doc_id)
     builder = _Builder(doc)
     first_block = True
     for block in _blocks(_lines(doc.text)):

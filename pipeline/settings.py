@@ -12,6 +12,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+CHROME_MODEL = PACKAGE_DATA / "chrome_lines.json"  # the model of the cleaning rule "chrome" (clean/chrome.py)
 
 DEFAULT_CLEAN_RULES = (
     "spam_links",

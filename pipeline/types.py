@@ -10,6 +10,10 @@ from pathlib import Path
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
+def is_markdown(doc_id: str) -> bool:
+    return doc_id.lower().endswith(MARKDOWN_SUFFIXES)
+
+
 @dataclass(frozen=True)
 class Document:
     """One readable file of the corpus, decoded to text.

@@ -16,12 +16,12 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from pipeline.clean.line_features import heading_over_prose, line_words, page_features
 from pipeline.clean.lines import Span, split_lines, whole_line
+from pipeline.settings import CHROME_MODEL
 
-MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "chrome_lines.json"
+MODEL_FILE = CHROME_MODEL
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline.clean.lines import Span
-from pipeline.types import MARKDOWN_SUFFIXES, CleanDocument, Removal
+from pipeline.types import CleanDocument, Removal, is_markdown
 
 
 class SpanFinder(Protocol):
@@ -30,7 +30,7 @@ class Rule:
     scraped_only: bool = False
 
     def applies_to(self, doc_id: str) -> bool:
-        return not (self.scraped_only and doc_id.lower().endswith(MARKDOWN_SUFFIXES))
+        return not (self.scraped_only and is_markdown(doc_id))
 
 
 def _normalise(spans: Iterable[Span], length: int) -> list[Span]:
