@@ -106,10 +106,12 @@ def train_without(sites: set[str], workdir: Path) -> Path:
 def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path) -> dict[str, Prediction]:
     """Each fold's pages analysed with a classifier trained, and a chrome-line model fitted, without any page
     of that fold's sites."""
+    from bench.realpages.chrome_fit import DEFAULT_CLEAN, clean_lines
     from bench.realpages.chrome_fit import fit as fit_chrome
     from pipeline.clean.chrome import ChromeModel, use_model  # the prepared-text cache keys on the model
 
     shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))  # refitted with the shipped settings
+    clean = clean_lines(DEFAULT_CLEAN)  # the shipped threshold's second condition (docs/cleaning.md)
     fold_of = site_folds([page.site for page in pages], folds)
     predictions: dict[str, Prediction] = {}
     try:
@@ -121,7 +123,8 @@ def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path) -> dic
             folder.mkdir()
             models = train_without({page.site for page in part}, folder)
             others = [page for page in pages if fold_of[page.site] != fold]
-            use_model(ChromeModel.from_dict(fit_chrome(others, shipped["c"], keep=shipped["keep"])))
+            use_model(ChromeModel.from_dict(fit_chrome(others, shipped["c"], keep=shipped["keep"],
+                                                             clean=clean)))
             predictions |= run_pipeline(part, folder, models)
     finally:
         use_model(None)

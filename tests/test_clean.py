@@ -309,7 +309,23 @@ def test_crdh_reports_lose_almost_no_characters(crdh_dir):
     files = sorted(crdh_dir.glob("*.md"))[::5]
     total = removed = 0
     for path in files:
-        document = clean_text(_read(path))
+        document = clean_text(_read(path), doc_id=path.name)  # Markdown, as `analyse` reads it
+        total += len(document.source)
+        removed += sum(r.end - r.start for r in document.removals if r.reason != "whitespace")
+    assert files
+    assert removed / total < 0.005
+
+
+def test_crdh_notes_typed_as_plain_text_lose_almost_no_characters(crdh_dir, monkeypatch):
+    """The chrome rule runs on plain text: people's notes in a .txt file must keep their short lines
+    (« Discussion », a speaker's name, a telegraphic bullet)."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent))
+    from bench.realpages.chrome_fit import plain_lines
+
+    files = sorted(crdh_dir.glob("*.md"))[::5]
+    total = removed = 0
+    for path in files:
+        document = clean_text("\n".join(plain_lines(_read(path))) + "\n", doc_id=path.stem + ".txt")
         total += len(document.source)
         removed += sum(r.end - r.start for r in document.removals if r.reason != "whitespace")
     assert files

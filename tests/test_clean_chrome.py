@@ -36,8 +36,8 @@ def test_prose_stays_and_some_chrome_goes_on_a_scraped_page():
     assert "Rencontre des conseils de développement" in cleaned.text  # a heading right above prose
     for chrome in ("Partager", "Facebook", "Twitter", "Imprimer", "Publié le"):
         assert chrome not in cleaned.text
-    # a menu entry no named rule knows, read as chrome by the model
-    assert [r.text for r in cleaned.removals if r.reason == "chrome"] == ["Accueil\n"]
+    # menu entries no named rule knows, read as chrome by the model
+    assert [r.text for r in cleaned.removals if r.reason == "chrome"] == ["Accueil\nActualités\n"]
 
 
 def test_markdown_files_are_left_to_the_other_rules():
@@ -53,8 +53,8 @@ def test_a_short_capitalised_line_above_prose_is_a_heading():
 
 
 def test_another_model_changes_what_is_removed_and_the_prepared_text_key(tmp_path):
-    base = {"features": ["log_words"], "means": [0.0], "scales": [1.0], "weights": [0.0], "words": {},
-            "intercept": 10.0, "threshold": 0.5}
+    base = {"features": ["log_words"], "words": {}, "word_intercept": 0.0, "trees": [], "baseline": 10.0,
+            "threshold": 0.5}
     removes_everything = ChromeModel.from_dict(base)
     cache = PrepCache(tmp_path, ("chrome",))
     shipped_key = cache._path("page.txt", PAGE)
@@ -66,3 +66,20 @@ def test_another_model_changes_what_is_removed_and_the_prepared_text_key(tmp_pat
     finally:
         use_model(None)
     assert cache._path("page.txt", PAGE) == shipped_key
+
+
+def test_the_written_trees_give_the_probabilities_scikit_learn_gives():
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from bench.realpages.chrome_fit import _tree_data
+    from pipeline.clean.chrome import Forest
+
+    rng = np.random.RandomState(0)
+    rows = rng.rand(400, 3)
+    rows[::17, 1] = np.nan  # a missing value follows the side the tree learnt
+    labels = (np.nan_to_num(rows[:, 1]) + rows[:, 0] * rows[:, 2] + 0.2 * rng.rand(400)) > 0.7
+    fitted = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(rows, labels)
+    forest = Forest.from_dicts([_tree_data(predictor) for (predictor,) in fitted._predictors])
+    raw = float(np.ravel(fitted._baseline_prediction)[0]) + forest.raw(rows)
+    assert np.allclose(1 / (1 + np.exp(-raw)), fitted.predict_proba(rows)[:, 1], atol=1e-6)

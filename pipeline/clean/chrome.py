@@ -1,8 +1,9 @@
-"""Rule "chrome": lines a logistic model on generic line features reads as web chrome (menus, bylines, dates
-standing alone, captions, counters, share and download links, site names…), removed whole.
+"""Rule "chrome": lines a model on generic line features reads as web chrome (menus, bylines, dates standing
+alone, captions, counters, share and download links, site names…), removed whole.
 
-The model is data (`pipeline/data/chrome_lines.json`): feature means and scales, one weight per feature and
-per word, an intercept and the threshold. It was fitted on the real development set's line labels with
+The model is data (`pipeline/data/chrome_lines.json`, read as JSON, never unpickled): a word score (one
+weight per word, a logistic model), boosted regression trees over the line features and that score, and the
+threshold. It was fitted on the real development set's line labels with
 site-grouped cross-validation, and the threshold keeps at least 99 % of content lines there (a line is kept
 when in doubt); `python -m bench.fit_chrome` refits it and says how it does on sites it never saw. A short
 capitalised line right above prose is kept whatever the model says (a section heading). The rule runs after
@@ -17,6 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from pipeline.clean.line_features import heading_over_prose, line_words, page_features
 from pipeline.clean.lines import Span, split_lines, whole_line
 from pipeline.settings import CHROME_MODEL
@@ -25,34 +28,78 @@ MODEL_FILE = CHROME_MODEL
 
 
 @dataclass(frozen=True)
+class Forest:
+    """Boosted regression trees, their nodes laid end to end (node `roots[k]` is the root of tree k), so
+    that one walk takes every line down every tree at once."""
+
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    missing_left: np.ndarray
+    leaf: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def from_dicts(cls, trees: Sequence[Mapping]) -> Forest:
+        sizes = [len(tree["value"]) for tree in trees]
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if trees else np.zeros(0, int)
+
+        def joined(key: str, dtype, shift: bool = False) -> np.ndarray:
+            parts = [np.asarray(tree[key], dtype=dtype) for tree in trees]
+            if shift:
+                parts = [part + offset for part, offset in zip(parts, offsets, strict=True)]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        return cls(offsets, joined("feature", np.int64), joined("threshold", float),
+                   joined("left", np.int64, shift=True), joined("right", np.int64, shift=True),
+                   joined("missing_left", bool), joined("leaf", bool), joined("value", float))
+
+    def raw(self, rows: np.ndarray) -> np.ndarray:
+        """The sum over the trees of the leaf value each row of `rows` (one line per row) reaches."""
+        if not len(self.roots):
+            return np.zeros(len(rows))
+        node = np.tile(self.roots, (len(rows), 1))
+        line = np.arange(len(rows))[:, None]
+        while True:
+            inner = ~self.leaf[node]
+            if not inner.any():
+                return self.value[node].sum(axis=1)
+            x = rows[line, self.feature[node]]
+            left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
+            node = np.where(inner, np.where(left, self.left[node], self.right[node]), node)
+
+
+@dataclass(frozen=True)
 class ChromeModel:
     features: tuple[str, ...]
-    means: tuple[float, ...]
-    scales: tuple[float, ...]
-    weights: tuple[float, ...]
-    words: Mapping[str, float]
-    intercept: float
+    words: Mapping[str, float]  # the word score: a logistic model on the words of the line
+    word_intercept: float
+    trees: Forest  # boosted trees on the features and the word score (its column comes last)
+    baseline: float
     threshold: float
     signature: str  # sha256 of the serialised model: part of the prepared-text cache key
 
     @classmethod
     def from_dict(cls, data: Mapping) -> ChromeModel:
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        return cls(tuple(data["features"]), tuple(data["means"]), tuple(data["scales"]),
-                   tuple(data["weights"]), dict(data["words"]), float(data["intercept"]),
+        return cls(tuple(data["features"]), dict(data["words"]), float(data["word_intercept"]),
+                   Forest.from_dicts(data["trees"]), float(data["baseline"]),
                    float(data["threshold"]), hashlib.sha256(text.encode("utf-8")).hexdigest())
 
     def probabilities(self, lines: Sequence[str]) -> list[float]:
         """The probability that each line is chrome, reading each with the others around it."""
-        out = []
-        for text, row in zip(lines, page_features(lines), strict=True):
-            z = self.intercept
-            for name, mean, scale, weight in zip(self.features, self.means, self.scales, self.weights,
-                                                 strict=True):
-                z += weight * (row[name] - mean) / scale
-            z += sum(self.words.get(word, 0.0) for word in line_words(text))
-            out.append(1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0))))
-        return out
+        if not lines:
+            return []
+        rows = np.array([[row[name] for name in self.features] + [self._word_score(text)]
+                         for text, row in zip(lines, page_features(lines), strict=True)], dtype=float)
+        raw = self.baseline + self.trees.raw(rows)
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-np.clip(raw, -50.0, 50.0)))]
+
+    def _word_score(self, text: str) -> float:
+        z = self.word_intercept + sum(self.words.get(word, 0.0) for word in line_words(text))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 @lru_cache(maxsize=1)
@@ -74,16 +121,18 @@ def use_model(model: ChromeModel | None) -> None:
     _override = model
 
 
+def chrome_lines(texts: Sequence[str], model: ChromeModel | None = None) -> list[bool]:
+    """Whether each of a page's non-blank lines (stripped) is chrome for `model` (the active one by default):
+    above the model's threshold and not a heading right above prose."""
+    model = model or active_model()
+    following = [*texts[1:], ""]
+    return [p >= model.threshold and not heading_over_prose(text, below)
+            for text, p, below in zip(texts, model.probabilities(texts), following, strict=True)]
+
+
 def find_chrome(text: str) -> list[Span]:
-    model = active_model()
     lines = [line for line in split_lines(text) if not line.is_blank]
     if not lines:
         return []
-    texts = [line.stripped for line in lines]
-    probabilities = model.probabilities(texts)
-    following = [*texts[1:], ""]
-    return [
-        whole_line(line)
-        for line, p, below in zip(lines, probabilities, following, strict=True)
-        if p >= model.threshold and not heading_over_prose(line.stripped, below)
-    ]
+    flags = chrome_lines([line.stripped for line in lines])
+    return [whole_line(line) for line, chrome in zip(lines, flags, strict=True) if chrome]
