@@ -58,8 +58,12 @@ def _parser() -> argparse.ArgumentParser:
 
     kwic = sub.add_parser("kwic", help="concordance of a term (all its forms) across the corpus")
     common(kwic)
-    kwic.add_argument("term", help="a word or expression; its lemma matches every form")
+    kwic.add_argument("term", help="a word or expression; its lemma matches every form, accents and case "
+                      "ignored; * and ? are wildcards (coopér*)")
     kwic.add_argument("--width", type=int, default=40, help="characters of context on each side")
+    kwic.add_argument("--sort", choices=("text", "left", "right", "match"), default="text",
+                      help="order: corpus order, word before, words after, or matched form")
+    kwic.add_argument("--csv", type=Path, help="write the lines to this CSV file instead of the terminal")
     return parser
 
 

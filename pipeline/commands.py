@@ -182,12 +182,13 @@ def _free_name(path: Path) -> Path:
 
 def kwic(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.analysis import token_tuples
-    from pipeline.kwic import format_kwic
+    from pipeline.csvio import write_csv
+    from pipeline.kwic import CSV_HEADER, csv_rows, format_kwic, sort_lines
     from pipeline.kwic import kwic as concordance
     from pipeline.types import AnalysedPassage
 
     nlp = load_nlp(settings.spacy_model)
-    query = [t.lemma_.lower() for t in nlp(args.term) if not t.is_space and not t.is_punct]
+    query = _query_words(args.term, nlp)
     if not query:
         raise ConfigError(f"'{args.term}': nothing to look for")
 
@@ -196,8 +197,27 @@ def kwic(args: argparse.Namespace, settings: Settings) -> int:
             for passage, doc in zip(passages, docs, strict=True):
                 yield AnalysedPassage(passage, tokens=token_tuples(doc))
 
-    lines = list(concordance(query, analysed(), width=args.width))
-    if lines:
+    lines = sort_lines(concordance(query, analysed(), width=args.width), args.sort)
+    if args.csv:
+        write_csv(args.csv, CSV_HEADER, csv_rows(lines))
+    elif lines:
         print(format_kwic(lines))
-    print(f"{len(lines)} occurrence(s) of {' '.join(query)!r}", file=sys.stderr)
+    shown = " ".join(query)
+    print(f"{len(lines)} occurrence(s) of {shown!r}" + (f", written to {args.csv}" if args.csv else ""),
+          file=sys.stderr)
     return 0
+
+
+def _query_words(term: str, nlp) -> list[str]:
+    """The words to look for: lemmas of what the user typed, patterns (`coopér*`) kept as typed."""
+    from pipeline.kwic import is_pattern
+
+    if not any(is_pattern(word) for word in term.split()):
+        return [t.lemma_.lower() for t in nlp(term) if not t.is_space and not t.is_punct]
+    words = []
+    for word in term.split():
+        if is_pattern(word):
+            words.append(word)
+        else:
+            words += [t.lemma_.lower() for t in nlp(word) if not t.is_space and not t.is_punct]
+    return words

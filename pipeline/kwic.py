@@ -1,13 +1,18 @@
 """Concordance (key word in context): each occurrence of a lemma, or a run of lemmas, with its surroundings.
 
 Matching is on lemmas, so the query "coopérer" finds "coopère" and "coopéraient". The caller lemmatises
-what the user typed (with the same spaCy model) and passes the lemmas; case and apostrophe style are ignored.
+what the user typed (with the same spaCy model) and passes the lemmas. Case, accents and apostrophe style
+are ignored (« cooperer » finds « coopèrent »), and a query word matches a token's form as well as its
+lemma. A query word with `*` (any letters) or `?` (one letter) is a pattern, matched whole against the
+form and the lemma and not lemmatised: « coopér* » finds « coopération », « coopérer », « coopèrent ».
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline.types import AnalysedPassage
@@ -25,8 +30,23 @@ class KwicLine:
     right: str
 
 
-def _normalise(lemma: str) -> str:
-    return lemma.strip().translate(APOSTROPHES).lower()
+def fold(text: str) -> str:
+    """Lowercase, accents taken off, apostrophes made straight: the key both sides are compared on."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().translate(APOSTROPHES).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_pattern(word: str) -> bool:
+    return "*" in word or "?" in word
+
+
+def _matcher(word: str) -> Callable[[str, str], bool]:
+    """Whether a token (its folded form and lemma) matches one query word."""
+    key = fold(word)
+    if is_pattern(word):
+        compiled = re.compile(fnmatch.translate(key).replace(".*", r"[^\s]*"))
+        return lambda form, lemma: bool(compiled.fullmatch(form) or compiled.fullmatch(lemma))
+    return lambda form, lemma: key in (form, lemma)
 
 
 def _one_line(text: str) -> str:
@@ -40,18 +60,18 @@ def kwic(
     width: int = 40,
 ) -> Iterator[KwicLine]:
     """Yield a line per match, in passage order; contexts are at most `width` characters, on one line."""
-    query = [_normalise(lemma) for lemma in query_lemmas]
-    if not query or not all(query):
+    if not query_lemmas or not all(fold(word).strip("*?") for word in query_lemmas):
         raise ValueError("the concordance needs at least one non-empty lemma")
     if width < 0:
         raise ValueError(f"width must not be negative, got {width}")
-    size = len(query)
+    matchers = [_matcher(word) for word in query_lemmas]
+    size = len(matchers)
     for analysed in passages:
         text = analysed.passage.text
         tokens = analysed.tokens
-        lemmas = [_normalise(token[1] or token[0]) for token in tokens]
+        keys = [(fold(token[0]), fold(token[1] or token[0])) for token in tokens]
         for start in range(len(tokens) - size + 1):
-            if lemmas[start : start + size] != query:
+            if not all(match(*keys[start + k]) for k, match in enumerate(matchers)):
                 continue
             first, last = tokens[start], tokens[start + size - 1]
             begin, end = first[4], last[4] + len(last[0])
@@ -64,6 +84,30 @@ def kwic(
                 match=_one_line(text[begin:end]),
                 right=right[:width].rstrip(),
             )
+
+
+SORT_KEYS: dict[str, Callable[[KwicLine], tuple]] = {
+    "text": lambda line: (),  # the order of the corpus
+    "left": lambda line: (fold(line.left).split()[::-1], fold(line.match)),  # nearest word first
+    "right": lambda line: (fold(line.right), fold(line.match)),
+    "match": lambda line: (fold(line.match), fold(line.right)),
+}
+
+
+def sort_lines(lines: Iterable[KwicLine], by: str = "text") -> list[KwicLine]:
+    """The lines in corpus order (`text`), or sorted by the word before the match and on leftwards
+    (`left`), by what follows (`right`) or by the matched form (`match`); accents and case ignored."""
+    if by not in SORT_KEYS:
+        raise ValueError(f"unknown sort {by!r}; choose one of {', '.join(SORT_KEYS)}")
+    return sorted(lines, key=SORT_KEYS[by])
+
+
+CSV_HEADER = ("document", "passage", "contexte_gauche", "occurrence", "contexte_droit")
+
+
+def csv_rows(lines: Iterable[KwicLine]) -> Iterator[tuple[str, ...]]:
+    for line in lines:
+        yield (line.doc_id, line.passage_id, line.left, line.match, line.right)
 
 
 def format_kwic(lines: Iterable[KwicLine]) -> str:

@@ -93,3 +93,30 @@ def test_format_aligns_the_match_column():
     assert rows[0].endswith("a.md#0")
     assert rows[2].rstrip().endswith("b.md#3")
     assert format_kwic([]) == ""
+
+
+def test_accents_and_case_are_ignored_and_forms_match_too():
+    assert [line.match for line in kwic(["cooperer"], CORPUS)] == ["coopèrent", "coopérait", "Coopérer"]
+    # a form the lemmatiser left as it is still finds itself
+    assert [line.match for line in kwic(["COOPERAIT"], CORPUS)] == ["coopérait"]
+
+
+def test_a_wildcard_matches_forms_and_lemmas_that_begin_alike():
+    assert [line.match for line in kwic(["coopér*"], CORPUS)] == ["coopèrent", "coopérait", "Coopérer"]
+    assert [line.match for line in kwic(["coop?rait"], CORPUS)] == ["coopérait"]
+    assert [line.match for line in kwic(["mise", "en", "r*"], CORPUS)] == ["mise en réseau"]
+    assert list(kwic(["*ération"], CORPUS)) == []
+    with pytest.raises(ValueError):
+        list(kwic(["*"], CORPUS))
+
+
+def test_lines_sort_by_left_or_right_context():
+    from pipeline.kwic import csv_rows, sort_lines
+
+    lines = list(kwic(["coopér*"], CORPUS))
+    assert [line.left for line in sort_lines(lines, "left")] == ["", "Les communes", "Personne ne"]
+    assert [line.right for line in sort_lines(lines, "right")] == ["", "depuis 2010", "prend du temps"]
+    assert sort_lines(lines, "text") == lines
+    assert next(csv_rows(lines)) == ("a.md", "a.md#0", "Les communes", "coopèrent", "depuis 2010")
+    with pytest.raises(ValueError):
+        sort_lines(lines, "nowhere")
