@@ -111,16 +111,18 @@ def train(args: argparse.Namespace, settings: Settings) -> int:
 
 def _corpus_passages(settings: Settings) -> Iterator[tuple[str, tuple[Passage, ...]]]:
     from pipeline.ingest import UnreadableFile, discover, document_id
-    from pipeline.prepcache import PrepCache, prepare_document
+    from pipeline.prepcache import PrepCache, corpus_repetition, prepare_document
 
     excluded = [settings.output, settings.cache_dir, settings.annotations, settings.models_dir]
     paths, skipped = discover(settings.corpus, exclude=excluded)
     for item in skipped:
         print(f"warning: skipped {item.path}: {item.reason}", file=sys.stderr)
     cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
+    repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)  # as `analyse` cleans
     for path in paths:
         try:
-            document, _, passages = prepare_document(path, settings.corpus, settings.clean_rules, cache)
+            document, _, passages = prepare_document(path, settings.corpus, settings.clean_rules, cache,
+                                                     repeated)
         except UnreadableFile as exc:
             print(f"warning: skipped {document_id(path, settings.corpus)}: {exc.reason}", file=sys.stderr)
             continue

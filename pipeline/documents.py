@@ -20,6 +20,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from pipeline.analysis import Analyser, passage_record
+from pipeline.clean import NO_REPETITION, RepeatedLines
 from pipeline.counts import CorpusCounts
 from pipeline.ingest import UnreadableFile, document_id
 from pipeline.parallel import fork_map
@@ -50,8 +51,9 @@ class DocumentProcessor:
     """Turns a corpus path into a DocumentOutcome, or a Skipped when the file cannot be read."""
 
     def __init__(self, settings: Settings, nlp: Language, analyser: Analyser,
-                 category_dimension: Mapping[str, str]) -> None:
+                 category_dimension: Mapping[str, str], repeated: RepeatedLines = NO_REPETITION) -> None:
         self.settings = settings
+        self.repeated = repeated  # the lines that recur across the corpus, for the cleaning rule "repeated"
         self.nlp = nlp
         self.analyser = analyser
         self.category_dimension = dict(category_dimension)
@@ -65,7 +67,7 @@ class DocumentProcessor:
         prep_hits = self.prep_cache.hits
         try:
             document, cleaned, passages = prepare_document(
-                path, settings.corpus, settings.clean_rules, self.prep_cache
+                path, settings.corpus, settings.clean_rules, self.prep_cache, self.repeated
             )
         except UnreadableFile as exc:
             return Skipped(document_id(path, settings.corpus), exc.reason)

@@ -51,6 +51,7 @@ REASON_LABELS = {
     "comments": "commentaires et rétroliens",
     "image_residue": "noms et légendes d'images",
     "share_navigation": "partage, navigation, cookies",
+    "repeated": "lignes répétées d'une page à l'autre",
     "initials": "initiales isolées",
     "chrome": "habillage du site (menus, dates, légendes…)",
     "whitespace": "espaces et lignes vides",

@@ -116,6 +116,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     from pipeline.documents import DocumentProcessor, process_documents
     from pipeline.nlp import load_nlp, model_signature
     from pipeline.outputs import staged_output, write_json
+    from pipeline.prepcache import corpus_repetition
     from pipeline.render import read_passages, render_outputs
     from pipeline.tables import write_tables
 
@@ -128,7 +129,8 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
 
     category_dimension = {c.id: c.dimension for c in codebook.categories}
     counts = CorpusCounts(category_dimension)
-    processor = DocumentProcessor(settings, nlp, analyser, category_dimension)
+    repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)
+    processor = DocumentProcessor(settings, nlp, analyser, category_dimension, repeated)
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
     # clean, parse and analyse are summed over documents (and workers); the others are wall-clock

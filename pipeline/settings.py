@@ -21,6 +21,7 @@ DEFAULT_CLEAN_RULES = (
     "image_residue",
     "share_navigation",
     "initials",
+    "repeated",
     "chrome",
     "whitespace",
 )

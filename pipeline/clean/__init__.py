@@ -3,6 +3,7 @@
     from pipeline.clean import clean_text, RULES
     document = clean_text(text, doc_id="report.txt")           # all default rules
     document = clean_text(text, rules=("comments", "whitespace"))
+    document = clean_text(text, doc_id="page.txt", repeated=count_repeated(corpus))  # with the corpus
 
 Invariant: deleting every `Removal` span from `document.source` gives exactly `document.text`; the
 removals are sorted, do not overlap, and carry the name of the rule that made them. Rules run in the
@@ -20,13 +21,14 @@ from pipeline.clean.engine import Rule, run_rules, select_rules
 from pipeline.clean.image_residue import find_image_residue
 from pipeline.clean.initials import find_initials
 from pipeline.clean.keyword_stuffing import find_keyword_stuffing
+from pipeline.clean.repeated import NO_REPETITION, RepeatedLines, count_repeated, find_repeated
 from pipeline.clean.share_navigation import find_share_navigation
 from pipeline.clean.spam_links import find_spam_links
 from pipeline.clean.whitespace import find_whitespace
 from pipeline.settings import DEFAULT_CLEAN_RULES
 from pipeline.types import CleanDocument
 
-__all__ = ["RULES", "Rule", "clean_text"]
+__all__ = ["NO_REPETITION", "RULES", "RepeatedLines", "Rule", "clean_text", "count_repeated"]
 
 _ALL_RULES = (
     Rule("spam_links", "exam-dump codes and lists of three or more links or domains", find_spam_links),
@@ -35,6 +37,8 @@ _ALL_RULES = (
     Rule("image_residue", "image file names and caption lines", find_image_residue),
     Rule("share_navigation", "share buttons, related posts, breadcrumbs, cookies", find_share_navigation),
     Rule("initials", "stray lines of one to three capitals under the title or in a group", find_initials),
+    Rule("repeated", "lines found in several documents of the corpus (menus, footers, widgets)",
+         find_repeated, scraped_only=True, uses_corpus=True),
     Rule("chrome", "lines a model of generic line features reads as web chrome", find_chrome,
          scraped_only=True),
     Rule("whitespace", "trailing spaces, space-only lines, repeated blank lines", find_whitespace),
@@ -43,8 +47,11 @@ _ALL_RULES = (
 RULES: Mapping[str, Rule] = MappingProxyType({rule.name: rule for rule in _ALL_RULES})
 
 
-def clean_text(text: str, *, doc_id: str = "", rules: Sequence[str] = DEFAULT_CLEAN_RULES) -> CleanDocument:
-    """Remove junk from `text` with the named rules. An unknown rule name raises ValueError."""
+def clean_text(text: str, *, doc_id: str = "", rules: Sequence[str] = DEFAULT_CLEAN_RULES,
+               repeated: RepeatedLines = NO_REPETITION) -> CleanDocument:
+    """Remove junk from `text` with the named rules. An unknown rule name raises ValueError. `repeated`:
+    the lines that recur across the corpus (`count_repeated`); without it the rule "repeated" removes
+    nothing."""
     selected = select_rules(RULES, rules)
     # The rules build one small object per line and token and none of them form cycles; with the cyclic
     # garbage collector on, its full passes over a growing heap made 400,000 lines cost 5.6 times
@@ -52,7 +59,7 @@ def clean_text(text: str, *, doc_id: str = "", rules: Sequence[str] = DEFAULT_CL
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return run_rules(text, selected, doc_id=doc_id)
+        return run_rules(text, selected, doc_id=doc_id, repeated=repeated)
     finally:
         if collecting:
             gc.enable()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline.clean.lines import Span
+from pipeline.clean.repeated import NO_REPETITION, RepeatedLines
 from pipeline.types import CleanDocument, Removal, is_markdown
 
 
@@ -18,16 +19,22 @@ class SpanFinder(Protocol):
     def __call__(self, text: str) -> Iterable[Span]: ...
 
 
+class CorpusSpanFinder(Protocol):
+    def __call__(self, text: str, repeated: RepeatedLines) -> Iterable[Span]: ...
+
+
 @dataclass(frozen=True)
 class Rule:
     """A named cleaning rule: `find` returns the spans of `text` to delete (any order, may overlap).
     `scraped_only`: the rule is for text scraped from the web, not for Markdown files, which people write
-    themselves (a speaker's name or a one-word heading alone on a line is content there)."""
+    themselves (a speaker's name or a one-word heading alone on a line is content there).
+    `uses_corpus`: `find` also takes what recurs across the corpus's documents (`RepeatedLines`)."""
 
     name: str
     summary: str
-    find: SpanFinder
+    find: SpanFinder | CorpusSpanFinder
     scraped_only: bool = False
+    uses_corpus: bool = False
 
     def applies_to(self, doc_id: str) -> bool:
         return not (self.scraped_only and is_markdown(doc_id))
@@ -74,14 +81,16 @@ def _cut(kept: list[Span], spans: list[Span]) -> tuple[list[Span], list[Span]]:
     return removed, still_kept
 
 
-def run_rules(source: str, rules: Sequence[Rule], *, doc_id: str = "") -> CleanDocument:
+def run_rules(source: str, rules: Sequence[Rule], *, doc_id: str = "",
+              repeated: RepeatedLines = NO_REPETITION) -> CleanDocument:
     kept: list[Span] = [(0, len(source))] if source else []
     current = source
     pieces: list[tuple[int, int, str]] = []
     for rule in rules:
         if not rule.applies_to(doc_id):
             continue
-        spans = _normalise(rule.find(current), len(current))
+        found = rule.find(current, repeated) if rule.uses_corpus else rule.find(current)  # type: ignore[call-arg]
+        spans = _normalise(found, len(current))
         if not spans:
             continue
         removed, kept = _cut(kept, spans)
