@@ -236,6 +236,8 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
         counts={**manifest["counts"],
                 "removed_characters": sum(r["characters"] for r in removals.values())},
         removals_by_reason=[(reason, r["spans"], r["characters"]) for reason, r in removals.items()],
+        removal_examples={reason: [(text, n) for text, n in r.get("examples", [])]
+                          for reason, r in removals.items()},
         skipped=[(s["path"], s["reason"]) for s in manifest.get("skipped", [])],
         figures=drawer.drawn,
         tables=tables,

@@ -81,6 +81,7 @@ class ReportData:
     generated_from: str
     counts: Mapping[str, int]
     removals_by_reason: Sequence[tuple[str, int, int]] = ()
+    removal_examples: Mapping[str, Sequence[tuple[str, int]]] = field(default_factory=dict)
     skipped: Sequence[tuple[str, str]] = ()
     figures: Sequence[tuple[str, Path]] = ()
     tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]] = ()
@@ -315,9 +316,11 @@ def _overview_section(data: ReportData) -> str:
     parts.append(_reliability_section(data))
     parts.append("<h3>Texte retiré au nettoyage, par motif</h3>")
     if data.removals_by_reason:
-        rows = [(f"{REASON_LABELS.get(reason, reason)} ({reason})", spans, chars)
+        rows = [(f"{REASON_LABELS.get(reason, reason)} ({reason})", spans, chars,
+                 " · ".join(f"« {text} »" + (f" ×{n}" if n > 1 else "")
+                            for text, n in data.removal_examples.get(reason, ())))
                 for reason, spans, chars in data.removals_by_reason]
-        parts.append(_table(["Motif", "Segments", "Caractères"], rows))
+        parts.append(_table(["Motif", "Segments", "Caractères", "Exemples (les plus fréquents)"], rows))
     else:
         parts.append("<p>Aucun texte n'a été retiré.</p>")
     parts.append("<h3>Fichiers ignorés</h3>")

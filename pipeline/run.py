@@ -9,6 +9,7 @@ import json
 import logging
 import platform
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,22 @@ def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, mode
     for part in parts + [f"{doc_id}:{sha}" for doc_id, sha in inputs]:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
     return digest.hexdigest()
+
+
+EXAMPLES_PER_REASON = 5
+EXAMPLE_CHARS = 80
+
+
+def _example(text: str) -> str:
+    """A removed span as the report quotes it: on one line, cut to EXAMPLE_CHARS characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXAMPLE_CHARS else flat[: EXAMPLE_CHARS - 1] + "…"
+
+
+def _top_examples(examples: Counter[str]) -> list[list]:
+    """The removals a rule made most often (then in text order), with their counts."""
+    ranked = sorted(examples.items(), key=lambda item: (-item[1], item[0]))
+    return [[text, n] for text, n in ranked[:EXAMPLES_PER_REASON] if text]
 
 
 def _previous_manifest(output: Path) -> dict:
@@ -133,6 +150,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     processor = DocumentProcessor(settings, nlp, analyser, category_dimension, repeated)
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
+    removal_examples: dict[str, Counter[str]] = {}  # what each rule removed most often, for the report
     # clean, parse and analyse are summed over documents (and workers); the others are wall-clock
     timings = {"load": result.timings["load"], "clean": 0.0, "parse": 0.0, "analyse": 0.0}
     cache_use = {"parse": [0, 0], "clean": [0, 0], "analysis": [0, 0]}  # hits (or not needed), misses
@@ -160,6 +178,8 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
                     total = removal_totals.setdefault(removal.reason, [0, 0])
                     total[0] += 1
                     total[1] += removal.end - removal.start
+                    if removal.reason != "whitespace":
+                        removal_examples.setdefault(removal.reason, Counter())[_example(removal.text)] += 1
                 jsonl.write(outcome.records)
                 counts.merge(outcome.counts)
                 documents.append(document)
@@ -203,7 +223,8 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
                 for d in documents
             ],
             "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
-            "removals": {reason: {"spans": n, "characters": chars}
+            "removals": {reason: {"spans": n, "characters": chars,
+                                  "examples": _top_examples(removal_examples.get(reason, Counter()))}
                          for reason, (n, chars) in sorted(removal_totals.items())},
             "counts": {**counts.to_manifest(), "skipped": len(skipped),
                        "removed_spans": len(removed_rows)},

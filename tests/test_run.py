@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import shutil
 from pathlib import Path
@@ -224,3 +225,15 @@ def test_the_shipped_models_evidence_is_words_of_the_passage_and_is_highlighted(
         assert all(word in item.passage.text for word in words), (tag, item.passage.text)
         highlighted = [s for s in highlight_segments(item) if isinstance(s, list) and tag.category in s[1]]
         assert highlighted, (tag, item.passage.text)
+
+
+def test_the_report_quotes_what_each_rule_removed(seed_run):
+    settings, _ = seed_run
+    manifest = json.loads((settings.output / "manifest.json").read_text(encoding="utf-8"))
+    spam = manifest["removals"]["spam_links"]
+    assert spam["examples"] and all(n >= 1 for _, n in spam["examples"])
+    text, _ = spam["examples"][0]
+    assert "dumps" in text and "\n" not in text
+    assert manifest["removals"].get("whitespace", {}).get("examples", []) == []
+    report = (settings.output / "report.html").read_text(encoding="utf-8")
+    assert "Exemples (les plus fréquents)" in report and html.escape(text, quote=False) in report
