@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import AnnotationError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,12 @@ def normalised_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _records(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, decoded JSON value) for each non-blank line, or for each item of a `.json` list."""
+def _records(path: Path, known: Collection[str] = ()) -> Iterator[tuple[int, Any]]:
+    """(line number, decoded JSON value) for each non-blank line, or for each item of a `.json` list, or for
+    each coded selection of a REFI-QDA project (`.qdpx`, see `_qdpx_records`)."""
+    if path.suffix.lower() == ".qdpx":
+        yield from _qdpx_records(path, known)
+        return
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -68,6 +75,34 @@ def _records(path: Path) -> Iterator[tuple[int, Any]]:
             raise AnnotationError(
                 f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})"
             ) from None
+
+
+def _qdpx_records(path: Path, known: Collection[str]) -> Iterator[tuple[int, Any]]:
+    """The selections of a `.qdpx` project coded with categories of the codebook, as records: the selected
+    text, its categories, the source's name as doc_id. A code is a category when its name is a category id
+    or when its description starts with one (as `pipeline.qdpx` writes it); codes under « Compétences »
+    are not categories; any other code is reported once, by name, and left out, never guessed."""
+    from pipeline.qdpx import COMPETENCE_ROOT, read_codings
+
+    if not path.is_file():
+        raise AnnotationError(f"{path}: annotation file not found")
+    selections: dict[tuple[str, int, int], dict] = {}
+    unknown: set[str] = set()
+    for coding in read_codings(path):
+        category = next((c for c in (coding.code, coding.code_id) if c in known), None)
+        if category is None:
+            if coding.code_path[0] != COMPETENCE_ROOT:
+                unknown.add(" / ".join(coding.code_path))
+            continue
+        key = (coding.source, coding.start, coding.end)
+        record = selections.setdefault(key, {"text": coding.text[coding.start:coding.end], "label": [],
+                                             "source": path.stem, "doc_id": coding.source})
+        if category not in record["label"]:
+            record["label"].append(category)
+    if unknown:
+        log.warning("%s: codes that are no category of the codebook, left out: %s", path,
+                    "; ".join(sorted(unknown)))
+    yield from enumerate(selections.values(), start=1)
 
 
 def _text_and_labels(record: Any, where: str) -> tuple[str, Any]:
@@ -101,7 +136,7 @@ def load_annotations(paths: Sequence[Path], known_labels: Collection[str]) -> li
     seen: dict[str, Annotation] = {}
     annotations: list[Annotation] = []
     for path in map(Path, paths):
-        for number, record in _records(path):
+        for number, record in _records(path, known):
             where = f"{path}:{number}"
             text, labels = _text_and_labels(record, where)
             if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
@@ -139,9 +174,10 @@ def load_annotations(paths: Sequence[Path], known_labels: Collection[str]) -> li
 
 
 def annotation_files(folder: Path) -> list[Path]:
-    """The annotation files of `folder` (`*.jsonl` then `*.json`), sorted by name."""
+    """The annotation files of `folder` (`*.jsonl`, then `*.json`, then REFI-QDA projects `*.qdpx`), sorted
+    by name."""
     folder = Path(folder)
-    return sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.json"))
+    return sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.json")) + sorted(folder.glob("*.qdpx"))
 
 
 def annotations_sha256(annotations: Sequence[Annotation]) -> str:

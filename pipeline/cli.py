@@ -41,12 +41,14 @@ def _parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train the category classifier on annotated passages")
     common(train)
-    train.add_argument("--annotations", type=Path, help="JSONL file or folder (default corpus/annotations)")
+    train.add_argument("--annotations", type=Path,
+                       help="JSONL or REFI-QDA .qdpx file, or folder (default corpus/annotations)")
     train.add_argument("--seed", type=int, help="random seed (default 13)")
 
     evaluate = sub.add_parser("evaluate", help="per-category scores of rules, model and combination")
     common(evaluate)
-    evaluate.add_argument("--annotations", type=Path, help="JSONL file or folder (default: annotations/)")
+    evaluate.add_argument("--annotations", type=Path,
+                          help="JSONL or REFI-QDA .qdpx file, or folder (default: annotations/)")
     evaluate.add_argument("--seed", type=int, help="random seed (default 13)")
 
     suggest = sub.add_parser("suggest", help="passages most worth annotating next (JSONL)")

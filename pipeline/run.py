@@ -131,6 +131,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     from pipeline.counts import CorpusCounts
     from pipeline.csvio import write_csv
     from pipeline.documents import DocumentProcessor, process_documents
+    from pipeline.exports import write_refi_qda
     from pipeline.nlp import load_nlp, model_signature
     from pipeline.outputs import staged_output, write_json
     from pipeline.prepcache import corpus_repetition
@@ -201,6 +202,9 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
         write_csv(stage / "tables" / "removed.csv", removed_header, removed_rows)
         write_tables(counts, read_passages(stage / "passages.jsonl"), stage / "tables")
         timings["tables"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        write_refi_qda(stage, codebook)
+        timings["exports"] = time.perf_counter() - tick
 
         result.documents = len(documents)
         result.skipped = skipped

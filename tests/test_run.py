@@ -48,7 +48,7 @@ def test_every_output_file_is_written(seed_run):
                  "tables/competences.csv", "tables/competences_by_type.csv",
                  "tables/keyness_by_category.csv", "tables/category_competence.csv",
                  "figures/nuage_corpus.png", "figures/nuage_competences.png",
-                 "figures/passages_par_categorie.png", "figures/categories_competences.png"]:
+                 "figures/passages_par_categorie.png", "figures/categories_competences.png", "projet.qdpx"]:
         assert (out / name).is_file(), name
     assert (out / "clean" / f"{SEED.name}.txt").is_file()
 
@@ -237,3 +237,15 @@ def test_the_report_quotes_what_each_rule_removed(seed_run):
     assert manifest["removals"].get("whitespace", {}).get("examples", []) == []
     report = (settings.output / "report.html").read_text(encoding="utf-8")
     assert "Exemples (les plus fréquents)" in report and html.escape(text, quote=False) in report
+
+
+def test_the_run_exports_a_refi_qda_project_of_its_tags(seed_run):
+    from pipeline.qdpx import read_codings
+
+    settings, _ = seed_run
+    records = [json.loads(line) for line in (settings.output / "passages.jsonl").open(encoding="utf-8")]
+    tagged = {(r["start"], r["end"]) for r in records if r["categories"]}
+    codings = read_codings(settings.output / "projet.qdpx")
+    assert {(c.start, c.end) for c in codings if c.code_path[0] != "Compétences"} == tagged
+    assert sum(len(r["competences"]) for r in records) == sum(c.code_path[0] == "Compétences"
+                                                              for c in codings)
