@@ -454,6 +454,18 @@ class CorpusCounts:
             )
         return found
 
+    def keyness_by_group(self, groups: Mapping[str, Sequence[str]]) -> list[KeyTerm]:
+        """Key words of each group of documents (name -> doc_ids) against the rest of the corpus."""
+        forms = self.forms
+        found: list[KeyTerm] = []
+        for name, doc_ids in groups.items():
+            lemmas: Counter[str] = Counter()
+            for doc_id in doc_ids:
+                lemmas.update(self._doc_lemmas.get(doc_id, {}))
+            words = sum(self._doc_words.get(doc_id, 0) for doc_id in doc_ids)
+            found += keyness(name, lemmas, words, self._lemmas, self.words, forms)
+        return found
+
     def to_manifest(self) -> dict[str, int]:
         """Headline counts for manifest.json."""
         return {

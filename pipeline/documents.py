@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -23,6 +23,7 @@ from pipeline.analysis import Analyser, passage_record
 from pipeline.clean import NO_REPETITION, RepeatedLines
 from pipeline.counts import CorpusCounts
 from pipeline.ingest import UnreadableFile, document_id
+from pipeline.metadata import document_metadata
 from pipeline.parallel import fork_map
 from pipeline.parse import ParseCache
 from pipeline.prepcache import PrepCache, prepare_document
@@ -45,14 +46,17 @@ class DocumentOutcome:
     clean_cached: bool
     reading_cached: bool
     seconds: Mapping[str, float]  # time spent on it: "clean", "parse", "analyse"
+    metadata: Mapping[str, str] = field(default_factory=dict)  # its variables (pipeline.metadata)
 
 
 class DocumentProcessor:
     """Turns a corpus path into a DocumentOutcome, or a Skipped when the file cannot be read."""
 
     def __init__(self, settings: Settings, nlp: Language, analyser: Analyser,
-                 category_dimension: Mapping[str, str], repeated: RepeatedLines = NO_REPETITION) -> None:
+                 category_dimension: Mapping[str, str], repeated: RepeatedLines = NO_REPETITION,
+                 metadata_table: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.settings = settings
+        self.metadata_table = metadata_table or {}  # metadata.csv of the corpus, by doc_id
         self.repeated = repeated  # the lines that recur across the corpus, for the cleaning rule "repeated"
         self.nlp = nlp
         self.analyser = analyser
@@ -93,7 +97,9 @@ class DocumentProcessor:
         analysed = self.analyser.analyse(passages, reading, docs)
         counts = CorpusCounts(self.category_dimension)
         counts.add(document.doc_id, analysed)
-        records = "".join(json.dumps(passage_record(item), ensure_ascii=False) + "\n" for item in analysed)
+        metadata = document_metadata(document.doc_id, document.text, self.metadata_table)
+        records = "".join(json.dumps({**passage_record(item), "metadata": metadata}, ensure_ascii=False)
+                          + "\n" for item in analysed)
         finished = time.perf_counter()
         return DocumentOutcome(
             document=replace(document, text=""),
@@ -106,6 +112,7 @@ class DocumentProcessor:
             clean_cached=self.prep_cache.hits > prep_hits,
             reading_cached=reading_cached,
             seconds={"clean": prepared - started, "parse": parsed - prepared, "analyse": finished - parsed},
+            metadata=metadata,
         )
 
 

@@ -252,6 +252,30 @@ def grouped_bar_chart(
         return _save(figure, path, svg=True)
 
 
+def share_chart(values: Sequence[str], series: Mapping[str, Sequence[float]], path: Path, *, title: str,
+                ylabel: str) -> list[Path]:
+    """One line per series (e.g. a category's share of passages) across `values` (e.g. years), in the
+    palette's colours, with a legend under the chart. PNG + SVG. Size: 1200 x 560 px plus the legend."""
+    if len(values) < 2 or not series:
+        return []
+    with matplotlib.rc_context(_RC):
+        figure = _new_figure(CHART_WIDTH_PX, 560 + 30 * ((len(series) + 1) // 2))
+        figure.set_layout_engine("constrained", h_pad=0.12, w_pad=0.12)
+        axes = figure.add_subplot()
+        positions = list(range(len(values)))
+        for number, (label, shares) in enumerate(series.items()):
+            axes.plot(positions, list(shares), marker="o", linewidth=2, color=PALETTE[number % len(PALETTE)],
+                      label=_wrap(label, 60))
+        axes.set_xticks(positions, labels=[_wrap(v, 14) for v in values])
+        axes.set_title(title, loc="left")
+        axes.set_ylabel(ylabel)
+        axes.set_ylim(bottom=0)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="y", color="#e5e5e5", linewidth=0.8)
+        figure.legend(loc="outside lower center", ncol=2, frameon=False)
+        return _save(figure, path, svg=True)
+
+
 def _finish_bar_axes(axes, bars, labels, values, *, title, xlabel, positions=None) -> None:
     axes.set_yticks(list(positions if positions is not None else range(len(labels))), labels=labels)
     axes.invert_yaxis()  # first item on top

@@ -7,6 +7,7 @@ QDA-XML 1.0 schema bundled as `pipeline/data/refi-qda/Project-mrt2019.xsd`) and 
 - each cleaned report is a `TextSource` whose text is `sources/<guid>.txt` (UTF-8), named by its doc_id;
 - the codebook becomes codes: one per dimension (not codable) with its categories beneath (codable), and a
   « Compétences » branch with one code per competence type and one per canonical term found;
+- each report's metadata (`pipeline.metadata`) are the text variables of a case holding its source;
 - each tagged passage is a `PlainTextSelection` (start and end in characters of the cleaned text) with one
   `Coding` per category; its description says where each tag comes from (rule or model, score, evidence
   words); each competence occurrence is a selection of its words as written, coded with its canonical term.
@@ -21,7 +22,7 @@ import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import AnnotationError
@@ -44,6 +45,7 @@ class QdaReport:
     doc_id: str
     text: str
     passages: Sequence[Mapping]
+    metadata: Mapping[str, str] = field(default_factory=dict)  # its variables (pipeline.metadata)
 
 
 def _q(tag: str) -> str:
@@ -107,6 +109,7 @@ def build_project(reports: Iterable[QdaReport], *, categories: Mapping[str, tupl
             for term in sorted(terms_by_type[type_id]):
                 _sub(branch, "Code", guid=guid("competence", type_id, term), name=term, isCodable="true")
 
+    _cases(project, reports)
     files: dict[str, str] = {}
     sources = _sub(project, "Sources")
     labels = {c: label for c, (_, label, _) in categories.items()}
@@ -126,6 +129,27 @@ def build_project(reports: Iterable[QdaReport], *, categories: Mapping[str, tupl
                 _sub(coding, "CodeRef", targetGUID=code)
     ET.indent(project, space=" ")
     return ET.tostring(project, encoding="utf-8", xml_declaration=True), files
+
+
+def _cases(project: ET.Element, reports: Sequence[QdaReport]) -> None:
+    """Each report's metadata as the variables of a case that holds its source (REFI-QDA keeps variables on
+    cases): one text variable per name found, one case per report that has any."""
+    names = sorted({name for report in reports for name in report.metadata})
+    if not names:
+        return
+    variables = _sub(project, "Variables")
+    for name in names:
+        _sub(variables, "Variable", guid=guid("variable", name), name=name, typeOfVariable="Text")
+    cases = _sub(project, "Cases")
+    for report in reports:
+        if not report.metadata:
+            continue
+        case = _sub(cases, "Case", guid=guid("case", report.doc_id), name=report.doc_id)
+        for name, value in sorted(report.metadata.items()):
+            holder = _sub(case, "VariableValue")
+            _sub(holder, "VariableRef", targetGUID=guid("variable", name))
+            _sub(holder, "TextValue").text = value
+        _sub(case, "SourceRef", targetGUID=guid("source", report.doc_id))
 
 
 def _selections(report: QdaReport, code_of: Mapping[str, str], labels: Mapping[str, str]):

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline import figures
 from pipeline.codebook import Codebook
+from pipeline.comparisons import Comparison
 from pipeline.counts import CorpusCounts
 from pipeline.fingerprint import source_fingerprint
 from pipeline.modelfile import metadata_path
@@ -118,8 +119,11 @@ def _frequencies(rows: list, limit: int) -> dict[str, float]:
     return {row.form: row.count for row in rows[:limit]}
 
 
+SERIES_PER_CHART = 6  # categories drawn per comparison chart: the most frequent ones
+
+
 def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codebook: Codebook,
-                 workers: int = 1) -> _Drawer:
+                 workers: int = 1, comparisons: Sequence[Comparison] = ()) -> _Drawer:
     drawer = _Drawer(stage, previous_output, workers)
     labels = {c.id: c.label for c in codebook.categories}
     drawer.draw("nuage_corpus", "Les mots du corpus", figures.word_cloud,
@@ -155,6 +159,15 @@ def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codeb
                     [labels[r] for r in rows], [TYPE_LABELS.get(t, t) for t in types],
                     [[matrix[r].get(t, 0) for t in types] for r in rows],
                     title="Passages qui portent la catégorie et une compétence du type")
+    for comparison in comparisons:
+        by_total = sorted(comparison.shares, key=lambda c: -sum(comparison.shares[c].values()))
+        shown = by_total[:SERIES_PER_CHART]
+        series = {labels.get(c, c): [comparison.shares[c][v] for v in comparison.groups] for c in shown
+                  if any(comparison.shares[c].values())}
+        drawer.draw(f"categories_{comparison.file_stem}",
+                    f"Part des passages de chaque catégorie, selon « {comparison.variable} »",
+                    figures.share_chart, list(comparison.groups), series,
+                    title=f"Catégories selon « {comparison.variable} »", ylabel="% des passages")
     for category in codebook.categories:
         if counts.words_in_category(category.id) >= MIN_CATEGORY_WORDS:
             slug = category.id.replace(":", "_")
@@ -211,8 +224,8 @@ def _reliability(manifest: Mapping[str, Any], settings: Settings) -> dict[str, A
 
 
 def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Mapping[str, Any],
-                   codebook: Codebook, settings: Settings) -> None:
-    drawer = draw_figures(stage, output, counts, codebook, settings.n_process)
+                   codebook: Codebook, settings: Settings, comparisons: Sequence[Comparison] = ()) -> None:
+    drawer = draw_figures(stage, output, counts, codebook, settings.n_process, comparisons)
     passages, total = _browser_passages(stage / "passages.jsonl")
     notes = list(manifest.get("notes", []))
     if total > len(passages):
@@ -229,6 +242,13 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
         header, rows = _table_rows(stage / "tables" / name, limit)
         if header:
             tables.append((caption, header, rows))
+    labels = {c.id: c.label for c in codebook.categories}
+    for comparison in comparisons:
+        rows = [(labels.get(c, c), *(shares[v] for v in comparison.groups))
+                for c, shares in comparison.shares.items() if any(shares.values())]
+        header = ["Catégorie (% des passages)",
+                  *(f"{v} ({len(docs)} doc.)" for v, docs in comparison.groups.items())]
+        tables.append((f"Catégories selon « {comparison.variable} »", header, rows))
     removals = manifest.get("removals", {})
     data = ReportData(
         title="Analyse des comptes rendus de séminaires",

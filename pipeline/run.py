@@ -17,6 +17,7 @@ from pipeline import __version__
 from pipeline.errors import CorpusError
 from pipeline.fingerprint import source_fingerprint
 from pipeline.ingest import discover, document_id
+from pipeline.metadata import METADATA_FILE
 from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
 from pipeline.settings import CHROME_MODEL, Settings
@@ -63,7 +64,8 @@ def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, mode
                    nlp_signature: str, inputs: list[tuple[str, str]]) -> str:
     digest = hashlib.sha256()
     parts = [__version__, source_fingerprint(), str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook_sha,
-             lexicon_sha, model_sha, ",".join(settings.clean_rules), _file_sha256(CHROME_MODEL)]
+             lexicon_sha, model_sha, ",".join(settings.clean_rules), _file_sha256(CHROME_MODEL),
+             _file_sha256(settings.corpus / METADATA_FILE)]
     for part in parts + [f"{doc_id}:{sha}" for doc_id, sha in inputs]:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
     return digest.hexdigest()
@@ -127,11 +129,13 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
 
     from pipeline.analysis import Analyser
     from pipeline.codebook import load_codebook
+    from pipeline.comparisons import compare
     from pipeline.competences import load_lexicon
     from pipeline.counts import CorpusCounts
     from pipeline.csvio import write_csv
     from pipeline.documents import DocumentProcessor, process_documents
-    from pipeline.exports import write_refi_qda
+    from pipeline.exports import write_iramuteq, write_refi_qda
+    from pipeline.metadata import read_metadata_table
     from pipeline.nlp import load_nlp, model_signature
     from pipeline.outputs import staged_output, write_json
     from pipeline.prepcache import corpus_repetition
@@ -148,10 +152,13 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     category_dimension = {c.id: c.dimension for c in codebook.categories}
     counts = CorpusCounts(category_dimension)
     repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)
-    processor = DocumentProcessor(settings, nlp, analyser, category_dimension, repeated)
+    processor = DocumentProcessor(settings, nlp, analyser, category_dimension, repeated,
+                                  read_metadata_table(settings.corpus))
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
     removal_examples: dict[str, Counter[str]] = {}  # what each rule removed most often, for the report
+    metadata: dict[str, dict[str, str]] = {}  # doc_id -> its variables (pipeline.metadata)
+    doc_passages: dict[str, int] = {}
     # clean, parse and analyse are summed over documents (and workers); the others are wall-clock
     timings = {"load": result.timings["load"], "clean": 0.0, "parse": 0.0, "analyse": 0.0}
     cache_use = {"parse": [0, 0], "clean": [0, 0], "analysis": [0, 0]}  # hits (or not needed), misses
@@ -184,6 +191,8 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
                 jsonl.write(outcome.records)
                 counts.merge(outcome.counts)
                 documents.append(document)
+                metadata[document.doc_id] = dict(outcome.metadata)
+                doc_passages[document.doc_id] = outcome.passages
                 result.passages += outcome.passages
                 for stage_name, seconds in outcome.seconds.items():
                     timings[stage_name] += seconds
@@ -201,9 +210,11 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
         removed_header = ["doc_id", "start", "end", "reason", "text"]
         write_csv(stage / "tables" / "removed.csv", removed_header, removed_rows)
         write_tables(counts, read_passages(stage / "passages.jsonl"), stage / "tables")
+        comparisons = compare(counts, metadata, doc_passages, stage / "tables")
         timings["tables"] = time.perf_counter() - tick
         tick = time.perf_counter()
         write_refi_qda(stage, codebook)
+        write_iramuteq(stage, [d.doc_id for d in documents], metadata)
         timings["exports"] = time.perf_counter() - tick
 
         result.documents = len(documents)
@@ -223,7 +234,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
             "corpus": str(settings.corpus),
             "inputs": [
                 {"doc_id": d.doc_id, "sha256": d.sha256, "size": d.size, "encoding": d.encoding,
-                 "format": d.format, "notes": list(d.notes)}
+                 "format": d.format, "notes": list(d.notes), "metadata": metadata.get(d.doc_id, {})}
                 for d in documents
             ],
             "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
@@ -236,9 +247,10 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
             "clean_cache": dict(zip(("hits", "misses"), cache_use["clean"], strict=True)),
             "analysis_cache": dict(zip(("hits", "misses"), cache_use["analysis"], strict=True)),
             "notes": result.notes,
+            "comparisons": {c.variable: {v: len(docs) for v, docs in c.groups.items()} for c in comparisons},
         }
         tick = time.perf_counter()
-        render_outputs(stage, output, counts, manifest, codebook, settings)
+        render_outputs(stage, output, counts, manifest, codebook, settings, comparisons)
         timings["figures+report"] = time.perf_counter() - tick
         timings["total"] = time.perf_counter() - started
         manifest["timings_seconds"] = {k: round(v, 3) for k, v in timings.items()}

@@ -249,3 +249,15 @@ def test_the_run_exports_a_refi_qda_project_of_its_tags(seed_run):
     assert {(c.start, c.end) for c in codings if c.code_path[0] != "Compétences"} == tagged
     assert sum(len(r["competences"]) for r in records) == sum(c.code_path[0] == "Compétences"
                                                               for c in codings)
+
+
+def test_a_refi_qda_round_trip_gives_back_the_tagged_passages_and_their_labels(seed_run):
+    from pipeline.annotations import load_annotations
+    from pipeline.codebook import load_codebook
+
+    settings, _ = seed_run
+    records = [json.loads(line) for line in (settings.output / "passages.jsonl").open(encoding="utf-8")]
+    tagged = {(r["text"], frozenset(c["id"] for c in r["categories"])) for r in records if r["categories"]}
+    ids = load_codebook(settings.codebook).ids
+    back = load_annotations([settings.output / "projet.qdpx"], ids)
+    assert {(a.text, frozenset(a.labels)) for a in back} == tagged
