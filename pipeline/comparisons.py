@@ -1,8 +1,9 @@
 """Reports compared across a variable of their metadata (`annee`, `reseau`, a column of metadata.csv):
 category counts and shares, and specific words, per value.
 
-A variable is compared when at least two of its values hold documents, it has at most MAX_VALUES values, and
-it is not one value per document (a title or an identifier says nothing a per-document table does not).
+A variable is compared when at least two of its values hold two documents or more, it has at most MAX_VALUES
+values and no more than half as many values as documents (a title or an identifier, nearly one value per
+document, says nothing a per-document table does not).
 Documents without the variable are left out of its tables."""
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def comparable_variables(metadata: Mapping[str, Mapping[str, str]]) -> dict[str,
     chosen = {}
     for name, groups in sorted(values.items()):
         documents = sum(len(docs) for docs in groups.values())
-        if len(groups) < 2 or len(groups) > MAX_VALUES or (len(groups) == documents and documents > 2):
+        shared = sum(len(docs) >= 2 for docs in groups.values())
+        if shared < 2 or len(groups) > MAX_VALUES or 2 * len(groups) > documents:
             continue
         chosen[name] = {value: tuple(groups[value]) for value in sorted(groups, key=_value_order)}
     return chosen

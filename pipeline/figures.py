@@ -43,6 +43,8 @@ PALETTE = (
     "#86198f",
 )
 BAR_COLOUR = PALETTE[0]
+# a shape per line as well as a colour, for readers who cannot tell colours apart
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 # Fixed rendering settings, applied only while a figure is drawn and saved.
 _RC = {
@@ -264,8 +266,8 @@ def share_chart(values: Sequence[str], series: Mapping[str, Sequence[float]], pa
         axes = figure.add_subplot()
         positions = list(range(len(values)))
         for number, (label, shares) in enumerate(series.items()):
-            axes.plot(positions, list(shares), marker="o", linewidth=2, color=PALETTE[number % len(PALETTE)],
-                      label=_wrap(label, 60))
+            axes.plot(positions, list(shares), marker=MARKERS[number % len(MARKERS)], linewidth=2,
+                      color=PALETTE[number % len(PALETTE)], label=_wrap(label, 60))
         axes.set_xticks(positions, labels=[_wrap(v, 14) for v in values])
         axes.set_title(title, loc="left")
         axes.set_ylabel(ylabel)
