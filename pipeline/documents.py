@@ -97,7 +97,7 @@ class DocumentProcessor:
         analysed = self.analyser.analyse(passages, reading, docs)
         counts = CorpusCounts(self.category_dimension)
         counts.add(document.doc_id, analysed)
-        metadata = document_metadata(document.doc_id, document.text, self.metadata_table)
+        metadata = document_metadata(document.doc_id, document.text, self.metadata_table, document.metadata)
         records = "".join(json.dumps({**passage_record(item), "metadata": metadata}, ensure_ascii=False)
                           + "\n" for item in analysed)
         finished = time.perf_counter()

@@ -253,6 +253,7 @@ def read_document(path: Path, corpus: Path) -> Document:
         raise UnreadableFile(f"could not be read ({exc.strerror or exc})") from None
     if not raw:
         raise UnreadableFile("empty file (0 bytes)")
+    found: dict[str, str] = {}
     if file_format in READERS:  # PDF, Word, OpenDocument: the format's reader gives the text
         text, notes = READERS[file_format](raw)
         text, composed = _compose_accents(text)
@@ -264,7 +265,7 @@ def read_document(path: Path, corpus: Path) -> Document:
             raise UnreadableFile("empty file (only whitespace)")
         text, notes, encoding = decoded.text, decoded.notes, decoded.encoding
         if file_format == "html":
-            text, html_notes = _html_main_text(text)
+            text, html_notes, found = _html_main_text(text)
             notes += html_notes
     return Document(
         doc_id=document_id(path, corpus),
@@ -275,6 +276,7 @@ def read_document(path: Path, corpus: Path) -> Document:
         sha256=hashlib.sha256(raw).hexdigest(),
         size=len(raw),
         notes=notes,
+        metadata=found,
     )
 
 
@@ -574,10 +576,19 @@ def _declared_charset(raw: bytes) -> str | None:
     return (match.group(1) or match.group(2)).decode("ascii")
 
 
-def _html_main_text(html: str) -> tuple[str, tuple[str, ...]]:
-    """The main text of a page as Markdown-like lines (headings `#`, bullets `- `), comments left out."""
+# What a page says of itself, as the report's variables (pipeline.metadata): trafilatura's field -> name.
+HTML_METADATA = {"date": "date", "sitename": "site", "title": "titre", "author": "auteur"}
+
+
+def _html_main_text(html: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
+    """The main text of a page as Markdown-like lines (headings `#`, bullets `- `), comments left out, and
+    the page's own metadata (HTML_METADATA; a date only where the page's markup gives one)."""
     notes: list[str] = []
-    extracted = trafilatura.bare_extraction(html, include_comments=True, include_formatting=True)
+    extracted = trafilatura.bare_extraction(html, include_comments=True, include_formatting=True,
+                                            with_metadata=True,
+                                            date_extraction_params={"extensive_search": False})
+    found = {name: str(getattr(extracted, field)).strip() for field, name in HTML_METADATA.items()
+             if extracted is not None and getattr(extracted, field, None)}
     text = (extracted.text or "") if extracted is not None else ""
     comments = (extracted.comments or "") if extracted is not None else ""
     if comments.strip():
@@ -588,4 +599,4 @@ def _html_main_text(html: str) -> tuple[str, tuple[str, ...]]:
         text = trafilatura.baseline(html)[1] or trafilatura.html2txt(html, clean=False)
     if not text.strip():
         raise UnreadableFile("no text found in the HTML")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), tuple(notes)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), tuple(notes), found

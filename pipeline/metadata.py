@@ -1,11 +1,13 @@
 """What is known of each report besides its text: date, year, network, place, kind of event, any column of
 the user's, for comparing reports across a variable.
 
-Three sources, the later overriding the earlier for a variable they both give:
+Four sources, the later overriding the earlier for a variable they both give:
 1. the file name: a year (`crDH2014S3.md`, `2015-02-13_seminaire.txt`) gives `annee`, a full date `date`;
-2. YAML front matter at the top of a Markdown or text file (`---` … `---`): its scalar fields (`date: 2013`,
+2. what an HTML page's markup says of it (trafilatura): `date` (only where the markup gives one), `site`,
+   `titre`, `auteur`;
+3. YAML front matter at the top of a Markdown or text file (`---` … `---`): its scalar fields (`date: 2013`,
    `reseau: UNADEL`); lists and nested values are left out;
-3. `metadata.csv` at the top of the corpus folder: a `doc_id` column (the file's path inside the corpus, as
+4. `metadata.csv` at the top of the corpus folder: a `doc_id` column (the file's path inside the corpus, as
    in `passages.jsonl`) and any other columns; a bad file or row is an error naming its line.
 
 Variable names are lowercased, accents and spaces made plain (`Réseau` -> `reseau`), so that the three
@@ -114,9 +116,12 @@ def read_metadata_table(corpus: Path) -> dict[str, dict[str, str]]:
     return table
 
 
-def document_metadata(doc_id: str, text: str, table: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
-    """The variables of one document: file name, then front matter, then `metadata.csv`."""
-    merged = {**from_file_name(doc_id), **from_front_matter(text), **table.get(doc_id, {})}
+def document_metadata(doc_id: str, text: str, table: Mapping[str, Mapping[str, str]],
+                      embedded: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The variables of one document: file name, then what the file says of itself (`embedded`: an HTML
+    page's date, site, title, author), then front matter, then `metadata.csv`."""
+    merged = {**from_file_name(doc_id), **{variable_name(k): v for k, v in (embedded or {}).items()},
+              **from_front_matter(text), **table.get(doc_id, {})}
     if "date" in merged and "annee" not in merged and (year := _YEAR_OR_DATE.search(merged["date"])):
         merged["annee"] = year.group(1)
     return dict(sorted(merged.items()))

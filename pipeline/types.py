@@ -3,6 +3,7 @@ across module boundaries except in `parse` and the stages that read parsed docs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class Document:
     sha256: str  # of the raw bytes
     size: int  # raw bytes
     notes: tuple[str, ...] = ()
+    metadata: Mapping[str, str] = field(default_factory=dict)  # what the file says of itself (HTML: date…)
 
 
 @dataclass(frozen=True)

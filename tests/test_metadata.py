@@ -77,3 +77,20 @@ def test_the_iramuteq_corpus_follows_its_format_rules():
     for line in corpus.splitlines():
         assert line.startswith("**** ") or "*" not in line
     assert iramuteq_variable("doc", "é") == "*doc_e"
+
+
+def test_an_html_page_gives_its_date_site_title_and_author(tmp_path):
+    from pipeline.ingest import read_document
+
+    page = ("<html><head><title>Rencontre des réseaux - UNADEL</title>"
+            '<meta property="og:site_name" content="UNADEL"><meta name="author" content="Marie Dupont">'
+            '<meta property="article:published_time" content="2019-03-12"></head><body><article>'
+            "<h1>Rencontre des réseaux</h1><p>Les agents de développement des trois pays ont présenté leurs "
+            "projets communs et la manière dont ils associent les habitants aux décisions locales.</p>"
+            "<p>Un second paragraphe, assez long pour que la page ait un texte principal à extraire.</p>"
+            "</article></body></html>")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    document = read_document(tmp_path / "page.html", tmp_path)
+    merged = document_metadata(document.doc_id, document.text, {}, document.metadata)
+    assert merged == {"annee": "2019", "auteur": "Marie Dupont", "date": "2019-03-12", "site": "UNADEL",
+                      "titre": "Rencontre des réseaux"}
