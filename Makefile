@@ -12,7 +12,7 @@ BENCH_REAL_OPTS ?=
 RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(if $(CODEBOOK),--codebook "$(CODEBOOK)") $(if $(CONFIG),--config "$(CONFIG)")
 
 .DEFAULT_GOAL := help
-.PHONY: help install analyse train evaluate suggest test test-fast lint bench bench-clean bench-train bench-robust bench-real clean
+.PHONY: help install install-dask analyse train evaluate suggest test test-fast lint bench bench-dask bench-clean bench-train bench-robust bench-real clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,8 +25,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project and its dependencies
 
-analyse: $(STAMP) ## Analyse CORPUS (default corpus/) into OUTPUT (default outputs/)
-	$(PY) -m pipeline analyse $(RUN_OPTS)
+analyse: $(STAMP) ## Analyse CORPUS (default corpus/) into OUTPUT (default outputs/); ENGINE=dask for Dask
+	$(PY) -m pipeline analyse $(RUN_OPTS) $(if $(ENGINE),--engine "$(ENGINE)") $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")
 
 train: $(STAMP) ## Train the category classifier on corpus/annotations/*.jsonl
 	$(PY) -m pipeline train $(if $(CODEBOOK),--codebook "$(CODEBOOK)")
@@ -48,6 +48,12 @@ lint: $(STAMP) ## ruff check
 
 bench: $(STAMP) ## Speed and memory of the whole analyse against bare spaCy (BENCH_CORPUS=…)
 	$(PY) -m bench.bench_speed "$(BENCH_CORPUS)"
+
+bench-dask: $(STAMP) ## The local engine against Dask with 1 and 2 workers (BENCH_CORPUS=…)
+	$(PY) -m bench.bench_dask "$(BENCH_CORPUS)"
+
+install-dask: $(STAMP) ## Install the optional Dask engine (dask, distributed)
+	$(PY) -m pip install --quiet -e '.[dask]'
 
 bench-clean: $(STAMP) ## Precision and recall of cleaning (seed + crdh with inserted junk)
 	$(PY) -m bench.bench_clean --seed-corpus corpus --clean-corpus "$(BENCH_CORPUS)"

@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     analyse = sub.add_parser("analyse", help="clean, segment, tag and chart a corpus")
     common(analyse)
     analyse.add_argument("--strict", action="store_true", help="exit 1 when any file was skipped")
+    analyse.add_argument("--engine", choices=("local", "dask"),
+                         help="where documents are processed: local worker processes (default) or Dask tasks")
+    analyse.add_argument("--scheduler", help="with --engine dask: address of a running Dask scheduler "
+                         "(default: start a local cluster of --n-process workers)")
 
     train = sub.add_parser("train", help="train the category classifier on annotated passages")
     common(train)
@@ -84,6 +88,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         progress=False if args.quiet or not sys.stderr.isatty() else None,
         annotations=getattr(args, "annotations", None),
         seed=getattr(args, "seed", None),
+        engine=getattr(args, "engine", None),
+        scheduler=getattr(args, "scheduler", None),
     )
 
 

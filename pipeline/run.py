@@ -4,14 +4,17 @@ output folder at the end (see outputs.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import platform
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 from pipeline.errors import CorpusError
@@ -124,36 +127,74 @@ def analyse(settings: Settings) -> RunResult:
 
 def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list[Path],
                 skipped: list[Skipped], signature: str, started: float) -> RunResult:
-    import spacy
-    import tqdm
-
     from pipeline.analysis import Analyser
     from pipeline.codebook import load_codebook
-    from pipeline.comparisons import compare
     from pipeline.competences import load_lexicon
     from pipeline.counts import CorpusCounts
-    from pipeline.csvio import write_csv
     from pipeline.documents import DocumentProcessor, process_documents
-    from pipeline.exports import write_iramuteq, write_refi_qda
     from pipeline.metadata import read_metadata_table
     from pipeline.nlp import load_nlp, model_signature
-    from pipeline.outputs import staged_output, write_json
     from pipeline.prepcache import corpus_repetition
-    from pipeline.render import read_passages, render_outputs
-    from pipeline.tables import write_tables
 
     codebook = load_codebook(settings.codebook)
     lexicon = load_lexicon(settings.lexicon)
-    nlp = load_nlp(settings.spacy_model)
-    analyser = Analyser.create(codebook, lexicon, nlp, settings)
-    result.notes.extend(analyser.notes)
-    result.timings["load"] = time.perf_counter() - started
-
     category_dimension = {c.id: c.dimension for c in codebook.categories}
     counts = CorpusCounts(category_dimension)
     repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)
-    processor = DocumentProcessor(settings, nlp, analyser, category_dimension, repeated,
-                                  read_metadata_table(settings.corpus))
+    metadata_table = read_metadata_table(settings.corpus)
+    with contextlib.ExitStack() as engine_stack:
+        if settings.engine == "dask":  # the workers load the model; this process needs none
+            from pipeline.dask_engine import DaskSession, WorkerJob
+
+            session = engine_stack.enter_context(
+                DaskSession(WorkerJob(settings, repeated, metadata_table), workers=settings.n_process,
+                            scheduler=settings.scheduler))
+            described = session.describe()
+            result.notes.extend(described.notes)
+            model_info, nlp_signature = described.model_info, described.nlp_signature
+            stream_of = session.map
+        else:
+            nlp = load_nlp(settings.spacy_model)
+            analyser = Analyser.create(codebook, lexicon, nlp, settings)
+            result.notes.extend(analyser.notes)
+            model_info, nlp_signature = analyser.model_info, model_signature(nlp)
+            processor = DocumentProcessor(settings, nlp, analyser, category_dimension, repeated,
+                                          metadata_table)
+
+            def stream_of(paths: list[Path]) -> Iterator:
+                return process_documents(paths, processor, settings.n_process)
+
+        result.timings["load"] = time.perf_counter() - started
+        loaded = Loaded(codebook, lexicon, model_info, nlp_signature, stream_of)
+        return _process_and_write(settings, result, output, paths, skipped, signature, started, counts,
+                                  loaded)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the per-document stage was set up with: the run's resources, the model's description for the
+    manifest, and the function that turns the corpus paths into outcomes (local or Dask engine)."""
+
+    codebook: Any
+    lexicon: Any
+    model_info: Mapping[str, Any]
+    nlp_signature: Any
+    outcomes: Callable[[list[Path]], Iterator]
+
+
+def _process_and_write(settings: Settings, result: RunResult, output: Path, paths: list[Path],
+                       skipped: list[Skipped], signature: str, started: float, counts: Any,
+                       loaded: Loaded) -> RunResult:
+    import spacy
+    import tqdm
+
+    from pipeline.comparisons import compare
+    from pipeline.csvio import write_csv
+    from pipeline.exports import write_iramuteq, write_refi_qda
+    from pipeline.outputs import staged_output, write_json
+    from pipeline.render import read_passages, render_outputs
+    from pipeline.tables import write_tables
+
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}
     removal_examples: dict[str, Counter[str]] = {}  # what each rule removed most often, for the report
@@ -169,7 +210,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
         removed_rows: list[tuple] = []
         tick = time.perf_counter()
         tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
-        outcomes = tqdm.tqdm(process_documents(paths, processor, settings.n_process), total=len(paths),
+        outcomes = tqdm.tqdm(loaded.outcomes(paths), total=len(paths),
                              desc="documents", unit="doc", disable=None if settings.progress else True)
         with (stage / "passages.jsonl").open("w", encoding="utf-8") as jsonl:
             for outcome in outcomes:
@@ -213,7 +254,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
         comparisons = compare(counts, metadata, doc_passages, stage / "tables")
         timings["tables"] = time.perf_counter() - tick
         tick = time.perf_counter()
-        write_refi_qda(stage, codebook)
+        write_refi_qda(stage, loaded.codebook)
         write_iramuteq(stage, [d.doc_id for d in documents], metadata)
         timings["exports"] = time.perf_counter() - tick
 
@@ -226,10 +267,10 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
                 "pipeline": __version__,
                 "python": platform.python_version(),
                 "spacy": spacy.__version__,
-                "spacy_model": model_signature(nlp),
-                "codebook": {"path": str(settings.codebook), "sha256": codebook.sha256},
-                "lexicon": {"path": str(settings.lexicon), "sha256": lexicon.sha256},
-                "classifier": analyser.model_info,
+                "spacy_model": loaded.nlp_signature,
+                "codebook": {"path": str(settings.codebook), "sha256": loaded.codebook.sha256},
+                "lexicon": {"path": str(settings.lexicon), "sha256": loaded.lexicon.sha256},
+                "classifier": loaded.model_info,
             },
             "corpus": str(settings.corpus),
             "inputs": [
@@ -250,7 +291,7 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
             "comparisons": {c.variable: {v: len(docs) for v, docs in c.groups.items()} for c in comparisons},
         }
         tick = time.perf_counter()
-        render_outputs(stage, output, counts, manifest, codebook, settings, comparisons)
+        render_outputs(stage, output, counts, manifest, loaded.codebook, settings, comparisons)
         timings["figures+report"] = time.perf_counter() - tick
         timings["total"] = time.perf_counter() - started
         manifest["timings_seconds"] = {k: round(v, 3) for k, v in timings.items()}

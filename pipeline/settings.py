@@ -39,6 +39,9 @@ def default_workers() -> int:
     return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
+ENGINES = ("local", "dask")
+
+
 class ConfigError(Exception):
     """A user-supplied setting, file or option is wrong. The message names it and says what to do."""
 
@@ -60,6 +63,8 @@ class Settings:
     strict: bool = False
     progress: bool = True
     seed: int = 13
+    engine: str = "local"  # "local": forked worker processes; "dask": Dask tasks (pipeline/dask_engine.py)
+    scheduler: str = ""  # with engine "dask": the address of an existing scheduler; empty: a local cluster
 
     @property
     def model_path(self) -> Path:
@@ -75,6 +80,10 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         raise ConfigError(f"{source}: unknown setting '{name}' (known: {', '.join(sorted(known))})")
     if name in _PATH_FIELDS:
         return Path(value).expanduser()
+    if name == "engine":
+        if str(value) not in ENGINES:
+            raise ConfigError(f"{source}: engine must be one of {', '.join(ENGINES)}, got {value!r}")
+        return str(value)
     if name == "clean_rules":
         if isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]

@@ -1,0 +1,161 @@
+"""`--engine dask`: the per-document stage (read, clean, segment, parse, analyse) as Dask tasks, on a local
+cluster or on an existing scheduler, results merged here in document order.
+
+- **Each worker loads the model once**: a task carries the run's settings (sent to each worker once, as a
+  scattered `WorkerJob`), and the worker builds its `DocumentProcessor` (spaCy model, codebook, lexicon,
+  classifier) on its first task and keeps it for every task of the same job.
+- **Bounded**: at most WINDOW_PER_WORKER documents per worker are submitted ahead of the one the merge waits
+  for, so the client's memory stays flat however large the corpus.
+- **Failures**: a worker lost mid-run (killed, out of memory) has its tasks rescheduled by the scheduler on
+  the others (and on the worker the nanny restarts), `retries` more times; a file that cannot be read comes
+  back as a `Skipped`, as with the local engine; any other error in a task is raised here and the run stops
+  with the previous outputs untouched, as with the local engine.
+- **Caches**: workers read and write the prepared-text, parse and analysis caches themselves, through the
+  same atomic writer, so the cache folder must be on a file system the workers share with the client (always
+  true of a local cluster; on a real cluster, a network file system).
+
+`dask` and `distributed` are an optional extra (`pip install -e '.[dask]'`, `make install-dask`)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.clean import RepeatedLines
+from pipeline.settings import ConfigError, Settings
+
+WINDOW_PER_WORKER = 4
+TASK_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class WorkerJob:
+    """What a worker needs to build the run's DocumentProcessor."""
+
+    settings: Settings
+    repeated: RepeatedLines
+    metadata_table: Mapping[str, Mapping[str, str]]
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(pickle.dumps(self)).hexdigest()
+
+
+_PROCESSORS: dict[str, object] = {}  # in each worker process: the processor of the current job
+
+
+def _processor(job: WorkerJob):  # noqa: ANN202 - runs in the worker
+    key = job.key
+    processor = _PROCESSORS.get(key)
+    if processor is None:
+        from pipeline.analysis import Analyser
+        from pipeline.codebook import load_codebook
+        from pipeline.competences import load_lexicon
+        from pipeline.documents import DocumentProcessor
+        from pipeline.nlp import load_nlp
+
+        settings = job.settings
+        codebook = load_codebook(settings.codebook)
+        nlp = load_nlp(settings.spacy_model)
+        analyser = Analyser.create(codebook, load_lexicon(settings.lexicon), nlp, settings)
+        dimensions = {c.id: c.dimension for c in codebook.categories}
+        processor = DocumentProcessor(settings, nlp, analyser, dimensions, job.repeated, job.metadata_table)
+        _PROCESSORS.clear()  # one job at a time per worker: a new run frees the previous model
+        _PROCESSORS[key] = processor
+    return processor
+
+
+def process_on_worker(job: WorkerJob, path: Path):  # noqa: ANN201 - a DocumentOutcome or a Skipped
+    return _processor(job)(path)
+
+
+@dataclass(frozen=True)
+class WorkerDescription:
+    """What the manifest says of the analysis set-up, read on a worker (the client loads no model)."""
+
+    notes: tuple[str, ...]
+    model_info: Mapping
+    nlp_signature: object
+
+
+def warm_up(job: WorkerJob) -> None:  # runs in each worker
+    _processor(job)
+
+
+def describe_worker(job: WorkerJob) -> WorkerDescription:  # runs in the worker
+    from pipeline.nlp import model_signature
+
+    processor = _processor(job)
+    return WorkerDescription(tuple(processor.analyser.notes), processor.analyser.model_info,
+                             model_signature(processor.nlp))
+
+
+class DaskSession:
+    """A Dask client (and the local cluster it started, if any) for one run, with every worker's processor
+    built at the start: `describe()` then `map(paths)`, inside `with`."""
+
+    def __init__(self, job: WorkerJob, *, workers: int, scheduler: str = "") -> None:
+        self.job, self.workers, self.scheduler = job, workers, scheduler
+        self.client = self.cluster = None
+
+    def __enter__(self) -> DaskSession:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ConfigError("--engine dask needs the optional extra: make install-dask "
+                              "(or pip install -e '.[dask]')") from None
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines would drown the progress
+        if self.scheduler:
+            self.client = Client(self.scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=logging.WARNING)
+            self.client = Client(self.cluster)
+        self.shared_job = self.client.scatter(self.job, broadcast=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def describe(self) -> WorkerDescription:
+        """Every worker builds its processor now (in parallel); one of them describes it."""
+        self.client.run(warm_up, self.job)
+        return self.client.submit(describe_worker, self.shared_job, pure=False).result()
+
+    def map(self, paths: Sequence[Path]) -> Iterator:
+        """The outcome of each path, in the order of `paths` (the module's note says how bounded, and what
+        happens on failures)."""
+        from distributed import as_completed
+
+        client, job = self.client, self.job
+        slots = max(1, len(client.scheduler_info().get("workers", {})) or self.workers) * WINDOW_PER_WORKER
+        index_of: dict = {}
+        waiting: dict[int, object] = {}
+        submitted = 0
+        finished = as_completed()
+
+        def submit() -> None:
+            nonlocal submitted
+            future = client.submit(process_on_worker, self.shared_job, paths[submitted], pure=False,
+                                   retries=TASK_RETRIES, key=f"document-{job.key[:12]}-{submitted}")
+            index_of[future.key] = submitted
+            submitted += 1
+            finished.add(future)
+
+        while submitted < min(len(paths), slots):
+            submit()
+        expected = 0
+        for future in finished:
+            waiting[index_of.pop(future.key)] = future.result()
+            future.release()
+            while expected in waiting:
+                yield waiting.pop(expected)
+                expected += 1
+            while submitted < len(paths) and submitted - expected < slots:
+                submit()
