@@ -1,9 +1,9 @@
 """`--engine dask`: the per-document stage (read, clean, segment, parse, analyse) as Dask tasks, on a local
 cluster or on an existing scheduler, results merged here in document order.
 
-- **Each worker loads the model once**: a task carries the run's settings (sent to each worker once, as a
-  scattered `WorkerJob`), and the worker builds its `DocumentProcessor` (spaCy model, codebook, lexicon,
-  classifier) on its first task and keeps it for every task of the same job.
+- **Each worker loads the model once**: every task takes the run's settings (a `WorkerJob`, the result of
+  one task that each worker fetches once), and each worker builds its `DocumentProcessor` (spaCy model,
+  codebook, lexicon, classifier) when the run starts and keeps it for every task of the same job.
 - **Bounded**: at most WINDOW_PER_WORKER documents per worker are submitted ahead of the one the merge waits
   for, so the client's memory stays flat however large the corpus.
 - **Failures**: a worker lost mid-run (killed, out of memory) has its tasks rescheduled by the scheduler on
@@ -82,6 +82,10 @@ class WorkerDescription:
     nlp_signature: object
 
 
+def _same(job: WorkerJob) -> WorkerJob:
+    return job
+
+
 def warm_up(job: WorkerJob) -> None:  # runs in each worker
     _processor(job)
 
@@ -115,7 +119,9 @@ class DaskSession:
             self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=logging.WARNING)
             self.client = Client(self.cluster)
-        self.shared_job = self.client.scatter(self.job, broadcast=True)
+        # A task that returns the job, rather than scattered data: if the workers holding it die, the
+        # scheduler recomputes it from the task, where scattered data would be lost for good.
+        self.shared_job = self.client.submit(_same, self.job, pure=False, key=f"job-{self.job.key[:12]}")
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -125,8 +131,8 @@ class DaskSession:
 
     def describe(self) -> WorkerDescription:
         """Every worker builds its processor now (in parallel); one of them describes it."""
-        self.client.run(warm_up, self.job)
-        return self.client.submit(describe_worker, self.shared_job, pure=False).result()
+        self.client.run(warm_up, self.job, on_error="ignore")  # a worker lost now builds it on its first task
+        return self.client.submit(describe_worker, self.shared_job, pure=False, retries=TASK_RETRIES).result()
 
     def map(self, paths: Sequence[Path]) -> Iterator:
         """The outcome of each path, in the order of `paths` (the module's note says how bounded, and what
