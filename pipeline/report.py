@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 import re
 from collections import Counter
@@ -332,6 +333,27 @@ def _overview_section(data: ReportData) -> str:
     return "\n".join(parts)
 
 
+EMBEDDED_COLOURS = 32  # palette of the report's copy of a figure: a word cloud loses nothing visible
+
+
+def embedded_png(path: Path) -> bytes:
+    """The figure as the report embeds it: the same picture on a palette of EMBEDDED_COLOURS colours, about a
+    quarter of the bytes of the full-colour PNG kept in figures/ (the report stays one offline file, and
+    light); the file itself when that is not smaller or it cannot be read as an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            palette = image.convert("RGB").quantize(colors=EMBEDDED_COLOURS, method=Image.Quantize.MEDIANCUT)
+    except (OSError, UnidentifiedImageError, ValueError):
+        return path.read_bytes()
+    buffer = io.BytesIO()
+    palette.save(buffer, "PNG", optimize=True)
+    smaller = buffer.getvalue()
+    original = path.read_bytes()
+    return smaller if len(smaller) < len(original) else original
+
+
 def _figures_section(data: ReportData) -> str:
     parts = ['<section id="figures"><h2>Figures</h2>']
     if not data.figures:
@@ -341,8 +363,9 @@ def _figures_section(data: ReportData) -> str:
         if not path.is_file():
             parts.append(f'<p class="manquant">Figure introuvable : {_esc(caption)} ({_esc(path.name)})</p>')
             continue
-        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
-        mime = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
+        svg = path.suffix.lower() == ".svg"
+        encoded = base64.b64encode(path.read_bytes() if svg else embedded_png(path)).decode("ascii")
+        mime = "image/svg+xml" if svg else "image/png"
         parts.append(
             f"<figure><img src=\"data:{mime};base64,{encoded}\" alt=\"{_esc(caption)}\">"
             f"<figcaption>{_esc(caption)}</figcaption></figure>"
