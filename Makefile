@@ -20,7 +20,8 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@# setuptools' notice about editable installs is a UserWarning of the build backend: not for users
+	PYTHONWARNINGS="ignore::UserWarning" $(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install the project and its dependencies
@@ -53,7 +54,7 @@ bench-dask: $(STAMP) ## The local engine against Dask with 1 and 2 workers (BENC
 	$(PY) -m bench.bench_dask "$(BENCH_CORPUS)"
 
 install-dask: $(STAMP) ## Install the optional Dask engine (dask, distributed)
-	$(PY) -m pip install --quiet -e '.[dask]'
+	PYTHONWARNINGS="ignore::UserWarning" $(PY) -m pip install --quiet -e '.[dask]'
 
 bench-clean: $(STAMP) ## Precision and recall of cleaning (seed + crdh with inserted junk)
 	$(PY) -m bench.bench_clean --seed-corpus corpus --clean-corpus "$(BENCH_CORPUS)"
