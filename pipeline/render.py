@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -178,19 +179,45 @@ def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codeb
     return drawer
 
 
+def browser_quotas(sizes: Mapping[str, int], limit: int) -> dict[str, int]:
+    """How many passages of each document the browser holds when the corpus has more than `limit`: an even
+    share each, what a short document leaves going to the longer ones (every document keeps at least one,
+    so every document is reachable)."""
+    if sum(sizes.values()) <= limit:
+        return dict(sizes)
+    quotas: dict[str, int] = {}
+    remaining = limit
+    ordered = sorted(sizes.items(), key=lambda item: (item[1], item[0]))
+    for number, (doc_id, size) in enumerate(ordered):
+        share = max(1, remaining // (len(ordered) - number))
+        quotas[doc_id] = min(size, share)
+        remaining = max(0, remaining - quotas[doc_id])
+    return quotas
+
+
 def _browser_passages(path: Path) -> tuple[list[AnalysedPassage], int]:
-    """The passages the report's browser shows: all of them up to the cap, tagged ones first."""
-    tagged: list[AnalysedPassage] = []
-    untagged: list[AnalysedPassage] = []
-    total = 0
+    """The passages the report's browser shows: every one up to the cap; past it, each document's share
+    (`browser_quotas`), its passages with a category or a competence first. Two passes over the file, so
+    memory holds only what is kept."""
+    sizes: Counter[str] = Counter()
     for item in read_passages(path):
-        total += 1
-        bucket = tagged if item.tags or item.competences else untagged
-        if len(bucket) < MAX_BROWSER_PASSAGES:
-            bucket.append(item)
-    kept = tagged + untagged[: MAX_BROWSER_PASSAGES - len(tagged)]
-    kept.sort(key=lambda p: (p.passage.doc_id, p.passage.index))
-    return kept, total
+        sizes[item.passage.doc_id] += 1
+    quotas = browser_quotas(sizes, MAX_BROWSER_PASSAGES)
+    kept: dict[str, list[AnalysedPassage]] = {}
+    spare: dict[str, list[AnalysedPassage]] = {}
+    for item in read_passages(path):
+        doc_id = item.passage.doc_id
+        chosen = kept.setdefault(doc_id, [])
+        if item.tags or item.competences:
+            if len(chosen) < quotas[doc_id]:
+                chosen.append(item)
+        elif len(chosen) + len(spare.setdefault(doc_id, [])) < quotas[doc_id]:
+            spare[doc_id].append(item)
+    shown: list[AnalysedPassage] = []
+    for doc_id, chosen in kept.items():
+        shown += chosen + spare.get(doc_id, [])[: quotas[doc_id] - len(chosen)]
+    shown.sort(key=lambda p: (p.passage.doc_id, p.passage.index))
+    return shown, sum(sizes.values())
 
 
 def _table_rows(path: Path, limit: int) -> tuple[list[str], list[list[str]]]:
@@ -229,8 +256,9 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
     passages, total = _browser_passages(stage / "passages.jsonl")
     notes = list(manifest.get("notes", []))
     if total > len(passages):
-        notes.append(f"le navigateur montre {len(passages)} passages sur {total} (ceux qui portent une "
-                     "catégorie ou une compétence d'abord) ; tous sont dans passages.jsonl")
+        notes.append(f"le navigateur montre {len(passages)} passages sur {total} : une part de chaque "
+                     "document (ceux qui portent une catégorie ou une compétence d'abord) ; tous sont dans "
+                     "passages.jsonl")
     tables = []
     for caption, name, limit in (
         ("Compétences", "competences.csv", 40),

@@ -29,3 +29,39 @@ def test_a_file_that_is_no_image_is_embedded_as_it_is(tmp_path):
     path = tmp_path / "broken.png"
     path.write_bytes(b"not an image")
     assert embedded_png(path) == b"not an image"
+
+
+def test_past_the_cap_every_document_keeps_a_share_of_the_browser():
+    from pipeline.render import browser_quotas
+
+    assert browser_quotas({"a": 5, "b": 10}, 200) == {"a": 5, "b": 10}  # under the cap: everything
+    quotas = browser_quotas({"court": 5, "moyen": 100, "long": 3000}, 200)
+    assert quotas == {"court": 5, "moyen": 97, "long": 98} and sum(quotas.values()) == 200
+    many = browser_quotas({f"d{i}": 3 * i + 1 for i in range(300)}, 100)
+    assert min(many.values()) == 1  # more documents than places: each keeps one, all reachable
+
+
+def test_the_browser_holds_every_document_and_its_tagged_passages_first(tmp_path, monkeypatch):
+    import json
+
+    import pipeline.render as render
+
+    records = []
+    for doc in ("a.txt", "b.txt", "c.txt"):
+        for index in range(10):
+            tagged = index in (7, 8)
+            records.append({"doc_id": doc, "passage_id": f"{doc}#{index}", "index": index,
+                            "kind": "paragraphe", "heading": [], "context": [], "level": 0, "start": 0,
+                            "end": 1, "text": "x",
+                            "categories": [{"id": "objet:projet", "score": 1.0, "source": "rule",
+                                            "evidence": []}] if tagged else [],
+                            "competences": []})
+    path = tmp_path / "passages.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    monkeypatch.setattr(render, "MAX_BROWSER_PASSAGES", 9)
+    shown, total = render._browser_passages(path)
+    assert total == 30 and len(shown) == 9
+    by_doc = {}
+    for item in shown:
+        by_doc.setdefault(item.passage.doc_id, []).append(item.passage.index)
+    assert by_doc == {"a.txt": [0, 7, 8], "b.txt": [0, 7, 8], "c.txt": [0, 7, 8]}
