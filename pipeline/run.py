@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.errors import CorpusError
@@ -25,6 +25,12 @@ from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
 from pipeline.settings import CHROME_MODEL, Settings
 from pipeline.types import Document, Skipped
+
+if TYPE_CHECKING:  # imported where used: the up-to-date check must not pay for them
+    from pipeline.codebook import Codebook
+    from pipeline.competences import Lexicon
+    from pipeline.counts import CorpusCounts
+    from pipeline.documents import DocumentOutcome
 
 log = logging.getLogger(__name__)
 
@@ -175,15 +181,15 @@ class Loaded:
     """What the per-document stage was set up with: the run's resources, the model's description for the
     manifest, and the function that turns the corpus paths into outcomes (local or Dask engine)."""
 
-    codebook: Any
-    lexicon: Any
+    codebook: Codebook
+    lexicon: Lexicon
     model_info: Mapping[str, Any]
-    nlp_signature: Any
-    outcomes: Callable[[list[Path]], Iterator]
+    nlp_signature: Any  # what model_signature() says of the spaCy pipeline
+    outcomes: Callable[[list[Path]], Iterator[DocumentOutcome | Skipped]]
 
 
 def _process_and_write(settings: Settings, result: RunResult, output: Path, paths: list[Path],
-                       skipped: list[Skipped], signature: str, started: float, counts: Any,
+                       skipped: list[Skipped], signature: str, started: float, counts: CorpusCounts,
                        loaded: Loaded) -> RunResult:
     import spacy
     import tqdm
