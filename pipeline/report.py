@@ -384,22 +384,39 @@ def _tables_section(data: ReportData) -> str:
     return "\n".join(parts)
 
 
-def _passage_payload(item: AnalysedPassage) -> dict[str, object]:
+# The browser's passages travel as rows, not objects, with documents, headings and kinds as indexes into
+# tables sent once: on crdh the data shrinks by a third. The script turns the rows back into objects.
+PASSAGE_ROW = ("index", "doc", "heading", "context", "kind", "segments", "tags", "comps")
+
+
+class _Interned:
+    """Values numbered in order of first appearance, for the payload's lookup tables."""
+
+    def __init__(self) -> None:
+        self.values: list = []
+        self._index: dict = {}
+
+    def __call__(self, value) -> int:  # noqa: ANN001 - any hashable value
+        key = tuple(value) if isinstance(value, list) else value
+        if key not in self._index:
+            self._index[key] = len(self.values)
+            self.values.append(value)
+        return self._index[key]
+
+
+def _passage_row(item: AnalysedPassage, docs: _Interned, headings: _Interned, kinds: _Interned) -> list:
     passage: Passage = item.passage
-    return {
-        "id": passage.passage_id,
-        "doc": passage.doc_id,
-        "heading": list(passage.heading),
-        "context": list(passage.context),
-        "kind": KIND_LABELS.get(passage.kind, passage.kind),
-        "segments": highlight_segments(item),
-        "tags": [
-            {"c": tag.category, "s": round(tag.score, 3), "src": SOURCE_LABELS.get(tag.source, tag.source),
-             "ev": list(tag.evidence)}
-            for tag in item.tags
-        ],
-        "comps": [[c.term, c.type] for c in item.competences],
-    }
+    return [
+        passage.index,
+        docs(passage.doc_id),
+        headings(list(passage.heading)),
+        list(passage.context),
+        kinds(KIND_LABELS.get(passage.kind, passage.kind)),
+        highlight_segments(item),
+        [[tag.category, round(tag.score, 3), SOURCE_LABELS.get(tag.source, tag.source), list(tag.evidence)]
+         for tag in item.tags],
+        [[c.term, c.type] for c in item.competences],
+    ]
 
 
 def _browser_section(data: ReportData) -> tuple[str, str, str]:
@@ -465,8 +482,11 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
             for c in categories
         ],
         "types": [{"id": t, "label": COMPETENCE_TYPES.get(t, t)} for t in types],
-        "passages": [_passage_payload(p) for p in data.passages],
     }
+    docs, headings, kinds = _Interned(), _Interned(), _Interned()
+    payload["passages"] = [_passage_row(p, docs, headings, kinds) for p in data.passages]
+    payload |= {"row": list(PASSAGE_ROW), "docs": docs.values, "headings": headings.values,
+                "kinds": kinds.values}
     return body, "\n".join(css), _json_for_script(payload)
 
 
@@ -515,7 +535,12 @@ SCRIPT = """
   const data = JSON.parse(document.getElementById("donnees-passages").textContent);
   const categories = new Map(data.categories.map((c) => [c.id, c]));
   const types = new Map(data.types.map((t, n) => [t.id, Object.assign({n: n}, t)]));
-  const passages = data.passages.map((p) => Object.assign({
+  const rows = data.passages.map((r) => ({
+    id: data.docs[r[1]] + "#" + r[0], doc: data.docs[r[1]], heading: data.headings[r[2]], context: r[3],
+    kind: data.kinds[r[4]], segments: r[5], comps: r[7],
+    tags: r[6].map((t) => ({c: t[0], s: t[1], src: t[2], ev: t[3]}))
+  }));
+  const passages = rows.map((p) => Object.assign({
     plain: p.segments.map((s) => (typeof s === "string" ? s : s[0])).join("").toLocaleLowerCase("fr")
   }, p));
   const list = document.getElementById("liste-passages");

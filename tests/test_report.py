@@ -77,6 +77,19 @@ def embedded_payload(page: str) -> dict:
     return json.loads(blocks[0])
 
 
+def decoded_passages(payload: dict) -> list[dict]:
+    """The browser's passage rows as the script reads them: objects, with their looked-up tables."""
+    out = []
+    for row in payload["passages"]:
+        item = dict(zip(payload["row"], row, strict=True))
+        item["doc"] = payload["docs"][item["doc"]]
+        item["heading"] = payload["headings"][item["heading"]]
+        item["kind"] = payload["kinds"][item["kind"]]
+        item["id"] = f"{item['doc']}#{item['index']}"
+        out.append(item)
+    return out
+
+
 def plain_text(passage_payload: dict) -> str:
     return "".join(s if isinstance(s, str) else s[0] for s in passage_payload["segments"])
 
@@ -93,9 +106,9 @@ def test_hostile_passage_text_is_never_raw_markup(data, tmp_path):
     assert "scan&lt;1&gt;.pdf" in page
     assert "Analyse &lt;du&gt; séminaire" in page
     # The passage still reaches the browser, intact, through the JSON block.
-    texts = [plain_text(p) for p in embedded_payload(page)["passages"]]
-    assert HOSTILE in texts
-    assert embedded_payload(page)["passages"][1]["heading"] == ["Titre <i>piégé</i> & co"]
+    passages = decoded_passages(embedded_payload(page))
+    assert HOSTILE in [plain_text(p) for p in passages]
+    assert passages[1]["heading"] == ["Titre <i>piégé</i> & co"]
 
 
 def test_json_block_cannot_be_closed_early(data, tmp_path):
