@@ -21,6 +21,7 @@ MAX_VALUES = 30
 TOP_WORDS = 30  # specific words kept per value and direction
 CATEGORY_HEADER = ("valeur", "documents", "passages", "categorie", "passages_avec_categorie",
                    "part_des_passages_pour_cent")
+COMPETENCE_HEADER = ("valeur", "terme", "type", "occurrences", "pour_10000_mots", "documents")
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ def comparable_variables(metadata: Mapping[str, Mapping[str, str]]) -> dict[str,
 
 
 def compare(counts: CorpusCounts, metadata: Mapping[str, Mapping[str, str]],
-            passages_per_document: Mapping[str, int], folder: Path) -> list[Comparison]:
-    """Write `par_<variable>_categories.csv` and `par_<variable>_specificites.csv` under `folder` for each
+            passages_per_document: Mapping[str, int], folder: Path,
+            competences: Mapping[str, Mapping[tuple[str, str], int]] | None = None) -> list[Comparison]:
+    """Write `par_<variable>_categories.csv`, `par_<variable>_specificites.csv` and, given `competences`
+    (doc_id -> (term, type) -> occurrences), `par_<variable>_competences.csv` under `folder` for each
     variable worth comparing, and return the comparisons (for the chart and the report)."""
     comparisons = []
     for variable, groups in comparable_variables(metadata).items():
@@ -69,6 +72,9 @@ def compare(counts: CorpusCounts, metadata: Mapping[str, Mapping[str, str]],
         write_csv(folder / f"{comparison.file_stem}_categories.csv", CATEGORY_HEADER, rows)
         write_csv(folder / f"{comparison.file_stem}_specificites.csv", KEYNESS_HEADER,
                   _keyness_rows(counts, groups))
+        if competences is not None:
+            write_csv(folder / f"{comparison.file_stem}_competences.csv", COMPETENCE_HEADER,
+                      _competence_rows(counts, groups, competences))
         comparisons.append(comparison)
     return comparisons
 
@@ -97,3 +103,20 @@ def _keyness_rows(counts: CorpusCounts, groups: Mapping[str, Sequence[str]]) -> 
         kept[key] = kept.get(key, 0) + 1
         yield (term.part, term.lemma, term.form, term.count_part, term.count_rest, term.g2, term.log_ratio,
                term.direction)
+
+
+def _competence_rows(counts: CorpusCounts, groups: Mapping[str, Sequence[str]],
+                     competences: Mapping[str, Mapping[tuple[str, str], int]]
+                     ) -> Iterator[tuple[object, ...]]:
+    """Each value's competence terms, most frequent first, with their rate per 10,000 words of the value's
+    reports (values of unequal size compare by rate, not by count)."""
+    for value, doc_ids in groups.items():
+        words = sum(counts.words_in_document(d) for d in doc_ids)
+        occurrences: dict[tuple[str, str], int] = {}
+        documents: dict[tuple[str, str], int] = {}
+        for doc_id in doc_ids:
+            for key, n in competences.get(doc_id, {}).items():
+                occurrences[key] = occurrences.get(key, 0) + n
+                documents[key] = documents.get(key, 0) + 1
+        for (term, kind), n in sorted(occurrences.items(), key=lambda item: (-item[1], item[0])):
+            yield value, term, kind, n, round(10000 * n / words, 2) if words else 0.0, documents[(term, kind)]

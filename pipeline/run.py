@@ -80,6 +80,19 @@ def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, mode
     return digest.hexdigest()
 
 
+def _competences_by_document(path: Path) -> dict[str, dict[tuple[str, str], int]]:
+    """doc_id -> (term, type) -> occurrences, read back from passages.jsonl."""
+    found: dict[str, dict[tuple[str, str], int]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            for competence in record["competences"]:
+                key = (competence["term"], competence["type"])
+                per_doc = found.setdefault(record["doc_id"], {})
+                per_doc[key] = per_doc.get(key, 0) + 1
+    return found
+
+
 EXAMPLES_PER_REASON = 5
 EXAMPLE_CHARS = 80
 
@@ -257,7 +270,8 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
         removed_header = ["doc_id", "start", "end", "reason", "text"]
         write_csv(stage / "tables" / "removed.csv", removed_header, removed_rows)
         write_tables(counts, read_passages(stage / "passages.jsonl"), stage / "tables")
-        comparisons = compare(counts, metadata, doc_passages, stage / "tables")
+        comparisons = compare(counts, metadata, doc_passages, stage / "tables",
+                              _competences_by_document(stage / "passages.jsonl"))
         timings["tables"] = time.perf_counter() - tick
         tick = time.perf_counter()
         write_refi_qda(stage, loaded.codebook)

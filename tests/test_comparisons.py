@@ -57,6 +57,8 @@ def test_category_shares_per_year_and_per_network(run):
             expected = 100 * int(row["passages_avec_categorie"]) / int(row["passages"])
             assert float(row["part_des_passages_pour_cent"]) == pytest.approx(expected, abs=0.01)
         assert (run / "tables" / f"par_{variable}_specificites.csv").is_file()
+        competences = _rows(run / "tables" / f"par_{variable}_competences.csv")
+        assert {r["valeur"] for r in competences} <= set(manifest["comparisons"][variable])
     passages = {r["valeur"]: int(r["passages"]) for r in _rows(run / "tables" / "par_annee_categories.csv")}
     assert sum(passages.values()) == manifest["counts"]["passages"]
     assert (run / "figures" / "categories_par_annee.png").is_file()
@@ -77,3 +79,11 @@ def test_metadata_travel_with_the_passages_and_the_exports(run):
     with zipfile.ZipFile(run / "projet.qdpx") as archive:
         qde = archive.read("project.qde").decode("utf-8")
     assert qde.count("<Case ") == 4 and 'name="reseau" typeOfVariable="Text"' in qde
+
+
+def test_competences_per_value_add_up_to_the_corpus_occurrences(run):
+    records = [json.loads(line) for line in (run / "passages.jsonl").open(encoding="utf-8")]
+    total = sum(len(r["competences"]) for r in records)
+    rows = _rows(run / "tables" / "par_annee_competences.csv")
+    assert total > 0 and sum(int(r["occurrences"]) for r in rows) == total
+    assert all(int(r["documents"]) <= 2 for r in rows)
