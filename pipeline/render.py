@@ -294,6 +294,8 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
         passages=passages,
         notes=notes,
         category_totals=counts.category_passages(),
+        document_metadata={i["doc_id"]: i.get("metadata", {}) for i in manifest.get("inputs", [])},
+        browser_variables=[c.variable for c in comparisons],
         **_reliability(manifest, settings),
     )
     write_report(data, stage / "report.html")

@@ -96,6 +96,9 @@ class ReportData:
     # category -> how much to trust its tags, from the classifier's last cross-validation
     reliability: Mapping[str, Reliability] = field(default_factory=dict)
     reliability_source: str = ""  # what the reliability was measured on, in words
+    # doc_id -> its variables, and the variables the browser filters on (those the run compared)
+    document_metadata: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    browser_variables: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -447,6 +450,14 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
         for t in types
     ]
 
+    variable_filters = []
+    for variable in data.browser_variables:
+        values = sorted({data.document_metadata.get(d, {}).get(variable) for d in per_document} - {None})
+        options = [f'<option value="">{_esc(variable)} : toutes les valeurs</option>']
+        options += [f'<option value="{_esc(v)}">{_esc(v)}</option>' for v in values]
+        variable_filters.append(f'<label>{_esc(variable)} <select class="filtre-variable" '
+                                f'data-variable="{_esc(variable)}">{"".join(options)}</select></label>')
+
     legend = ['<div class="legende"><p><strong>Indices de catégorie</strong> (surlignés, couleur de la '
               "dimension ; survoler un mot pour voir la catégorie) :</p><ul>"]
     for number, dimension in enumerate(dimensions):
@@ -466,6 +477,7 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
 <label>Catégorie <select id="filtre-categorie">{''.join(category_options)}</select></label>
 <label>Document <select id="filtre-document">{''.join(document_options)}</select></label>
 <label>Compétence <select id="filtre-competence">{''.join(type_options)}</select></label>
+{''.join(variable_filters)}
 <label>Texte <input type="search" id="filtre-texte" placeholder="mot à chercher"></label>
 <button type="button" id="filtre-reinitialiser">Réinitialiser</button>
 </form>
@@ -486,7 +498,9 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
     docs, headings, kinds = _Interned(), _Interned(), _Interned()
     payload["passages"] = [_passage_row(p, docs, headings, kinds) for p in data.passages]
     payload |= {"row": list(PASSAGE_ROW), "docs": docs.values, "headings": headings.values,
-                "kinds": kinds.values}
+                "kinds": kinds.values,
+                "docMeta": [{v: data.document_metadata.get(d, {}).get(v) for v in data.browser_variables
+                             if data.document_metadata.get(d, {}).get(v) is not None} for d in docs.values]}
     return body, "\n".join(css), _json_for_script(payload)
 
 
@@ -536,7 +550,8 @@ SCRIPT = """
   const categories = new Map(data.categories.map((c) => [c.id, c]));
   const types = new Map(data.types.map((t, n) => [t.id, Object.assign({n: n}, t)]));
   const rows = data.passages.map((r) => ({
-    id: data.docs[r[1]] + "#" + r[0], doc: data.docs[r[1]], heading: data.headings[r[2]], context: r[3],
+    id: data.docs[r[1]] + "#" + r[0], doc: data.docs[r[1]], meta: data.docMeta[r[1]],
+    heading: data.headings[r[2]], context: r[3],
     kind: data.kinds[r[4]], segments: r[5], comps: r[7],
     tags: r[6].map((t) => ({c: t[0], s: t[1], src: t[2], ev: t[3]}))
   }));
@@ -633,8 +648,13 @@ SCRIPT = """
     return card;
   }
 
+  const byVariable = Array.from(document.querySelectorAll(".filtre-variable"));
+
   function keep(p, category, documentId, type, needle) {
     if (documentId && p.doc !== documentId) return false;
+    for (const select of byVariable) {
+      if (select.value && p.meta[select.dataset.variable] !== select.value) return false;
+    }
     if (category === "__aucune__" && p.tags.length) return false;
     if (category && category !== "__aucune__" && !p.tags.some((t) => t.c === category)) return false;
     if (type && !p.comps.some((c) => c[1] === type)) return false;
@@ -663,13 +683,16 @@ SCRIPT = """
     showMore();
   }
 
-  for (const control of [byCategory, byDocument, byType]) control.addEventListener("change", refresh);
+  for (const control of [byCategory, byDocument, byType, ...byVariable]) {
+    control.addEventListener("change", refresh);
+  }
   byText.addEventListener("input", refresh);
   more.addEventListener("click", showMore);
   document.getElementById("filtre-reinitialiser").addEventListener("click", () => {
     byCategory.value = "";
     byDocument.value = "";
     byType.value = "";
+    for (const select of byVariable) select.value = "";
     byText.value = "";
     refresh();
   });

@@ -61,6 +61,8 @@ def report_path(tmp_path_factory) -> Path:
         categories={"conditions:leviers": "Leviers", "conditions:freins": "Freins"},
         dimensions={"conditions": "Conditions"},
         passages=passages,
+        document_metadata={"a.md": {"annee": "2014"}, "b.md": {"annee": "2016"}, "c.md": {"annee": "2016"}},
+        browser_variables=["annee"],
     )
     path = folder / "report.html"
     write_report(data, path)
@@ -181,3 +183,16 @@ def test_more_button_reveals_the_next_page(watched):
     more.click()
     assert watched.visible_passages().count() == 124
     assert more.is_hidden()
+
+
+def test_a_variable_of_the_reports_filters_the_passages(watched):
+    page = watched.page
+    page.select_option('select[data-variable="annee"]', "2014")
+    assert watched.visible_passages().count() == 2
+    assert set(watched.page.locator("#liste-passages article .doc").all_inner_texts()) == {"a.md"}
+    page.select_option("#filtre-categorie", "conditions:leviers")
+    assert watched.visible_passages().count() == 1
+    page.click("#filtre-reinitialiser")
+    assert page.locator('select[data-variable="annee"]').input_value() == ""
+    assert watched.visible_passages().count() == 100
+    assert watched.page_errors == []
