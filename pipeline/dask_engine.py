@@ -125,9 +125,16 @@ class DaskSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.client.close()
+        self.close()
+
+    def close(self) -> None:
+        """Stop the client and the local cluster, if still running (at the end of `map`, or on leaving)."""
+        if self.client is not None:
+            self.client.close()
+            self.client = None
         if self.cluster is not None:
             self.cluster.close()
+            self.cluster = None
 
     def describe(self) -> WorkerDescription:
         """Every worker builds its processor now (in parallel); one of them describes it."""
@@ -161,6 +168,8 @@ class DaskSession:
             waiting[index_of.pop(future.key)] = future.result()
             future.release()
             while expected in waiting:
+                if expected == len(paths) - 1:
+                    self.close()  # the last outcome is here: free the workers before tables and figures
                 yield waiting.pop(expected)
                 expected += 1
             while submitted < len(paths) and submitted - expected < slots:
