@@ -195,10 +195,10 @@ def browser_quotas(sizes: Mapping[str, int], limit: int) -> dict[str, int]:
     return quotas
 
 
-def _browser_passages(path: Path) -> tuple[list[AnalysedPassage], int]:
-    """The passages the report's browser shows: every one up to the cap; past it, each document's share
-    (`browser_quotas`), its passages with a category or a competence first. Two passes over the file, so
-    memory holds only what is kept."""
+def _browser_passages(path: Path) -> tuple[list[AnalysedPassage], Counter[str]]:
+    """The passages the report's browser shows, and every document's number of passages: every passage up
+    to the cap; past it, each document's share (`browser_quotas`), its passages with a category or a
+    competence first. Two passes over the file, so memory holds only what is kept."""
     sizes: Counter[str] = Counter()
     for item in read_passages(path):
         sizes[item.passage.doc_id] += 1
@@ -217,7 +217,7 @@ def _browser_passages(path: Path) -> tuple[list[AnalysedPassage], int]:
     for doc_id, chosen in kept.items():
         shown += chosen + spare.get(doc_id, [])[: quotas[doc_id] - len(chosen)]
     shown.sort(key=lambda p: (p.passage.doc_id, p.passage.index))
-    return shown, sum(sizes.values())
+    return shown, sizes
 
 
 def _table_rows(path: Path, limit: int) -> tuple[list[str], list[list[str]]]:
@@ -253,7 +253,8 @@ def _reliability(manifest: Mapping[str, Any], settings: Settings) -> dict[str, A
 def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Mapping[str, Any],
                    codebook: Codebook, settings: Settings, comparisons: Sequence[Comparison] = ()) -> None:
     drawer = draw_figures(stage, output, counts, codebook, settings.n_process, comparisons)
-    passages, total = _browser_passages(stage / "passages.jsonl")
+    passages, sizes = _browser_passages(stage / "passages.jsonl")
+    total = sum(sizes.values())
     notes = list(manifest.get("notes", []))
     if total > len(passages):
         notes.append(f"le navigateur montre {len(passages)} passages sur {total} : une part de chaque "
@@ -296,6 +297,7 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
         category_totals=counts.category_passages(),
         document_metadata={i["doc_id"]: i.get("metadata", {}) for i in manifest.get("inputs", [])},
         browser_variables=[c.variable for c in comparisons],
+        document_totals=dict(sizes),
         **_reliability(manifest, settings),
     )
     write_report(data, stage / "report.html")

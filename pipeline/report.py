@@ -99,6 +99,7 @@ class ReportData:
     # doc_id -> its variables, and the variables the browser filters on (those the run compared)
     document_metadata: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     browser_variables: Sequence[str] = ()
+    document_totals: Mapping[str, int] = field(default_factory=dict)  # passages per document in the corpus
 
 
 @dataclass(frozen=True)
@@ -442,8 +443,12 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
         f"({per_category[c]})</option>"
         for c in categories
     ]
+    def held(doc_id: str, n: int) -> str:
+        total = data.document_totals.get(doc_id, n)
+        return f"{n}" if total == n else f"{n} sur {total}"
+
     document_options = ['<option value="">Tous les documents</option>'] + [
-        f'<option value="{_esc(d)}">{_esc(d)} ({n})</option>' for d, n in per_document.items()
+        f'<option value="{_esc(d)}">{_esc(d)} ({held(d, n)})</option>' for d, n in per_document.items()
     ]
     type_options = ['<option value="">Tous les types de compétence</option>'] + [
         f'<option value="{_esc(t)}">{_esc(COMPETENCE_TYPES.get(t, t))} ({per_type[t]})</option>'

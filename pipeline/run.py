@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import platform
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -78,6 +79,12 @@ def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, mode
     for part in parts + [f"{doc_id}:{sha}" for doc_id, sha in inputs]:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
     return digest.hexdigest()
+
+
+def _say(settings: Settings, message: str) -> None:
+    """A line of progress on stderr, where the progress bar would show (a terminal, not --quiet)."""
+    if settings.progress and sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
 
 
 def _competences_by_document(path: Path) -> dict[str, dict[tuple[str, str], int]]:
@@ -161,6 +168,8 @@ def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list
     counts = CorpusCounts(category_dimension)
     repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)
     metadata_table = read_metadata_table(settings.corpus)
+    _say(settings, "Chargement du modèle et des règles…" if settings.engine == "local"
+         else "Démarrage des travailleurs Dask et chargement du modèle…")
     with contextlib.ExitStack() as engine_stack:
         if settings.engine == "dask":  # the workers load the model; this process needs none
             from pipeline.dask_engine import DaskSession, WorkerJob
@@ -311,6 +320,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
             "comparisons": {c.variable: {v: len(docs) for v, docs in c.groups.items()} for c in comparisons},
         }
         tick = time.perf_counter()
+        _say(settings, "Figures et rapport…")
         render_outputs(stage, output, counts, manifest, loaded.codebook, settings, comparisons)
         timings["figures+report"] = time.perf_counter() - tick
         timings["total"] = time.perf_counter() - started

@@ -59,9 +59,20 @@ def test_the_browser_holds_every_document_and_its_tagged_passages_first(tmp_path
     path = tmp_path / "passages.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     monkeypatch.setattr(render, "MAX_BROWSER_PASSAGES", 9)
-    shown, total = render._browser_passages(path)
-    assert total == 30 and len(shown) == 9
+    shown, sizes = render._browser_passages(path)
+    assert sizes == {"a.txt": 10, "b.txt": 10, "c.txt": 10} and len(shown) == 9
     by_doc = {}
     for item in shown:
         by_doc.setdefault(item.passage.doc_id, []).append(item.passage.index)
     assert by_doc == {"a.txt": [0, 7, 8], "b.txt": [0, 7, 8], "c.txt": [0, 7, 8]}
+
+
+def test_the_document_filter_says_how_many_of_a_document_s_passages_it_holds(tmp_path):
+    from pipeline.report import ReportData, write_report
+    from pipeline.types import AnalysedPassage, Passage
+
+    passages = [AnalysedPassage(Passage("a.txt", n, "paragraph", "Texte.", 0, 6), ()) for n in range(3)]
+    data = ReportData(title="t", generated_from="c", counts={}, passages=passages,
+                      document_totals={"a.txt": 40})
+    write_report(data, tmp_path / "r.html")
+    assert '<option value="a.txt">a.txt (3 sur 40)</option>' in (tmp_path / "r.html").read_text("utf-8")
