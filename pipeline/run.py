@@ -87,19 +87,6 @@ def _say(settings: Settings, message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _competences_by_document(path: Path) -> dict[str, dict[tuple[str, str], int]]:
-    """doc_id -> (term, type) -> occurrences, read back from passages.jsonl."""
-    found: dict[str, dict[tuple[str, str], int]] = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            for competence in record["competences"]:
-                key = (competence["term"], competence["type"])
-                per_doc = found.setdefault(record["doc_id"], {})
-                per_doc[key] = per_doc.get(key, 0) + 1
-    return found
-
-
 EXAMPLES_PER_REASON = 5
 EXAMPLE_CHARS = 80
 
@@ -228,6 +215,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
     removal_examples: dict[str, Counter[str]] = {}  # what each rule removed most often, for the report
     metadata: dict[str, dict[str, str]] = {}  # doc_id -> its variables (pipeline.metadata)
     doc_passages: dict[str, int] = {}
+    doc_competences: dict[str, dict[tuple[str, str], int]] = {}  # doc_id -> (term, type) -> occurrences
     # clean, parse and analyse are summed over documents (and workers); the others are wall-clock
     timings = {"load": result.timings["load"], "clean": 0.0, "parse": 0.0, "analyse": 0.0}
     cache_use = {"parse": [0, 0], "clean": [0, 0], "analysis": [0, 0]}  # hits (or not needed), misses
@@ -262,6 +250,8 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
                 documents.append(document)
                 metadata[document.doc_id] = dict(outcome.metadata)
                 doc_passages[document.doc_id] = outcome.passages
+                doc_competences[document.doc_id] = {(c.term, c.type): c.count
+                                                    for c in outcome.counts.competence_counts()}
                 result.passages += outcome.passages
                 for stage_name, seconds in outcome.seconds.items():
                     timings[stage_name] += seconds
@@ -279,8 +269,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
         removed_header = ["doc_id", "start", "end", "reason", "text"]
         write_csv(stage / "tables" / "removed.csv", removed_header, removed_rows)
         write_tables(counts, read_passages(stage / "passages.jsonl"), stage / "tables")
-        comparisons = compare(counts, metadata, doc_passages, stage / "tables",
-                              _competences_by_document(stage / "passages.jsonl"))
+        comparisons = compare(counts, metadata, doc_passages, stage / "tables", doc_competences)
         timings["tables"] = time.perf_counter() - tick
         tick = time.perf_counter()
         write_refi_qda(stage, loaded.codebook)
