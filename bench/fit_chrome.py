@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         probabilities, labels = out_of_fold(pages, c_value)
         cut = keeping_threshold(probabilities, labels, args.keep)
         same = (probabilities[labels] >= cut).mean()
-        model = fit(pages, c_value, keep=args.keep, clean=clean)
+        model = fit(pages, c_value, keep=args.keep, clean=clean, out_of_fold_probabilities=probabilities)
         chrome, content = cross_fitted(probabilities, labels, fold, args.keep, model["clean_threshold"])
         share = removed_share(ChromeModel.from_dict(model), clean)
         shown = "n/a" if share is None else f"{100 * share:.2f}"

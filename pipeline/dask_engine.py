@@ -23,6 +23,7 @@ import logging
 import pickle
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.clean import RepeatedLines
@@ -40,7 +41,7 @@ class WorkerJob:
     repeated: RepeatedLines
     metadata_table: Mapping[str, Mapping[str, str]]
 
-    @property
+    @cached_property  # read on every task and every submit: the job is pickled once, not each time
     def key(self) -> str:
         return hashlib.sha256(pickle.dumps(self)).hexdigest()
 

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from bench.realpages.dataset import RealPage, site_folds
-from pipeline.clean.chrome import ChromeModel, chrome_lines
+from pipeline.clean.chrome import ChromeModel, chrome_lines, removable_probabilities
 from pipeline.clean.line_features import line_words, page_features
 from pipeline.clean.lines import split_lines
 
@@ -203,9 +202,8 @@ def clean_threshold(model: ChromeModel, documents: Sequence[Sequence[str]],
     scored = []
     for lines in documents:
         if lines:
-            removable = chrome_lines(lines, replace(model, threshold=0.0))  # all but headings over prose
-            scored.extend((p, len(line)) for line, p, allowed in
-                          zip(lines, model.probabilities(lines), removable, strict=True) if allowed)
+            scored.extend((p, len(line)) for line, p in
+                          zip(lines, removable_probabilities(lines, model), strict=True) if p is not None)
     total = sum(len(line) for lines in documents for line in lines)
     if not total:
         return 0.0
@@ -218,13 +216,14 @@ def clean_threshold(model: ChromeModel, documents: Sequence[Sequence[str]],
 
 
 def fit(pages: Sequence[RealPage], c_value: float, folds: int = 5, keep: float = KEEP,
-        clean: Sequence[Sequence[str]] = ()) -> dict:
+        clean: Sequence[Sequence[str]] = (), out_of_fold_probabilities: np.ndarray | None = None) -> dict:
     """The model data `ChromeModel.from_dict` reads, fitted on every line of `pages`. The threshold keeps
     `keep` of the content lines on their site-grouped out-of-fold probabilities, and is raised, where
     needed, until the model removes at most CLEAN_LIMIT of the characters of the `clean` documents."""
-    probabilities, labels = out_of_fold(pages, c_value, folds)
-    threshold = keeping_threshold(probabilities, labels, keep)
     names, matrix, words, labels, sites = _examples(pages)
+    if out_of_fold_probabilities is None:  # a caller that has them already (bench.fit_chrome) passes them
+        out_of_fold_probabilities, _ = out_of_fold(pages, c_value, folds)
+    threshold = keeping_threshold(out_of_fold_probabilities, labels, keep)
     word_model, vocabulary, trees = _fit_rows(matrix, words, labels, sites, np.arange(len(labels)), c_value)
     if any(getattr(p.nodes, "dtype", None) is not None and p.nodes["is_categorical"].any()
            for (p,) in trees._predictors):

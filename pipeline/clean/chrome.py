@@ -121,13 +121,20 @@ def use_model(model: ChromeModel | None) -> None:
     _override = model
 
 
+def removable_probabilities(texts: Sequence[str], model: ChromeModel | None = None) -> list[float | None]:
+    """The chrome probability of each of a page's non-blank lines (stripped) under `model` (the active one by
+    default), None for a heading right above prose, which the rule keeps whatever the model says."""
+    model = model or active_model()
+    following = [*texts[1:], ""]
+    return [None if heading_over_prose(text, below) else p
+            for text, p, below in zip(texts, model.probabilities(texts), following, strict=True)]
+
+
 def chrome_lines(texts: Sequence[str], model: ChromeModel | None = None) -> list[bool]:
     """Whether each of a page's non-blank lines (stripped) is chrome for `model` (the active one by default):
     above the model's threshold and not a heading right above prose."""
     model = model or active_model()
-    following = [*texts[1:], ""]
-    return [p >= model.threshold and not heading_over_prose(text, below)
-            for text, p, below in zip(texts, model.probabilities(texts), following, strict=True)]
+    return [p is not None and p >= model.threshold for p in removable_probabilities(texts, model)]
 
 
 def find_chrome(text: str) -> list[Span]:
