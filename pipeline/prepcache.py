@@ -21,7 +21,7 @@ from pipeline.errors import UnreadableFile
 from pipeline.fingerprint import source_fingerprint
 from pipeline.ingest import CORPUS_SUFFIXES, read_document
 from pipeline.segment import segment
-from pipeline.types import CleanDocument, Document, Passage, Removal
+from pipeline.types import CleanDocument, Document, Passage, Removal, is_markdown
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class PrepCache:
     def _path(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION) -> Path:
         digest = hashlib.sha256()
         chrome = active_model().signature if "chrome" in self.rules else ""
-        recurring = repeated.signature(text) if "repeated" in self.rules else ""
+        recurring = repeated.signature(text) if "repeated" in self.rules and not is_markdown(doc_id) else ""
         for part in (source_fingerprint(*_CODE), ",".join(self.rules), chrome, recurring, doc_id, text):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
         key = digest.hexdigest()

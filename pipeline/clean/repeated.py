@@ -46,6 +46,8 @@ class RepeatedLines:
         """What this rule will remove from `text` depends on: the repeated shapes among its lines (part of
         the prepared-text cache key, so that a document is cleaned again when the rest of the corpus
         changes what recurs in it)."""
+        if not self.shapes:  # nothing recurs (one document, a Markdown corpus): no line to read
+            return ""
         present = sorted({key for line in split_lines(text) if (key := _key(line.stripped)) in self.shapes})
         return hashlib.sha256(",".join(map(str, present)).encode("ascii")).hexdigest()
 
