@@ -346,15 +346,15 @@ def embedded_png(path: Path) -> bytes:
     light); the file itself when that is not smaller or it cannot be read as an image."""
     from PIL import Image, UnidentifiedImageError
 
+    original = path.read_bytes()
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(original)) as image:
             palette = image.convert("RGB").quantize(colors=EMBEDDED_COLOURS, method=Image.Quantize.MEDIANCUT)
     except (OSError, UnidentifiedImageError, ValueError):
-        return path.read_bytes()
+        return original
     buffer = io.BytesIO()
     palette.save(buffer, "PNG", optimize=True)
     smaller = buffer.getvalue()
-    original = path.read_bytes()
     return smaller if len(smaller) < len(original) else original
 
 
