@@ -36,7 +36,7 @@ MAX_TERM_TOKENS = 8  # a discovered term longer than this is a clause, not a ter
 MAX_LIST_ITEM_TOKENS = 6  # items of an enumeration longer than this are sentences, not competences
 
 _TYPE_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-_TERM_KEYS = {"term", "variants", "context_variants"}
+_TERM_KEYS = {"term", "variants", "context_variants", "anchored_variants"}
 
 
 
@@ -47,6 +47,7 @@ class LexiconTerm:
     type: str
     variants: tuple[str, ...]  # matched everywhere (the canonical form is among them unless context-only)
     context_variants: tuple[str, ...] = ()  # matched only in passages about competences
+    anchored_variants: tuple[str, ...] = ()  # matched only with a person, group or gathering as object
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,12 @@ class Lexicon:
     # words of people's roles, missions and jobs: a passage with one of them lets the lexicon's context-only
     # forms match (what an agent does), but not the discovery patterns, which need the competence markers
     role_markers: tuple[str, ...] = ()
+    # types whose terms are activities: their context-only forms also match where the activity's object or
+    # agent is one of `activity_objects` (« animer un atelier », « mobiliser les habitants »)
+    anchored_types: tuple[str, ...] = ()
+    activity_objects: frozenset[str] = frozenset()
+    # nouns that head the names of bodies, posts and schemes: « comité d'animation » is no competence
+    name_heads: frozenset[str] = frozenset()
 
     def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
         return tuple(t for t in self.terms if t.type == type_id)
@@ -122,16 +129,18 @@ def load_lexicon(path: Path) -> Lexicon:
             canonical = _clean_form(label)
             variants = _string_list(entry.get("variants"), where, "variants")
             context_variants = _string_list(entry.get("context_variants"), where, "context_variants")
-            if canonical not in context_variants:
+            anchored_variants = _string_list(entry.get("anchored_variants"), where, "anchored_variants")
+            if canonical not in context_variants and canonical not in anchored_variants:
                 variants = (canonical, *variants)
-            for form in (*variants, *context_variants):
+            for form in (*variants, *context_variants, *anchored_variants):
                 key = form.lower()
                 previous = owner_of_form.get(key)
                 if previous is not None and previous != canonical:
                     raise LexiconError(f"{where}: form '{form}' already belongs to term '{previous}'")
                 owner_of_form[key] = canonical
             terms.append(LexiconTerm(canonical, type_id, tuple(dict.fromkeys(variants)),
-                                     tuple(dict.fromkeys(context_variants))))
+                                     tuple(dict.fromkeys(context_variants)),
+                                     tuple(dict.fromkeys(anchored_variants))))
 
     markers = _string_list(data.get("context_markers"), str(path), "context_markers")
     not_terms = _string_list(data.get("not_terms"), str(path), "not_terms")
@@ -141,9 +150,17 @@ def load_lexicon(path: Path) -> Lexicon:
     except (TypeError, ValueError, AttributeError):
         raise LexiconError(f"{path}: 'vector_typing' needs numeric 'threshold' and 'margin'") from None
     roles = _string_list(data.get("role_markers"), str(path), "role_markers")
+    anchored_types = _string_list(data.get("anchored_types"), str(path), "anchored_types")
+    unknown_types = set(anchored_types) - set(data["types"])
+    if unknown_types:
+        raise LexiconError(f"{path}: 'anchored_types' names unknown type(s) "
+                           f"{', '.join(sorted(unknown_types))}")
+    objects = _string_list(data.get("activity_objects"), str(path), "activity_objects")
+    name_heads = _string_list(data.get("name_heads"), str(path), "name_heads")
     return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
                    frozenset(n.lower() for n in not_terms), vector_typing, hashlib.sha256(raw).hexdigest(),
-                   tuple(m.lower() for m in roles))
+                   tuple(m.lower() for m in roles), anchored_types,
+                   frozenset(o.lower() for o in objects), frozenset(n.lower() for n in name_heads))
 
 
 # ---------------------------------------------------------------------------------------- token keys
@@ -170,11 +187,16 @@ def _token_keys(token: Token) -> frozenset[str]:
     return frozenset(keys)
 
 
+# How a lexicon form may match: everywhere, in a passage about competences or roles (or, for the activities of
+# `anchored_types`, with a person, group or gathering as object), or only with such an object.
+PLAIN, CONTEXT, ANCHORED = "plain", "context", "anchored"
+
+
 @dataclass(frozen=True)
 class _Form:
     keys: tuple[frozenset[str], ...]
     term: LexiconTerm
-    needs_context: bool
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -334,12 +356,13 @@ class CompetenceExtractor:
         self._roles = _marker_pattern(lexicon.role_markers)
 
     def _build_forms(self, nlp: Language) -> None:
-        entries = [(form, term, False) for term in self.lexicon.terms for form in term.variants]
-        entries += [(form, term, True) for term in self.lexicon.terms for form in term.context_variants]
+        entries = [(form, term, PLAIN) for term in self.lexicon.terms for form in term.variants]
+        entries += [(form, term, CONTEXT) for term in self.lexicon.terms for form in term.context_variants]
+        entries += [(form, term, ANCHORED) for term in self.lexicon.terms for form in term.anchored_variants]
         docs = nlp.pipe((form for form, _, _ in entries), batch_size=32)
-        for (_, term, needs_context), doc in zip(entries, docs, strict=True):
+        for (_, term, kind), doc in zip(entries, docs, strict=True):
             keys = tuple(_token_keys(t) for t in doc if not t.is_space)
-            form = _Form(keys, term, needs_context)
+            form = _Form(keys, term, kind)
             for key in keys[0]:
                 self._forms_by_first_key.setdefault(key, []).append(form)
 
@@ -383,7 +406,8 @@ class CompetenceExtractor:
         # The same forms type discovered terms: outside a passage about competences, a context-only form
         # ("s'adapter", "transmettre") is as ambiguous inside "capacité à s'adapter" as alone (the capacity
         # of libraries to adapt, of a device to transmit), so it neither matches nor types there.
-        lexical = self._lexicon_hits(keys, in_context or on_roles)
+        lexical = [hit for hit in self._lexicon_hits(doc, keys, in_context, on_roles)
+                   if not self._part_of_name(doc, hit)]
         # each discovered term is judged as its longest phrase: when that is rejected, a shorter piece of it
         # ("capacité à caractériser" out of "capacité à caractériser des erreurs") is not tried instead
         candidates = _longest_non_overlapping(self._type_discovered(doc[s:e], lexical)
@@ -396,18 +420,60 @@ class CompetenceExtractor:
 
     # -- lexicon
 
-    def _lexicon_hits(self, keys: list[frozenset[str]], in_context: bool) -> list[_Hit]:
+    def _lexicon_hits(self, doc: Doc, keys: list[frozenset[str]], on_competences: bool,
+                      on_roles: bool) -> list[_Hit]:
         hits = []
+        anchored_types = self.lexicon.anchored_types
         for start, first in enumerate(keys):
             candidates = {id(f): f for k in first for f in self._forms_by_first_key.get(k, ())}
             for form in candidates.values():
-                if form.needs_context and not in_context:
-                    continue
                 end = start + len(form.keys)
-                if end <= len(keys) and all(form.keys[i] & keys[start + i] for i in range(len(form.keys))):
-                    hits.append(_Hit(start, end, form.term.term, form.term.type, "lexicon",
-                                     needs_context=form.needs_context))
+                if end > len(keys) or not all(form.keys[i] & keys[start + i] for i in range(len(form.keys))):
+                    continue
+                activity = form.term.type in anchored_types
+                if form.kind == CONTEXT:
+                    # a passage about roles licenses activities; qualities need one about competences
+                    licensed = on_competences or on_roles and (activity or not anchored_types)
+                    if not licensed and not (activity and self._anchored(doc, start, end)):
+                        continue
+                elif form.kind == ANCHORED and not self._anchored(doc, start, end):
+                    continue
+                hits.append(_Hit(start, end, form.term.term, form.term.type, "lexicon",
+                                 needs_context=form.kind != PLAIN))
         return hits
+
+    def _anchored(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether the activity named by doc[start:end] is done with or for people, groups or gatherings
+        (`activity_objects`): the noun heading its object or complement (« animer un atelier », « mobiliser
+        les habitants », « coordination des acteurs », « dialoguer avec les élus »), or, for a participle, the
+        agent (« des ateliers animés par les chefs de projet », « piloté par un binôme »). Without
+        a parser, the object is the first noun within a few words, across determiners, adjectives and the
+        prepositions of a complement."""
+        objects = self.lexicon.activity_objects
+        if not objects:
+            return False
+        last = doc[end - 1]
+        following = _complement_noun(doc, end)
+        if following is not None and _norm(following.lemma_) in objects:
+            return True
+        if "Part" in last.morph.get("VerbForm") and end < len(doc) and _norm(doc[end].text) == "par":
+            agent = _complement_noun(doc, end + 1)
+            return agent is not None and _norm(agent.lemma_) in objects
+        return False
+
+    def _part_of_name(self, doc: Doc, hit: _Hit) -> bool:
+        """A lexicon hit inside a name is no competence: a word written in capitals (« LEADER », a
+        programme), the complement of a body's or a scheme's name (« comité d'animation », « postes
+        d'écoute »), or a single noun in the plural where the lexicon's form is a mass noun (« les écoutes
+        territoriales », a survey; « des formations », courses; « les animateurs », people)."""
+        span = doc[hit.start:hit.end]
+        if any(t.is_upper and len(t) > 1 for t in span):
+            return True
+        if hit.start >= 2 and _norm(doc[hit.start - 1].text) in {"de", "d'", "du", "des"} \
+                and _norm(doc[hit.start - 2].lemma_) in self.lexicon.name_heads:
+            return True
+        return (len(span) == 1 and span[0].pos_ == "NOUN" and "Plur" in span[0].morph.get("Number")
+                and not _norm(hit.term).endswith(("s", "x")))
 
     # -- discovery
 
@@ -523,6 +589,25 @@ class CompetenceExtractor:
         if any(h.start <= noun.i < h.end for h in lexical):
             return True
         return self._vector_type([noun])[0] != UNTYPED
+
+
+_COMPLEMENT_WORDS = frozenset({
+    "de", "d'", "du", "des", "avec", "auprès", "le", "la", "les", "l'", "un", "une", "à", "au", "aux", "en",
+    "entre", "leur", "leurs", "son", "sa", "ses", "notre", "nos", "votre", "vos", "ce", "ces", "cet", "cette",
+    "tout", "tous", "toute", "toutes", "par",
+})
+_ANCHOR_WINDOW = 4  # words between an activity and the noun of its object
+
+
+def _complement_noun(doc: Doc, end: int) -> Token | None:
+    """The first noun after `end` when only determiners, adjectives and complement prepositions stand
+    between, within `_ANCHOR_WINDOW` words."""
+    for token in doc[end:end + _ANCHOR_WINDOW + 1]:
+        if token.pos_ in {"NOUN", "PROPN"}:
+            return token
+        if not (token.pos_ in {"DET", "ADJ", "NUM"} or _norm(token.text) in _COMPLEMENT_WORDS):
+            return None
+    return None
 
 
 def _noun_phrase_before(doc: Doc, clause_start: int, i: int) -> str:

@@ -130,6 +130,41 @@ def test_a_passage_about_what_agents_do_is_about_competences(nlp, extractor):
     assert not extractor.extract(nlp("Les ateliers ont été animés par une compagnie de théâtre."))
 
 
+@pytest.mark.parametrize("text, term", [
+    ("La journée a permis d'animer un atelier sur la mobilité.", "animation"),
+    ("Le Parc veut mobiliser les habitants autour de la forêt.", "mobilisation des acteurs"),
+    ("Les séquences ont été animées par les chefs de file des communes.", "animation"),
+    ("Nous avions besoin de faciliter les rencontres entre les structures.", "facilitation"),
+    ("Le réseau permet de partager les expériences de chacun.", "partage d'expériences"),
+    ("Il faut assurer la coordination des acteurs pour sa mise en œuvre.", "coordination"),
+])
+def test_an_activity_done_with_people_or_gatherings_is_a_competence_anywhere(nlp, extractor, text, term):
+    doc = nlp(text)
+    assert not extractor.about_roles(doc) and not extractor.about_competences(doc)
+    assert term in {c.term for c in extractor.extract(doc)}
+
+
+@pytest.mark.parametrize("text", [
+    "Dix millions d'euros de crédits peuvent encore être mobilisés.",  # money, not people
+    "Il faut faciliter l'accès aux données publiques.",
+    "Le réseau partage les enjeux de la transition.",
+    "La salle était ouverte au public dès neuf heures.",  # « être ouvert » of a place
+    "Le programme LEADER finance des projets ruraux.",  # a programme's name in capitals
+    "Le comité d'animation se réunit chaque mois.",  # the name of a body
+    "Elle a organisé les écoutes territoriales du département.",  # surveys, a plural
+])
+def test_names_things_and_procedures_are_not_competences(nlp, extractor, text):
+    assert extractor.extract(nlp(text)) == ()
+
+
+def test_qualities_need_a_passage_about_competences_not_only_roles(nlp, extractor, competence_context):
+    doc = nlp("Les agents de développement ont salué la convivialité du village "
+              "et la solidarité des habitants.")
+    assert extractor.about_roles(doc)
+    assert extractor.extract(doc) == ()
+    assert "convivialité" in {c.term for c in extractor.extract(doc, competence_context)}
+
+
 def test_longest_match_wins_without_overlapping_duplicates(nlp, extractor, competence_context):
     doc = nlp("Il faut anticiper les conflits et garder un esprit de synthèse.")
     found = extractor.extract(doc, competence_context)
