@@ -135,7 +135,7 @@ def test_a_passage_about_what_agents_do_is_about_competences(nlp, extractor):
     ("Le Parc veut mobiliser les habitants autour de la forêt.", "mobilisation des acteurs"),
     ("Les séquences ont été animées par les chefs de file des communes.", "animation"),
     ("Nous avions besoin de faciliter les rencontres entre les structures.", "facilitation"),
-    ("Le réseau permet de partager les expériences de chacun.", "partage d'expériences"),
+    ("Le réseau permet de partager les expériences de chacun.", "partager ses expériences"),
     ("Il faut assurer la coordination des acteurs pour sa mise en œuvre.", "coordination"),
 ])
 def test_an_activity_done_with_people_or_gatherings_is_a_competence_anywhere(nlp, extractor, text, term):
