@@ -210,9 +210,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="a folder of <page_id>.txt copies of the pages whose text is not committed")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--examples", type=int, default=10)
-    parser.add_argument("--model", choices=("shipped", "folds"), default="folds",
-                        help="the shipped classifier, or one trained per fold on the annotations less the "
-                             "real pages of that fold's sites (needs corpus/annotations/real*.jsonl)")
+    parser.add_argument("--model", choices=("shipped", "folds", "rules"), default="folds",
+                        help="the shipped classifier, one trained per fold on the annotations less the "
+                             "real pages of that fold's sites (needs corpus/annotations/real*.jsonl), or "
+                             "none (the codebook's rules alone)")
     args = parser.parse_args(argv)
     if not args.pages.is_file():
         print(f"{args.pages}: no real development set here")
@@ -236,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     trained = "the shipped one"
     if args.model == "folds":
         trained = "one per fold, trained without that fold's sites"
+    elif args.model == "rules":
+        trained = "none (rules only)"
     print(f"Classifier: {trained}\n")
     if args.model == "shipped" and shipped_model_saw_real_pages():
         print("Warning: the shipped classifier was trained on these pages' passages: its tagging figures are "
@@ -243,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
         if args.model == "folds":
             predictions = predictions_by_fold(pages, args.folds, Path(tmp))
+        elif args.model == "rules":
+            (Path(tmp) / "no-model").mkdir()
+            predictions = run_pipeline(pages, Path(tmp), Path(tmp) / "no-model")
         else:
             predictions = run_pipeline(pages, Path(tmp))
     outcomes = [o for page in pages for o in line_outcomes(page, predictions[page.page_id])]
