@@ -16,7 +16,9 @@ from pipeline.run import analyse
 from pipeline.settings import load_settings
 from tests.conftest import SEED_PATH, make_corpus
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked; this platform cannot")
+# whole runs with worker processes: slow, left to `make test`
+pytestmark = [pytest.mark.skipif(not can_fork(), reason="worker processes are forked; this platform cannot"),
+              pytest.mark.slow]
 
 
 def _hashes(folder: Path) -> dict[str, str]:

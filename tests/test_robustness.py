@@ -31,6 +31,8 @@ from pipeline.cli import main
 from pipeline.ingest import UnreadableFile, read_document
 from pipeline.settings import PACKAGE_DATA
 
+pytestmark = pytest.mark.slow  # whole runs of analyse: left to `make test`, out of `make test-fast`
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "000_78cea8dd92422722.txt"
 

@@ -15,6 +15,8 @@ from pipeline.parse import ParseCache
 from pipeline.run import analyse
 from pipeline.settings import load_settings
 
+pytestmark = pytest.mark.slow  # whole runs of analyse: left to `make test`, out of `make test-fast`
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "000_78cea8dd92422722.txt"
 
