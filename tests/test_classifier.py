@@ -380,3 +380,15 @@ def test_invalid_combination_policy_in_the_metadata_is_refused(saved):
     meta_file.write_text(json.dumps(metadata), encoding="utf-8")
     with pytest.raises(ModelError, match="combination policies are invalid"):
         load_model(saved, codebook_sha256=CODEBOOK)
+
+
+def test_the_shipped_model_loads_and_tags():
+    from pathlib import Path
+
+    from pipeline.codebook import load_codebook
+    from pipeline.settings import Settings
+
+    shipped = Path(__file__).resolve().parents[1] / "models" / "categories.skops"
+    bundle = load_model(shipped, codebook_sha256=load_codebook(Settings().codebook).sha256)
+    scores = predict(bundle, [PassageFeatures("projet territoire coopération commune", np.zeros(300))])
+    assert set(scores[0]) == set(bundle.categories) and all(0 <= s <= 1 for s in scores[0].values())
