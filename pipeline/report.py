@@ -20,6 +20,8 @@ from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+from pipeline.clean import RULES
+from pipeline.settings import PACKAGE_DATA
 from pipeline.types import AnalysedPassage, Passage
 
 __all__ = ["ReportData", "highlight_segments", "write_report", "write_summary"]
@@ -46,17 +48,7 @@ COUNT_LABELS = {
     "terms": "Termes de plusieurs mots",
 }
 # The cleaning rules' names, as a reader of the report understands them.
-REASON_LABELS = {
-    "spam_links": "listes de liens et codes de spam",
-    "keyword_stuffing": "mots-clés de spam",
-    "comments": "commentaires et rétroliens",
-    "image_residue": "noms et légendes d'images",
-    "share_navigation": "partage, navigation, cookies",
-    "repeated": "lignes répétées d'une page à l'autre",
-    "initials": "initiales isolées",
-    "chrome": "habillage du site (menus, dates, légendes…)",
-    "whitespace": "espaces et lignes vides",
-}
+REASON_LABELS = {name: rule.label for name, rule in RULES.items()}
 KIND_LABELS = {"heading": "titre", "paragraph": "paragraphe", "bullet": "puce", "quote": "citation"}
 SOURCE_LABELS = {"rule": "règle", "model": "modèle", "rule+model": "règle + modèle"}
 COMPETENCE_TYPES = {
@@ -509,201 +501,13 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
     return body, "\n".join(css), _json_for_script(payload)
 
 
-STYLE = """
-:root{--texte:#1f2328;--discret:#59636e;--bord:#d0d7de;--fond:#f6f8fa;--accent:#0b5fa5}
-*{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--texte);
- line-height:1.5;margin:0 auto;max-width:1150px;padding:1rem 1.5rem 4rem}
-h1{font-size:1.8rem;margin-bottom:.2rem}
-h2{border-bottom:2px solid var(--bord);padding-bottom:.2rem;margin-top:2.5rem}
-nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}
-nav a{color:var(--accent)}
-.source{color:var(--discret);margin-top:0}
-.notes{background:#fff8e1;border-left:4px solid #e0a800;padding:.5rem 1rem}
-table{border-collapse:collapse;margin:.8rem 0 1.6rem;min-width:50%}
-caption{text-align:left;font-weight:600;padding:.3rem 0}
-th,td{border:1px solid var(--bord);padding:.3rem .6rem;text-align:left;vertical-align:top}
-th{background:var(--fond)}td.nombre{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1.5rem 0}figure img{max-width:100%;height:auto;border:1px solid var(--bord)}
-figcaption{color:var(--discret);font-style:italic}
-.manquant{color:#b42318}
-.legende{background:var(--fond);padding:.5rem 1rem;border-radius:6px}
-.legende ul{margin:.2rem 0 .6rem;padding-left:1.2rem}
-.filtres{display:flex;flex-wrap:wrap;gap:.8rem;align-items:end;margin:1rem 0;position:sticky;top:0;
- background:#fff;padding:.5rem 0;border-bottom:1px solid var(--bord);z-index:1}
-.filtres label{display:flex;flex-direction:column;font-size:.9rem;color:var(--discret)}
-.filtres select,.filtres input{max-width:22rem;font-size:.95rem;padding:.2rem}
-.passage{border:1px solid var(--bord);border-radius:6px;padding:.6rem .9rem;margin:.7rem 0}
-.passage header{font-size:.85rem;color:var(--discret);display:flex;flex-wrap:wrap;gap:.6rem}
-.passage .doc{font-family:ui-monospace,monospace}
-.passage .genre{background:var(--fond);padding:0 .4rem;border-radius:4px}
-.passage .texte{margin:.4rem 0;white-space:pre-wrap}
-.passage .contexte{font-size:.85rem;color:var(--discret);margin:.2rem 0}
-mark{background:transparent;color:inherit}
-.passage mark{border-radius:3px;padding:0 1px}
-.passage ul.etiquettes{margin:.2rem 0;padding-left:1.2rem;font-size:.9rem}
-.passage .competences{font-size:.9rem;margin:.2rem 0}
-.pastille{display:inline-block;width:.8em;height:.8em;border-radius:50%;margin-right:.3em;vertical-align:middle}
-code{background:var(--fond);padding:0 .3em;border-radius:3px}
-#plus-de-passages{margin-top:1rem;padding:.4rem 1rem}
-"""
+def _asset(name: str) -> str:
+    """A file of the report's own style or script, shipped in `pipeline/data/` (edited as CSS or JS)."""
+    return "\n" + (PACKAGE_DATA / name).read_text(encoding="utf-8")
 
-SCRIPT = """
-(() => {
-  "use strict";
-  const data = JSON.parse(document.getElementById("donnees-passages").textContent);
-  const categories = new Map(data.categories.map((c) => [c.id, c]));
-  const types = new Map(data.types.map((t, n) => [t.id, Object.assign({n: n}, t)]));
-  const rows = data.passages.map((r) => ({
-    id: data.docs[r[1]] + "#" + r[0], doc: data.docs[r[1]], meta: data.docMeta[r[1]],
-    heading: data.headings[r[2]], context: r[3],
-    kind: data.kinds[r[4]], segments: r[5], comps: r[7],
-    tags: r[6].map((t) => ({c: t[0], s: t[1], src: t[2], ev: t[3]}))
-  }));
-  const passages = rows.map((p) => Object.assign({
-    plain: p.segments.map((s) => (typeof s === "string" ? s : s[0])).join("").toLocaleLowerCase("fr")
-  }, p));
-  const list = document.getElementById("liste-passages");
-  const counter = document.getElementById("compte-passages");
-  const more = document.getElementById("plus-de-passages");
-  const byCategory = document.getElementById("filtre-categorie");
-  const byDocument = document.getElementById("filtre-document");
-  const byType = document.getElementById("filtre-competence");
-  const byText = document.getElementById("filtre-texte");
-  let matching = [];
-  let shown = 0;
 
-  function node(tag, className, text) {
-    const element = document.createElement(tag);
-    if (className) element.className = className;
-    if (text !== undefined) element.textContent = text;
-    return element;
-  }
-
-  function categoryLabel(id) {
-    const category = categories.get(id);
-    return category ? category.label : id;
-  }
-
-  function passageText(p) {
-    const paragraph = node("p", "texte");
-    for (const segment of p.segments) {
-      if (typeof segment === "string") {
-        paragraph.appendChild(document.createTextNode(segment));
-        continue;
-      }
-      const [text, cats, comps] = segment;
-      const mark = node("mark", "", text);
-      const tips = [];
-      if (cats.length) {
-        const first = categories.get(cats[0]);
-        if (first) mark.classList.add("dim-" + first.dim);
-        mark.dataset.categories = cats.join(" ");
-        for (const id of cats) tips.push("Catégorie : " + categoryLabel(id) + " (" + id + ")");
-      }
-      for (const [type, term] of comps) {
-        const known = types.get(type);
-        if (known) mark.classList.add("type-" + known.n);
-        tips.push("Compétence " + (known ? known.label : type) + " : " + term);
-      }
-      mark.title = tips.join("\\n");
-      paragraph.appendChild(mark);
-    }
-    return paragraph;
-  }
-
-  function passageCard(p) {
-    const card = node("article", "passage");
-    card.dataset.id = p.id;
-    card.dataset.doc = p.doc;
-    card.dataset.categories = p.tags.map((t) => t.c).join(" ");
-    const header = node("header");
-    header.appendChild(node("span", "doc", p.doc));
-    header.appendChild(node("span", "chemin", p.heading.length ? p.heading.join(" › ") : "(sans titre)"));
-    header.appendChild(node("span", "genre", p.kind));
-    card.appendChild(header);
-    if (p.context.length) card.appendChild(node("p", "contexte", "Contexte : " + p.context.join(" › ")));
-    card.appendChild(passageText(p));
-    if (p.tags.length) {
-      const tags = node("ul", "etiquettes");
-      for (const tag of p.tags) {
-        const item = node("li");
-        const category = categories.get(tag.c);
-        const dot = node("span", "pastille" + (category ? " dim-" + category.dim : ""));
-        item.appendChild(dot);
-        item.appendChild(node("strong", "", categoryLabel(tag.c)));
-        item.appendChild(document.createTextNode(" "));
-        item.appendChild(node("code", "", tag.c));
-        let details = " · score " + String(tag.s).replace(".", ",") + " · source : " + tag.src;
-        if (tag.ev.length) details += " · indices : " + tag.ev.join(", ");
-        item.appendChild(document.createTextNode(details));
-        tags.appendChild(item);
-      }
-      card.appendChild(tags);
-    } else {
-      card.appendChild(node("p", "etiquettes", "Aucune catégorie."));
-    }
-    if (p.comps.length) {
-      const line = node("p", "competences");
-      line.appendChild(node("strong", "", "Compétences : "));
-      line.appendChild(document.createTextNode(p.comps.map(([term, type]) =>
-        term + " (" + (types.has(type) ? types.get(type).label : type) + ")").join(", ")));
-      card.appendChild(line);
-    }
-    return card;
-  }
-
-  const byVariable = Array.from(document.querySelectorAll(".filtre-variable"));
-
-  function keep(p, category, documentId, type, needle) {
-    if (documentId && p.doc !== documentId) return false;
-    for (const select of byVariable) {
-      if (select.value && p.meta[select.dataset.variable] !== select.value) return false;
-    }
-    if (category === "__aucune__" && p.tags.length) return false;
-    if (category && category !== "__aucune__" && !p.tags.some((t) => t.c === category)) return false;
-    if (type && !p.comps.some((c) => c[1] === type)) return false;
-    if (needle && !p.plain.includes(needle)) return false;
-    return true;
-  }
-
-  function showMore() {
-    const next = matching.slice(shown, shown + data.pageSize);
-    const fragment = document.createDocumentFragment();
-    for (const p of next) fragment.appendChild(passageCard(p));
-    list.appendChild(fragment);
-    shown += next.length;
-    const left = matching.length - shown;
-    more.hidden = left <= 0;
-    more.textContent = "Afficher " + Math.min(left, data.pageSize) + " passages de plus (reste " + left + ")";
-    counter.textContent = matching.length + " passage" + (matching.length > 1 ? "s" : "") +
-      " sur " + passages.length + (shown < matching.length ? " (" + shown + " affichés)" : "");
-  }
-
-  function refresh() {
-    const needle = byText.value.trim().toLocaleLowerCase("fr");
-    matching = passages.filter((p) => keep(p, byCategory.value, byDocument.value, byType.value, needle));
-    list.replaceChildren();
-    shown = 0;
-    showMore();
-  }
-
-  for (const control of [byCategory, byDocument, byType, ...byVariable]) {
-    control.addEventListener("change", refresh);
-  }
-  byText.addEventListener("input", refresh);
-  more.addEventListener("click", showMore);
-  document.getElementById("filtre-reinitialiser").addEventListener("click", () => {
-    byCategory.value = "";
-    byDocument.value = "";
-    byType.value = "";
-    for (const select of byVariable) select.value = "";
-    byText.value = "";
-    refresh();
-  });
-  refresh();
-})();
-"""
+STYLE = _asset("report.css")
+SCRIPT = _asset("report.js")
 
 
 def render_report(data: ReportData) -> str:

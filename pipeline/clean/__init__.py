@@ -25,26 +25,36 @@ from pipeline.clean.repeated import NO_REPETITION, RepeatedLines, count_repeated
 from pipeline.clean.share_navigation import find_share_navigation
 from pipeline.clean.spam_links import find_spam_links
 from pipeline.clean.whitespace import find_whitespace
-from pipeline.settings import DEFAULT_CLEAN_RULES
 from pipeline.types import CleanDocument
 
-__all__ = ["NO_REPETITION", "RULES", "RepeatedLines", "Rule", "clean_text", "count_repeated"]
+__all__ = ["DEFAULT_CLEAN_RULES", "NO_REPETITION", "RULES", "RepeatedLines", "Rule", "clean_text",
+           "count_repeated"]
 
+# Each rule: its name (the `reason` of its removals), what it removes, the label a reader of the report sees,
+# its finder, and whether it runs by default. Adding a rule is one line here and its module.
 _ALL_RULES = (
-    Rule("spam_links", "exam-dump codes and lists of three or more links or domains", find_spam_links),
-    Rule("keyword_stuffing", "lines made mostly of spam keywords", find_keyword_stuffing),
-    Rule("comments", "comment sections, pingbacks, trackbacks and comment-form text", find_comments),
-    Rule("image_residue", "image file names and caption lines", find_image_residue),
-    Rule("share_navigation", "share buttons, related posts, breadcrumbs, cookies", find_share_navigation),
-    Rule("initials", "stray lines of one to three capitals under the title or in a group", find_initials),
+    Rule("spam_links", "exam-dump codes and lists of three or more links or domains",
+         "listes de liens et codes de spam", find_spam_links),
+    Rule("keyword_stuffing", "lines made mostly of spam keywords", "mots-clés de spam",
+         find_keyword_stuffing),
+    Rule("comments", "comment sections, pingbacks, trackbacks and comment-form text",
+         "commentaires et rétroliens", find_comments),
+    Rule("image_residue", "image file names and caption lines", "noms et légendes d'images",
+         find_image_residue),
+    Rule("share_navigation", "share buttons, related posts, breadcrumbs, cookies",
+         "partage, navigation, cookies", find_share_navigation),
+    Rule("initials", "stray lines of one to three capitals under the title or in a group",
+         "initiales isolées", find_initials),
     Rule("repeated", "lines found in several documents of the corpus (menus, footers, widgets)",
-         find_repeated, scraped_only=True, uses_corpus=True),
-    Rule("chrome", "lines a model of generic line features reads as web chrome", find_chrome,
-         scraped_only=True),
-    Rule("whitespace", "trailing spaces, space-only lines, repeated blank lines", find_whitespace),
+         "lignes répétées d'une page à l'autre", find_repeated, scraped_only=True, uses_corpus=True),
+    Rule("chrome", "lines a model of generic line features reads as web chrome",
+         "habillage du site (menus, dates, légendes…)", find_chrome, scraped_only=True),
+    Rule("whitespace", "trailing spaces, space-only lines, repeated blank lines", "espaces et lignes vides",
+         find_whitespace),
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({rule.name: rule for rule in _ALL_RULES})
+DEFAULT_CLEAN_RULES: tuple[str, ...] = tuple(rule.name for rule in _ALL_RULES if rule.default)
 
 
 def clean_text(text: str, *, doc_id: str = "", rules: Sequence[str] = DEFAULT_CLEAN_RULES,

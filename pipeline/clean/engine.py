@@ -28,13 +28,16 @@ class Rule:
     """A named cleaning rule: `find` returns the spans of `text` to delete (any order, may overlap).
     `scraped_only`: the rule is for text scraped from the web, not for Markdown files, which people write
     themselves (a speaker's name or a one-word heading alone on a line is content there).
-    `uses_corpus`: `find` also takes what recurs across the corpus's documents (`RepeatedLines`)."""
+    `uses_corpus`: `find` also takes what recurs across the corpus's documents (`RepeatedLines`).
+    `label`: what the report calls its removals; `default`: whether a run uses it unless told otherwise."""
 
     name: str
     summary: str
+    label: str
     find: SpanFinder | CorpusSpanFinder
     scraped_only: bool = False
     uses_corpus: bool = False
+    default: bool = True
 
     def applies_to(self, doc_id: str) -> bool:
         return not (self.scraped_only and is_markdown(doc_id))
