@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from pipeline.settings import Settings, load_settings
 
@@ -19,70 +21,130 @@ class UsageError(Exception):
     """Exit code 2 with a one-line message."""
 
 
+class _FrenchHelpFormatter(argparse.HelpFormatter):
+    """argparse's own headings in French (« usage », « options »)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's signature
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else "usage : ")
+
+
+# argparse's own error messages (Python 3.11), in French; anything else is shown as argparse wrote it.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.*)"), r"arguments obligatoires manquants : \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"arguments inconnus : \1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)"),
+     r"argument \1 : choix invalide : \2 (au choix : \3)"),
+    (re.compile(r"argument (\S+): invalid int value: (.*)"),
+     r"argument \1 : nombre entier attendu, reçu \2"),
+    (re.compile(r"argument (\S+): expected one argument"), r"argument \1 : une valeur attendue"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        for pattern, french in _ARGPARSE_MESSAGES:
+            if pattern.fullmatch(message):
+                message = pattern.sub(french, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def _french(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser._optionals.title = "options"
+    parser._positionals.title = "arguments"
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "afficher cette aide et quitter"
+    return parser
+
+
+# Options shared by several commands: name -> (metavar, type, help, commands that take it).
+_EVERY = ("analyse", "train", "evaluate", "suggest", "kwic")
+_OPTIONS: dict[str, tuple[str | None, type | None, str, tuple[str, ...]]] = {
+    "--config": ("FICHIER", Path, "fichier TOML de réglages (voir le README)", _EVERY),
+    "--corpus": ("DOSSIER", Path, "dossier des comptes rendus (défaut : corpus/)",
+                 ("analyse", "suggest", "kwic")),
+    "--output": ("DOSSIER", Path, "dossier des résultats (défaut : outputs/)", ("analyse", "suggest")),
+    "--codebook": ("FICHIER", Path, "grille de catégories, fichier YAML (défaut : celle fournie)",
+                   ("analyse", "train", "evaluate", "suggest")),
+    "--lexicon": ("FICHIER", Path, "lexique des compétences, fichier YAML (défaut : celui fourni)",
+                  ("analyse",)),
+    "--annotations": ("CHEMIN", Path, "passages annotés : fichier JSONL, projet REFI-QDA .qdpx ou dossier "
+                      "(défaut : corpus/annotations/)", ("train", "evaluate", "suggest")),
+    "--models-dir": ("DOSSIER", Path, "dossier des modèles entraînés (défaut : models/)",
+                     ("analyse", "train", "suggest")),
+    "--cache-dir": ("DOSSIER", Path, "dossier du cache d'analyse (défaut : .cache/)", _EVERY),
+    "--n-process": ("N", int, "processus de travail (défaut : un par cœur, 4 au plus)", ("analyse",)),
+    "--batch-size": ("N", int, "passages par lot pour spaCy (défaut : 32)", _EVERY),
+    "--seed": ("N", int, "graine aléatoire (défaut : 13)", ("train", "evaluate", "suggest")),
+    "--quiet": (None, None, "sans barre de progression, seulement les avertissements", _EVERY),
+}
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _french(_Parser(
+        prog="python -m pipeline", formatter_class=_FrenchHelpFormatter,
+        description="Analyse de comptes rendus de séminaires : nettoyage, passages, catégories de la "
+                    "coopération, compétences, figures et rapport."))
+    sub = parser.add_subparsers(dest="command", required=True, title="commandes", metavar="COMMANDE")
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--config", type=Path, help="TOML file of settings (see README)")
-        p.add_argument("--corpus", type=Path, help="folder of reports (default: corpus/)")
-        p.add_argument("--output", type=Path, help="output folder (default: outputs/)")
-        p.add_argument("--codebook", type=Path, help="codebook YAML file (default: the shipped one)")
-        p.add_argument("--lexicon", type=Path, help="competence lexicon YAML file")
-        p.add_argument("--cache-dir", type=Path, help="parse cache folder (default: .cache/)")
-        p.add_argument("--models-dir", type=Path, help="folder of trained models (default: models/)")
-        p.add_argument("--n-process", type=int, help="analyse: worker processes (default: 1 per core, max 4)")
-        p.add_argument("--batch-size", type=int, help="passages per spaCy batch (default 32)")
-        p.add_argument("--quiet", action="store_true", help="no progress bar, warnings only")
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        p = _french(sub.add_parser(name, help=summary, description=summary,
+                                   formatter_class=_FrenchHelpFormatter))
+        for option, (metavar, kind, text, commands) in _OPTIONS.items():
+            if name not in commands:
+                continue
+            if kind is None:
+                p.add_argument(option, action="store_true", help=text)
+            else:
+                p.add_argument(option, metavar=metavar, type=kind, help=text)
+        return p
 
-    analyse = sub.add_parser("analyse", help="clean, segment, tag and chart a corpus")
-    common(analyse)
-    analyse.add_argument("--strict", action="store_true", help="exit 1 when any file was skipped")
+    analyse = command("analyse", "nettoyer, découper, étiqueter un corpus et en tirer figures, tableaux "
+                                 "et rapport")
+    analyse.add_argument("--strict", action="store_true",
+                         help="code de sortie 1 si un fichier a été ignoré")
     analyse.add_argument("--engine", choices=("local", "dask"),
-                         help="where documents are processed: local worker processes (default) or Dask tasks")
-    analyse.add_argument("--scheduler", help="with --engine dask: address of a running Dask scheduler "
-                         "(default: start a local cluster of --n-process workers)")
+                         help="où traiter les documents : processus locaux (défaut) ou tâches Dask")
+    analyse.add_argument("--scheduler", metavar="ADRESSE",
+                         help="avec --engine dask : adresse d'un ordonnanceur Dask déjà lancé "
+                              "(défaut : une grappe locale de --n-process processus)")
 
-    train = sub.add_parser("train", help="train the category classifier on annotated passages")
-    common(train)
-    train.add_argument("--annotations", type=Path,
-                       help="JSONL or REFI-QDA .qdpx file, or folder (default corpus/annotations)")
-    train.add_argument("--seed", type=int, help="random seed (default 13)")
+    command("train", "entraîner le classifieur de catégories sur les passages annotés")
+    command("evaluate", "précision, rappel et F1 par catégorie des règles, du modèle et de leur "
+                        "combinaison")
 
-    evaluate = sub.add_parser("evaluate", help="per-category scores of rules, model and combination")
-    common(evaluate)
-    evaluate.add_argument("--annotations", type=Path,
-                          help="JSONL or REFI-QDA .qdpx file, or folder (default: annotations/)")
-    evaluate.add_argument("--seed", type=int, help="random seed (default 13)")
+    suggest = command("suggest", "les passages qu'il vaut le plus la peine d'annoter ensuite (JSONL)")
+    suggest.add_argument("-n", type=int, metavar="N", default=50, help="combien de passages (défaut : 50)")
+    suggest.add_argument("--out", type=Path, metavar="FICHIER",
+                         help="fichier JSONL à écrire (défaut : suggestions/to_annotate.jsonl à côté du "
+                              "dossier des résultats, jamais écrasé : -2, -3… s'il existe)")
 
-    suggest = sub.add_parser("suggest", help="passages most worth annotating next (JSONL)")
-    common(suggest)
-    suggest.add_argument("-n", type=int, default=50, help="how many passages (default 50)")
-    suggest.add_argument("--out", type=Path,
-                         help="JSONL file to write (default suggestions/to_annotate.jsonl beside the output "
-                              "folder, never overwritten: -2, -3… when it exists)")
-
-    kwic = sub.add_parser("kwic", help="concordance of a term (all its forms) across the corpus")
-    common(kwic)
-    kwic.add_argument("term", help="a word or expression; its lemma matches every form, accents and case "
-                      "ignored; * and ? are wildcards (coopér*)")
-    kwic.add_argument("--width", type=int, default=40, help="characters of context on each side")
+    kwic = command("kwic", "concordance d'un terme (toutes ses formes) dans le corpus")
+    kwic.add_argument("term", metavar="terme",
+                      help="un mot ou une expression ; son lemme trouve toutes ses formes, sans égard aux "
+                           "accents ni à la casse ; * et ? sont des jokers (coopér*)")
+    kwic.add_argument("--width", type=int, default=40, metavar="N",
+                      help="caractères de contexte de chaque côté (défaut : 40)")
     kwic.add_argument("--sort", choices=("text", "left", "right", "match"), default="text",
-                      help="order: corpus order, word before, words after, or matched form")
-    kwic.add_argument("--csv", type=Path, help="write the lines to this CSV file instead of the terminal")
+                      help="ordre : celui du corpus (text), le mot d'avant (left), les mots d'après (right) "
+                           "ou la forme trouvée (match)")
+    kwic.add_argument("--csv", type=Path, metavar="FICHIER",
+                      help="écrire les lignes dans ce fichier CSV plutôt qu'à l'écran")
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(
         args.config,
-        corpus=args.corpus,
-        output=args.output,
-        codebook=args.codebook,
-        lexicon=args.lexicon,
+        corpus=getattr(args, "corpus", None),
+        output=getattr(args, "output", None),
+        codebook=getattr(args, "codebook", None),
+        lexicon=getattr(args, "lexicon", None),
         cache_dir=args.cache_dir,
-        models_dir=args.models_dir,
-        n_process=args.n_process,
+        models_dir=getattr(args, "models_dir", None),
+        n_process=getattr(args, "n_process", None),
         batch_size=args.batch_size,
         strict=getattr(args, "strict", None) or None,
         progress=False if args.quiet or not sys.stderr.isatty() else None,
@@ -110,22 +172,23 @@ def _analyse(args: argparse.Namespace, settings: Settings) -> int:
         result = analyse(settings)
     except StrictModeError as exc:
         for skipped in exc.skipped:
-            print(f"warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
+            print(f"avertissement : fichier ignoré {skipped.path} : {skipped.reason}", file=sys.stderr)
+        print(f"erreur : {exc}", file=sys.stderr)
         return 1
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note : {note}", file=sys.stderr)
     for skipped in result.skipped:
-        print(f"warning: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+        print(f"avertissement : fichier ignoré {skipped.path} : {skipped.reason}", file=sys.stderr)
     if result.up_to_date:
-        print(f"{settings.output}: up to date ({result.documents} documents, nothing changed since last run)")
+        print(f"{settings.output} : à jour ({result.documents} documents, rien n'a changé depuis la "
+              "dernière analyse)")
     else:
         print(
-            f"{result.documents} documents, {result.passages} passages analysed"
-            f" in {result.timings.get('total', 0):.1f} s -> {settings.output}/ (open report.html)"
+            f"{result.documents} documents, {result.passages} passages analysés"
+            f" en {result.timings.get('total', 0):.1f} s -> {settings.output}/ (ouvrir report.html)"
         )
     if result.skipped and settings.strict:
-        print(f"error: {len(result.skipped)} file(s) skipped and --strict is set", file=sys.stderr)
+        print(f"erreur : {len(result.skipped)} fichier(s) ignoré(s) et --strict est demandé", file=sys.stderr)
         return 1
     return 0
 
@@ -143,11 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return commands.run(args.command, args, settings)
     except USAGE_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"erreur : {exc}", file=sys.stderr)
         return 2
     except EXPECTED_ERRORS as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"erreur : {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted: the previous outputs are unchanged", file=sys.stderr)
+        print("interrompu : les résultats précédents sont inchangés", file=sys.stderr)
         return 1

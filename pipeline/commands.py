@@ -45,9 +45,9 @@ def _annotations(settings: Settings, codebook: Codebook) -> list[Annotation]:
     elif source.is_file():
         files = [source]
     else:
-        raise ConfigError(f"{source}: no such annotation file or folder")
+        raise ConfigError(f"{source} : aucun fichier ni dossier d'annotations à ce chemin")
     if not files:
-        raise ConfigError(f"{source}: no .jsonl or .json annotation file in this folder")
+        raise ConfigError(f"{source} : aucun fichier d'annotations .jsonl ou .json dans ce dossier")
     return load_annotations(files, codebook.ids)
 
 
@@ -83,15 +83,17 @@ def evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.evaluation import format_table
 
     codebook, annotations, result = _cross_validate(settings)
-    print(f"{len(annotations)} annotated passages, cross-validated by document or by the group a record "
-          f"names (the site, for scraped pages) "
-          f"({result.folds.get('folds', '?')} folds, seed {settings.seed})\n")
+    print(f"{len(annotations)} passages annotés, en validation croisée par document ou par le groupe "
+          f"qu'indique l'annotation (le site, pour les pages web) "
+          f"({result.folds.get('folds', '?')} plis, graine {settings.seed})\n")
     print(format_table(result.metrics, categories=codebook.ids))
     if result.skipped:
-        print("categories left to the rules (too few examples): " + ", ".join(sorted(result.skipped)))
-    print(f"combination chosen on out-of-fold scores: {result.model.policy} (nested macro F1 of each: "
+        print("catégories laissées aux règles (trop peu d'exemples) : " + ", ".join(sorted(result.skipped)))
+    print(f"combinaison choisie sur les scores hors pli : {result.model.policy} (F1 macro de chacune, "
+          "hors pli : "
           + ", ".join(f"{name} {100 * f1:.1f}" for name, f1 in result.policies.items()) + ")")
-    print("policy per category: " + ", ".join(f"{c} {p}" for c, p in result.model.category_policies.items()))
+    print("combinaison par catégorie : "
+          + ", ".join(f"{c} {p}" for c, p in result.model.category_policies.items()))
     return 0
 
 
@@ -105,7 +107,7 @@ def train(args: argparse.Namespace, settings: Settings) -> int:
     save_model(result.model, settings.model_path, metadata)
     write_model_card(metadata, settings.models_dir / "README.md")
     print(format_table(result.metrics, categories=codebook.ids))
-    print(f"model written to {settings.model_path} (card: {settings.models_dir / 'README.md'})")
+    print(f"modèle écrit dans {settings.model_path} (fiche : {settings.models_dir / 'README.md'})")
     return 0
 
 
@@ -116,7 +118,7 @@ def _corpus_passages(settings: Settings) -> Iterator[tuple[str, tuple[Passage, .
     excluded = [settings.output, settings.cache_dir, settings.annotations, settings.models_dir]
     paths, skipped = discover(settings.corpus, exclude=excluded)
     for item in skipped:
-        print(f"warning: skipped {item.path}: {item.reason}", file=sys.stderr)
+        print(f"avertissement : fichier ignoré {item.path} : {item.reason}", file=sys.stderr)
     cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
     repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)  # as `analyse` cleans
     for path in paths:
@@ -124,7 +126,8 @@ def _corpus_passages(settings: Settings) -> Iterator[tuple[str, tuple[Passage, .
             document, _, passages = prepare_document(path, settings.corpus, settings.clean_rules, cache,
                                                      repeated)
         except UnreadableFile as exc:
-            print(f"warning: skipped {document_id(path, settings.corpus)}: {exc.reason}", file=sys.stderr)
+            print(f"avertissement : fichier ignoré {document_id(path, settings.corpus)} : {exc.reason}",
+                  file=sys.stderr)
             continue
         yield document.doc_id, passages
 
@@ -143,7 +146,7 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
 
     codebook, nlp = _setup(settings)
     if not settings.model_path.is_file():
-        raise ConfigError(f"{settings.model_path}: no trained model; run `make train` first")
+        raise ConfigError(f"{settings.model_path} : aucun modèle entraîné ; lancer d'abord `make train`")
     model = load_model(settings.model_path, codebook_sha256=codebook.sha256)
     tagger = RuleTagger(codebook, nlp)
     try:
@@ -168,7 +171,8 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     records = pick(ids, texts, doc_ids, scores, model.thresholds, n=args.n, seed=settings.seed)
     out = args.out or _free_name(settings.output.resolve().parent / "suggestions" / "to_annotate.jsonl")
     write_jsonl(records, out)
-    print(f"{len(records)} passages to annotate next written to {out} (JSONL for doccano or Label Studio)")
+    print(f"{len(records)} passages à annoter ensuite, écrits dans {out} "
+          "(JSONL pour doccano ou Label Studio)")
     return 0
 
 
@@ -192,7 +196,7 @@ def kwic(args: argparse.Namespace, settings: Settings) -> int:
     nlp = load_nlp(settings.spacy_model)
     query = _query_words(args.term, nlp)
     if not query:
-        raise ConfigError(f"'{args.term}': nothing to look for")
+        raise ConfigError(f"« {args.term} » : rien à chercher")
 
     def analysed() -> Iterator[AnalysedPassage]:
         for passages, docs in _parsed_corpus(settings, nlp):
@@ -205,7 +209,7 @@ def kwic(args: argparse.Namespace, settings: Settings) -> int:
     elif lines:
         print(format_kwic(lines))
     shown = " ".join(query)
-    print(f"{len(lines)} occurrence(s) of {shown!r}" + (f", written to {args.csv}" if args.csv else ""),
+    print(f"{len(lines)} occurrence(s) de « {shown} »" + (f", écrites dans {args.csv}" if args.csv else ""),
           file=sys.stderr)
     return 0
 

@@ -107,23 +107,29 @@ def evaluate_systems(
     return report
 
 
+# What `make evaluate` prints, in French: the systems compared and the average row.
+SYSTEM_NAMES = {"rules": "règles", "model": "modèle", "combination": "combinaison"}
+MACRO_ROW = "moyenne macro"
+
+
 def format_table(report: Mapping[str, Mapping[str, Mapping[str, Any]]], *, categories: Sequence[str]) -> str:
     """A fixed-width text table per source: one row per category (and the macro average), and for each
     system its precision, recall and F1 in percent, plus the number of gold passages (n)."""
     systems = list(report)
     if not systems:
-        return "(nothing to evaluate)\n"
+        return "(rien à évaluer)\n"
     sources = list(report[systems[0]])
-    name_width = max([len("macro average"), *map(len, categories)])
+    name_width = max([len(MACRO_ROW), *map(len, categories)])
     cell = 17
     lines: list[str] = []
     for source in sources:
-        lines.append(f"Source: {source}")
-        header = f"{'category':<{name_width}}  {'n':>4}  " + "  ".join(f"{s[:cell]:^{cell}}" for s in systems)
+        lines.append(f"Source : {source}")
+        header = f"{'catégorie':<{name_width}}  {'n':>4}  " + "  ".join(
+            f"{SYSTEM_NAMES.get(s, s)[:cell]:^{cell}}" for s in systems)
         sub = f"{'':<{name_width}}  {'':>4}  " + "  ".join(f"{'P':>5} {'R':>5} {'F1':>5}" for _ in systems)
         lines += [header, sub, "-" * len(header)]
         rows = [(c, [report[s][source]["per_category"][c] for s in systems]) for c in categories]
-        rows.append(("macro average", [report[s][source]["macro"] for s in systems]))
+        rows.append((MACRO_ROW, [report[s][source]["macro"] for s in systems]))
         for index, (name, cells) in enumerate(rows):
             if index == len(rows) - 1:
                 lines.append("-" * len(header))

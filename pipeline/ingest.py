@@ -43,8 +43,9 @@ CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html
                    ".pdf": "pdf", ".docx": "docx", ".odt": "odt"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
 UNREAD_SUFFIXES = {
-    ".rtf": "RTF", ".doc": "Word 97-2003", ".dot": "Word 97-2003", ".odp": "OpenDocument presentation",
-    ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".xls": "Excel", ".xlsx": "Excel", ".ods": "spreadsheet",
+    ".rtf": "RTF", ".doc": "Word 97-2003", ".dot": "Word 97-2003", ".odp": "présentation OpenDocument",
+    ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".xls": "Excel", ".xlsx": "Excel",
+    ".ods": "tableur OpenDocument",
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
     ".tiff": "image", ".webp": "image",
 }
@@ -55,14 +56,14 @@ MAX_CONTROL_SHARE = 0.01
 
 # Magic numbers of the binary formats most often renamed .txt by mistake, for a clearer message.
 _BINARY_SIGNATURES = (
-    (b"%PDF-", "a PDF file"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive or an Office document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word/Excel document"),
-    (b"{\\rtf", "an RTF document"),
-    (b"\x1f\x8b", "a gzip archive"),
+    (b"%PDF-", "un fichier PDF"),
+    (b"\x89PNG\r\n\x1a\n", "une image PNG"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"GIF8", "une image GIF"),
+    (b"PK\x03\x04", "une archive ZIP ou un document Office"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "un ancien document Word ou Excel"),
+    (b"{\\rtf", "un document RTF"),
+    (b"\x1f\x8b", "une archive gzip"),
 )
 
 _BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
@@ -122,9 +123,9 @@ def check_corpus_folder(corpus: Path) -> None:
     before loading the language model, so a mistyped path fails at once."""
     corpus = Path(corpus)
     if not corpus.exists():
-        raise CorpusError(f"corpus folder not found: {corpus}")
+        raise CorpusError(f"dossier du corpus introuvable : {corpus}")
     if not corpus.is_dir():
-        raise CorpusError(f"the corpus path is not a folder: {corpus}")
+        raise CorpusError(f"le chemin du corpus n'est pas un dossier : {corpus}")
 
 
 def discover(corpus: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Skipped]]:
@@ -140,11 +141,13 @@ def discover(corpus: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path],
     try:
         walker.walk_tree(corpus)
     except PermissionError:
-        raise CorpusError(f"the corpus folder cannot be opened (permission denied): {corpus}") from None
+        raise CorpusError(
+            f"le dossier du corpus ne peut pas être ouvert (permission refusée) : {corpus}"
+        ) from None
     walker.walk_linked_folders()
     if not walker.files and not walker.skipped:
         suffixes = " ".join(sorted(CORPUS_SUFFIXES))
-        raise CorpusError(f"no corpus file ({suffixes}) in the corpus folder: {corpus}")
+        raise CorpusError(f"aucun fichier de corpus ({suffixes}) dans le dossier du corpus : {corpus}")
     files = sorted(walker.files, key=lambda p: document_id(p, corpus))
     return files, sorted(walker.skipped, key=lambda s: s.path)
 
@@ -175,9 +178,9 @@ class _Walker:
         while self.linked_folders:
             link, target = self.linked_folders.pop(0)
             if not target.is_relative_to(self.root):
-                self._skip(link, f"link to a folder outside the corpus ({target}), not followed")
+                self._skip(link, f"lien vers un dossier hors du corpus ({target}), non suivi")
             elif target in self.visited:
-                self._skip(link, "link to a folder that is already part of the corpus, not followed")
+                self._skip(link, "lien vers un dossier déjà compris dans le corpus, non suivi")
             else:
                 self._walk_subfolder(link)
 
@@ -186,16 +189,16 @@ class _Walker:
             resolved = path.resolve(strict=True)
         except FileNotFoundError:
             if path.suffix.lower() in CORPUS_SUFFIXES:
-                self._skip(path, "broken link (its target does not exist)")
+                self._skip(path, "lien cassé (sa cible n'existe pas)")
             return
         except RuntimeError:  # Python < 3.13 reports a symlink loop this way
-            self._skip(path, "symbolic link loop, not followed")
+            self._skip(path, "boucle de liens symboliques, non suivie")
             return
         except OSError as exc:
-            loop = exc.errno == errno.ELOOP
-            self._skip(
-                path, "symbolic link loop, not followed" if loop else f"cannot be opened ({exc.strerror})"
-            )
+            if exc.errno == errno.ELOOP:
+                self._skip(path, "boucle de liens symboliques, non suivie")
+            else:
+                self._skip(path, f"ne peut pas être ouvert ({exc.strerror})")
             return
         if _is_within_any(path.absolute(), self.excluded) or _is_within_any(resolved, self.excluded):
             return
@@ -208,15 +211,15 @@ class _Walker:
             self.files.append(path)
         elif resolved.is_file() and path.suffix.lower() in UNREAD_SUFFIXES:
             kind = UNREAD_SUFFIXES[path.suffix.lower()]
-            self._skip(path, f"format not read ({kind}): save it as PDF, .docx, .odt, .txt or .html")
+            self._skip(path, f"format non lu ({kind}) : l'enregistrer en PDF, .docx, .odt, .txt ou .html")
 
     def _walk_subfolder(self, folder: Path) -> None:
         try:
             self.walk_tree(folder)
         except PermissionError:
-            self._skip(folder, "folder cannot be opened (permission denied)")
+            self._skip(folder, "dossier impossible à ouvrir (permission refusée)")
         except OSError as exc:
-            self._skip(folder, f"folder cannot be opened ({exc.strerror or exc})")
+            self._skip(folder, f"dossier impossible à ouvrir ({exc.strerror or exc})")
 
     def _skip(self, path: Path, reason: str) -> None:
         self.skipped.append(Skipped(document_id(path, self.corpus), reason))
@@ -243,16 +246,16 @@ def read_document(path: Path, corpus: Path) -> Document:
         raw = read_bytes(path)
     except FileNotFoundError:
         raise UnreadableFile(
-            "file vanished before it could be read (moved or deleted during the run)"
+            "fichier disparu avant d'être lu (déplacé ou supprimé pendant l'analyse)"
         ) from None
     except PermissionError:
-        raise UnreadableFile("permission denied") from None
+        raise UnreadableFile("permission refusée") from None
     except IsADirectoryError:
-        raise UnreadableFile("is a directory, not a file") from None
+        raise UnreadableFile("c'est un dossier, pas un fichier") from None
     except OSError as exc:
-        raise UnreadableFile(f"could not be read ({exc.strerror or exc})") from None
+        raise UnreadableFile(f"lecture impossible ({exc.strerror or exc})") from None
     if not raw:
-        raise UnreadableFile("empty file (0 bytes)")
+        raise UnreadableFile("fichier vide (0 octet)")
     found: dict[str, str] = {}
     if file_format in READERS:  # PDF, Word, OpenDocument: the format's reader gives the text
         text, notes = READERS[file_format](raw)
@@ -262,7 +265,7 @@ def read_document(path: Path, corpus: Path) -> Document:
     else:
         decoded = decode_bytes(raw, declared=_declared_charset(raw) if file_format == "html" else None)
         if not decoded.text.strip():
-            raise UnreadableFile("empty file (only whitespace)")
+            raise UnreadableFile("fichier vide (seulement des espaces)")
         text, notes, encoding = decoded.text, decoded.notes, decoded.encoding
         if file_format == "html":
             text, html_notes, found = _html_main_text(text)
@@ -297,7 +300,7 @@ def read_corpus(corpus: Path, *, exclude: Sequence[Path] = ()) -> Iterator[Docum
         read_any = True
         yield document
     if not read_any:
-        raise CorpusError(f"none of the {len(files) + len(skipped)} corpus files in {corpus} could be read")
+        raise CorpusError(f"aucun des {len(files) + len(skipped)} fichiers du corpus {corpus} n'a pu être lu")
 
 
 # ---------------------------------------------------------------------------------------------- decoding
@@ -311,22 +314,23 @@ def decode_bytes(raw: bytes, *, declared: str | None = None) -> DecodedText:
     guess. Raises UnreadableFile for binary content."""
     signature = next((kind for magic, kind in _BINARY_SIGNATURES if raw.startswith(magic)), None)
     if signature:
-        raise UnreadableFile(f"binary content, not text (looks like {signature})")
+        raise UnreadableFile(f"contenu binaire, pas du texte (on dirait {signature})")
     decoded = _decode_unicode_with_bom(raw)
     if decoded is None and b"\x00" in raw:
         decoded = _decode_utf16_without_bom(raw)
         if decoded is None:
-            raise UnreadableFile("binary content, not text (contains NUL bytes)")
+            raise UnreadableFile("contenu binaire, pas du texte (octets nuls)")
     if decoded is None:
         decoded = _decode_declared_or_utf8(raw, declared)
     if decoded is None:
         decoded = _most_plausible_reading(raw)
         if declared:
-            note = f"declared charset {declared!r} does not match the bytes; read as {decoded.encoding}"
+            note = (f"le jeu de caractères déclaré {declared!r} ne correspond pas aux octets ; "
+                    f"lu en {decoded.encoding}")
             decoded = DecodedText(decoded.text, decoded.encoding, (note, *decoded.notes))
     text = decoded.text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if _control_share(text) > MAX_CONTROL_SHARE:
-        raise UnreadableFile("binary content, not text (many control characters)")
+        raise UnreadableFile("contenu binaire, pas du texte (nombreux caractères de contrôle)")
     repaired, repair_note = _repair_mojibake(text)
     repaired, c1_note = _restore_c1_punctuation(repaired)
     repaired, nfc_note = _compose_accents(repaired)
@@ -341,7 +345,7 @@ def _decode_unicode_with_bom(raw: bytes) -> DecodedText | None:
                 return DecodedText(raw.decode(codec), codec)
             except UnicodeDecodeError:
                 raise UnreadableFile(
-                    f"not decodable as text (starts with a {codec} mark but is not {codec})"
+                    f"illisible comme texte (commence par la marque {codec} mais n'est pas en {codec})"
                 ) from None
     return None
 
@@ -394,7 +398,7 @@ def _most_plausible_reading(raw: bytes) -> DecodedText:
             continue
     mixed, bad_bytes = _decode_utf8_with_cp1252_fallback(raw)
     if bad_bytes:
-        note = f"{bad_bytes} byte(s) that were not valid UTF-8 read as Windows-1252"
+        note = f"{bad_bytes} octet(s) non valides en UTF-8 lus en Windows-1252"
         readings.append(DecodedText(mixed, "utf-8", (note,)))
     guess = charset_normalizer.from_bytes(raw).best()
     if guess is not None:
@@ -519,7 +523,7 @@ def _repair_mojibake(text: str) -> tuple[str, str | None]:
         return text, None
     return "\n".join(
         lines
-    ), f"mojibake repaired on {changed} line(s) (text saved earlier with the wrong encoding)"
+    ), f"mojibake réparé sur {changed} ligne(s) (texte enregistré autrefois dans un mauvais codage)"
 
 
 _C1_ONLY_STEPS = [("encode", "latin-1"), ("decode", "windows-1252")]
@@ -592,11 +596,11 @@ def _html_main_text(html: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
     text = (extracted.text or "") if extracted is not None else ""
     comments = (extracted.comments or "") if extracted is not None else ""
     if comments.strip():
-        notes.append(f"comments section dropped ({len(comments.strip())} characters)")
+        notes.append(f"section de commentaires écartée ({len(comments.strip())} caractères)")
     if not text.strip():
         notes = ["no main text found in the HTML: the whole page text was kept (menus may remain)"]
         # html2txt without cleaning keeps footers and asides too, and still leaves scripts out.
         text = trafilatura.baseline(html)[1] or trafilatura.html2txt(html, clean=False)
     if not text.strip():
-        raise UnreadableFile("no text found in the HTML")
+        raise UnreadableFile("aucun texte trouvé dans le HTML")
     return text.replace("\r\n", "\n").replace("\r", "\n"), tuple(notes), found

@@ -33,13 +33,13 @@ def check_output_folder(output: Path) -> None:
     if not output.exists():
         return
     if not output.is_dir():
-        raise OutputError(f"the output path is a file, not a folder: {output}")
+        raise OutputError(f"le chemin des résultats est un fichier, pas un dossier : {output}")
     if (output / "manifest.json").is_file():
         return
     if any(not entry.name.startswith(".") for entry in output.iterdir()):
         raise OutputError(
-            f"{output} already holds files that are not the outputs of a run (no manifest.json) and would be "
-            "deleted: choose a new or empty output folder"
+            f"{output} contient déjà des fichiers qui ne sont pas les résultats d'une analyse (pas de "
+            "manifest.json) et seraient supprimés : choisir un dossier de résultats nouveau ou vide"
         )
 
 
@@ -78,7 +78,9 @@ def staged_output(output: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir()
     except OSError as exc:
-        raise OutputError(f"cannot write outputs in {output.parent}: {exc.strerror or exc}") from None
+        raise OutputError(
+            f"impossible d'écrire les résultats dans {output.parent} : {exc.strerror or exc}"
+        ) from None
     try:
         yield stage
         if (output / ".gitkeep").exists():
@@ -90,7 +92,9 @@ def staged_output(output: Path) -> Iterator[Path]:
         shutil.rmtree(previous, ignore_errors=True)
     except OSError as exc:
         _abandon(stage, output)
-        raise OutputError(f"cannot write outputs in {output}: {exc.strerror or exc}") from None
+        raise OutputError(
+            f"impossible d'écrire les résultats dans {output} : {exc.strerror or exc}"
+        ) from None
     except BaseException:
         _abandon(stage, output)
         raise

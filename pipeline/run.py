@@ -261,7 +261,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
         timings["documents (wall)"] = time.perf_counter() - tick
         if not documents:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
-            raise CorpusError(f"{settings.corpus}: no file could be read ({reasons})")
+            raise CorpusError(f"{settings.corpus} : aucun fichier n'a pu être lu ({reasons})")
         if settings.strict and skipped:
             raise StrictModeError(skipped)  # before the swap: the previous outputs stay as they were
 

@@ -72,12 +72,12 @@ _PATH_FIELDS = {f.name for f in fields(Settings) if f.type in ("Path", Path)}
 def _coerce(name: str, value: Any, source: str) -> Any:
     known = {f.name: f for f in fields(Settings)}
     if name not in known:
-        raise ConfigError(f"{source}: unknown setting '{name}' (known: {', '.join(sorted(known))})")
+        raise ConfigError(f"{source} : réglage inconnu « {name} » (connus : {', '.join(sorted(known))})")
     if name in _PATH_FIELDS:
         return Path(value).expanduser()
     if name == "engine":
         if str(value) not in ENGINES:
-            raise ConfigError(f"{source}: engine must be one of {', '.join(ENGINES)}, got {value!r}")
+            raise ConfigError(f"{source} : engine doit valoir {' ou '.join(ENGINES)}, reçu {value!r}")
         return str(value)
     if name == "clean_rules":
         if isinstance(value, str):
@@ -92,9 +92,11 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise ConfigError(f"{source}: setting '{name}' must be a whole number, got {value!r}") from None
+            raise ConfigError(
+                f"{source} : le réglage « {name} » doit être un nombre entier, reçu {value!r}"
+            ) from None
         if number < 1:
-            raise ConfigError(f"{source}: setting '{name}' must be at least 1, got {number}")
+            raise ConfigError(f"{source} : le réglage « {name} » doit valoir au moins 1, reçu {number}")
         return number
     return str(value)
 
@@ -108,9 +110,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         try:
             data = tomllib.loads(Path(config_file).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ConfigError(f"{config_file}: configuration file not found") from None
+            raise ConfigError(f"{config_file} : fichier de réglages introuvable") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_file}: not valid TOML ({exc})") from None
+            raise ConfigError(f"{config_file} : TOML invalide ({exc})") from None
         data = data.get("pipeline", data)
         for key, value in data.items():
             values[key] = _coerce(key, value, str(config_file))

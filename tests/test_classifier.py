@@ -250,9 +250,9 @@ def test_format_table_lines_up_each_system(trained):
         {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "support": 2, "predicted": 1}
     )
     table = format_table(report, categories=["a", "b"])
-    assert {"Source: all", "Source: seed", "Source: crdh"} <= set(table.splitlines())
-    rows = [line for line in table.splitlines() if line.startswith(("a ", "b ", "macro"))]
-    assert len({len(line) for line in rows}) == 1  # fixed width
+    assert {"Source : all", "Source : seed", "Source : crdh"} <= set(table.splitlines())
+    rows = [line for line in table.splitlines() if line.startswith(("a ", "b ", "moyenne macro"))]
+    assert len(rows) == 9 and len({len(line) for line in rows}) == 1  # fixed width
     assert " 66.7" in table  # model precision on "a" over all passages: 2 of 3
 
 

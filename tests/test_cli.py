@@ -195,7 +195,7 @@ def test_unreadable_file_beside_a_good_one_is_a_warning_and_the_run_completes(mi
     base, _, code, _, stderr = mixed_run
     assert code == 0
     warnings = [line for line in error_lines(stderr) if "scan.txt" in line]
-    assert len(warnings) == 1 and warnings[0].startswith("warning") and "PDF" in warnings[0]
+    assert len(warnings) == 1 and warnings[0].startswith("avertissement") and "PDF" in warnings[0]
     manifest = json.loads((base / "outputs" / "manifest.json").read_text(encoding="utf-8"))
     assert [i["doc_id"] for i in manifest["inputs"]] == ["bon rapport.txt"]
     assert [s["path"] for s in manifest["skipped"]] == ["scan.txt"]
@@ -212,7 +212,7 @@ def test_strict_turns_a_skipped_file_into_exit_1(mixed_run):
     assert code == 1
     lines = error_lines(stderr)
     assert any("scan.txt" in line for line in lines)
-    assert lines[-1].startswith("error") and "--strict" in lines[-1]
+    assert lines[-1].startswith("erreur") and "--strict" in lines[-1]
     assert "Traceback" not in stderr
 
 
@@ -230,3 +230,31 @@ def test_readme_documents_the_exit_codes_the_command_line_returns():
     for case in ("missing or empty corpus folder", "broken codebook", "bad option"):
         assert case in rows["2"]
     assert "With `--strict`, any skipped file makes the run exit 1." in section
+
+
+@pytest.mark.parametrize(
+    ("command", "listed", "absent"),
+    [
+        ("analyse", ["--corpus", "--output", "--lexicon", "--n-process", "--strict", "--engine"],
+         ["--annotations", "--seed", "--width"]),
+        ("train", ["--annotations", "--seed", "--codebook", "--models-dir"],
+         ["--corpus", "--output", "--n-process", "--strict", "--lexicon"]),
+        ("kwic", ["--corpus", "--width", "--sort", "--csv"],
+         ["--output", "--codebook", "--seed", "--strict"]),
+    ],
+)
+def test_each_command_help_lists_its_own_options_in_french(command, listed, absent, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    options = set(re.findall(r"(?m)^\s+(--[a-z-]+)", text))
+    assert set(listed) <= options and not set(absent) & options
+    assert text.startswith("usage : ") and "afficher cette aide et quitter" in text
+
+
+def test_a_bad_option_value_is_a_french_usage_error(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["analyse", "--n-process", "deux"])
+    assert stop.value.code == 2
+    assert "erreur : argument --n-process : nombre entier attendu, reçu 'deux'" in capsys.readouterr().err

@@ -57,8 +57,8 @@ def fingerprint(folder: Path) -> dict[str, str]:
     [
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\nendobj\n", "PDF"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "PNG"),
-        (bytes(range(256)) * 8, "NUL bytes"),
-        (bytes(b for b in range(1, 256) if b not in b"\t\n\r\x0b\x0c ") * 8, "control characters"),
+        (bytes(range(256)) * 8, "octets nuls"),
+        (bytes(b for b in range(1, 256) if b not in b"\t\n\r\x0b\x0c ") * 8, "caractères de contrôle"),
     ],
 )
 def test_binary_file_is_skipped_and_the_others_are_read(
@@ -67,7 +67,7 @@ def test_binary_file_is_skipped_and_the_others_are_read(
     corpus = build(tmp_path, {"ok.txt": OK_TEXT, "rapport.txt": content})
     documents, skipped = read_all(corpus)
     assert list(documents) == ["ok.txt"]
-    assert "binary" in skipped["rapport.txt"]
+    assert "binaire" in skipped["rapport.txt"]
     assert expected in skipped["rapport.txt"]
 
 
@@ -76,7 +76,7 @@ def test_empty_file_is_skipped_and_the_others_are_read(tmp_path: Path, content: 
     corpus = build(tmp_path, {"ok.md": OK_TEXT, "vide.txt": content})
     documents, skipped = read_all(corpus)
     assert list(documents) == ["ok.md"]
-    assert skipped["vide.txt"].startswith("empty file")
+    assert skipped["vide.txt"].startswith("fichier vide")
 
 
 def test_permission_denied_is_skipped_and_the_others_are_read(tmp_path, monkeypatch) -> None:
@@ -91,7 +91,7 @@ def test_permission_denied_is_skipped_and_the_others_are_read(tmp_path, monkeypa
     monkeypatch.setattr(ingest, "read_bytes", read_bytes)
     documents, skipped = read_all(corpus)
     assert sorted(documents) == ["a.txt", "z.txt"]
-    assert skipped == {"secret.txt": "permission denied"}
+    assert skipped == {"secret.txt": "permission refusée"}
 
 
 def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch) -> None:
@@ -106,12 +106,12 @@ def test_file_vanishing_between_listing_and_reading(tmp_path, monkeypatch) -> No
     monkeypatch.setattr(ingest, "discover", discover_then_delete)
     documents, skipped = read_all(corpus)
     assert sorted(documents) == ["a.txt", "z.txt"]
-    assert "vanished" in skipped["parti.txt"]
+    assert "disparu" in skipped["parti.txt"]
 
 
 def test_directory_named_like_a_file_cannot_be_read(tmp_path: Path) -> None:
     (tmp_path / "dossier.txt").mkdir()
-    with pytest.raises(UnreadableFile, match="directory"):
+    with pytest.raises(UnreadableFile, match="dossier, pas un fichier"):
         read_document(tmp_path / "dossier.txt", tmp_path)
 
 
@@ -120,7 +120,7 @@ def test_broken_link_is_reported_and_the_others_are_read(tmp_path: Path) -> None
     (corpus / "perdu.md").symlink_to(corpus / "n-existe-pas.md")
     documents, skipped = read_all(corpus)
     assert list(documents) == ["ok.txt"]
-    assert "broken link" in skipped["perdu.md"]
+    assert "lien cassé" in skipped["perdu.md"]
 
 
 def test_links_are_followed_without_looping_or_leaving_the_corpus(tmp_path: Path) -> None:
@@ -133,16 +133,16 @@ def test_links_are_followed_without_looping_or_leaving_the_corpus(tmp_path: Path
     (corpus / "a-raccourci").symlink_to(corpus / "sous")  # listed before the real folder it points to
     documents, skipped = read_all(corpus)
     assert sorted(documents) == ["lien.txt", "ok.txt", "sous/b.txt"]
-    assert "already part of the corpus" in skipped["a-raccourci"]
-    assert "outside the corpus" in skipped["dehors"]
-    assert "already part of the corpus" in skipped["sous/boucle"]
-    assert "loop" in skipped["soi.txt"]
+    assert "déjà compris dans le corpus" in skipped["a-raccourci"]
+    assert "hors du corpus" in skipped["dehors"]
+    assert "déjà compris dans le corpus" in skipped["sous/boucle"]
+    assert "boucle" in skipped["soi.txt"]
 
 
 def test_nothing_readable_raises_corpus_error_after_reporting_each_file(tmp_path: Path) -> None:
     corpus = build(tmp_path, {"vide.txt": b"", "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00"})
     seen: list[Skipped] = []
-    with pytest.raises(CorpusError, match="none of the 2"):
+    with pytest.raises(CorpusError, match="aucun des 2"):
         seen.extend(read_corpus(corpus))
     assert [s.path for s in seen] == ["image.txt", "vide.txt"]
 
@@ -166,7 +166,7 @@ def test_hidden_entries_and_data_files_are_ignored_and_an_image_is_listed_as_ski
     )
     files, skipped = discover(corpus)
     assert [document_id(p, corpus) for p in files] == ["a.txt", "sous/B.MD", "sous/c.Markdown"]
-    assert [(s.path, s.reason.split(":")[0]) for s in skipped] == [("image.png", "format not read (image)")]
+    assert [(s.path, s.reason.split(" : ")[0]) for s in skipped] == [("image.png", "format non lu (image)")]
     assert {d.format for d in read_all(corpus)[0].values()} == {"txt", "md"}
 
 
@@ -208,13 +208,13 @@ def test_undecodable_file_name_gets_a_writable_id(tmp_path: Path) -> None:
 
 
 def test_corpus_errors_name_the_folder(tmp_path: Path) -> None:
-    with pytest.raises(CorpusError, match="not found: .*absent"):
+    with pytest.raises(CorpusError, match="introuvable : .*absent"):
         discover(tmp_path / "absent")
     (tmp_path / "fichier.txt").write_text(OK_TEXT)
-    with pytest.raises(CorpusError, match="not a folder: .*fichier.txt"):
+    with pytest.raises(CorpusError, match="pas un dossier : .*fichier.txt"):
         discover(tmp_path / "fichier.txt")
     (tmp_path / "vide").mkdir()
-    with pytest.raises(CorpusError, match="no corpus file"):
+    with pytest.raises(CorpusError, match="aucun fichier de corpus"):
         discover(tmp_path / "vide")
 
 
@@ -299,7 +299,7 @@ def test_mojibake_in_a_utf8_file_is_repaired_and_noted(tmp_path: Path, misread_a
     document = documents["abime.txt"]
     assert document.text == FRENCH
     assert document.encoding == "utf-8"
-    assert any("mojibake repaired" in note for note in document.notes)
+    assert any("mojibake réparé" in note for note in document.notes)
     assert documents["ok.txt"].notes == ()
 
 
@@ -363,7 +363,7 @@ def test_html_keeps_the_article_and_drops_navigation_and_comments(tmp_path: Path
     assert "motivé, d’après eux." in document.text
     for dropped in ("Accueil du site", "Merci pour ce compte rendu", "montres", "Mentions légales"):
         assert dropped not in document.text
-    assert any(note.startswith("comments section dropped (") for note in document.notes)
+    assert any(note.startswith("section de commentaires écartée (") for note in document.notes)
     assert documents["ok.txt"].text == OK_TEXT
 
 
@@ -385,7 +385,7 @@ def test_html_without_main_text_falls_back_then_gives_up(tmp_path: Path) -> None
     documents, skipped = read_all(corpus)
     assert documents["pied.html"].text == "Le séminaire a réuni trente élus."
     assert documents["pied.html"].notes[0].startswith("no main text found in the HTML: the whole page text")
-    assert skipped == {"rien.html": "no text found in the HTML"}
+    assert skipped == {"rien.html": "aucun texte trouvé dans le HTML"}
 
 
 def test_html_that_lies_about_its_charset_is_still_read(tmp_path: Path) -> None:
@@ -394,7 +394,7 @@ def test_html_that_lies_about_its_charset_is_still_read(tmp_path: Path) -> None:
     document = read_document(corpus / "page.html", corpus)
     assert "la confiance entre élus" in document.text
     assert document.encoding in {"cp1252", "latin-1"}
-    assert "declared charset 'utf-8' does not match the bytes" in document.notes[0]
+    assert "le jeu de caractères déclaré 'utf-8' ne correspond pas aux octets" in document.notes[0]
 
 
 # ------------------------------------------------------------------------------------------- real corpus

@@ -46,7 +46,7 @@ def test_unwritable_output_parent_is_a_clear_error(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "rename", refuse)
     output = tmp_path / "outputs"
-    expected = "cannot write outputs in .*outputs.*Permission denied"
+    expected = "impossible d'écrire les résultats dans .*outputs.*Permission denied"
     with pytest.raises(OutputError, match=expected), staged_output(output) as stage:
         _write(stage, "report.html", "x")
     assert not output.exists()

@@ -65,7 +65,7 @@ def test_a_pdf_gives_its_text_with_hyphenated_words_joined(tmp_path):
 
 def test_a_pdf_without_a_text_layer_is_skipped_as_scanned(tmp_path):
     path = make_pdf(tmp_path / "scan.pdf", None)
-    with pytest.raises(UnreadableFile, match="no text layer"):
+    with pytest.raises(UnreadableFile, match="pas de couche texte"):
         read_document(path, tmp_path)
 
 
@@ -98,8 +98,8 @@ def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp
     (tmp_path / "metadata.csv").write_text("doc_id,date\n", encoding="utf-8")
     files, skipped = discover(tmp_path)
     assert [p.name for p in files] == ["cr.txt"]
-    assert {s.path: s.reason.split(":")[0] for s in skipped} == {
-        "note.rtf": "format not read (RTF)", "photo.jpg": "format not read (image)"}
+    assert {s.path: s.reason.split(" : ")[0] for s in skipped} == {
+        "note.rtf": "format non lu (RTF)", "photo.jpg": "format non lu (image)"}
 
 
 @pytest.mark.slow
@@ -118,8 +118,8 @@ def test_a_corpus_of_pdf_docx_odt_txt_and_rtf_is_analysed(tmp_path):
                              progress=False)
     result = analyse(settings)
     assert result.documents == 4
-    skipped = [(s.path, s.reason.split(":")[0]) for s in result.skipped]
-    assert skipped == [("vieux.rtf", "format not read (RTF)")]
+    skipped = [(s.path, s.reason.split(" : ")[0]) for s in result.skipped]
+    assert skipped == [("vieux.rtf", "format non lu (RTF)")]
     with (tmp_path / "out" / "passages.jsonl").open(encoding="utf-8") as lines:
         docs = {json.loads(line)["doc_id"] for line in lines}
     assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.txt"}

@@ -20,7 +20,7 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     try:
         document = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableFile(f"not a readable Word document ({exc})") from None
+        raise UnreadableFile(f"document Word illisible ({exc})") from None
     blocks = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -29,7 +29,7 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
             blocks.extend(cell.text.strip() for row in item.rows for cell in row.cells)
     text = "\n\n".join(block for block in blocks if block.strip())
     if not text.strip():
-        raise UnreadableFile("no text in the Word document")
+        raise UnreadableFile("aucun texte dans le document Word")
     return text + "\n", ("Word document",)
 
 

@@ -18,7 +18,7 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     try:
         document = load(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ExpatError, ValueError) as exc:
-        raise UnreadableFile(f"not a readable OpenDocument text ({exc})") from None
+        raise UnreadableFile(f"texte OpenDocument illisible ({exc})") from None
     blocks: list[str] = []
 
     def walk(node, in_list: bool = False) -> None:
@@ -38,5 +38,5 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     walk(document.text)
     body = "\n\n".join(block for block in blocks if block.strip())
     if not body.strip():
-        raise UnreadableFile("no text in the OpenDocument file")
+        raise UnreadableFile("aucun texte dans le fichier OpenDocument")
     return body + "\n", ("OpenDocument text",)

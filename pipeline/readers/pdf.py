@@ -16,7 +16,7 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     try:
         document = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as exc:
-        raise UnreadableFile(f"not a readable PDF ({exc})") from None
+        raise UnreadableFile(f"PDF illisible ({exc})") from None
     try:
         pages = []
         for index in range(len(document)):
@@ -29,6 +29,6 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
         document.close()
     text = "\n\n".join(page.strip("\n") for page in pages)
     if not text.strip():
-        raise UnreadableFile(f"no text layer in its {len(pages)} page(s) (scanned?)")
+        raise UnreadableFile(f"pas de couche texte dans ses {len(pages)} page(s) (document scanné ?)")
     text, notes = repair(text)
     return text + "\n", (f"PDF, {len(pages)} page(s)", *notes)
