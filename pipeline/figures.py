@@ -22,6 +22,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from wordcloud import WordCloud
 
+from pipeline.colours import PALETTE, dimension_colour
+
 __all__ = ["bar_chart", "french_font_path", "grouped_bar_chart", "heat_map", "word_cloud"]
 
 DPI = 100  # one inch = 100 pixels, so sizes in pixels divide by 100 to give matplotlib's inches
@@ -29,19 +31,6 @@ CHART_WIDTH_PX = 1200
 LABEL_WRAP = 38  # characters per line of a wrapped axis label
 BACKGROUND = "#ffffff"
 NEUTRAL_COLOUR = "#6b6b6b"
-# Dark, distinguishable colours (Okabe-Ito-like, darkened for contrast on white).
-PALETTE = (
-    "#0b5fa5",
-    "#c2410c",
-    "#15803d",
-    "#7e22ce",
-    "#b45309",
-    "#0e7490",
-    "#be123c",
-    "#4d7c0f",
-    "#1e3a8a",
-    "#86198f",
-)
 BAR_COLOUR = PALETTE[0]
 # a shape per line as well as a colour, for readers who cannot tell colours apart
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -107,6 +96,7 @@ def word_cloud(
     title: str,
     colour_of: Mapping[str, str] | None = None,
     legend: Mapping[str, str] | None = None,
+    group_colours: Mapping[str, str] | None = None,
     width: int = 1600,
     height: int = 1000,
     seed: int = 0,
@@ -115,13 +105,15 @@ def word_cloud(
 
     The title takes the top band of the image; when `colour_of` (word -> group key) is given, each group
     gets one colour and a legend along the bottom labels it with `legend[group]` (or the key itself).
-    Words without a group are grey. Words with a count <= 0 are ignored; nothing left -> no file, []."""
+    Words without a group are grey. `group_colours` fixes a group's colour (the project's colours of
+    competence types, pipeline/colours.py); other groups take palette colours in order of their largest word.
+    Words with a count <= 0 are ignored; nothing left -> no file, []."""
     words = {word: float(count) for word, count in frequencies.items() if word.strip() and count > 0}
     if not words:
         return []
     # Sorting fixes the layout order, which otherwise follows dict order for equal counts.
     ordered = dict(sorted(words.items(), key=lambda item: (-item[1], item[0])))
-    group_colour = _group_colours(ordered, colour_of)
+    group_colour = _group_colours(ordered, colour_of, group_colours)
     title_px = 80
     legend_px = _legend_height(len(group_colour)) if group_colour else 24  # bottom margin at least
     side_px = 24  # keeps the outermost words off the image edge
@@ -179,15 +171,18 @@ def word_cloud(
         return _save(figure, path, svg=False)
 
 
-def _group_colours(words: Mapping[str, float], colour_of: Mapping[str, str] | None) -> dict[str, str]:
-    """One palette colour per group present among `words`, in order of first appearance (largest word)."""
+def _group_colours(words: Mapping[str, float], colour_of: Mapping[str, str] | None,
+                   fixed: Mapping[str, str] | None = None) -> dict[str, str]:
+    """One colour per group present among `words`, in order of first appearance (largest word): the one
+    `fixed` gives it, else the next palette colour."""
     if not colour_of:
         return {}
+    fixed = fixed or {}
     colours: dict[str, str] = {}
     for word in words:
         group = colour_of.get(word)
         if group is not None and group not in colours:
-            colours[group] = PALETTE[len(colours) % len(PALETTE)]
+            colours[group] = fixed.get(group) or PALETTE[len(colours) % len(PALETTE)]
     return colours
 
 
@@ -234,7 +229,7 @@ def grouped_bar_chart(
         for label, value in items:
             labels.append(_wrap(label))
             values.append(float(value))
-            colours.append(PALETTE[number % len(PALETTE)])
+            colours.append(dimension_colour(number))
             positions.append(position)
             position += 1
         position += 0.6  # gap between groups
@@ -247,7 +242,7 @@ def grouped_bar_chart(
         bars = axes.barh(positions, values, color=colours, height=0.7)
         _finish_bar_axes(axes, bars, labels, values, title=title, xlabel=xlabel, positions=positions)
         handles = [
-            Patch(facecolor=PALETTE[number % len(PALETTE)], label=group)
+            Patch(facecolor=dimension_colour(number), label=group)
             for number, group in enumerate(filled)
         ]
         figure.legend(handles=handles, loc="outside lower center", ncol=min(3, len(handles)), frameon=False)

@@ -9,11 +9,13 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pipeline import figures
 from pipeline.codebook import Codebook
+from pipeline.colours import type_colours
 from pipeline.comparisons import Comparison
 from pipeline.counts import CorpusCounts
 from pipeline.fingerprint import source_fingerprint
@@ -21,7 +23,7 @@ from pipeline.modelfile import metadata_path
 from pipeline.outputs import link_from_previous, write_json
 from pipeline.parallel import fork_map
 from pipeline.report import Reliability, ReportData, write_report, write_summary
-from pipeline.settings import Settings
+from pipeline.settings import CLOUD_STOP_WORDS, Settings
 from pipeline.types import AnalysedPassage, Competence, Passage, Tag
 
 TYPE_LABELS = {
@@ -31,8 +33,9 @@ TYPE_LABELS = {
     "autre": "autre (non typée)",
 }
 WORD_CLOUD_WORDS = 150
-# A category's word cloud is drawn only from this many content words up: fewer make an unreadable picture.
-MIN_CATEGORY_WORDS = 40
+# A category's word cloud (its words weighted by keyness) is drawn only when it has this many significantly
+# over-used words: fewer make an unreadable picture.
+MIN_KEY_WORDS = 5
 TOP_TERMS_CHART = 30
 # The report's passage browser holds at most this many passages (the tagged ones first); every passage is in
 # passages.jsonl. Calibrated so that the report stays under ~10 MB and renders in a second or two.
@@ -78,12 +81,17 @@ class _Drawer:
         self._jobs: list[tuple[Callable[..., list[Path]], tuple, dict[str, Any]]] = []
         self.inputs: dict[str, dict[str, Any]] = {}
         self.drawn: list[tuple[str, Path]] = []
+        self.not_drawn: list[tuple[str, str]] = []  # (caption, why)
         self.reused = 0
+
+    def skip(self, caption: str, why: str) -> None:
+        """Say why a figure is not drawn (its data are all zeros) instead of drawing an empty chart."""
+        self.not_drawn.append((caption, why))
 
     def draw(
         self, name: str, caption: str, function: Callable[..., list[Path]], *args: Any, **kwargs: Any
     ) -> None:
-        inputs = [source_fingerprint("figures.py"), function.__name__, args, kwargs]
+        inputs = [source_fingerprint("figures.py", "colours.py"), function.__name__, args, kwargs]
         key = hashlib.sha256(
             json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str).encode()
         ).hexdigest()
@@ -120,6 +128,24 @@ def _frequencies(rows: list, limit: int) -> dict[str, float]:
     return {row.form: row.count for row in rows[:limit]}
 
 
+def _specific_words(counts: CorpusCounts) -> dict[str, dict[str, float]]:
+    """category -> its over-used words (form -> G² against the rest of the corpus), the strongest first."""
+    found: dict[str, dict[str, float]] = {}
+    for term in counts.keyness_by_category():
+        words = found.setdefault(term.part, {})
+        if term.direction == "+" and len(words) < WORD_CLOUD_WORDS:
+            words[term.form] = words.get(term.form, 0.0) + round(term.g2, 3)
+    return found
+
+
+@lru_cache(maxsize=1)
+def cloud_stop_words() -> frozenset[str]:
+    """Lemmas left out of the corpus cloud and the frequent-words chart (pipeline/data/cloud_stop_words.txt):
+    verbs and nouns frequent in any French text, which would crowd out what the corpus is about."""
+    lines = CLOUD_STOP_WORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
 SERIES_PER_CHART = 6  # categories drawn per comparison chart: the most frequent ones
 
 
@@ -127,39 +153,53 @@ def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codeb
                  workers: int = 1, comparisons: Sequence[Comparison] = ()) -> _Drawer:
     drawer = _Drawer(stage, previous_output, workers)
     labels = {c.id: c.label for c in codebook.categories}
-    drawer.draw("nuage_corpus", "Les mots du corpus", figures.word_cloud,
-                _frequencies(counts.frequencies(), WORD_CLOUD_WORDS), title="Les mots du corpus")
+    frequent = [row for row in counts.frequencies() if row.lemma not in cloud_stop_words()]
+    drawer.draw("nuage_corpus", "Les mots du corpus (sans les verbes et noms passe-partout)",
+                figures.word_cloud, _frequencies(frequent, WORD_CLOUD_WORDS), title="Les mots du corpus")
     competences = counts.competence_counts()
     competence_freq: dict[str, float] = {}
     colour_of: dict[str, str] = {}
     for item in competences[:WORD_CLOUD_WORDS]:
         competence_freq[item.term] = competence_freq.get(item.term, 0) + item.count
         colour_of.setdefault(item.term, item.type)
-    drawer.draw("nuage_competences", "Les compétences, par type", figures.word_cloud, competence_freq,
-                title="Les compétences citées", colour_of=colour_of,
-                legend={t: TYPE_LABELS.get(t, t) for t in sorted(set(colour_of.values()))})
+    if competence_freq:
+        drawer.draw("nuage_competences", "Les compétences, par type", figures.word_cloud, competence_freq,
+                    title="Les compétences citées", colour_of=colour_of,
+                    legend={t: TYPE_LABELS.get(t, t) for t in sorted(set(colour_of.values()))},
+                    group_colours=type_colours([*TYPE_LABELS, *colour_of.values()]))
+    else:
+        drawer.skip("Les compétences, par type", "aucun terme de compétence trouvé")
     drawer.draw("termes_frequents", "Les termes les plus fréquents", figures.bar_chart,
-                [(row.form, row.count) for row in counts.frequencies()[:TOP_TERMS_CHART]],
+                [(row.form, row.count) for row in frequent[:TOP_TERMS_CHART]],
                 title="Les mots les plus fréquents", xlabel="occurrences")
     per_category = counts.category_passages()
     groups: dict[str, list[tuple[str, float]]] = {}
     for category in codebook.categories:
         dimension = codebook.dimensions.get(category.dimension, category.dimension)
         groups.setdefault(dimension, []).append((category.label, per_category.get(category.id, 0)))
-    drawer.draw("passages_par_categorie", "Passages par catégorie, groupés par dimension",
-                figures.grouped_bar_chart, groups, title="Passages par catégorie de coopération",
-                xlabel="passages")
-    drawer.draw("competences_par_type", "Compétences par type", figures.bar_chart,
-                [(TYPE_LABELS.get(t.type, t.type), t.occurrences) for t in counts.competence_types()],
-                title="Occurrences de compétences par type", xlabel="occurrences")
+    if any(per_category.get(c.id, 0) for c in codebook.categories):
+        drawer.draw("passages_par_categorie", "Passages par catégorie, groupés par dimension",
+                    figures.grouped_bar_chart, groups, title="Passages par catégorie de coopération",
+                    xlabel="passages")
+    else:
+        drawer.skip("Passages par catégorie", "aucun passage n'a reçu de catégorie")
+    type_counts = [(TYPE_LABELS.get(t.type, t.type), t.occurrences) for t in counts.competence_types()]
+    if any(value for _, value in type_counts):
+        drawer.draw("competences_par_type", "Compétences par type", figures.bar_chart, type_counts,
+                    title="Occurrences de compétences par type", xlabel="occurrences")
+    else:
+        drawer.skip("Compétences par type", "aucun terme de compétence trouvé")
     matrix = counts.category_competence()
     types = [t for t in counts.competence_type_names]
     rows = [c.id for c in codebook.categories if c.id in matrix]
-    if rows and types:
+    cells = [[matrix[r].get(t, 0) for t in types] for r in rows]
+    if any(any(row) for row in cells):
         drawer.draw("categories_competences", "Catégories × types de compétences", figures.heat_map,
-                    [labels[r] for r in rows], [TYPE_LABELS.get(t, t) for t in types],
-                    [[matrix[r].get(t, 0) for t in types] for r in rows],
+                    [labels[r] for r in rows], [TYPE_LABELS.get(t, t) for t in types], cells,
                     title="Passages qui portent la catégorie et une compétence du type")
+    elif rows and types:
+        drawer.skip("Catégories × types de compétences",
+                    "aucun passage ne porte à la fois une catégorie et une compétence")
     for comparison in comparisons:
         by_total = sorted(comparison.shares, key=lambda c: -sum(comparison.shares[c].values()))
         shown = by_total[:SERIES_PER_CHART]
@@ -169,12 +209,18 @@ def draw_figures(stage: Path, previous_output: Path, counts: CorpusCounts, codeb
                     f"Part des passages de chaque catégorie, selon « {comparison.variable} »",
                     figures.share_chart, list(comparison.groups), series,
                     title=f"Catégories selon « {comparison.variable} »", ylabel="% des passages")
+    specific = _specific_words(counts)
     for category in codebook.categories:
-        if counts.words_in_category(category.id) >= MIN_CATEGORY_WORDS:
+        words = specific.get(category.id, {})
+        caption = (f"Les mots propres aux passages « {category.label} » (taille : G² contre le reste du "
+                   "corpus)")
+        if len(words) >= MIN_KEY_WORDS:
             slug = category.id.replace(":", "_")
-            drawer.draw(f"nuage_{slug}", f"Les mots des passages « {category.label} »", figures.word_cloud,
-                        _frequencies(counts.frequencies_in_category(category.id), WORD_CLOUD_WORDS),
-                        title=f"Mots des passages : {category.label}")
+            drawer.draw(f"nuage_{slug}", caption, figures.word_cloud, words,
+                        title=f"Mots propres aux passages : {category.label}")
+        elif per_category.get(category.id, 0):
+            drawer.skip(caption, f"moins de {MIN_KEY_WORDS} mots significativement plus fréquents dans ces "
+                                 "passages qu'ailleurs")
     drawer.finish()
     return drawer
 
@@ -289,6 +335,7 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
                           for reason, r in removals.items()},
         skipped=[(s["path"], s["reason"]) for s in manifest.get("skipped", [])],
         figures=drawer.drawn,
+        figures_not_drawn=drawer.not_drawn,
         tables=tables,
         categories={c.id: c.label for c in codebook.categories},
         dimensions=dict(codebook.dimensions),

@@ -21,6 +21,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from pipeline.clean import RULES
+from pipeline.colours import dimension_tint, type_colours
 from pipeline.settings import PACKAGE_DATA
 from pipeline.types import AnalysedPassage, Passage
 
@@ -57,10 +58,6 @@ COMPETENCE_TYPES = {
     "transversale": "transversale",
     "autre": "autre",
 }
-# Backgrounds of evidence words, one per dimension (light, so the text stays readable).
-DIMENSION_COLOURS = ("#cfe3f7", "#fbd9c4", "#cdeed5", "#e6d5f5", "#fbecb8", "#c9eef3", "#f7cfd8", "#dde9c6")
-# Underlines of competence terms, one per type.
-TYPE_COLOURS = ("#15803d", "#c2410c", "#7e22ce", "#6b6b6b", "#0e7490", "#be123c")
 PASSAGES_PER_PAGE = 100
 
 
@@ -77,6 +74,7 @@ class ReportData:
     removal_examples: Mapping[str, Sequence[tuple[str, int]]] = field(default_factory=dict)
     skipped: Sequence[tuple[str, str]] = ()
     figures: Sequence[tuple[str, Path]] = ()
+    figures_not_drawn: Sequence[tuple[str, str]] = ()  # (caption, why): a chart would show only zeros
     tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]] = ()
     categories: Mapping[str, str] = field(default_factory=dict)
     dimensions: Mapping[str, str] = field(default_factory=dict)
@@ -221,10 +219,6 @@ def _json_for_script(payload: object) -> str:
     return text
 
 
-def _cycle(colours: Sequence[str], number: int) -> str:
-    return colours[number % len(colours)]
-
-
 def _passages_per_category(passages: Iterable[AnalysedPassage]) -> Counter[str]:
     """How many passages carry each category (a passage counts once per category)."""
     return Counter(category for p in passages for category in {tag.category for tag in p.tags})
@@ -354,6 +348,9 @@ def _figures_section(data: ReportData) -> str:
     parts = ['<section id="figures"><h2>Figures</h2>']
     if not data.figures:
         parts.append("<p>Aucune figure n'a été produite.</p>")
+    if data.figures_not_drawn:
+        parts.append("<p>Figures non tracées :</p><ul>" + "".join(
+            f"<li>{_esc(caption)} : {_esc(why)}</li>" for caption, why in data.figures_not_drawn) + "</ul>")
     for caption, path in data.figures:
         path = Path(path)
         if not path.is_file():
@@ -425,8 +422,10 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
     per_type = Counter(c.type for p in data.passages for c in {c.type: c for c in p.competences}.values())
     untagged = sum(1 for p in data.passages if not p.tags)
 
-    css = [f".dim-{n}{{background:{_cycle(DIMENSION_COLOURS, n)}}}" for n in range(len(dimensions))]
-    css += [f".type-{n}{{border-bottom:3px solid {_cycle(TYPE_COLOURS, n)}}}" for n in range(len(types))]
+    # the figures' colours (pipeline/colours.py): a dimension's evidence in a light tint of its bars' hue
+    css = [f".dim-{n}{{background:{dimension_tint(n)}}}" for n in range(len(dimensions))]
+    colour_of_type = type_colours(types)
+    css += [f".type-{n}{{border-bottom:3px solid {colour_of_type[t]}}}" for n, t in enumerate(types)]
 
     category_options = ['<option value="">Toutes les catégories</option>',
                         f'<option value="__aucune__">Sans catégorie ({untagged})</option>']

@@ -12,6 +12,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+CLOUD_STOP_WORDS = PACKAGE_DATA / "cloud_stop_words.txt"  # left out of the corpus cloud (render.py)
 CHROME_MODEL = PACKAGE_DATA / "chrome_lines.json"  # the model of the cleaning rule "chrome" (clean/chrome.py)
 
 

@@ -178,3 +178,34 @@ def test_word_cloud_gives_each_group_its_own_colour(tmp_path):
 
     # The two most used ink colours are the first two palette colours, one per group.
     assert set(solid) == {rgb(figures.PALETTE[0]), rgb(figures.PALETTE[1])}
+
+
+def test_category_clouds_weigh_the_words_over_used_in_the_category_by_their_g2():
+    from pipeline.keyness import KeyTerm
+    from pipeline.render import _specific_words
+
+    class Counts:
+        def keyness_by_category(self):
+            return [KeyTerm("objet:projet", "projet", "projet", 12, 3, 20.5, 2.0, "+"),
+                    KeyTerm("objet:projet", "faire", "faire", 1, 30, 6.2, -2.0, "-"),
+                    KeyTerm("conditions:freins", "frein", "freins", 4, 0, 9.0, 3.0, "+")]
+
+    assert _specific_words(Counts()) == {"objet:projet": {"projet": 20.5},
+                                         "conditions:freins": {"freins": 9.0}}
+
+
+def test_competence_types_have_the_same_colour_in_the_cloud_and_in_the_report(tmp_path):
+    from pipeline.colours import type_colours
+    from pipeline.report import ReportData, render_report
+
+    cloud = figures.word_cloud({"écoute": 5, "animer": 4}, tmp_path / "c", title="t",
+                               colour_of={"écoute": "savoir-etre", "animer": "methode"},
+                               group_colours=type_colours(["savoir-etre", "methode"]))
+    image = np.asarray(Image.open(cloud[0]).convert("RGB")).reshape(-1, 3)
+    fixed = type_colours(["savoir-etre", "methode"]).values()
+    colours = {tuple(int(h[i:i + 2], 16) for i in (1, 3, 5)) for h in fixed}
+    present = {tuple(pixel) for pixel in np.unique(image, axis=0)}
+    assert colours <= present
+    page = render_report(ReportData(title="t", generated_from="c", counts={}))
+    for colour in type_colours(["savoir-etre", "methode"]).values():
+        assert f"solid {colour}" in page

@@ -263,3 +263,19 @@ def test_a_refi_qda_round_trip_gives_back_the_tagged_passages_and_their_labels(s
     ids = load_codebook(settings.codebook).ids
     back = load_annotations([settings.output / "projet.qdpx"], ids)
     assert {(a.text, frozenset(a.labels)) for a in back} == tagged
+
+
+def test_a_corpus_without_tags_or_competences_draws_no_chart_of_zeros_and_says_why(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "meteo.txt").write_text("Le temps était doux ce matin-là.\n\nLa pluie est tombée le soir.\n",
+                                      encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             models_dir=tmp_path / "no-models", progress=False)
+    analyse(settings)
+    figures = {p.name for p in (tmp_path / "out" / "figures").glob("*.png")}
+    assert not figures & {"passages_par_categorie.png", "competences_par_type.png", "nuage_competences.png"}
+    page = html.unescape((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert "Figures non tracées" in page
+    assert "Passages par catégorie : aucun passage n'a reçu de catégorie" in page
+    assert "Compétences par type : aucun terme de compétence trouvé" in page
