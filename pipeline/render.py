@@ -296,6 +296,35 @@ def _reliability(manifest: Mapping[str, Any], settings: Settings) -> dict[str, A
                                   "entraînement du modèle"}
 
 
+# A document's view in the report shows this many of its specific words and of its removed spans (each cut
+# to REMOVED_EXCERPT characters); whitespace removals are not shown there (they are in tables/removed.csv).
+DOCUMENT_KEY_WORDS = 12
+DOCUMENT_REMOVALS = 30
+REMOVED_EXCERPT = 160
+
+
+def _document_views(stage: Path, counts: CorpusCounts) -> tuple[dict[str, list[str]], dict[str, list]]:
+    """Per document: its most specific words (over-used against the rest of the corpus, by G²) and what the
+    cleaning removed from it, as (reason, excerpt) pairs."""
+    from pipeline.csvio import read_csv
+
+    words: dict[str, list[str]] = {}
+    for term in counts.keyness_by_document():
+        kept = words.setdefault(term.part, [])
+        if term.direction == "+" and len(kept) < DOCUMENT_KEY_WORDS:
+            kept.append(term.form)
+    removed: dict[str, list] = {}
+    for row in read_csv(stage / "tables" / "removed.csv"):
+        if row["reason"] == "whitespace":
+            continue
+        spans = removed.setdefault(row["doc_id"], [])
+        if len(spans) < DOCUMENT_REMOVALS:
+            text = " ".join(row["text"].split())
+            spans.append((row["reason"], text if len(text) <= REMOVED_EXCERPT else
+                          text[:REMOVED_EXCERPT - 1] + "…"))
+    return words, removed
+
+
 def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Mapping[str, Any],
                    codebook: Codebook, settings: Settings, comparisons: Sequence[Comparison] = ()) -> None:
     drawer = draw_figures(stage, output, counts, codebook, settings.n_process, comparisons)
@@ -325,6 +354,7 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
                   *(f"{v} ({len(docs)} doc.)" for v, docs in comparison.groups.items())]
         tables.append((f"Catégories selon « {comparison.variable} »", header, rows))
     removals = manifest.get("removals", {})
+    specific_words, removed_spans = _document_views(stage, counts)
     data = ReportData(
         title="Analyse des comptes rendus de séminaires",
         generated_from=str(settings.corpus),
@@ -345,6 +375,8 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
         document_metadata={i["doc_id"]: i.get("metadata", {}) for i in manifest.get("inputs", [])},
         browser_variables=[c.variable for c in comparisons],
         document_totals=dict(sizes),
+        document_words=specific_words,
+        document_removals=removed_spans,
         **_reliability(manifest, settings),
     )
     write_report(data, stage / "report.html")

@@ -89,6 +89,9 @@ class ReportData:
     # doc_id -> its variables, and the variables the browser filters on (those the run compared)
     document_metadata: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     browser_variables: Sequence[str] = ()
+    # doc_id -> its most specific words, and what cleaning removed from it as (reason, excerpt)
+    document_words: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    document_removals: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
     document_totals: Mapping[str, int] = field(default_factory=dict)  # passages per document in the corpus
 
 
@@ -477,10 +480,28 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
 <label>Texte <input type="search" id="filtre-texte" placeholder="mot à chercher"></label>
 <button type="button" id="filtre-reinitialiser">Réinitialiser</button>
 </form>
+<div id="vue-document" hidden></div>
 <p id="compte-passages" aria-live="polite"></p>
 <noscript><p>Le navigateur de passages a besoin de JavaScript.</p></noscript>
 <div id="liste-passages"></div>
 <button type="button" id="plus-de-passages" hidden>Afficher plus de passages</button>
+</section>
+<section id="concordance"><h2>Concordance</h2>
+<p>Chaque occurrence d'un mot ou d'une expression dans les passages du navigateur, avec son contexte. Sans
+égard aux accents ni à la casse ; <code>*</code> remplace des lettres, <code>?</code> une seule
+(<code>coopér*</code> trouve coopérer, coopération, coopérations…). Cliquer sur une ligne montre son
+passage.</p>
+<form class="filtres" id="concordance-formulaire" onsubmit="return false">
+<label>Mot ou expression <input type="search" id="concordance-terme" placeholder="coopér*"></label>
+<label>Trier par <select id="concordance-tri"><option value="text">ordre du corpus</option>
+<option value="left">mot d'avant</option><option value="right">mots d'après</option>
+<option value="match">forme trouvée</option></select></label>
+<button type="button" id="concordance-csv" disabled>Exporter en CSV</button>
+</form>
+<p id="concordance-compte" aria-live="polite"></p>
+<table id="concordance-lignes" class="concordance" hidden><thead><tr><th scope="col">Document</th>
+<th scope="col" class="gauche">Avant</th><th scope="col">Forme</th><th scope="col">Après</th></tr></thead>
+<tbody></tbody></table>
 </section>"""
 
     payload = {
@@ -496,7 +517,11 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
     payload |= {"row": list(PASSAGE_ROW), "docs": docs.values, "headings": headings.values,
                 "kinds": kinds.values,
                 "docMeta": [{v: data.document_metadata.get(d, {}).get(v) for v in data.browser_variables
-                             if data.document_metadata.get(d, {}).get(v) is not None} for d in docs.values]}
+                             if data.document_metadata.get(d, {}).get(v) is not None} for d in docs.values],
+                "docTotals": [data.document_totals.get(d, per_document[d]) for d in docs.values],
+                "docWords": [list(data.document_words.get(d, ())) for d in docs.values],
+                "docRemoved": [[[REASON_LABELS.get(r, r), text] for r, text in
+                                data.document_removals.get(d, ())] for d in docs.values]}
     return body, "\n".join(css), _json_for_script(payload)
 
 
@@ -536,7 +561,8 @@ def render_report(data: ReportData) -> str:
 <h1>{_esc(data.title)}</h1>
 <p class="source">Corpus : <code>{_esc(data.generated_from)}</code>{when}</p>
 <nav><ul><li><a href="#apercu">Aperçu</a></li><li><a href="#figures">Figures</a></li>
-<li><a href="#tableaux">Tableaux</a></li><li><a href="#passages">Passages</a></li></ul></nav>
+<li><a href="#tableaux">Tableaux</a></li><li><a href="#passages">Passages</a></li>
+<li><a href="#concordance">Concordance</a></li></ul></nav>
 </header>
 <main>
 {notes}

@@ -63,6 +63,8 @@ def report_path(tmp_path_factory) -> Path:
         passages=passages,
         document_metadata={"a.md": {"annee": "2014"}, "b.md": {"annee": "2016"}, "c.md": {"annee": "2016"}},
         browser_variables=["annee"],
+        document_words={"a.md": ["moyens", "manque"]},
+        document_removals={"a.md": [("comments", "Laisser un commentaire Annuler la réponse")]},
     )
     path = folder / "report.html"
     write_report(data, path)
@@ -196,3 +198,61 @@ def test_a_variable_of_the_reports_filters_the_passages(watched):
     assert page.locator('select[data-variable="annee"]').input_value() == ""
     assert watched.visible_passages().count() == 100
     assert watched.page_errors == []
+
+
+def test_choosing_a_document_shows_its_view(watched):
+    page = watched.page
+    page.select_option("#filtre-document", "a.md")
+    view = page.locator("#vue-document")
+    assert view.is_visible()
+    text = view.inner_text()
+    assert "Le document a.md" in text and "2 passages" in text
+    assert "Freins : 2" in text and "Leviers : 1" in text
+    assert "moyens, manque" in text
+    removed = view.locator(".retire")
+    assert removed.inner_text() == "Laisser un commentaire Annuler la réponse"
+    assert "commentaires et rétroliens" in text
+    page.click("#filtre-reinitialiser")
+    assert view.is_hidden()
+
+
+def test_text_search_ignores_accents_and_case(watched):
+    page = watched.page
+    page.fill("#filtre-texte", "COOPERATION")
+    shown = watched.visible_passages()
+    assert shown.count() == 1 and "freine la coopération" in shown.first.inner_text()
+
+
+def test_concordance_finds_every_form_with_a_wildcard_sorts_and_leads_to_the_passage(watched):
+    page = watched.page
+    page.fill("#concordance-terme", "confi*")
+    rows = page.locator("#concordance-lignes tbody tr")
+    assert rows.count() == 2
+    assert set(page.locator("#concordance-lignes td.forme").all_inner_texts()) == {"confiance"}
+    assert page.locator("#concordance-compte").inner_text() == "2 occurrences"
+    page.fill("#concordance-terme", "manque de moyen?")
+    assert rows.count() == 2
+    page.select_option("#concordance-tri", "right")
+    assert [row.split("\t")[3].strip() for row in rows.all_inner_texts()] == [
+        "freine la coopération.", "pèse."]
+    page.fill("#concordance-terme", "techniciens")
+    rows.first.click()
+    target = page.locator("#liste-passages article.vise")
+    assert target.count() == 1 and "La confiance entre techniciens" in target.inner_text()
+    assert page.locator("#filtre-document").input_value() == "b.md"
+    page.fill("#concordance-terme", "remplissage")
+    assert rows.count() == FILLERS
+    rows.last.click()  # on the second page of the browser: the pages up to it are shown
+    assert f"numéro {FILLERS - 1}." in page.locator("#liste-passages article.vise").inner_text()
+    assert watched.page_errors == [] and watched.console_errors == []
+
+
+def test_the_concordance_is_exported_as_csv(watched):
+    page = watched.page
+    page.fill("#concordance-terme", "confiance")
+    with page.expect_download() as download:
+        page.click("#concordance-csv")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "document,passage,avant,forme,apres" and len(lines) == 3
+    assert lines[1].startswith("a.md,a.md#1,La ,confiance,")

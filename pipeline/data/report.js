@@ -9,9 +9,22 @@
     kind: data.kinds[r[4]], segments: r[5], comps: r[7],
     tags: r[6].map((t) => ({c: t[0], s: t[1], src: t[2], ev: t[3]}))
   }));
-  const passages = rows.map((p) => Object.assign({
-    plain: p.segments.map((s) => (typeof s === "string" ? s : s[0])).join("").toLocaleLowerCase("fr")
-  }, p));
+  // Searches ignore case and accents: « cooperer » finds « coopérer ». Folding keeps one character per
+  // character of the text (accents are dropped, ligatures kept), so positions in the folded text are
+  // positions in the text.
+  function fold(text) {
+    let folded = "";
+    for (const character of text) {
+      const bare = character.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase("fr");
+      folded += bare.length === character.length ? bare : character.toLocaleLowerCase("fr");
+    }
+    return folded.replace(/[\u2019\u02bc]/g, "'");
+  }
+  const passages = rows.map((p) => {
+    const text = p.segments.map((s) => (typeof s === "string" ? s : s[0])).join("");
+    return Object.assign({text: text, plain: fold(text)}, p);
+  });
+  const docIndex = new Map(data.docs.map((d, n) => [d, n]));
   const list = document.getElementById("liste-passages");
   const counter = document.getElementById("compte-passages");
   const more = document.getElementById("plus-de-passages");
@@ -130,12 +143,172 @@
   }
 
   function refresh() {
-    const needle = byText.value.trim().toLocaleLowerCase("fr");
+    const needle = fold(byText.value.trim());
     matching = passages.filter((p) => keep(p, byCategory.value, byDocument.value, byType.value, needle));
     list.replaceChildren();
     shown = 0;
     showMore();
+    showDocument(byDocument.value);
   }
+
+  // The view of one report: what the browser holds of it, its specific words and what cleaning removed.
+  const view = document.getElementById("vue-document");
+
+  function showDocument(documentId) {
+    view.replaceChildren();
+    view.hidden = !documentId;
+    if (!documentId) return;
+    const n = docIndex.get(documentId);
+    const own = passages.filter((p) => p.doc === documentId);
+    view.appendChild(node("h3", "", "Le document " + documentId));
+    const total = data.docTotals[n];
+    view.appendChild(node("p", "", own.length + " passage" + (own.length > 1 ? "s" : "") +
+      (total > own.length ? " sur " + total + " dans ce rapport (tous sont dans passages.jsonl)" : "") +
+      ", montrés ci-dessous dans l'ordre du texte nettoyé."));
+    const perCategory = new Map();
+    const perTerm = new Map();
+    for (const p of own) {
+      for (const tag of p.tags) perCategory.set(tag.c, (perCategory.get(tag.c) || 0) + 1);
+      for (const [term, type] of p.comps) {
+        const key = term + " (" + (types.has(type) ? types.get(type).label : type) + ")";
+        perTerm.set(key, (perTerm.get(key) || 0) + 1);
+      }
+    }
+    function counted(title, counts, label) {
+      view.appendChild(node("p", "", "")).appendChild(node("strong", "", title));
+      if (!counts.size) {
+        view.appendChild(node("p", "", "Aucune."));
+        return;
+      }
+      const items = node("ul");
+      for (const [key, count] of [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "fr"))) {
+        items.appendChild(node("li", "", label(key) + " : " + count));
+      }
+      view.appendChild(items);
+    }
+    counted("Catégories (passages)", perCategory, categoryLabel);
+    counted("Compétences (occurrences)", perTerm, (key) => key);
+    const words = data.docWords[n];
+    view.appendChild(node("p", "", "")).appendChild(node("strong", "", "Mots propres à ce document"));
+    view.appendChild(node("p", "", words.length ? words.join(", ") : "Aucun mot nettement plus fréquent ici " +
+      "que dans le reste du corpus."));
+    const removed = data.docRemoved[n];
+    view.appendChild(node("p", "", "")).appendChild(node("strong", "", "Retiré au nettoyage"));
+    if (!removed.length) {
+      view.appendChild(node("p", "", "Rien (hors espaces et lignes vides)."));
+    } else {
+      const items = node("ul");
+      for (const [reason, text] of removed) {
+        const item = node("li");
+        item.appendChild(node("span", "retire", text));
+        item.appendChild(document.createTextNode(" — " + reason));
+        items.appendChild(item);
+      }
+      view.appendChild(items);
+    }
+  }
+
+  // Shows one passage in the browser: its document alone, every page up to it, then scrolls to it.
+  function showPassage(id, documentId) {
+    byCategory.value = "";
+    byType.value = "";
+    for (const select of byVariable) select.value = "";
+    byText.value = "";
+    byDocument.value = documentId;
+    refresh();
+    let card = list.querySelector('[data-id="' + CSS.escape(id) + '"]');
+    while (!card && shown < matching.length) {
+      showMore();
+      card = list.querySelector('[data-id="' + CSS.escape(id) + '"]');
+    }
+    if (!card) return;
+    for (const old of list.querySelectorAll(".vise")) old.classList.remove("vise");
+    card.classList.add("vise");
+    card.scrollIntoView({block: "center"});
+  }
+
+  // Concordance: words of the passages' text; a query is words, each possibly with * and ? wildcards.
+  const WORD = /[\p{L}\p{N}][\p{L}\p{N}'-]*/gu;
+  const WIDTH = 50;
+  const term = document.getElementById("concordance-terme");
+  const order = document.getElementById("concordance-tri");
+  const exporter = document.getElementById("concordance-csv");
+  const table = document.getElementById("concordance-lignes");
+  const found = document.getElementById("concordance-compte");
+  let lines = [];
+
+  function wordPattern(word) {
+    const escaped = word.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\p{L}\\p{N}'-]*")
+      .replace(/\?/g, "[\\p{L}\\p{N}]");
+    return new RegExp("^" + escaped + "$", "u");
+  }
+
+  function concordance(query) {
+    const wanted = fold(query).split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}'*?-]/gu, "")).filter(Boolean);
+    if (!wanted.length) return [];
+    const patterns = wanted.map(wordPattern);
+    const result = [];
+    for (const p of passages) {
+      const words = [...p.plain.matchAll(WORD)];
+      for (let i = 0; i + patterns.length <= words.length; i++) {
+        if (!patterns.every((pattern, k) => pattern.test(words[i + k][0]))) continue;
+        const start = words[i].index;
+        const last = words[i + patterns.length - 1];
+        const end = last.index + last[0].length;
+        result.push({passage: p, left: p.text.slice(Math.max(0, start - WIDTH), start),
+                     match: p.text.slice(start, end), right: p.text.slice(end, end + WIDTH)});
+      }
+    }
+    return result;
+  }
+
+  const sorters = {
+    left: (line) => fold(line.left).match(WORD)?.slice(-1)[0] || "",
+    right: (line) => fold(line.right).match(WORD)?.[0] || "",
+    match: (line) => fold(line.match),
+  };
+
+  function showConcordance() {
+    const query = term.value.trim();
+    lines = query ? concordance(query) : [];
+    const key = sorters[order.value];
+    if (key) lines.sort((a, b) => key(a).localeCompare(key(b), "fr"));
+    const body = table.tBodies[0];
+    body.replaceChildren();
+    for (const line of lines.slice(0, 2000)) {
+      const row = node("tr");
+      row.appendChild(node("td", "doc", line.passage.doc));
+      row.appendChild(node("td", "gauche", line.left.replace(/\s+/g, " ")));
+      row.appendChild(node("td", "forme", line.match));
+      row.appendChild(node("td", "droite", line.right.replace(/\s+/g, " ")));
+      row.addEventListener("click", () => showPassage(line.passage.id, line.passage.doc));
+      body.appendChild(row);
+    }
+    table.hidden = !lines.length;
+    exporter.disabled = !lines.length;
+    found.textContent = query ? lines.length + " occurrence" + (lines.length > 1 ? "s" : "") +
+      (lines.length > 2000 ? " (les 2000 premières affichées ; l'export CSV les contient toutes)" : "") : "";
+  }
+
+  // as the project's CSV tables: a cell that a spreadsheet would read as a formula starts with '
+  function csvCell(value) {
+    const text = /^[=+\-@]/.test(String(value)) ? "'" + value : String(value);
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  exporter.addEventListener("click", () => {
+    const rows = [["document", "passage", "avant", "forme", "apres"]].concat(lines.map((line) =>
+      [line.passage.doc, line.passage.id, line.left, line.match, line.right]));
+    const text = "\ufeff" + rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+    const link = node("a");
+    link.href = URL.createObjectURL(new Blob([text], {type: "text/csv;charset=utf-8"}));
+    link.download = "concordance.csv";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  });
+  term.addEventListener("input", showConcordance);
+  order.addEventListener("change", showConcordance);
 
   for (const control of [byCategory, byDocument, byType, ...byVariable]) {
     control.addEventListener("change", refresh);
