@@ -187,11 +187,15 @@
       view.appendChild(items);
     }
     counted("Catégories (passages)", perCategory, categoryLabel);
-    counted("Compétences (occurrences)", perTerm, (key) => key);
+    view.appendChild(node("p", "", "")).appendChild(node("strong", "", "Compétences (occurrences)"));
+    view.appendChild(node("p", "competences-document", perTerm.size ? [...perTerm]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "fr"))
+      .map(([key, count]) => key + (count > 1 ? " ×" + count : "")).join(", ") : "Aucune."));
     const words = data.docWords[n];
     view.appendChild(node("p", "", "")).appendChild(node("strong", "", "Mots propres à ce document"));
-    view.appendChild(node("p", "", words.length ? words.join(", ") : "Aucun mot nettement plus fréquent ici " +
-      "que dans le reste du corpus."));
+    view.appendChild(node("p", "", words.length ? words.join(", ") : data.docs.length < 2
+      ? "Un seul document : pas de reste du corpus auquel le comparer."
+      : "Aucun mot nettement plus fréquent ici que dans le reste du corpus."));
     const removed = data.docRemoved[n];
     view.appendChild(node("p", "", "")).appendChild(node("strong", "", "Retiré au nettoyage"));
     if (!removed.length) {
@@ -243,6 +247,13 @@
     return new RegExp("^" + escaped + "$", "u");
   }
 
+  // A context cut inside a word loses that part word (« …rsonnes » is shown as « … »).
+  function wholeWords(text, cut, atEnd) {
+    const spaced = text.replace(/\s+/g, " ");
+    if (!cut) return spaced;
+    return atEnd ? spaced.replace(/\s*\S*$/, "") + " …" : "… " + spaced.replace(/^\S*\s*/, "");
+  }
+
   function concordance(query) {
     const wanted = fold(query).split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}'*?-]/gu, "")).filter(Boolean);
     if (!wanted.length) return [];
@@ -255,8 +266,9 @@
         const start = words[i].index;
         const last = words[i + patterns.length - 1];
         const end = last.index + last[0].length;
-        result.push({passage: p, left: p.text.slice(Math.max(0, start - WIDTH), start),
-                     match: p.text.slice(start, end), right: p.text.slice(end, end + WIDTH)});
+        const before = p.text.slice(Math.max(0, start - WIDTH), start);
+        result.push({passage: p, left: wholeWords(before, start > WIDTH, false), match: p.text.slice(start, end),
+                     right: wholeWords(p.text.slice(end, end + WIDTH), end + WIDTH < p.text.length, true)});
       }
     }
     return result;
@@ -278,9 +290,9 @@
     for (const line of lines.slice(0, 2000)) {
       const row = node("tr");
       row.appendChild(node("td", "doc", line.passage.doc));
-      row.appendChild(node("td", "gauche", line.left.replace(/\s+/g, " ")));
+      row.appendChild(node("td", "gauche", line.left));
       row.appendChild(node("td", "forme", line.match));
-      row.appendChild(node("td", "droite", line.right.replace(/\s+/g, " ")));
+      row.appendChild(node("td", "droite", line.right));
       row.addEventListener("click", () => showPassage(line.passage.id, line.passage.doc));
       body.appendChild(row);
     }
