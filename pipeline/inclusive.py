@@ -26,6 +26,8 @@ _ENDINGS = ("e", "es", "s", "ne", "nes", "le", "les", "se", "ses", "te", "tes", 
 _POINT = f"[{re.escape(_POINTS)}]"
 _ENDING = "|".join(sorted(_ENDINGS, key=len, reverse=True))
 _INCLUSIVE = re.compile(rf"(?P<base>[^\W\d_]{{2,}})(?:{_POINT}(?:{_ENDING}))+{_POINT}?")
+# one search over the passage first: most passages hold no such word, and their tokens are not visited
+_ANYWHERE = re.compile(rf"[^\W\d_]{_POINT}(?:{_ENDING})(?![^\W\d_])")
 
 
 def inclusive_base(word: str) -> str | None:
@@ -47,6 +49,8 @@ class InclusiveLemmas:
         self.vocab = nlp.vocab
 
     def __call__(self, doc: Doc) -> Doc:
+        if not _ANYWHERE.search(doc.text):
+            return doc
         for token in doc:
             if not any(point in token.text for point in _POINTS):
                 continue
