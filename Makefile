@@ -41,8 +41,8 @@ suggest: $(STAMP) ## Write the passages most worth annotating next (JSONL for do
 test: $(STAMP) ## Run the test suite
 	$(PY) -m pytest -q
 
-test-fast: $(STAMP) ## The test suite without the end-to-end runs marked slow
-	$(PY) -m pytest -q -m "not slow"
+test-fast: $(STAMP) ## The test suite without the end-to-end runs marked slow and the browser tests
+	$(PY) -m pytest -q -m "not slow and not browser"
 
 lint: $(STAMP) ## ruff check
 	$(VENV)/bin/ruff check .

@@ -74,6 +74,11 @@ class Analyser:
         check_patterns(codebook, nlp)
         analyser = cls(RuleTagger(codebook, nlp), CompetenceExtractor(lexicon, nlp), nlp)
         analyser._load_model(codebook, settings)
+        if analyser.model is not None and analyser.model.cue_weights:
+            from pipeline.classifier.cues import with_cue_weights
+
+            # the cues training found readers mostly reject are weak, as the model was trained with them
+            analyser.tagger = RuleTagger(with_cue_weights(codebook, analyser.model.cue_weights), nlp)
         return analyser
 
     def _load_model(self, codebook: Codebook, settings: Settings) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -58,25 +59,37 @@ def _parse_texts(texts: list[str], nlp: Language, settings: Settings) -> list[Do
 
 
 def _cross_validate(settings: Settings):
-    from pipeline.classifier import features_from_doc
+    from pipeline.classifier import PRECISION_FLOOR, features_from_doc
     from pipeline.classifier import train as train_model
+    from pipeline.classifier.cues import weak_cues, with_cue_weights
+    from pipeline.classifier.training import combination_rows
 
     codebook, nlp = _setup(settings)
     annotations = _annotations(settings, codebook)
     docs = _parse_texts([a.text for a in annotations], nlp, settings)
-    tagger = RuleTagger(codebook, nlp)
     # Rule labels without passage context (`analyse` also passes the heading path and parent lines):
     # an annotation is a standalone text with no heading or parent recorded, so there is none to give.
-    features = [features_from_doc(doc, frozenset(t.category for t in tagger.tag(doc))) for doc in docs]
+    tagger = RuleTagger(codebook, nlp)
+    tags = [tagger.tag(doc) for doc in docs]
+    # cues whose tags readers mostly reject become weak, judged where the combination is fitted
+    sources = [a.source for a in annotations]
+    weights = weak_cues([tagger.cues_behind(doc, doc_tags) for doc, doc_tags in zip(docs, tags, strict=True)],
+                        [a.labels for a in annotations], combination_rows(sources, len(annotations)),
+                        PRECISION_FLOOR)
+    if weights:
+        tagger = RuleTagger(with_cue_weights(codebook, weights), nlp)
+        tags = [tagger.tag(doc) for doc in docs]
+    features = [features_from_doc(doc, frozenset(t.category for t in doc_tags))
+                for doc, doc_tags in zip(docs, tags, strict=True)]
     result = train_model(
         features,
         [a.labels for a in annotations],
         [a.group for a in annotations],
         categories=codebook.ids,
-        sources=[a.source for a in annotations],
+        sources=sources,
         seed=settings.seed,
     )
-    return codebook, annotations, result
+    return codebook, annotations, replace(result, model=replace(result.model, cue_weights=weights))
 
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
@@ -141,6 +154,7 @@ def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[tuple[tuple[Pa
 def suggest(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.analysis import context_docs
     from pipeline.classifier import features_from_doc, load_model, predict
+    from pipeline.classifier.cues import with_cue_weights
     from pipeline.suggest import suggest as pick
     from pipeline.suggest import write_jsonl
 
@@ -148,7 +162,7 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.model_path.is_file():
         raise ConfigError(f"{settings.model_path} : aucun modèle entraîné ; lancer d'abord `make train`")
     model = load_model(settings.model_path, codebook_sha256=codebook.sha256)
-    tagger = RuleTagger(codebook, nlp)
+    tagger = RuleTagger(with_cue_weights(codebook, model.cue_weights), nlp)
     try:
         annotated = {normalised_text(a.text) for a in _annotations(settings, codebook)}
     except ConfigError:  # no annotation yet: every passage may be offered

@@ -165,6 +165,13 @@ class RuleTagger:
         for (dimension, lemma), lemma_doc in zip(dimension_cues, dimension_docs, strict=True):
             self._dimensions.add(dimension, lemma, _patterns(lemma, lemma_doc))
 
+    def cues_behind(self, doc: Doc | TokenKeys, tags: Iterable[Tag]) -> frozenset[tuple[str, str]]:
+        """(category id, cue) of the passage's own cues behind its rule `tags` (negated levers left out): what
+        `make train` judges each cue by (pipeline/classifier/cues.py)."""
+        tagged = {tag.category for tag in tags}
+        return frozenset((m.category, m.cue) for m in self._cue_matches(_keys(doc))
+                         if m.category in tagged and not m.negated)
+
     def matches(self, doc: Doc | TokenKeys) -> dict[str, list[str]]:
         """Category id -> the words matching its cues in `doc`, after negation (for classifier features)."""
         found: dict[str, list[str]] = defaultdict(list)

@@ -392,3 +392,35 @@ def test_the_shipped_model_loads_and_tags():
     bundle = load_model(shipped, codebook_sha256=load_codebook(Settings().codebook).sha256)
     scores = predict(bundle, [PassageFeatures("projet territoire coopération commune", np.zeros(300))])
     assert set(scores[0]) == set(bundle.categories) and all(0 <= s <= 1 for s in scores[0].values())
+
+
+def test_a_cue_whose_tags_readers_mostly_reject_becomes_weak_and_tags_no_more_alone(nlp):
+    from pipeline.classifier.cues import MIN_CUE_TAGS, WEAK_WEIGHT, weak_cues, with_cue_weights
+    from pipeline.codebook import load_codebook
+    from pipeline.settings import Settings
+    from pipeline.tagging import RuleTagger
+
+    prive = "acteurs:public-prive"
+    hits = [frozenset({(prive, "association")})] * 8 + [frozenset({(prive, "société civile")})] * 8
+    labels = [frozenset()] * 7 + [frozenset({prive})] + [frozenset({prive})] * 7 + [frozenset()]
+    weights = weak_cues(hits, labels, range(len(hits)), floor=0.4)
+    assert weights == {prive: {"association": WEAK_WEIGHT}}
+    assert weak_cues(hits[:MIN_CUE_TAGS - 1], labels, range(MIN_CUE_TAGS - 1), floor=0.4) == {}
+
+    codebook = load_codebook(Settings().codebook)
+    text = "Les élus ont travaillé avec une association du quartier."
+    assert prive in {t.category for t in RuleTagger(codebook, nlp).tag(nlp(text))}
+    calibrated = with_cue_weights(codebook, weights)
+    assert calibrated.sha256 == codebook.sha256
+    assert prive not in {t.category for t in RuleTagger(calibrated, nlp).tag(nlp(text))}
+    both = "Les élus ont travaillé avec une association et des entreprises du quartier."
+    assert prive in {t.category for t in RuleTagger(calibrated, nlp).tag(nlp(both))}
+
+
+def test_cue_weights_are_saved_with_the_model_and_loaded_back(trained, tmp_path):
+    from dataclasses import replace
+
+    bundle = replace(trained.model, cue_weights={"conditions:freins": {"frein": 0.5}})
+    path = tmp_path / "m.skops"
+    save_model(bundle, path, {"codebook_sha256": "abc"})
+    assert load_model(path, codebook_sha256="abc").cue_weights == {"conditions:freins": {"frein": 0.5}}

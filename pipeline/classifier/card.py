@@ -86,6 +86,12 @@ def model_card(metadata: Mapping[str, Any]) -> str:
         + (", ".join(f"{c} {p}" for c, p in metadata.get("category_policies", {}).items()) or "none")
         + ".",
         "",
+        "Codebook cues made weak (they need a second cue to tag), because readers rejected most of their "
+        "tags on those same passages: "
+        + ("; ".join(f"{c}: {', '.join(cues)}" for c, cues in metadata.get("weak_cues", {}).items())
+           or "none")
+        + ".",
+        "",
         "## How well it does (all passages)",
         "",
         "| category | passages | rules F1 | model F1 | combined F1 |",

@@ -27,6 +27,8 @@ class ModelBundle:
     category_policies: Mapping[str, str] = field(default_factory=dict)
     # ... and, for "rules+strict", the stricter model cut above which the model adds to the rules
     strict_thresholds: Mapping[str, float] = field(default_factory=dict)
+    # the codebook cues made weak because readers mostly rejected their tags (category -> cue -> weight)
+    cue_weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def policy_per_category(self) -> dict[str, str]:
         """The policy of each modelled category (a bundle built without them applies `policy` to all)."""

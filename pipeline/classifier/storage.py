@@ -91,6 +91,8 @@ def save_model(bundle: ModelBundle, path: Path, metadata: Mapping[str, Any]) -> 
             "category_policies": {c: str(p) for c, p in bundle.policy_per_category().items()},
             "strict_thresholds": {c: float(t) for c, t in bundle.strict_thresholds.items()},
             "blocks": list(bundle.blocks),
+            "cue_weights": {c: {cue: float(w) for cue, w in cues.items()}
+                            for c, cues in bundle.cue_weights.items()},
         },
     }
     _atomic_write(path, lambda target: sio.dump(bundle.pipeline, target))
@@ -166,6 +168,12 @@ def load_model(path: Path, *, codebook_sha256: str) -> ModelBundle:
         or any(p == "rules+strict" and c not in strict for c, p in category_policies.items())
     ):
         raise ModelError(f"{path}: the metadata's combination policies are invalid; run `make train`")
+    cue_weights = info.get("cue_weights") or {}  # files written before cue weights have none
+    if not isinstance(cue_weights, dict) or not all(
+        isinstance(cues, dict) and all(isinstance(w, int | float) and 0 < w <= 5 for w in cues.values())
+        for cues in cue_weights.values()
+    ):
+        raise ModelError(f"{path}: the metadata's cue weights are invalid; run `make train`")
     return ModelBundle(
         pipeline=pipeline,
         categories=categories,
@@ -174,4 +182,5 @@ def load_model(path: Path, *, codebook_sha256: str) -> ModelBundle:
         blocks=tuple(info.get("blocks") or ("lemmas",)),
         category_policies={c: str(category_policies[c]) for c in categories},
         strict_thresholds={c: float(strict[c]) for c in categories if c in strict},
+        cue_weights={c: {cue: float(w) for cue, w in cues.items()} for c, cues in cue_weights.items()},
     )

@@ -104,6 +104,7 @@ class TrainResult:
             "precision_floor": PRECISION_FLOOR,
             "min_fit_positives": MIN_FIT_POSITIVES,
             "min_content_lemmas": MIN_CONTENT_LEMMAS,
+            "weak_cues": {c: sorted(cues) for c, cues in self.model.cue_weights.items()},
             "thresholds": self.thresholds,
             "skipped_categories": self.skipped,
             "metrics": self.metrics,
