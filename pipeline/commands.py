@@ -125,24 +125,18 @@ def train(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _corpus_passages(settings: Settings) -> Iterator[tuple[str, tuple[Passage, ...]]]:
-    from pipeline.ingest import UnreadableFile, discover, document_id
-    from pipeline.prepcache import PrepCache, corpus_repetition, prepare_document
+    from pipeline.documents import prepared_documents
+    from pipeline.ingest import corpus_files
+    from pipeline.types import Skipped
 
-    excluded = [settings.output, settings.cache_dir, settings.annotations, settings.models_dir]
-    paths, skipped = discover(settings.corpus, exclude=excluded)
+    paths, skipped = corpus_files(settings)
     for item in skipped:
         print(f"avertissement : fichier ignoré {item.path} : {item.reason}", file=sys.stderr)
-    cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
-    repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)  # as `analyse` cleans
-    for path in paths:
-        try:
-            document, _, passages = prepare_document(path, settings.corpus, settings.clean_rules, cache,
-                                                     repeated)
-        except UnreadableFile as exc:
-            print(f"avertissement : fichier ignoré {document_id(path, settings.corpus)} : {exc.reason}",
-                  file=sys.stderr)
+    for prepared in prepared_documents(settings, paths):
+        if isinstance(prepared, Skipped):
+            print(f"avertissement : fichier ignoré {prepared.path} : {prepared.reason}", file=sys.stderr)
             continue
-        yield document.doc_id, passages
+        yield prepared
 
 
 def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[tuple[tuple[Passage, ...], list[Doc]]]:

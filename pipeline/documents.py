@@ -26,10 +26,27 @@ from pipeline.ingest import UnreadableFile, document_id
 from pipeline.metadata import document_metadata
 from pipeline.parallel import fork_map
 from pipeline.parse import ParseCache
-from pipeline.prepcache import PrepCache, prepare_document
+from pipeline.prepcache import PrepCache, corpus_repetition, prepare_document
 from pipeline.readcache import ReadingCache
 from pipeline.settings import Settings
-from pipeline.types import Document, Removal, Skipped
+from pipeline.types import Document, Passage, Removal, Skipped
+
+
+def prepared_documents(settings: Settings,
+                       paths: list[Path]) -> Iterator[tuple[str, tuple[Passage, ...]] | Skipped]:
+    """Each file read, cleaned (with what recurs across these files, as `analyse` cleans) and segmented,
+    from the prepared-text cache when it holds it: the first stages of `analyse`, for the commands that then
+    parse the passages themselves (suggest, kwic)."""
+    cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
+    repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)
+    for path in paths:
+        try:
+            document, _, passages = prepare_document(path, settings.corpus, settings.clean_rules, cache,
+                                                     repeated)
+        except UnreadableFile as exc:
+            yield Skipped(document_id(path, settings.corpus), exc.reason)
+            continue
+        yield document.doc_id, passages
 
 
 @dataclass(frozen=True)

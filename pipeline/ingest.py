@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import charset_normalizer
 import ftfy
@@ -24,6 +25,9 @@ import trafilatura
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.readers import READERS
 from pipeline.types import Document, Skipped
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
 
 __all__ = [
     "CORPUS_SUFFIXES",
@@ -116,6 +120,13 @@ def document_id(path: Path, corpus: Path) -> str:
     relative = os.path.relpath(os.path.abspath(path), os.path.abspath(corpus))
     posix = Path(relative).as_posix()
     return os.fsencode(posix).decode("utf-8", errors="backslashreplace")
+
+
+def corpus_files(settings: Settings) -> tuple[list[Path], list[Skipped]]:
+    """The corpus files every command reads, and the entries it cannot use, leaving out the project's own
+    folders that may sit inside the corpus (outputs, caches, annotations, models)."""
+    excluded = [settings.output.resolve(), settings.cache_dir, settings.annotations, settings.models_dir]
+    return discover(settings.corpus, exclude=excluded)
 
 
 def check_corpus_folder(corpus: Path) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import __version__
 from pipeline.errors import CorpusError
 from pipeline.fingerprint import source_fingerprint
-from pipeline.ingest import discover, document_id
+from pipeline.ingest import corpus_files, document_id
 from pipeline.metadata import METADATA_FILE
 from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
@@ -119,8 +119,7 @@ def analyse(settings: Settings) -> RunResult:
     result = RunResult(output=settings.output)
     output = settings.output.resolve()
     recover(output)
-    excluded = [output, settings.cache_dir, settings.annotations, settings.models_dir]
-    paths, skipped = discover(settings.corpus, exclude=excluded)
+    paths, skipped = corpus_files(settings)
 
     hashes = [(document_id(p, settings.corpus), _file_sha256(p)) for p in paths]
     signature = _run_signature(settings, _file_sha256(settings.codebook), _file_sha256(settings.lexicon),
