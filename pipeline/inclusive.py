@@ -33,9 +33,11 @@ _ANYWHERE = re.compile(rf"[^\W\d_]{_POINT}(?:{_ENDING})(?![^\W\d_])")
 def inclusive_base(word: str) -> str | None:
     """The base word of an inclusive form (« citoyen » for « citoyen·nes »), or None for any other word."""
     match = _INCLUSIVE.fullmatch(word)
-    if match is None or not match.group("base")[0].islower() and not match.group("base").istitle():
+    if match is None:
         return None
-    return match.group("base")
+    base = match.group("base")
+    # « élu·es », « Participant·es », not an acronym such as « UE.S »
+    return base if base[0].islower() or base.istitle() else None
 
 
 @Language.factory(COMPONENT)
@@ -44,6 +46,8 @@ def make_inclusive_lemmas(nlp: Language, name: str) -> InclusiveLemmas:
 
 
 class InclusiveLemmas:
+    """The pipeline component: re-lemmatises the tokens written in inclusive writing, leaves the rest."""
+
     def __init__(self, nlp: Language) -> None:
         self.lemmatizer = nlp.get_pipe("lemmatizer")
         self.vocab = nlp.vocab
