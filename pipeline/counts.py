@@ -209,6 +209,8 @@ class CorpusCounts:
         self._lemma_documents: Counter[str] = Counter()
         self._forms: dict[str, Counter[str]] = {}
         self._form_memo: dict[str, str] = {}
+        # keyness per category and per document, read by both the tables and the report; cleared on add/merge
+        self._keyness_memo: dict[str, list[KeyTerm]] = {}
         self._doc_lemmas: dict[str, Counter[str]] = {}
         self._doc_words: Counter[str] = Counter()
         self._category_lemmas: dict[str, Counter[str]] = {}
@@ -229,6 +231,7 @@ class CorpusCounts:
             raise ValueError(f"document {doc_id!r} was already counted")
         self._doc_ids.append(doc_id)
         self._form_memo.clear()  # forms are chosen over the whole corpus: a new document may change them
+        self._keyness_memo.clear()
         self.documents += 1
         doc_lemmas: Counter[str] = Counter()
         doc_terms: set[str] = set()
@@ -272,6 +275,7 @@ class CorpusCounts:
             raise ValueError(f"document {sorted(overlap)[0]!r} was already counted")
         self._doc_ids.extend(other._doc_ids)
         self._form_memo.clear()
+        self._keyness_memo.clear()
         self.documents += other.documents
         self.passages += other.passages
         self.words += other.words
@@ -431,28 +435,32 @@ class CorpusCounts:
 
     def keyness_by_category(self) -> list[KeyTerm]:
         """Key words of each category's passages against the rest of the corpus."""
-        forms = self.forms
-        found: list[KeyTerm] = []
-        for category in sorted(self._category_lemmas):
-            found += keyness(
-                category,
-                self._category_lemmas[category],
-                self._category_words[category],
-                self._lemmas,
-                self.words,
-                forms,
-            )
-        return found
+        if "category" not in self._keyness_memo:
+            forms = self.forms
+            found: list[KeyTerm] = []
+            for category in sorted(self._category_lemmas):
+                found += keyness(
+                    category,
+                    self._category_lemmas[category],
+                    self._category_words[category],
+                    self._lemmas,
+                    self.words,
+                    forms,
+                )
+            self._keyness_memo["category"] = found
+        return list(self._keyness_memo["category"])
 
     def keyness_by_document(self) -> list[KeyTerm]:
         """Key words of each document against the rest of the corpus."""
-        forms = self.forms
-        found: list[KeyTerm] = []
-        for doc_id in sorted(self._doc_lemmas):
-            found += keyness(
-                doc_id, self._doc_lemmas[doc_id], self._doc_words[doc_id], self._lemmas, self.words, forms
-            )
-        return found
+        if "document" not in self._keyness_memo:
+            forms = self.forms
+            found: list[KeyTerm] = []
+            for doc_id in sorted(self._doc_lemmas):
+                found += keyness(
+                    doc_id, self._doc_lemmas[doc_id], self._doc_words[doc_id], self._lemmas, self.words, forms
+                )
+            self._keyness_memo["document"] = found
+        return list(self._keyness_memo["document"])
 
     def keyness_by_group(self, groups: Mapping[str, Sequence[str]]) -> list[KeyTerm]:
         """Key words of each group of documents (name -> doc_ids) against the rest of the corpus."""

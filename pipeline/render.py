@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -303,30 +303,32 @@ DOCUMENT_REMOVALS = 30
 REMOVED_EXCERPT = 160
 
 
-def _document_views(stage: Path, counts: CorpusCounts) -> tuple[dict[str, list[str]], dict[str, list]]:
+def _document_views(removals: Iterable[Sequence], counts: CorpusCounts
+                    ) -> tuple[dict[str, list[str]], dict[str, list]]:
     """Per document: its most specific words (over-used against the rest of the corpus, by G²) and what the
-    cleaning removed from it, as (reason, excerpt) pairs."""
-    from pipeline.csvio import read_csv
-
+    cleaning removed from it (`removals`: the rows of tables/removed.csv, doc_id, start, end, reason, text),
+    as (reason, excerpt) pairs."""
     words: dict[str, list[str]] = {}
     for term in counts.keyness_by_document():
         kept = words.setdefault(term.part, [])
         if term.direction == "+" and len(kept) < DOCUMENT_KEY_WORDS:
             kept.append(term.form)
     removed: dict[str, list] = {}
-    for row in read_csv(stage / "tables" / "removed.csv"):
-        if row["reason"] == "whitespace":
+    for doc_id, _, _, reason, text in removals:
+        if reason == "whitespace":
             continue
-        spans = removed.setdefault(row["doc_id"], [])
+        spans = removed.setdefault(doc_id, [])
         if len(spans) < DOCUMENT_REMOVALS:
-            text = " ".join(row["text"].split())
-            spans.append((row["reason"], text if len(text) <= REMOVED_EXCERPT else
-                          text[:REMOVED_EXCERPT - 1] + "…"))
+            text = " ".join(text.split())
+            spans.append((reason, text if len(text) <= REMOVED_EXCERPT else text[:REMOVED_EXCERPT - 1] + "…"))
     return words, removed
 
 
 def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Mapping[str, Any],
-                   codebook: Codebook, settings: Settings, comparisons: Sequence[Comparison] = ()) -> None:
+                   codebook: Codebook, settings: Settings, comparisons: Sequence[Comparison] = (),
+                   removed_rows: Iterable[Sequence] = ()) -> None:
+    """Figures, report.html and summary.md into the stage. `removed_rows`: the rows written to
+    tables/removed.csv, for each document's view in the report."""
     drawer = draw_figures(stage, output, counts, codebook, settings.n_process, comparisons)
     passages, sizes = _browser_passages(stage / "passages.jsonl")
     total = sum(sizes.values())
@@ -354,7 +356,7 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
                   *(f"{v} ({len(docs)} doc.)" for v, docs in comparison.groups.items())]
         tables.append((f"Catégories selon « {comparison.variable} »", header, rows))
     removals = manifest.get("removals", {})
-    specific_words, removed_spans = _document_views(stage, counts)
+    specific_words, removed_spans = _document_views(removed_rows, counts)
     data = ReportData(
         title="Analyse des comptes rendus de séminaires",
         generated_from=str(settings.corpus),

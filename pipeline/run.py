@@ -309,7 +309,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
         }
         tick = time.perf_counter()
         _say(settings, "Figures et rapport…")
-        render_outputs(stage, output, counts, manifest, loaded.codebook, settings, comparisons)
+        render_outputs(stage, output, counts, manifest, loaded.codebook, settings, comparisons, removed_rows)
         timings["figures+report"] = time.perf_counter() - tick
         timings["total"] = time.perf_counter() - started
         manifest["timings_seconds"] = {k: round(v, 3) for k, v in timings.items()}

@@ -241,6 +241,16 @@ def test_the_report_quotes_what_each_rule_removed(seed_run):
     assert "Exemples (les plus fréquents)" in report and html.escape(text, quote=False) in report
 
 
+def test_the_report_carries_each_documents_removed_spans_for_its_view(seed_run):
+    settings, _ = seed_run
+    report = (settings.output / "report.html").read_text(encoding="utf-8")
+    start = report.index('id="donnees-passages">') + len('id="donnees-passages">')
+    data = json.loads(report[start:report.index("</script>", start)])
+    removed = data["docRemoved"][data["docs"].index(SEED.name)]
+    assert ["initiales isolées", "CC CC"] in removed
+    assert all(reason != "espaces et lignes vides" for reason, _ in removed)
+
+
 def test_the_run_exports_a_refi_qda_project_of_its_tags(seed_run):
     from pipeline.qdpx import read_codings
 
