@@ -131,7 +131,8 @@ def multiword_terms(tokens: Sequence[Token]) -> Iterator[tuple[str, str]]:
 
 def passage_words(tokens: Sequence[Token]) -> PassageWords:
     """The content words and multi-word terms of a passage's tokens: all the counts need of them."""
-    return PassageWords(tuple(content_tokens(tokens)), tuple(multiword_terms(tokens)))
+    words = sum(1 for token in tokens if any(char.isalnum() for char in token[0]))
+    return PassageWords(tuple(content_tokens(tokens)), tuple(multiword_terms(tokens)), words)
 
 
 def _preferred_form(forms: Counter[str]) -> str:
@@ -201,7 +202,8 @@ class CorpusCounts:
         self._doc_ids: list[str] = []
         self.documents = 0
         self.passages = 0
-        self.words = 0
+        self.words = 0  # content words (see the module docstring), what frequencies and keyness count
+        self.word_tokens = 0  # every word, as a reader counts the length of a text
         self.tags = 0
         self.tagged_passages = 0
         self.competence_occurrences = 0
@@ -245,6 +247,7 @@ class CorpusCounts:
                 passage_lemmas[key] += 1
                 self._forms.setdefault(key, Counter())[form] += 1
             word_count = sum(passage_lemmas.values())
+            self.word_tokens += words.tokens
             doc_lemmas.update(passage_lemmas)
             for category in categories:
                 self._category_lemmas.setdefault(category, Counter()).update(passage_lemmas)
@@ -279,6 +282,7 @@ class CorpusCounts:
         self.documents += other.documents
         self.passages += other.passages
         self.words += other.words
+        self.word_tokens += other.word_tokens
         self.tags += other.tags
         self.tagged_passages += other.tagged_passages
         self.competence_occurrences += other.competence_occurrences
@@ -479,6 +483,7 @@ class CorpusCounts:
         return {
             "documents": self.documents,
             "passages": self.passages,
+            "word_tokens": self.word_tokens,
             "words": self.words,
             "vocabulary": len(self._lemmas),
             "terms": sum(1 for count in self._terms.values() if count >= MIN_TERM_COUNT),

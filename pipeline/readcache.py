@@ -82,7 +82,7 @@ def _to_plain(reading: DocumentReading) -> dict[str, Any]:
         "context": [_keys_plain(k) for k in reading.context_keys.values()],
         "competences": [[[c.term, c.type, c.start, c.end, c.origin, c.score] for c in found]
                         for found in reading.competences],
-        "words": [[w.content, w.terms] for w in reading.words],
+        "words": [[w.content, w.terms, w.tokens] for w in reading.words],
     }
 
 
@@ -92,5 +92,5 @@ def _from_plain(data: dict[str, Any]) -> DocumentReading:
         keys=tuple(_keys_from(value) for value in data["keys"]),
         context_keys={keys.text: keys for keys in context},
         competences=tuple(tuple(Competence(*c) for c in found) for found in data["competences"]),
-        words=tuple(PassageWords(content, terms) for content, terms in data["words"]),
+        words=tuple(PassageWords(*words) for words in data["words"]),
     )

@@ -35,7 +35,8 @@ CSP = (
 COUNT_LABELS = {
     "documents": "Documents analysés",
     "passages": "Passages",
-    "words": "Mots",
+    "word_tokens": "Mots",
+    "words": "Mots pleins (noms, verbes, adjectifs)",
     "tokens": "Mots (jetons)",
     "tags": "Catégories attribuées",
     "tagged_passages": "Passages avec au moins une catégorie",

@@ -109,6 +109,7 @@ class PassageWords:
 
     content: tuple[tuple[str, str], ...]  # (lemma key, display form) of each content word, in order
     terms: tuple[tuple[str, str], ...]  # (lemma keys, surface) of each multi-word term
+    tokens: int = 0  # every word token (letters or digits), content words or not
 
 
 @dataclass(frozen=True)

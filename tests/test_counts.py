@@ -156,11 +156,14 @@ def test_totals_after_adding_documents():
     assert (counts.documents, counts.passages) == (2, 5)
     # a: coopération intercommunal coopération projet | commune coopérer | confiance ; b: 3 + 2
     assert counts.words == 12
+    # every word, content word or not (« et », « de », « les », « la »…): the text's length for a reader
+    assert counts.word_tokens == 18
     # duplicate tags of one category on a passage count once
     assert counts.tags == 5
     assert counts.tagged_passages == 4
     manifest = counts.to_manifest()
     assert manifest["documents"] == 2 and manifest["words"] == 12 and manifest["competences"] == 4
+    assert manifest["word_tokens"] == 18
 
 
 def test_lemma_counts_merge_inflections_and_count_documents():
