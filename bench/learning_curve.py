@@ -19,13 +19,21 @@ import warnings
 
 from bench.realpages.dataset import site_folds
 from pipeline.annotations import annotation_files, load_annotations
-from pipeline.classifier import combine_with, enough_content, features_from_doc, predict, train
+from pipeline.classifier import (
+    PRECISION_FLOOR,
+    combine_with,
+    enough_content,
+    features_from_doc,
+    predict,
+    train,
+)
+from pipeline.classifier.cues import tags_with_judged_cues
+from pipeline.classifier.training import combination_rows
 from pipeline.codebook import load_codebook
 from pipeline.commands import _parse_texts
 from pipeline.evaluation import macro_f1
 from pipeline.nlp import load_nlp
 from pipeline.settings import load_settings
-from pipeline.tagging import RuleTagger
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,9 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     nlp = load_nlp(settings.spacy_model)
     docs = _parse_texts([a.text for a in annotations], nlp, settings)
-    tagger = RuleTagger(codebook, nlp)
-    rule_sets = [frozenset(t.category for t in tagger.tag(doc)) for doc in docs]
-    features = [features_from_doc(doc, rules) for doc, rules in zip(docs, rule_sets, strict=True)]
+    labels = [a.labels for a in annotations]
+    sources = [a.source for a in annotations]
     others = [i for i, a in enumerate(annotations) if a.source != "real"]
     fold_of = site_folds([annotations[i].group for i in real], args.folds)
     sizes = [int(s) for s in args.sizes.split(",")] + [-1]
@@ -61,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
             for seed in range(args.seeds if 0 < size < len(pool) else 1):
                 drawn = pool if size < 0 or size >= len(pool) else random.Random(seed).sample(pool, size)
                 rows = others + drawn
+                # as `make train`: the codebook's cues judged on the passages the combination is fitted on
+                fit = [rows[j] for j in combination_rows([sources[i] for i in rows], len(rows))]
+                tags, _ = tags_with_judged_cues(codebook, nlp, docs, labels, fit, PRECISION_FLOOR)
+                rule_sets = [frozenset(t.category for t in doc_tags) for doc_tags in tags]
+                features = [features_from_doc(doc, rules) for doc, rules in zip(docs, rule_sets, strict=True)]
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     model = train([features[i] for i in rows], [annotations[i].labels for i in rows],

@@ -61,7 +61,7 @@ def _parse_texts(texts: list[str], nlp: Language, settings: Settings) -> list[Do
 def _cross_validate(settings: Settings):
     from pipeline.classifier import PRECISION_FLOOR, features_from_doc
     from pipeline.classifier import train as train_model
-    from pipeline.classifier.cues import weak_cues, with_cue_weights
+    from pipeline.classifier.cues import tags_with_judged_cues
     from pipeline.classifier.training import combination_rows
 
     codebook, nlp = _setup(settings)
@@ -69,16 +69,10 @@ def _cross_validate(settings: Settings):
     docs = _parse_texts([a.text for a in annotations], nlp, settings)
     # Rule labels without passage context (`analyse` also passes the heading path and parent lines):
     # an annotation is a standalone text with no heading or parent recorded, so there is none to give.
-    tagger = RuleTagger(codebook, nlp)
-    tags = [tagger.tag(doc) for doc in docs]
     # cues whose tags readers mostly reject become weak, judged where the combination is fitted
     sources = [a.source for a in annotations]
-    weights = weak_cues([tagger.cues_behind(doc, doc_tags) for doc, doc_tags in zip(docs, tags, strict=True)],
-                        [a.labels for a in annotations], combination_rows(sources, len(annotations)),
-                        PRECISION_FLOOR)
-    if weights:
-        tagger = RuleTagger(with_cue_weights(codebook, weights), nlp)
-        tags = [tagger.tag(doc) for doc in docs]
+    tags, weights = tags_with_judged_cues(codebook, nlp, docs, [a.labels for a in annotations],
+                                          combination_rows(sources, len(annotations)), PRECISION_FLOOR)
     features = [features_from_doc(doc, frozenset(t.category for t in doc_tags))
                 for doc, doc_tags in zip(docs, tags, strict=True)]
     result = train_model(

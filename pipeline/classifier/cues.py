@@ -15,8 +15,15 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from pipeline.codebook import Codebook
+from pipeline.tagging import RuleTagger
+from pipeline.types import Tag
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MIN_CUE_TAGS = 6  # a cue is judged only on at least this many of its tags
 PRIOR_TAGS = 5.0  # its precision is shrunk towards its category's, as if it had this many tags at that rate
@@ -69,3 +76,23 @@ def with_cue_weights(codebook: Codebook, weights: Mapping[str, Mapping[str, floa
             category = replace(category, weights=MappingProxyType({**category.weights, **lowered}))
         categories.append(category)
     return replace(codebook, categories=tuple(categories))
+
+
+def tags_with_judged_cues(
+    codebook: Codebook,
+    nlp: Language,
+    docs: Sequence[Doc],
+    labels: Sequence[frozenset[str] | Sequence[str]],
+    rows: Sequence[int],
+    floor: float,
+) -> tuple[list[tuple[Tag, ...]], dict[str, dict[str, float]]]:
+    """The rule tags of `docs` once the cues are judged on `rows` (see the module docstring), and the weights
+    that judgement gave: what `make train` trains on."""
+    tagger = RuleTagger(codebook, nlp)
+    tags = [tagger.tag(doc) for doc in docs]
+    hits = [tagger.cues_behind(doc, doc_tags) for doc, doc_tags in zip(docs, tags, strict=True)]
+    weights = weak_cues(hits, labels, rows, floor)
+    if weights:
+        tagger = RuleTagger(with_cue_weights(codebook, weights), nlp)
+        tags = [tagger.tag(doc) for doc in docs]
+    return tags, weights
