@@ -6,6 +6,7 @@ import hashlib
 import html
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,21 @@ def test_a_corpus_without_tags_or_competences_draws_no_chart_of_zeros_and_says_w
     assert "Figures non tracées" in page
     assert "Passages par catégorie : aucun passage n'a reçu de catégorie" in page
     assert "Compétences par type : aucun terme de compétence trouvé" in page
+
+
+def test_summary_report_and_tables_give_the_same_count_per_category(seed_run):
+    import re
+
+    settings, _ = seed_run
+    out = settings.output
+    tables = {r["category"]: int(r["passages"]) for r in read_csv(out / "tables" / "category_counts.csv")
+              if r["scope"] == "corpus"}
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    listed = re.finditer(r"\(`([^`]+)`\) : ([\d\u202f]+)", summary)
+    in_summary = {m[1]: int(m[2].replace("\u202f", "")) for m in listed}
+    assert tables and in_summary == {c: n for c, n in tables.items() if n}
+    page = (out / "report.html").read_text(encoding="utf-8")
+    start = page.index('id="donnees-passages">') + len('id="donnees-passages">')
+    data = json.loads(page[start:page.index("</script>", start)])
+    in_browser = Counter(t[0] for row in data["passages"] for t in row[6])
+    assert dict(in_browser) == {c: n for c, n in tables.items() if n}  # the seed is small: every passage held
