@@ -308,3 +308,27 @@ def test_summary_report_and_tables_give_the_same_count_per_category(seed_run):
     data = json.loads(page[start:page.index("</script>", start)])
     in_browser = Counter(t[0] for row in data["passages"] for t in row[6])
     assert dict(in_browser) == {c: n for c, n in tables.items() if n}  # the seed is small: every passage held
+
+
+def test_the_category_chart_draws_the_counts_of_the_tables(seed_run, tmp_path, monkeypatch):
+    from pipeline import figures
+    from pipeline.codebook import load_codebook
+    from pipeline.counts import CorpusCounts
+    from pipeline.render import draw_figures, read_passages
+
+    settings, _ = seed_run
+    codebook = load_codebook(settings.codebook)
+    counts = CorpusCounts({c.id: c.dimension for c in codebook.categories})
+    counts.add(SEED.name, list(read_passages(settings.output / "passages.jsonl")))
+    drawn: dict[str, float] = {}
+
+    def grouped_bar_chart(groups, path, **_):
+        drawn.update({label: value for items in groups.values() for label, value in items})
+        return []
+
+    monkeypatch.setattr(figures, "grouped_bar_chart", grouped_bar_chart)
+    draw_figures(tmp_path, tmp_path / "no-previous-outputs", counts, codebook, workers=1)
+    labels = {c.id: c.label for c in codebook.categories}
+    tables = {labels[r["category"]]: int(r["passages"])
+              for r in read_csv(settings.output / "tables" / "category_counts.csv") if r["scope"] == "corpus"}
+    assert drawn and {k: v for k, v in drawn.items() if v} == {k: v for k, v in tables.items() if v}
