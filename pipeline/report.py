@@ -489,7 +489,8 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
 </section>
 <section id="concordance"><h2>Concordance</h2>
 <p>Chaque occurrence d'un mot ou d'une expression dans les passages du navigateur, avec son contexte. Sans
-égard aux accents ni à la casse ; <code>*</code> remplace des lettres, <code>?</code> une seule
+égard aux accents ni à la casse ; un mot trouve aussi son pluriel ; <code>*</code> remplace des lettres,
+<code>?</code> une seule
 (<code>coopér*</code> trouve coopérer, coopération, coopérations…). Cliquer sur une ligne montre son
 passage.</p>
 <form class="filtres" id="concordance-formulaire" onsubmit="return false">

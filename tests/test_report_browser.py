@@ -235,6 +235,9 @@ def test_concordance_finds_every_form_with_a_wildcard_sorts_and_leads_to_the_pas
     page.select_option("#concordance-tri", "right")
     assert [row.split("\t")[3].strip() for row in rows.all_inner_texts()] == [
         "freine la coopération.", "pèse."]
+    page.fill("#concordance-terme", "moyen")  # a word finds its plural too
+    assert rows.count() == 2
+    assert set(page.locator("#concordance-lignes td.forme").all_inner_texts()) == {"moyens"}
     page.fill("#concordance-terme", "techniciens")
     rows.first.click()
     target = page.locator("#liste-passages article.vise")

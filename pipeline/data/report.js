@@ -241,10 +241,13 @@
   const found = document.getElementById("concordance-compte");
   let lines = [];
 
+  // A word without wildcards also finds its plural in s or x (« donnée » finds « données »): the report holds
+  // the words of the text, not their lemmas (the command line's kwic matches lemmas).
   function wordPattern(word) {
     const escaped = word.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\p{L}\\p{N}'-]*")
       .replace(/\?/g, "[\\p{L}\\p{N}]");
-    return new RegExp("^" + escaped + "$", "u");
+    const plural = /[*?]/.test(word) || /[sx]$/.test(word) ? "" : "[sx]?";
+    return new RegExp("^" + escaped + plural + "$", "u");
   }
 
   // A context cut inside a word loses that part word (« …rsonnes » is shown as « … »).
