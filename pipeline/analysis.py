@@ -72,37 +72,14 @@ class Analyser:
         from pipeline.codebook import check_patterns
 
         check_patterns(codebook, nlp)
-        analyser = cls(RuleTagger(codebook, nlp), CompetenceExtractor(lexicon, nlp), nlp)
-        analyser._load_model(codebook, settings)
-        if analyser.model is not None and analyser.model.cue_weights:
+        loaded = _load_model(codebook, settings)
+        model = loaded["model"]
+        if model is not None and model.cue_weights:
             from pipeline.classifier.cues import with_cue_weights
 
             # the cues training found readers mostly reject are weak, as the model was trained with them
-            analyser.tagger = RuleTagger(with_cue_weights(codebook, analyser.model.cue_weights), nlp)
-        return analyser
-
-    def _load_model(self, codebook: Codebook, settings: Settings) -> None:
-        from pipeline.errors import ModelError
-        from pipeline.modelfile import check_codebook
-
-        path = settings.model_path
-        if not path.is_file():
-            self.notes.append(f"pas de modèle entraîné ({path}) : les catégories viennent des règles seules")
-            self.model_info = {"used": False, "reason": "no model file"}
-            return
-        try:
-            check_codebook(path, codebook.sha256)  # before the costly import of the classifier's libraries
-            from pipeline.classifier import load_model
-
-            self.model = load_model(path, codebook_sha256=codebook.sha256)
-        except ModelError as exc:
-            self.notes.append(f"modèle non utilisé, les catégories viennent des règles seules : {exc}")
-            self.model_info = {"used": False, "reason": str(exc)}
-            return
-        import hashlib
-
-        self.model_sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        self.model_info = {"used": True, "path": str(path), "sha256": self.model_sha}
+            codebook = with_cue_weights(codebook, model.cue_weights)
+        return cls(RuleTagger(codebook, nlp), CompetenceExtractor(lexicon, nlp), nlp, **loaded)
 
     def read(self, passages: Sequence[Passage], docs: Sequence[Doc]) -> DocumentReading:
         """The codebook-independent part of the analysis of one document's parsed passages."""
@@ -188,6 +165,30 @@ class Analyser:
                 passage_tags.append(Tag(category, score, source, evidence))
             merged.append(tuple(passage_tags))
         return merged
+
+
+def _load_model(codebook: Codebook, settings: Settings) -> dict[str, Any]:
+    """The classifier matching the codebook, as Analyser fields (model, model_sha, model_info, notes): no
+    model, and a note saying why, when there is none or it cannot be used."""
+    from pipeline.errors import ModelError
+    from pipeline.modelfile import check_codebook
+
+    path = settings.model_path
+    if not path.is_file():
+        return {"model": None, "model_info": {"used": False, "reason": "no model file"},
+                "notes": [f"pas de modèle entraîné ({path}) : les catégories viennent des règles seules"]}
+    try:
+        check_codebook(path, codebook.sha256)  # before the costly import of the classifier's libraries
+        from pipeline.classifier import load_model
+
+        model = load_model(path, codebook_sha256=codebook.sha256)
+    except ModelError as exc:
+        return {"model": None, "model_info": {"used": False, "reason": str(exc)},
+                "notes": [f"modèle non utilisé, les catégories viennent des règles seules : {exc}"]}
+    import hashlib
+
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"model": model, "model_sha": sha, "model_info": {"used": True, "path": str(path), "sha256": sha}}
 
 
 def _written_forms(doc: Doc) -> dict[str, str]:

@@ -37,7 +37,6 @@ COUNT_LABELS = {
     "passages": "Passages",
     "word_tokens": "Mots",
     "words": "Mots pleins (noms, verbes, adjectifs)",
-    "tokens": "Mots (jetons)",
     "tags": "Catégories attribuées",
     "tagged_passages": "Passages avec au moins une catégorie",
     "competences": "Occurrences de compétences",
