@@ -31,6 +31,23 @@ from pipeline.settings import ConfigError, Settings
 
 WINDOW_PER_WORKER = 4
 TASK_RETRIES = 3
+# A local cluster's workers share the machine's cores with the client and the scheduler: the periodic
+# monitoring that Dask runs by default (a statistical profiler sampling every thread 100 times a second, the
+# event-loop tick every 20 ms, the memory and system monitors) is CPU taken from parsing. A run needs none of
+# it (no dashboard), so a local cluster runs with it off or slowed down; a running scheduler's workers are
+# left as their owner configured them.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    # The nanny's default environment also sets MALLOC_TRIM_THRESHOLD_ (glibc hands freed memory back to the
+    # system at once): parsing allocates and frees constantly, and the local engine's processes run with
+    # glibc's own adaptive threshold, so the workers get the same.
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1,
+                                            "OPENBLAS_NUM_THREADS": 1},
+}
 
 
 @dataclass(frozen=True)
@@ -117,8 +134,11 @@ class DaskSession:
         if self.scheduler:
             self.client = Client(self.scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.WARNING)
+            import dask.config
+
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):  # the nannies hand their config to the workers
+                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.WARNING)
             self.client = Client(self.cluster)
         # A task that returns the job, rather than scattered data: if the workers holding it die, the
         # scheduler recomputes it from the task, where scattered data would be lost for good.
