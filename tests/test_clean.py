@@ -182,7 +182,8 @@ def test_comments_removes_a_comment_block_but_not_the_paragraph_before_or_after(
 
 
 @pytest.mark.parametrize(
-    "header", ["5 réponses", "Un commentaire", "Une réponse à « Coopérer »", "Les commentaires sont fermés."]
+    "header", ["5 réponses", "Un commentaire", "Une réponse à « Coopérer »", "Les commentaires sont fermés.",
+               '1 commentaire "Ploërmel. La Région au contact du Pays"'],
 )
 def test_comments_headers_and_closings(header):
     assert _only("comments", _around(header)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
@@ -190,7 +191,8 @@ def test_comments_headers_and_closings(header):
 
 @pytest.mark.parametrize(
     "content",
-    ["10 réponses sur 26. Pas idéal, mais pas mauvais.", "Deux réflexions", "## Réponse", "- Commentaire"],
+    ["10 réponses sur 26. Pas idéal, mais pas mauvais.", "Deux réflexions", "## Réponse", "- Commentaire",
+     "Trois réflexions « de fond » ont guidé la journée"],
 )
 def test_comments_keeps_sentences_about_answers(content):
     text = _around(content)
@@ -345,3 +347,8 @@ def test_crdh_with_inserted_junk_meets_the_quality_floor(crdh_dir, monkeypatch):
     assert total.junk_lines > 100
     assert total.precision >= 0.99, total.wrong
     assert total.recall >= 0.98, total.missed
+
+
+def test_comments_header_with_a_title_takes_the_comment_under_it():
+    block = '1 commentaire "La Région au contact du Pays"\ncombien coûte ce poste au contribuable'
+    assert _only("comments", _around(block)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"

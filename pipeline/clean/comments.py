@@ -19,12 +19,14 @@ _NOUN = (
 )
 _BARE_NOUN = r"(?:r[ée]s?ponses?|commentaires?|comments?|responses?|pingbacks?|trackbacks?)"
 _QUOTED_TITLE = r"(?:[«“\"'‘„].*)"
-# "3 résponses à “Titre”", "2 réflexions sur « Titre »"; without a title only the plain nouns count
-# ("Un commentaire", "12 commentaires :"), since crdh notes have lines such as "Deux réflexions".
-SECTION_HEADER = re.compile(
-    rf"{_COUNT}\s+(?:{_NOUN}\s+(?:à|a|sur|pour|au sujet de|on|to)\s+{_QUOTED_TITLE}|{_BARE_NOUN}\s*:?)",
+# "3 résponses à “Titre”", "2 réflexions sur « Titre »", « 1 commentaire "Titre" » (the plain nouns only);
+# without a title only the plain nouns count ("Un commentaire", "12 commentaires :"), since crdh notes have
+# lines such as "Deux réflexions".
+TITLED_HEADER = re.compile(
+    rf"{_COUNT}\s+(?:{_NOUN}\s+(?:à|a|sur|pour|au sujet de|on|to)\s+|{_BARE_NOUN}\s+){_QUOTED_TITLE}",
     re.IGNORECASE,
 )
+SECTION_HEADER = re.compile(rf"{TITLED_HEADER.pattern}|{_COUNT}\s+{_BARE_NOUN}\s*:?", re.IGNORECASE)
 # Lines of the comment form or of a closed section, complete or as a line start.
 BOILERPLATE = re.compile(
     r"(?:les commentaires sont (?:fermés|clos|désactivés)|comments are closed|"
@@ -102,6 +104,12 @@ def _comment_block_end(lines: list[Line], start: int) -> int:
     """Index one past the last line of the zone that starts at `start` (a header line)."""
     index = start + 1
     last_junk = start
+    if _full(TITLED_HEADER, lines[start].stripped) and index < len(lines) and not lines[index].is_blank:
+        # A header naming the article commented on, with a paragraph right under it: a comment whose author
+        # line is missing (themes that show the author only as an avatar). After a blank line, the
+        # paragraph may be the report's again.
+        index = _body_end(lines, index)
+        last_junk = index - 1
     while index < len(lines):
         line = lines[index]
         text = line.stripped
