@@ -424,3 +424,30 @@ def test_cue_weights_are_saved_with_the_model_and_loaded_back(trained, tmp_path)
     path = tmp_path / "m.skops"
     save_model(bundle, path, {"codebook_sha256": "abc"})
     assert load_model(path, codebook_sha256="abc").cue_weights == {"conditions:freins": {"frein": 0.5}}
+
+
+def test_a_category_with_few_real_positives_keeps_a_model_cut_fitted_on_every_passage():
+    # 240 `real` passages (enough for cuts to be fitted on them alone) where « freins » is labelled 6 times,
+    # and 160 written passages where it is common: its cut comes from every passage, so the model still tags
+    # it where the rules see nothing, instead of leaving the category to the rules.
+    rng = np.random.default_rng(3)
+    features, labels, groups, sources = [], [], [], []
+    for index in range(400):
+        real = index < 240
+        chosen = [c for c in CATEGORIES[:2] if rng.random() < 0.3]
+        if (real and index % 40 == 0) or (not real and rng.random() < 0.35):
+            chosen.append("conditions:freins")
+        words = list(rng.choice(FILLER, size=8))
+        for category in chosen:
+            words += list(rng.choice(CUES[category], size=2))
+        features.append(PassageFeatures(" ".join(words), np.zeros(300, dtype=np.float32), frozenset()))
+        labels.append(chosen)
+        groups.append(f"{'real' if real else 'written'}{index % 12}")
+        sources.append("real" if real else "written")
+    result = train(features, labels, groups, categories=CATEGORIES[:3], sources=sources, seed=7, folds=3,
+                   blocks_to_try=())
+    model = result.model
+    assert model.policy_per_category()["conditions:freins"] != "rules"
+    probe = PassageFeatures("manque silo réorganisation mot1 mot2 mot3", np.zeros(300, dtype=np.float32))
+    (scores,) = predict(model, [probe])
+    assert "conditions:freins" in combine_with(model, frozenset(), {}, scores)

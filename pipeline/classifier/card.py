@@ -132,9 +132,9 @@ def model_card(metadata: Mapping[str, Any]) -> str:
     lines.append(
         "`make suggest` lists the passages the model is least sure about: label those first. How much more "
         "annotation buys is measured by `python -m bench.learning_curve` (docs/realset.md): on real pages, "
-        "macro F1 rose from 0.29 with no real passage to 0.31 with about 700, so the features, more than "
-        "the number of passages, limit this model. Between 200 and 400 annotated passages of one's own "
-        "source it dips to 0.25–0.27: from 200 on, thresholds are fitted on those passages alone and the "
-        "model abstains for categories with fewer than 30 of them; annotate past 400, or stay under 200."
+        "macro F1 rose from 0.29 with no real passage to 0.30 with 200 and 0.33 with about 700, so the "
+        "features, more than the number of passages, limit this model. From 200 annotated passages of "
+        "one's own source on, thresholds are fitted on those passages, except for a category they hold "
+        "fewer than 30 examples of, whose cut still comes from every passage."
     )
     return "\n".join(lines) + "\n"
