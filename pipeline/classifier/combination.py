@@ -5,7 +5,7 @@ module applies them to one passage."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +99,14 @@ class Combination:
             )
         ]
         return np.column_stack(columns) if columns else np.zeros(by_rules.shape, dtype=bool)
+
+    def with_columns_of(self, other: Combination, columns: Iterable[int]) -> Combination:
+        """This combination with the policy and cuts of `columns` taken from `other`."""
+        taken = set(columns)
+        pick = [other if j in taken else self for j in range(len(self.policies))]
+        return Combination(tuple(c.policies[j] for j, c in enumerate(pick)),
+                           tuple(c.cuts[j] for j, c in enumerate(pick)),
+                           tuple(c.strict_cuts[j] for j, c in enumerate(pick)))
 
 
 def column_f1(decided: np.ndarray, truth: np.ndarray) -> float:

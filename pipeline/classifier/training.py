@@ -26,7 +26,6 @@ from sklearn.model_selection import GroupKFold, KFold
 from pipeline.classifier.combination import (
     PER_CATEGORY,
     STRATEGIES,
-    Combination,
     best_threshold,
     column_f1,
     fit_combination,
@@ -312,10 +311,7 @@ def train(
             everywhere = fit_combination(oof, modelled_rules, targets, policy, PRECISION_FLOOR)
             cross_everywhere, _ = _cross_fitted_combination(oof, modelled_rules, targets, splits, None,
                                                             PRECISION_FLOOR)
-            pick = [everywhere if j in uncalibrated else combination for j in range(len(modelled))]
-            combination = Combination(tuple(c.policies[j] for j, c in enumerate(pick)),
-                                      tuple(c.cuts[j] for j, c in enumerate(pick)),
-                                      tuple(c.strict_cuts[j] for j, c in enumerate(pick)))
+            combination = combination.with_columns_of(everywhere, uncalibrated)
             for j in uncalibrated:
                 cross_fitted[:, j] = cross_everywhere[:, j]
     combined = [
