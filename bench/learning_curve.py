@@ -50,9 +50,13 @@ class Curve:
         self.docs = _parse_texts([a.text for a in annotations], nlp, settings)
         self.labels = [a.labels for a in annotations]
         self.sources = [a.source for a in annotations]
+        self._last: tuple[tuple[int, ...], tuple] | None = None
 
     def fit(self, rows: list[int]):
-        """Trained like `make train` on `rows`: the model and every annotation's features under it."""
+        """Trained like `make train` on `rows`: the model and every annotation's features under it. The last
+        fit is kept: in `make suggest`'s order, the model scored at one size picks the next batch."""
+        if self._last is not None and self._last[0] == tuple(rows):
+            return self._last[1]
         # as `make train`: the codebook's cues judged on the passages the combination is fitted on
         fit = [rows[j] for j in combination_rows([self.sources[i] for i in rows], len(rows))]
         tags, _ = tags_with_judged_cues(self.codebook, self.nlp, self.docs, self.labels, fit, PRECISION_FLOOR)
@@ -64,6 +68,7 @@ class Curve:
             model = train([features[i] for i in rows], [a[i].labels for i in rows],
                           [a[i].group for i in rows], categories=self.codebook.ids,
                           sources=[a[i].source for i in rows], seed=self.settings.seed).model
+        self._last = (tuple(rows), (model, features, rule_sets))
         return model, features, rule_sets
 
     def score(self, rows: list[int], test: list[int]) -> float:
