@@ -26,6 +26,7 @@ from pipeline.classifier import (
     features_from_doc,
     fit_combination,
     load_model,
+    precise_cut,
     predict,
     save_model,
     strict_threshold,
@@ -451,3 +452,39 @@ def test_a_category_with_few_real_positives_keeps_a_model_cut_fitted_on_every_pa
     probe = PassageFeatures("manque silo réorganisation mot1 mot2 mot3", np.zeros(300, dtype=np.float32))
     (scores,) = predict(model, [probe])
     assert "conditions:freins" in combine_with(model, frozenset(), {}, scores)
+
+
+def test_precise_cut_raises_a_cut_until_its_tags_reach_the_precision():
+    scores, truth = np.array([0.9, 0.8, 0.7, 0.6, 0.2]), np.array([1, 0, 0, 0, 1])
+    assert precise_cut(scores, truth, 0.5, 0.4) == 0.8  # 0.5-0.7 tag 4, 4, 3 passages with 1 right
+    assert precise_cut(scores, truth, 0.1, 0.4) == pytest.approx(0.1)  # 2 right of 5
+    assert precise_cut(scores, truth, 0.95, 0.4) == 0.95  # tags nothing here: nothing to hold it to
+    assert precise_cut(scores, np.zeros(5), 0.5, 0.4) == NEVER
+
+
+def test_a_fallback_cut_the_real_passages_contradict_is_raised_out_of_use():
+    # Written passages label « freins » wherever its cue words are; in the real ones the same words come
+    # without the label but for 6 passages: the cut fitted on every passage would tag the real passages
+    # with a precision far under the floor, so the model adds nothing for it there.
+    rng = np.random.default_rng(5)
+    features, labels, groups, sources = [], [], [], []
+    for index in range(400):
+        real = index < 240
+        chosen = [c for c in CATEGORIES[:2] if rng.random() < 0.3]
+        has_cue = rng.random() < 0.35
+        if has_cue and (not real or index % 40 == 0):
+            chosen.append("conditions:freins")
+        words = list(rng.choice(FILLER, size=8))
+        for category in chosen:
+            words += list(rng.choice(CUES[category], size=2))
+        if has_cue and "conditions:freins" not in chosen:
+            words += list(rng.choice(CUES["conditions:freins"], size=2))
+        features.append(PassageFeatures(" ".join(words), np.zeros(300, dtype=np.float32), frozenset()))
+        labels.append(chosen)
+        groups.append(f"{'real' if real else 'written'}{index % 12}")
+        sources.append("real" if real else "written")
+    model = train(features, labels, groups, categories=CATEGORIES[:3], sources=sources, seed=7, folds=3,
+                  blocks_to_try=()).model
+    probe = PassageFeatures("manque silo réorganisation mot1 mot2 mot3", np.zeros(300, dtype=np.float32))
+    (scores,) = predict(model, [probe])
+    assert "conditions:freins" not in combine_with(model, frozenset(), {}, scores)

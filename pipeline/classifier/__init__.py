@@ -21,6 +21,7 @@ from pipeline.classifier.combination import (
     best_threshold,
     combine,
     fit_combination,
+    precise_cut,
     strict_threshold,
 )
 from pipeline.classifier.features import (
@@ -42,7 +43,7 @@ __all__ = [
     "ALLOWED_FUNCTIONS", "ALLOWED_TYPES", "FEATURE_BLOCKS", "NEVER", "PER_CATEGORY", "POLICIES",
     "PRECISION_FLOOR", "STRATEGIES", "Combination", "ModelBundle", "ModelError", "PassageFeatures",
     "TrainResult", "best_threshold", "build_pipeline", "combine", "combine_with", "enough_content",
-    "features_from_doc", "fit_combination", "lemma_column", "load_model", "model_card", "predict",
-    "rule_column", "save_model", "strict_threshold", "top_features", "train", "vector_column",
+    "features_from_doc", "fit_combination", "lemma_column", "load_model", "model_card", "precise_cut",
+    "predict", "rule_column", "save_model", "strict_threshold", "top_features", "train", "vector_column",
     "write_model_card",
 ]

@@ -41,6 +41,16 @@ def best_threshold(scores: np.ndarray, truth: np.ndarray, min_precision: float =
     return float((ranked[best] + below) / 2)
 
 
+def precise_cut(scores: np.ndarray, truth: np.ndarray, cut: float, min_precision: float) -> float:
+    """The lowest cut at or above `cut` at which "score >= cut" has at least `min_precision` on these
+    passages (a cut that tags none of them passes); NEVER when every such cut falls short."""
+    for candidate in np.unique(np.append(scores[scores >= cut], cut)):
+        tagged = scores >= candidate
+        if not tagged.any() or truth[tagged].sum() >= min_precision * tagged.sum():
+            return float(candidate)
+    return NEVER
+
+
 def _decide(policy: str, by_rules: Any, scores: Any, cut: float, strict_cut: float) -> Any:
     """Whether a category is tagged under `policy`, from the rule matches (bool or bool array), the
     model scores and the category's cuts. Works on one passage or on a column of passages."""

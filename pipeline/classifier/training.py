@@ -24,11 +24,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold, KFold
 
 from pipeline.classifier.combination import (
+    NEVER,
     PER_CATEGORY,
     STRATEGIES,
+    Combination,
     best_threshold,
     column_f1,
     fit_combination,
+    precise_cut,
 )
 from pipeline.classifier.features import (
     FEATURE_BLOCKS,
@@ -51,8 +54,9 @@ MIN_FIT_ROWS = 200
 PRECISION_FLOOR = 0.4
 # A category with fewer positives than this among those passages cannot have its cut read off them (on real
 # pages `conditions:freins` has 20, `finalites:propres` 9): its cut and policy are fitted on every passage
-# instead. (Abstaining there, leaving the category to the rules, made the learning curve dip by 0.05 between
-# 200 and 400 real passages: docs/realset.md.)
+# instead, then the cut is raised until the model's tags among the real passages reach PRECISION_FLOOR (cuts
+# fitted on every passage alone are loose off the topic). Abstaining there, leaving the category to the
+# rules, made the learning curve dip by 0.05 between 200 and 400 real passages (docs/realset.md).
 MIN_FIT_POSITIVES = 30
 
 
@@ -226,11 +230,12 @@ def _best_strategy(table: Mapping[str, float]) -> str:
 
 
 def _cross_fitted_combination(scores, by_rules, targets, splits, fit_rows=None,
-                              min_precision=0.0) -> tuple[np.ndarray, list[str]]:
+                              min_precision=0.0, held_on=None) -> tuple[np.ndarray, list[str]]:
     """The reported combination: for each fold, the strategy is chosen on the other folds (by how it
     does there when itself cross-fitted over those folds), then fitted on the other folds and applied to
     this one. Nothing about a fold's passages is chosen on its own labels. With `fit_rows`, only those
-    rows of the other folds are used to choose and fit."""
+    rows of the other folds are used to choose and fit; with `held_on`, the cuts are then held to
+    `min_precision` on those rows of the other folds (`_held_to_precision`)."""
     n = len(targets)
     fit_rows = np.arange(n) if fit_rows is None else fit_rows
     decisions = np.zeros(targets.shape, dtype=bool)
@@ -240,9 +245,26 @@ def _cross_fitted_combination(scores, by_rules, targets, splits, fit_rows=None,
         strategy = _best_strategy(_strategy_scores(scores, by_rules, targets, splits, others, min_precision))
         combination = fit_combination(scores[others], by_rules[others], targets[others], strategy,
                                       min_precision)
+        if held_on is not None:
+            held = np.setdiff1d(held_on, test_rows)
+            combination = _held_to_precision(combination, scores[held], targets[held], min_precision)
         decisions[test_rows] = combination.decisions(scores[test_rows], by_rules[test_rows])
         chosen.append(strategy)
     return decisions, chosen
+
+
+def _held_to_precision(combination: Combination, scores: np.ndarray, targets: np.ndarray,
+                       floor: float) -> Combination:
+    """`combination` with each model cut raised until what the model tags among these passages (the real
+    ones) reaches `floor` precision; a category whose cut cannot reach it is left to the rules."""
+    policies, cuts, stricts = [], [], []
+    for j, (policy, cut, strict) in enumerate(zip(combination.policies, combination.cuts,
+                                                  combination.strict_cuts, strict=True)):
+        cut = precise_cut(scores[:, j], targets[:, j], cut, floor) if cut < NEVER else cut
+        policies.append("rules" if cut >= NEVER and policy in ("union", "model", "intersection") else policy)
+        cuts.append(cut)
+        stricts.append(max(strict, cut))
+    return Combination(tuple(policies), tuple(cuts), tuple(stricts))
 
 
 def train(
@@ -305,12 +327,15 @@ def train(
                                   PRECISION_FLOOR)
     cross_fitted, _ = _cross_fitted_combination(oof, modelled_rules, targets, splits, fit_rows,
                                                 PRECISION_FLOOR)
-    if len(fit_rows) < n:  # fitted on the real passages: where they hold too few positives, on every passage
+    # Fitted on the real passages: where they hold too few positives, on every passage, the cuts then raised
+    # until the model's tags among the real passages reach the precision floor.
+    if len(fit_rows) < n:
         uncalibrated = [j for j in range(len(modelled)) if targets[fit_rows, j].sum() < MIN_FIT_POSITIVES]
         if uncalibrated:
             everywhere = fit_combination(oof, modelled_rules, targets, policy, PRECISION_FLOOR)
             cross_everywhere, _ = _cross_fitted_combination(oof, modelled_rules, targets, splits, None,
-                                                            PRECISION_FLOOR)
+                                                            PRECISION_FLOOR, held_on=fit_rows)
+            everywhere = _held_to_precision(everywhere, oof[fit_rows], targets[fit_rows], PRECISION_FLOOR)
             combination = combination.with_columns_of(everywhere, uncalibrated)
             for j in uncalibrated:
                 cross_fitted[:, j] = cross_everywhere[:, j]
