@@ -56,7 +56,7 @@ bench-dask: $(STAMP) ## The local engine against Dask with 1 and 2 workers (BENC
 install-dask: $(STAMP) ## Install the optional Dask engine (dask, distributed)
 	PYTHONWARNINGS="ignore::UserWarning" $(PY) -m pip install --quiet -e '.[dask]'
 
-bench-clean: $(STAMP) ## Precision and recall of cleaning (seed + crdh with inserted junk)
+bench-clean: $(STAMP) ## Cleaning: seed, crdh with inserted junk, untouched crdh, and the real set by site folds (REALPAGES_TEXTS=…)
 	$(PY) -m bench.bench_clean --seed-corpus corpus --clean-corpus "$(BENCH_CORPUS)"
 
 bench-train: $(STAMP) ## Time to train on 10,000 parsed passages

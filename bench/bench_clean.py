@@ -3,7 +3,11 @@
     .venv/bin/python -m bench.bench_clean --seed-corpus corpus --clean-corpus ../shared/corpora/crdh
 
 (a) the seed report against a hand-made gold labelling of its lines (below); (b) crdh reports polluted
-with seeded junk (bench/junk.py); (c) the untouched crdh reports, where every removal is a mistake.
+with seeded junk (bench/junk.py); (c) the untouched crdh reports, where every removal is a mistake;
+(d) the real development set (bench/realpages/, when the page texts are at hand: docs/data.md), its chrome
+lines against its content lines, by site folds: each fold cleaned as a corpus of its own with the chrome
+model fitted on the other folds' sites, as `make bench-real` does (its tagging and competences left out).
+(a)-(b) say whether the rules still do what they were written for; (d) is what holds on pages never seen.
 
 Scoring, per non-blank source line, on non-space characters: a line is *junk* when gold junk covers some
 of it, *removed* when a non-whitespace rule removed some of it. Precision = removed lines where nothing
@@ -157,6 +161,47 @@ def bench_untouched(files: list[Path]) -> tuple[int, Counter[str], list[tuple[st
     return characters, removed, examples
 
 
+def bench_real_set(folds: int = 5) -> tuple[int, int, int, int, Counter[str]] | None:
+    """(d): chrome lines, chrome lines removed, content lines, content lines kept, and chrome lines removed
+    per rule; None when no page text is at hand."""
+    import json
+
+    from bench.realpages.chrome_fit import DEFAULT_CLEAN, clean_lines
+    from bench.realpages.chrome_fit import fit as fit_chrome
+    from bench.realpages.dataset import load_pages, site_folds
+    from bench.realpages.scoring import Prediction, line_outcomes
+    from pipeline.clean import count_repeated
+    from pipeline.clean.chrome import MODEL_FILE, ChromeModel, use_model
+
+    pages, _ = load_pages()
+    if not pages:
+        return None
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    clean = clean_lines(DEFAULT_CLEAN)
+    fold_of = site_folds([page.site for page in pages], folds)
+    outcomes = []
+    try:
+        for fold in range(folds):
+            part = [page for page in pages if fold_of[page.site] == fold]
+            others = [page for page in pages if fold_of[page.site] != fold]
+            if not part:
+                continue
+            fitted = fit_chrome(others, shipped["c"], keep=shipped["keep"], clean=clean)
+            use_model(ChromeModel.from_dict(fitted))
+            repeated = count_repeated((f"{page.page_id}.txt", page.text) for page in part)
+            for page in part:
+                cleaned = clean_text(page.text, doc_id=f"{page.page_id}.txt", repeated=repeated)
+                removals = tuple((r.start, r.end, r.reason) for r in cleaned.removals)
+                outcomes.extend(line_outcomes(page, Prediction(removals, ())))
+    finally:
+        use_model(None)
+    chrome = [o for o in outcomes if o.line.chrome]
+    content = [o for o in outcomes if not o.line.chrome]
+    by_rule: Counter[str] = Counter(reason for o in chrome if o.removed for reason in o.reasons)
+    return (len(chrome), sum(o.removed for o in chrome), len(content), sum(not o.removed for o in content),
+            by_rule)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -193,6 +238,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    removed including whitespace:  {with_space:>8} = {100 * with_space / characters:.4f} %")
     for reason, count in sorted(removed.items()):
         print(f"      {reason:<18} {count:>8}")
+    real = bench_real_set()
+    print()
+    if real is None:
+        print("(d) real development set: no page text at hand (docs/data.md), not scored")
+    else:
+        chrome, chrome_removed, content, content_kept, by_rule = real
+        print(f"(d) real development set, site folds: {chrome} chrome lines, {chrome_removed} removed "
+              f"({100 * chrome_removed / chrome:.1f} %); {content} content lines, {content_kept} kept "
+              f"({100 * content_kept / content:.1f} %)")
+        print("    chrome lines removed per rule: "
+              + ", ".join(f"{rule} {count}" for rule, count in by_rule.most_common()))
     if args.show:
         for label, result in (("seed", seed_score), ("polluted", polluted)):
             for line in (result.missed or [])[: args.show]:
