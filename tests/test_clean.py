@@ -352,3 +352,30 @@ def test_crdh_with_inserted_junk_meets_the_quality_floor(crdh_dir, monkeypatch):
 def test_comments_header_with_a_title_takes_the_comment_under_it():
     block = '1 commentaire "La Région au contact du Pays"\ncombien coûte ce poste au contribuable'
     assert _only("comments", _around(block)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+@pytest.mark.parametrize("junk", ["12", "- 12 -", "Page 3", "p. 4 / 20", "(2)", "Page — 1"])
+def test_page_furniture_removes_page_numbers_alone_on_their_line(junk):
+    assert _only("page_furniture", _around(junk)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+def test_page_furniture_removes_a_viewers_page_labels_when_they_recur():
+    labels = ["Page 1: Les actes du congrès", "Page 2: Les actes du congrès"]
+    assert _only("page_furniture", _around(*labels)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+    one = _around("Page 12 : le tableau des financements")
+    assert _only("page_furniture", one).text == one
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["1978", "Participants :\n66", "12 communes ont signé la convention.", "Atelier 2", "Page suivante"],
+)
+def test_page_furniture_keeps_years_figures_under_a_label_and_sentences(content):
+    text = _around(content)
+    assert _only("page_furniture", text).text == text
+
+
+def test_page_furniture_does_not_run_on_markdown():
+    text = _around("12")
+    assert clean_text(text, doc_id="notes.md", rules=("page_furniture", "whitespace")).text == text
+    assert clean_text(text, doc_id="page.txt", rules=("page_furniture", "whitespace")).text != text

@@ -21,6 +21,7 @@ from pipeline.clean.engine import Rule, run_rules, select_rules
 from pipeline.clean.image_residue import find_image_residue
 from pipeline.clean.initials import find_initials
 from pipeline.clean.keyword_stuffing import find_keyword_stuffing
+from pipeline.clean.page_furniture import find_page_furniture
 from pipeline.clean.repeated import NO_REPETITION, RepeatedLines, count_repeated, find_repeated
 from pipeline.clean.share_navigation import find_share_navigation
 from pipeline.clean.spam_links import find_spam_links
@@ -45,6 +46,8 @@ _ALL_RULES = (
          "partage, navigation, cookies", find_share_navigation),
     Rule("initials", "stray lines of one to three capitals under the title or in a group",
          "initiales isolées", find_initials),
+    Rule("page_furniture", "page numbers alone on a line and a document viewer's page labels",
+         "numéros et en-têtes de page", find_page_furniture, scraped_only=True),
     Rule("repeated", "lines found in several documents of the corpus (menus, footers, widgets)",
          "lignes répétées d'une page à l'autre", find_repeated, scraped_only=True, uses_corpus=True),
     Rule("chrome", "lines a model of generic line features reads as web chrome",
