@@ -246,6 +246,12 @@ def test_image_residue_keeps_codes_and_short_real_lines(content):
         "Catégories : Actualités, Séminaires",
         "Étiquettes : coopération, territoires, réseau",
         "Publié le 13 février 2015 par Olivier Delbos",
+        "Mis à jour le 01/07/2022",
+        "publié le 10 juillet 2017 (modifié le 9 mai 2019)",
+        "Publication PUBLIÉ LE 10/10/2016 PAR JLH",
+        "lundi 6 juillet 2015, par Corinne Trevisan",
+        "Temps de lecture 2 min",
+        "- 1 min de lecture",
     ],
 )
 def test_share_navigation_removes_navigation_lines(junk):
@@ -260,6 +266,9 @@ def test_share_navigation_removes_navigation_lines(junk):
         "D’abord Facebook et une page, mais seulement une page.",
         "Publié le 13 février 2015 par Olivier Delbos, ce texte a été très lu.",
         "Catégories négatives plus fréquentes que positives.",
+        "Le 6 juillet 2015, par exemple, les élus ont voté.",
+        "Mise à jour du diagnostic territorial",
+        "Une lecture de 10 minutes a suffi.",
     ],
 )
 def test_share_navigation_keeps_sentences(content):

@@ -60,11 +60,25 @@ TAXONOMY = re.compile(
     r"(?:catégories?|categories?|étiquettes?|mots[- ]clés|classé dans|rubriques?)\s*:\s*[^.!?]{1,200}",
     re.IGNORECASE,
 )
-# "Publié le 13 février 2015 par Marie Dupont", "Publié par X le 13/02/2015", "Posté le … dans …".
+# "Publié le 13 février 2015 par Marie Dupont", "Publié par X le 13/02/2015", "Posté le … dans …",
+# "Mis à jour le 01/07/2022", "publié le 10 juillet 2017 (modifié le 9 mai 2019)", "Publication PUBLIÉ LE …".
+_WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+_STAMP = (r"(?:publié|posté|mis en ligne|écrit|rédigé|mis à jour|mise à jour|dernière mise à jour|modifié|"
+          r"actualisé)")
+_WHEN = rf"(?:{_WEEKDAY}\s+)?{_DATE}"
 PUBLISHED = re.compile(
-    rf"(?:publié|posté|mis en ligne|écrit|rédigé)(?:\s+le\s+{_DATE}(?:\s+à\s+\d{{1,2}}\s*[h:]\s*\d{{0,2}})?"
-    rf"(?:\s+par\s+{_NAME})?|\s+par\s+{_NAME}?\s+le\s+{_DATE})"
+    rf"(?:publication\s*:?\s*)?{_STAMP}(?:\s+le\s+{_WHEN}(?:\s+à\s+\d{{1,2}}\s*[h:]\s*\d{{0,2}})?"
+    rf"(?:\s+par\s+{_NAME})?|\s+par\s+{_NAME}?\s+le\s+{_WHEN})"
+    rf"(?:\s*\(\s*{_STAMP}\s+le\s+{_WHEN}\s*\))?"
     rf"(?:\s*(?:dans|in|[|—–-])\s*[^.!?]{{0,80}})?\.?",
+    re.IGNORECASE,
+)
+# A date and its author as a line of their own: "lundi 6 juillet 2015, par Corinne Trevisan".
+DATED_BYLINE = re.compile(rf"{_WHEN}\s*,?\s+par\s+{_NAME}", re.IGNORECASE)
+# "Temps de lecture 2 min", "- 1 min de lecture", "Lecture : 5 minutes".
+READING_TIME = re.compile(
+    r"[-•·]?\s*(?:(?:temps de )?lecture\s*:?\s*\d{1,2}\s*min(?:utes?)?\.?|"
+    r"\d{1,2}\s*min(?:utes?)?\s+de lecture)",
     re.IGNORECASE,
 )
 # Longest line looked at: navigation text is short (cookie notices are the longest, about 300 characters).
@@ -74,7 +88,8 @@ MAX_LINE = 400
 def is_navigation(text: str) -> bool:
     if len(text) > MAX_LINE:
         return False
-    return any(pattern.fullmatch(text) for pattern in (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED))
+    return any(pattern.fullmatch(text) for pattern in (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED,
+                                                         DATED_BYLINE, READING_TIME))
 
 
 def find_share_navigation(text: str) -> list[Span]:
