@@ -252,6 +252,12 @@ def test_image_residue_keeps_codes_and_short_real_lines(content):
         "lundi 6 juillet 2015, par Corinne Trevisan",
         "Temps de lecture 2 min",
         "- 1 min de lecture",
+        "En savoir plus",
+        "Favoris",
+        "Copier le lien Partager sur FaceBook Partager sur Twitter Partager sur Linkedin Imprimer",
+        "Envoyer à un ami  Imprimer  Augmenter la taille du texte  Réduire la taille du texte",
+        "Télécharger cet article en PDF",
+        "Partager : sur Facebook, sur Twitter, sur Google+.",
     ],
 )
 def test_share_navigation_removes_navigation_lines(junk):
@@ -269,6 +275,9 @@ def test_share_navigation_removes_navigation_lines(junk):
         "Le 6 juillet 2015, par exemple, les élus ont voté.",
         "Mise à jour du diagnostic territorial",
         "Une lecture de 10 minutes a suffi.",
+        "En savoir plus sur le projet de territoire.",
+        "Imprimer les documents pour la réunion.",
+        "Envoyer les comptes rendus aux élus",
     ],
 )
 def test_share_navigation_keeps_sentences(content):

@@ -11,7 +11,7 @@ from pipeline.clean.lines import Span, split_lines, whole_line
 
 _NETWORK = (
     r"(?:facebook|twitter|linkedin|pinterest|whatsapp|tumblr|reddit|telegram|pocket|mastodon|bluesky|"
-    r"e-?mail|courriel|imprimer|print|skype|messenger|viadeo)"
+    r"e-?mail|courriel|imprimer|print|skype|messenger|viadeo|google\s*\+|google plus)"
 )
 _APOSTROPHE = r"['’]"
 _MONTH = (
@@ -51,6 +51,20 @@ NAVIGATION_LINE = re.compile(
     ),
     re.IGNORECASE,
 )
+# A page's toolbar: a line made only of its buttons, one or several ("Copier le lien Partager sur Facebook
+# Imprimer", "Envoyer à un ami  Imprimer  Augmenter la taille du texte", "En savoir plus", "Partager : sur
+# Facebook, sur Twitter").
+_BUTTON = (
+    rf"(?:partager|partagez|share)(?:\s+(?:cet article|cette page|la page|ceci))?(?:\s*:)?|"
+    rf"(?:(?:partager\s+)?sur\s+)?{_NETWORK}\+?|"
+    r"imprimer(?:\s+(?:cet article|cette page|la page))?|"
+    r"envoyer(?:\s+(?:cet article|cette page))?(?:\s+(?:à|a) un ami|\s+par (?:e-?mail|courriel))|"
+    r"copier le lien|télécharger (?:cet article|cette page|la page)(?: en pdf)?|"
+    r"(?:augmenter|réduire|diminuer) la taille du texte|"
+    r"(?:s['’])?abonner(?:\s+(?:à\s+l['’])?article)?|(?:se\s+)?d[ée]sabonner(?:\s+article)?|"
+    r"(?:ajouter aux )?favoris|en savoir plus|continuer (?:à|a) lire"
+)
+TOOLBAR = re.compile(rf"(?:{_BUTTON})(?:\s*[|,·•]?\s*(?:{_BUTTON}))*\s*[.!]?", re.IGNORECASE)
 # "Accueil > Actualités > Séminaire", "Accueil » Blog", "Accueil / Ressources / …".
 BREADCRUMB = re.compile(
     r"(?:accueil|home)\s*[>»›/|]\s*[^>»›/|]{0,100}(?:[>»›/|]\s*[^>»›/|]{0,100}){0,8}", re.IGNORECASE
@@ -89,7 +103,7 @@ def is_navigation(text: str) -> bool:
     if len(text) > MAX_LINE:
         return False
     return any(pattern.fullmatch(text) for pattern in (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED,
-                                                         DATED_BYLINE, READING_TIME))
+                                                         DATED_BYLINE, READING_TIME, TOOLBAR))
 
 
 def find_share_navigation(text: str) -> list[Span]:
