@@ -201,7 +201,8 @@ def test_comments_keeps_sentences_about_answers(content):
 
 @pytest.mark.parametrize(
     "junk",
-    ["DSC_0042", "IMG_1234.jpg", "P1010203.JPG", "photo-3.png", "Image12", "schema synthese atelier 3"],
+    ["DSC_0042", "IMG_1234.jpg", "P1010203.JPG", "photo-3.png", "Image12", "schema synthese atelier 3",
+     "© Léa Rumeau/Communication du CGET", "Crédits photos", "Visuel : Gémozac – Bernard-ECAV"],
 )
 def test_image_residue_removes_file_name_and_caption_lines(junk):
     assert _only("image_residue", _around(junk)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
@@ -219,6 +220,8 @@ def test_image_residue_removes_file_names_glued_to_a_paragraph():
         "Wikidata et IIIF. Propriété P2677 position relative dans l’image.",
         "code 2076",
         "Réseau 04",
+        "Crédits : 3 ECTS pour le module.",
+        "Les crédits de la politique de la ville ont baissé.",
     ],
 )
 def test_image_residue_keeps_codes_and_short_real_lines(content):
@@ -258,6 +261,9 @@ def test_image_residue_keeps_codes_and_short_real_lines(content):
         "Envoyer à un ami  Imprimer  Augmenter la taille du texte  Réduire la taille du texte",
         "Télécharger cet article en PDF",
         "Partager : sur Facebook, sur Twitter, sur Google+.",
+        "Vous êtes ici : Accueil du site > Thématiques > Politique culturelle",
+        "Article réservé aux abonnés",
+        "[90% reste à lire]",
     ],
 )
 def test_share_navigation_removes_navigation_lines(junk):
@@ -278,6 +284,7 @@ def test_share_navigation_removes_navigation_lines(junk):
         "En savoir plus sur le projet de territoire.",
         "Imprimer les documents pour la réunion.",
         "Envoyer les comptes rendus aux élus",
+        "Ce séminaire était réservé aux abonnés du réseau.",
     ],
 )
 def test_share_navigation_keeps_sentences(content):

@@ -37,6 +37,14 @@ GLUED_START = re.compile(
     r"(?=[A-ZÀ-ÖØ-ÞŒÆ])"
 )
 # Two to eight lowercase words, no punctuation, then a number of 1-2 digits ("nuages de mots competences 2").
+# A picture's credit on a line of its own: « © Léa Rumeau/Communication du CGET », « Crédits photos »,
+# « Crédit photo : X », « Visuel : Gémozac – Bernard-ECAV ». A report's sentences never start with ©.
+CREDIT = re.compile(
+    r"©.+|(?:crédits?|credits?) (?:photos?|images?|illustrations?)(?:\s*:.*)?|"
+    r"(?:photo|photos|visuel|illustration)\s*:\s*[^.!?]{1,80}",
+    re.IGNORECASE,
+)
+MAX_CREDIT = 120
 CAPTION = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’]*(?:[ _-][a-zà-ÿ'’]+){1,7}[ _-]\d{1,2}")
 GLUE_PUNCTUATION = frozenset(".)»!?;:,\"”")
 # Longest file name looked at; longer tokens are prose or data, never a file name.
@@ -89,6 +97,8 @@ def _line_spans(line_text: str) -> list[Span]:
     if only_files and some_file:
         return [(0, len(line_text))]
     if len(stripped) <= MAX_FILE_NAME and CAPTION.fullmatch(stripped):
+        return [(0, len(line_text))]
+    if len(stripped) <= MAX_CREDIT and CREDIT.fullmatch(stripped):
         return [(0, len(line_text))]
     spans: list[Span] = []
     first_start, _, first_word = first

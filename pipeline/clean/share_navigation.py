@@ -67,7 +67,9 @@ _BUTTON = (
 TOOLBAR = re.compile(rf"(?:{_BUTTON})(?:\s*[|,·•]?\s*(?:{_BUTTON}))*\s*[.!]?", re.IGNORECASE)
 # "Accueil > Actualités > Séminaire", "Accueil » Blog", "Accueil / Ressources / …".
 BREADCRUMB = re.compile(
-    r"(?:accueil|home)\s*[>»›/|]\s*[^>»›/|]{0,100}(?:[>»›/|]\s*[^>»›/|]{0,100}){0,8}", re.IGNORECASE
+    r"(?:vous êtes ici\s*:\s*)?(?:accueil|home)(?: du site)?"
+    r"\s*[>»›/|]\s*[^>»›/|]{0,100}(?:[>»›/|]\s*[^>»›/|]{0,100}){0,8}",
+    re.IGNORECASE
 )
 # "Catégories : Actualités, Séminaires", "Étiquettes : coopération, territoires" (no sentence end).
 TAXONOMY = re.compile(
@@ -95,6 +97,12 @@ READING_TIME = re.compile(
     r"\d{1,2}\s*min(?:utes?)?\s+de lecture)",
     re.IGNORECASE,
 )
+# A paywall's lines: « Article réservé aux abonnés », « [90% reste à lire] ».
+PAYWALL = re.compile(
+    r"(?:article|contenu|la suite (?:de cet article )?est) réservée? aux abonnés\.?|"
+    r"\[?\d{1,2}\s*% reste à lire\]?",
+    re.IGNORECASE,
+)
 # Longest line looked at: navigation text is short (cookie notices are the longest, about 300 characters).
 MAX_LINE = 400
 
@@ -103,7 +111,7 @@ def is_navigation(text: str) -> bool:
     if len(text) > MAX_LINE:
         return False
     return any(pattern.fullmatch(text) for pattern in (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED,
-                                                         DATED_BYLINE, READING_TIME, TOOLBAR))
+                                                         DATED_BYLINE, READING_TIME, TOOLBAR, PAYWALL))
 
 
 def find_share_navigation(text: str) -> list[Span]:
