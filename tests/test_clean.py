@@ -404,3 +404,32 @@ def test_page_furniture_does_not_run_on_markdown():
     text = _around("12")
     assert clean_text(text, doc_id="notes.md", rules=("page_furniture", "whitespace")).text == text
     assert clean_text(text, doc_id="page.txt", rules=("page_furniture", "whitespace")).text != text
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "Laisser un commentaire Annuler la réponse",
+        "Enregistrer mon nom, mon e-mail et mon site dans le navigateur pour mon prochain commentaire.",
+        "Commentaire Nom * E-mail * Site web",
+        "Marie L. dit : 14 mars 2016 à 10 h 12 min\nMerci pour ce compte rendu !",
+        "Pingback: Retour sur le séminaire | Réseau des acteurs",
+        "Catégories",
+        "Mentions légales | Plan du site | Contact",
+        "capture-decran-2015-02-13",
+        "AZ-900 exam questions pdf | AZ-104 dumps | SC-900 practice test",
+    ],
+)
+def test_default_rules_remove_the_junk_of_another_sites_theme(junk):
+    # web junk written differently from the project's own generator (bench/junk.py)
+    assert clean_text(_around(junk), doc_id="page.txt").text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["Archives", "Le maire dit : « nous devons coopérer »", "Nom, prénom et fonction des participants.",
+     "Contact", "L'examen des questions a pris la matinée."],
+)
+def test_default_rules_keep_lines_that_read_as_content(content):
+    text = _around(content)
+    assert clean_text(text, doc_id="notes.md").text == text

@@ -27,8 +27,9 @@ TITLED_HEADER = re.compile(
     re.IGNORECASE,
 )
 SECTION_HEADER = re.compile(rf"{TITLED_HEADER.pattern}|{_COUNT}\s+{_BARE_NOUN}\s*:?", re.IGNORECASE)
-# Lines of the comment form or of a closed section, complete or as a line start.
-BOILERPLATE = re.compile(
+# Phrases of the comment form or of a closed section; a line of one or several of them (themes print
+# "Laisser un commentaire Annuler la réponse" or "Commentaire Nom * E-mail * Site web" on one line).
+_FORM_PHRASE = (
     r"(?:les commentaires sont (?:fermés|clos|désactivés)|comments are closed|"
     r"laisser un commentaire|laisser une réponse|leave a (?:reply|comment)|"
     r"annuler (?:la )?réponse|répondre|reply|pingbacks?|trackbacks?|rétroliens?|"
@@ -36,15 +37,18 @@ BOILERPLATE = re.compile(
     r"votre adresse (?:e-?mail|de messagerie|électronique) ne sera pas publiée|"
     r"your email address will not be published|"
     r"les champs obligatoires sont (?:indiqués|marqués) (?:avec|par) \*|required fields are marked \*|"
-    r"enregistrer mon nom, (?:mon )?e-?mail et (?:mon )?site|"
+    r"enregistrer mon nom, (?:mon )?e-?mail et (?:mon )?site(?: web)?"
+    r"(?: dans (?:le|ce) navigateur pour (?:mon|le) prochain commentaire)?|"
     r"(?:nom|e-?mail|site web|commentaire|name|website|comment)\s*\*?)"
-    r"(?:\s*[.:!*…]*)?",
-    re.IGNORECASE,
+    r"(?:\s*[.:!*…]*)?"
 )
+BOILERPLATE = re.compile(rf"{_FORM_PHRASE}(?:\s+{_FORM_PHRASE})*", re.IGNORECASE)
+# "Pingback: Retour sur le séminaire | Réseau des acteurs": a pingback as one line.
+PINGBACK_LINE = re.compile(r"(?:pingback|trackback|rétrolien)\s*:\s*\S.{0,200}", re.IGNORECASE)
 # These boilerplate lines also open a zone; "Répondre" and bare field labels only count inside one.
 ZONE_OPENERS = re.compile(
     r"(?:les commentaires sont|comments are closed|laisser un|leave a|votre adresse|your email|"
-    r"les champs obligatoires|pingbacks?|trackbacks?|rétroliens?|commentaires?\b)",
+    r"les champs obligatoires|enregistrer mon nom|pingbacks?|trackbacks?|rétroliens?|commentaires?\b)",
     re.IGNORECASE,
 )
 PINGBACK_ITEM = re.compile(r"\d{1,3}[.)]\s+\S.{0,200}?(?:\s\|\s\S.*|\.\.\.|…)")
@@ -61,7 +65,11 @@ DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 # "Marie Dupont dit :", "Jean a dit :", "Paul says:", with or without the date on the same line.
-AUTHOR_SAYS = re.compile(r"[^.!?]{1,60}?\s(?:dit|a dit|says|said)\s*:.{0,80}", re.IGNORECASE)
+# (a name may hold an initial: "Marie L. dit :")
+_SAYS = r"(?:[^.!?]|(?<=\s[A-Z])\.){1,60}?\s(?:dit|a dit|says|said)\s*:"
+AUTHOR_SAYS = re.compile(rf"{_SAYS}.{{0,80}}", re.IGNORECASE)
+# "Marie L. dit : 14 mars 2016 à 10 h 12 min": a comment's author and date open a section by themselves.
+DATED_AUTHOR = re.compile(rf"{_SAYS}\s*{DATE_LINE.pattern}", re.IGNORECASE)
 # A bare author name right above a date line: one to four capitalised words.
 AUTHOR_NAME = re.compile(r"[A-ZÀ-Þ][\w'’.-]*(?:\s[A-ZÀ-Þa-z][\w'’.-]*){0,3}")
 
@@ -83,7 +91,7 @@ def is_boilerplate(text: str) -> bool:
 
 
 def is_section_start(text: str) -> bool:
-    if _full(SECTION_HEADER, text):
+    if _full(SECTION_HEADER, text) or _full(PINGBACK_LINE, text) or _full(DATED_AUTHOR, text):
         return True
     return is_boilerplate(text) and ZONE_OPENERS.match(text) is not None
 
@@ -104,10 +112,14 @@ def _comment_block_end(lines: list[Line], start: int) -> int:
     """Index one past the last line of the zone that starts at `start` (a header line)."""
     index = start + 1
     last_junk = start
-    if _full(TITLED_HEADER, lines[start].stripped) and index < len(lines) and not lines[index].is_blank:
+    opener = lines[start].stripped
+    if _full(TITLED_HEADER, opener) and index < len(lines) and not lines[index].is_blank:
         # A header naming the article commented on, with a paragraph right under it: a comment whose author
         # line is missing (themes that show the author only as an avatar). After a blank line, the
         # paragraph may be the report's again.
+        index = _body_end(lines, index)
+        last_junk = index - 1
+    elif _full(DATED_AUTHOR, opener):  # a comment's own author line: its body follows
         index = _body_end(lines, index)
         last_junk = index - 1
     while index < len(lines):
@@ -120,6 +132,7 @@ def _comment_block_end(lines: list[Line], start: int) -> int:
             is_section_start(text)
             or is_boilerplate(text)
             or _full(PINGBACK_ITEM, text)
+            or _full(PINGBACK_LINE, text)
             or _full(EXCERPT, text)
             or _is_reply_link(text)
         ):

@@ -20,7 +20,9 @@ _CAMERA_STEM = (
     r"(?:[_-]\d+)*|(?:[A-PR-Z]|[A-Z]{2,3})\d{6,})"
 )
 # "Image1", "photo-3", "img_12", "capture-ecran-4": generic words + a small number.
-_GENERIC_STEM = r"(?:[Ii]mage|[Pp]hoto|[Ii]mg|[Ii]llustration|[Cc]apture)(?:[_-][a-zé]+)*[_-]?\d{1,4}"
+# "Image12", "photo-3", "capture-decran-2015-02-13" (a date written with hyphens after the stem)
+_GENERIC_STEM = (r"(?:[Ii]mage|[Pp]hoto|[Ii]mg|[Ii]llustration|[Cc]apture)(?:[_-][a-zé]+)*[_-]?\d{1,4}"
+                 r"(?:[_-]\d{1,4}){0,3}")
 # Files are matched token by token, so a stem never contains a space.
 _ANY_STEM_WITH_EXTENSION = r"[\w()-]+"
 FILE_NAME = re.compile(
@@ -36,7 +38,6 @@ GLUED_START = re.compile(
     rf"(?:{_CAMERA_STEM}|{_GENERIC_STEM}|{_ANY_STEM_WITH_EXTENSION}(?=\.))(?:\.(?i:{IMAGE_EXTENSIONS}))?"
     r"(?=[A-ZÀ-ÖØ-ÞŒÆ])"
 )
-# Two to eight lowercase words, no punctuation, then a number of 1-2 digits ("nuages de mots competences 2").
 # A picture's credit on a line of its own: « © Léa Rumeau/Communication du CGET », « Crédits photos »,
 # « Crédit photo : X », « Visuel : Gémozac – Bernard-ECAV ». A report's sentences never start with ©.
 CREDIT = re.compile(
@@ -45,6 +46,7 @@ CREDIT = re.compile(
     re.IGNORECASE,
 )
 MAX_CREDIT = 120
+# Two to eight lowercase words, no punctuation, then a number of 1-2 digits ("nuages de mots competences 2").
 CAPTION = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’]*(?:[ _-][a-zà-ÿ'’]+){1,7}[ _-]\d{1,2}")
 GLUE_PUNCTUATION = frozenset(".)»!?;:,\"”")
 # Longest file name looked at; longer tokens are prose or data, never a file name.

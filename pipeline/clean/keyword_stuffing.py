@@ -13,7 +13,7 @@ SPAM_WORDS = frozenset(
     """viagra cialis levitra kamagra tadalafil sildenafil tramadol xanax valium propecia phentermine
     pharmacy pharmacie pharma pills pill casino casinos poker slots slot roulette blackjack jackpot bet
     betting bookmaker replica replicas rolex payday loan loans essay essays
-    homework porn porno xxx escort escorts dating bitcoin forex""".split()
+    homework porn porno xxx escort escorts dating bitcoin forex dumps braindumps vce exam exams""".split()
 )
 # Words that pad spam lines but are ordinary on their own: they count only next to spam words.
 FILLER_WORDS = frozenset(
@@ -21,7 +21,8 @@ FILLER_WORDS = frozenset(
     no prescription without fast delivery shipping overnight uk usa us canada writing writer service
     services help custom quick cash instant approval watches watch bags handbags louis vuitton gucci
     acheter achat pas cher cheres chers en ligne sans ordonnance livraison rapide gratuit gratuite meilleur
-    prix promo rédaction prêt prêts crédit crédits dissertation""".split()
+    prix promo rédaction prêt prêts crédit crédits dissertation questions answers pdf practice test tests
+    certification""".split()
 )
 
 # Calibrated on hand-made spam lines and crdh (no crdh line passes): a stuffed line has at least two spam

@@ -97,6 +97,24 @@ READING_TIME = re.compile(
     r"\d{1,2}\s*min(?:utes?)?\s+de lecture)",
     re.IGNORECASE,
 )
+# A footer's row of links ("Mentions légales | Plan du site | Contact"), or one of them alone, and the
+# headings of a blog's side widgets standing alone ("Catégories", "Articles récents"; not "Archives", which
+# heads a section of notes in crdh).
+_FOOTER_LINK = (
+    r"(?:mentions légales|plan du site|nous contacter|contact(?:ez-nous)?|accessibilité(?: : [^|]{1,30})?|"
+    r"politique de confidentialité|données personnelles|conditions générales d['’]utilisation|cgu|"
+    r"gestion des cookies|crédits|qui sommes-nous \??|newsletter|flux rss|rss|faq|aide)"
+)
+FOOTER = re.compile(
+    rf"(?:mentions légales|plan du site|politique de confidentialité|"
+    rf"{_FOOTER_LINK}(?:\s*[|•·–-]\s*{_FOOTER_LINK})+)",
+    re.IGNORECASE,
+)
+WIDGET_HEADING = re.compile(
+    r"(?:catégories|articles récents|commentaires récents|derniers articles|méta|nuage de tags)"
+    r"\s*:?",
+    re.IGNORECASE,
+)
 # A paywall's lines: « Article réservé aux abonnés », « [90% reste à lire] ».
 PAYWALL = re.compile(
     r"(?:article|contenu|la suite (?:de cet article )?est) réservée? aux abonnés\.?|"
@@ -111,7 +129,8 @@ def is_navigation(text: str) -> bool:
     if len(text) > MAX_LINE:
         return False
     return any(pattern.fullmatch(text) for pattern in (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED,
-                                                         DATED_BYLINE, READING_TIME, TOOLBAR, PAYWALL))
+                                                         DATED_BYLINE, READING_TIME, TOOLBAR, PAYWALL, FOOTER,
+                                                         WIDGET_HEADING))
 
 
 def find_share_navigation(text: str) -> list[Span]:
