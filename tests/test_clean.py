@@ -433,3 +433,19 @@ def test_default_rules_remove_the_junk_of_another_sites_theme(junk):
 def test_default_rules_keep_lines_that_read_as_content(content):
     text = _around(content)
     assert clean_text(text, doc_id="notes.md").text == text
+
+
+def test_share_navigation_takes_a_related_articles_list_with_its_header():
+    related = "\n".join([
+        "Articles similaires",
+        "Ploërmel. Mais le pays, à quoi ça sert?",
+        "⭐ Version sans publicité Soutenez notre média local et profitez d’une lecture sans… Je…",
+        "Pays de Ploërmel. Blocage des fonds européens : l’intervention de Paul Molac",
+    ])
+    assert _only("share_navigation", _around(related)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+def test_a_related_list_stops_at_prose_under_it():
+    prose = "La matinée a été consacrée aux retours des territoires sur la coopération entre les communes."
+    text = _around(f"Sur le même thème\nLes conseils de développement en 2015\n{prose}")
+    assert _only("share_navigation", text).text == _around(prose)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.clean.line_features import WORD, stop_words
 from pipeline.clean.lines import Span, split_lines, whole_line
 
 _NETWORK = (
@@ -22,6 +23,17 @@ _DATE = rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]
 # An author name: a few words, no sentence punctuation and no comma (a comma means the sentence goes on).
 _NAME = r"[^\s.!?;:,][^.!?;:,]{0,58}"
 
+# Headers of a list of other articles: the titles (and excerpts) under one go with it (`_related_list_end`).
+_RELATED = (
+    r"(?:(?:les )?articles? (?:similaires|liés|connexes|récents|populaires|"
+    r"les plus (?:lus|consultés|partagés))|"
+    r"sur le même (?:thème|sujet)|dans la même rubrique|(?:à lire|lire) aussi|vous aimerez aussi|"
+    r"les plus lus|related(?: posts)?)\s*:?"
+)
+RELATED_HEADER = re.compile(_RELATED, re.IGNORECASE)
+# A line under such a header is still the list's while it does not read as a report's prose: a sentence of
+# this many words or more, mostly French stop words, ending with a full stop, ends the list.
+PROSE_WORDS = 12
 NAVIGATION_LINE = re.compile(
     "|".join(
         [
@@ -36,8 +48,7 @@ NAVIGATION_LINE = re.compile(
             r"chargement\s*(?:…|\.\.\.)",
             r"(?:soyez le premier|be the first) (?:à aimer|to like)[^.]{0,40}\.?",
             # Related posts and previous/next links.
-            r"articles? (?:similaires|liés|connexes|récents|populaires)|sur le même (?:thème|sujet)|"
-            r"à lire aussi|vous aimerez aussi|related(?: posts)?",
+            _RELATED,
             r"(?:lire|voir) (?:la suite|plus)(?:\s+(?:de l['’]article|»|→|…))?\s*(?:→|»|…|\.\.\.)?",
             r"(?:[←«‹]\s*)?(?:article|billet|page) (?:précédent|suivant)e?(?:\s*:.{0,120})?(?:\s*[→»›])?",
             r"navigation (?:des|de l['’]|d['’])?\s*articles?|aller au contenu(?: principal)?|menu|"
@@ -133,6 +144,38 @@ def is_navigation(text: str) -> bool:
                                                          WIDGET_HEADING))
 
 
+def _reads_as_prose(text: str) -> bool:
+    words = WORD.findall(text)
+    if len(words) < PROSE_WORDS or not text.endswith((".", "!", ":")):
+        return False
+    stops = stop_words()
+    return sum(word.lower() in stops for word in words) / len(words) > 0.3
+
+
+def _related_list_end(lines: list, start: int) -> int:
+    """Index after the titles and excerpts listed under the related-articles header at `start`: up to a
+    blank line, a line that reads as prose, or a comment section (its own rule takes it)."""
+    from pipeline.clean.comments import is_section_start
+
+    index = start + 1
+    while index < len(lines) and not lines[index].is_blank:
+        text = lines[index].stripped
+        if _reads_as_prose(text) or is_section_start(text):
+            break
+        index += 1
+    return index
+
+
 def find_share_navigation(text: str) -> list[Span]:
     lines = split_lines(text)
-    return [whole_line(line) for line in lines if not line.is_blank and is_navigation(line.stripped)]
+    spans: list[Span] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.is_blank or not is_navigation(line.stripped):
+            index += 1
+            continue
+        end = _related_list_end(lines, index) if RELATED_HEADER.fullmatch(line.stripped) else index + 1
+        spans.extend(whole_line(lines[i]) for i in range(index, end))
+        index = end
+    return spans
