@@ -427,31 +427,44 @@ def test_cue_weights_are_saved_with_the_model_and_loaded_back(trained, tmp_path)
     assert load_model(path, codebook_sha256="abc").cue_weights == {"conditions:freins": {"frein": 0.5}}
 
 
-def test_a_category_with_few_real_positives_keeps_a_model_cut_fitted_on_every_passage():
-    # 240 `real` passages (enough for cuts to be fitted on them alone) where « freins » is labelled 6 times,
-    # and 160 written passages where it is common: its cut comes from every passage, so the model still tags
-    # it where the rules see nothing, instead of leaving the category to the rules.
-    rng = np.random.default_rng(3)
+def _real_and_written(seed: int, *, cue_without_label_in_real: bool):
+    """240 `real` passages (enough for cuts to be fitted on them alone) where « freins » is labelled 6 times,
+    and 160 written passages where it is labelled wherever its cue words are (about a third). With
+    `cue_without_label_in_real`, the real passages also carry its cue words about a third of the time without
+    the label. Returns a model trained on them (lemma features only)."""
+    rng = np.random.default_rng(seed)
     features, labels, groups, sources = [], [], [], []
     for index in range(400):
         real = index < 240
         chosen = [c for c in CATEGORIES[:2] if rng.random() < 0.3]
-        if (real and index % 40 == 0) or (not real and rng.random() < 0.35):
+        has_cue = rng.random() < 0.35
+        if (real and index % 40 == 0) or (not real and has_cue):
             chosen.append("conditions:freins")
         words = list(rng.choice(FILLER, size=8))
         for category in chosen:
             words += list(rng.choice(CUES[category], size=2))
+        if real and has_cue and cue_without_label_in_real and "conditions:freins" not in chosen:
+            words += list(rng.choice(CUES["conditions:freins"], size=2))
         features.append(PassageFeatures(" ".join(words), np.zeros(300, dtype=np.float32), frozenset()))
         labels.append(chosen)
         groups.append(f"{'real' if real else 'written'}{index % 12}")
         sources.append("real" if real else "written")
-    result = train(features, labels, groups, categories=CATEGORIES[:3], sources=sources, seed=7, folds=3,
-                   blocks_to_try=())
-    model = result.model
-    assert model.policy_per_category()["conditions:freins"] != "rules"
+    return train(features, labels, groups, categories=CATEGORIES[:3], sources=sources, seed=7, folds=3,
+                 blocks_to_try=()).model
+
+
+def _tags_freins_without_rules(model) -> bool:
     probe = PassageFeatures("manque silo réorganisation mot1 mot2 mot3", np.zeros(300, dtype=np.float32))
     (scores,) = predict(model, [probe])
-    assert "conditions:freins" in combine_with(model, frozenset(), {}, scores)
+    return "conditions:freins" in combine_with(model, frozenset(), {}, scores)
+
+
+def test_a_category_with_few_real_positives_keeps_a_model_cut_fitted_on_every_passage():
+    # its cut comes from every passage, so the model still tags it where the rules see nothing, instead of
+    # leaving the category to the rules
+    model = _real_and_written(3, cue_without_label_in_real=False)
+    assert model.policy_per_category()["conditions:freins"] != "rules"
+    assert _tags_freins_without_rules(model)
 
 
 def test_precise_cut_raises_a_cut_until_its_tags_reach_the_precision():
@@ -463,28 +476,6 @@ def test_precise_cut_raises_a_cut_until_its_tags_reach_the_precision():
 
 
 def test_a_fallback_cut_the_real_passages_contradict_is_raised_out_of_use():
-    # Written passages label « freins » wherever its cue words are; in the real ones the same words come
-    # without the label but for 6 passages: the cut fitted on every passage would tag the real passages
-    # with a precision far under the floor, so the model adds nothing for it there.
-    rng = np.random.default_rng(5)
-    features, labels, groups, sources = [], [], [], []
-    for index in range(400):
-        real = index < 240
-        chosen = [c for c in CATEGORIES[:2] if rng.random() < 0.3]
-        has_cue = rng.random() < 0.35
-        if has_cue and (not real or index % 40 == 0):
-            chosen.append("conditions:freins")
-        words = list(rng.choice(FILLER, size=8))
-        for category in chosen:
-            words += list(rng.choice(CUES[category], size=2))
-        if has_cue and "conditions:freins" not in chosen:
-            words += list(rng.choice(CUES["conditions:freins"], size=2))
-        features.append(PassageFeatures(" ".join(words), np.zeros(300, dtype=np.float32), frozenset()))
-        labels.append(chosen)
-        groups.append(f"{'real' if real else 'written'}{index % 12}")
-        sources.append("real" if real else "written")
-    model = train(features, labels, groups, categories=CATEGORIES[:3], sources=sources, seed=7, folds=3,
-                  blocks_to_try=()).model
-    probe = PassageFeatures("manque silo réorganisation mot1 mot2 mot3", np.zeros(300, dtype=np.float32))
-    (scores,) = predict(model, [probe])
-    assert "conditions:freins" not in combine_with(model, frozenset(), {}, scores)
+    # the cut fitted on every passage would tag the real passages with a precision far under the floor,
+    # so the model adds nothing for it there
+    assert not _tags_freins_without_rules(_real_and_written(5, cue_without_label_in_real=True))
