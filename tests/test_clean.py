@@ -391,6 +391,36 @@ def test_page_furniture_removes_a_viewers_page_labels_when_they_recur():
     assert _only("page_furniture", one).text == one
 
 
+def test_page_furniture_removes_a_table_of_contents_and_its_heading():
+    contents = ["Sommaire", "Liste des participants page 4", "Les enjeux du séminaire page 8",
+                "Ateliers de réflexion ........ 27"]
+    assert _only("page_furniture", _around(*contents)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+    # One title that happens to end with a page reference is no table of contents; nor is « Sommaire » alone.
+    single = _around("Sommaire", "Voir le tableau des financements page 12")
+    assert _only("page_furniture", single).text == single
+
+
+def test_page_furniture_removes_the_lone_publication_date_under_the_title():
+    page = "Retour sur les rencontres des pôles territoriaux\n\n17 août 2023\n\n" + _around()
+    assert _only("page_furniture", page).text == (
+        "Retour sur les rencontres des pôles territoriaux\n\n" + _around())
+
+
+@pytest.mark.parametrize("dates", [
+    ("Jeudi 13 octobre 2016",),                 # a day of a programme, with its weekday
+    ("10 février 2020", "11 février 2020"),    # several bare dates: the days' headings
+])
+def test_page_furniture_keeps_dates_that_head_a_programme(dates):
+    page = "Séminaire des animateurs de territoire\n\n" + "\n\n".join(
+        f"{date}\n\n{PROSE_BEFORE}" for date in dates) + "\n"
+    assert _only("page_furniture", page).text == page
+
+
+def test_page_furniture_keeps_a_date_far_from_the_top():
+    page = _around("Premier paragraphe du compte rendu.", "Deuxième paragraphe.", "18 octobre 2024")
+    assert _only("page_furniture", page).text == page
+
+
 @pytest.mark.parametrize(
     "content",
     ["1978", "Participants :\n66", "12 communes ont signé la convention.", "Atelier 2", "Page suivante"],

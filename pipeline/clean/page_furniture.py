@@ -1,17 +1,24 @@
-"""Rule "page_furniture": what a paginated document (a PDF's text, a document host's viewer) leaves between
-its pages: page numbers alone on their line (« 12 », « - 12 - », « Page 3 », « p. 4 / 20 », « (2) ») and a
-viewer's page labels (« Page 2: <the document's title> », removed when the document has two or more).
+"""Rule "page_furniture": what a paginated document or a page's template puts around the text itself:
+
+- page numbers alone on their line (« 12 », « - 12 - », « Page 3 », « p. 4 / 20 », « (2) ») and a viewer's
+  page labels (« Page 2: <the document's title> », removed when the document has two or more);
+- a table of contents: two or more lines ending with a page number (« Les enjeux du séminaire page 8 »,
+  « Programme ........ 7 »), and the « Sommaire » heading right above them;
+- a page's publication date standing alone near its top (« 17 août 2023 » under the title): the only line of
+  the document that is a bare date, among its first three lines. A date with its weekday (« Jeudi 13 octobre
+  2016 ») heads a day of a programme, and a document with several bare dates has them as headings: both stay.
 
 A number alone on its line says nothing a reader of the report needs; a line of four digits is kept (a year
 heading people's notes: « 1978 »), and so is a number right under a line ending with a colon (a figure
 given for the label above it: « Participants : » / « 66 »). Scraped and extracted text only: the rule does
-not run on Markdown, where people number things as they please."""
+not run on Markdown, where people number and date things as they please."""
 
 from __future__ import annotations
 
 import re
 
-from pipeline.clean.lines import Span, non_blank, split_lines, whole_line
+from pipeline.clean.lines import Line, Span, non_blank, split_lines, whole_line
+from pipeline.clean.share_navigation import DATE
 
 _PAGE_WORD = r"(?:page|p\.|pg\.?)"
 PAGE_NUMBER = re.compile(
@@ -19,16 +26,40 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 PAGE_LABEL = re.compile(rf"{_PAGE_WORD}\s*\d{{1,4}}\s*[:–—-]\s*\S.*", re.IGNORECASE)
+# An entry of a table of contents: a title, then its page after the word « page » or a dot leader.
+CONTENTS_ENTRY = re.compile(rf"\S.*?(?:\s{_PAGE_WORD}\s*\d{{1,3}}|\s*(?:\.{{4,}}|…{{2,}})\s*\d{{1,3}})",
+                            re.IGNORECASE)
+CONTENTS_HEADING = re.compile(r"(?:sommaire|table des matières)\s*:?", re.IGNORECASE)
+BARE_DATE = re.compile(rf"[-–—•·]?\s*{DATE}", re.IGNORECASE)
+# How far from the top a lone date is read as the page's publication date (title, date, text).
+DATE_LINES_FROM_TOP = 3
+
+
+def _contents(lines: list[Line]) -> set[int]:
+    entries = {index for index, line in enumerate(lines) if CONTENTS_ENTRY.fullmatch(line.stripped)}
+    if len(entries) < 2:
+        return set()
+    headings = {index - 1 for index in entries
+                if index > 0 and CONTENTS_HEADING.fullmatch(lines[index - 1].stripped)}
+    return entries | headings
+
+
+def _publication_date(lines: list[Line]) -> set[int]:
+    dates = [index for index, line in enumerate(lines) if BARE_DATE.fullmatch(line.stripped)]
+    if len(dates) == 1 and dates[0] < DATE_LINES_FROM_TOP:
+        return set(dates)
+    return set()
 
 
 def find_page_furniture(text: str) -> list[Span]:
     lines = non_blank(split_lines(text))
     labels = [PAGE_LABEL.fullmatch(line.stripped) is not None for line in lines]
     several_labels = sum(labels) >= 2
+    furniture = _contents(lines) | _publication_date(lines)
     spans: list[Span] = []
     for index, line in enumerate(lines):
         under_label = index > 0 and lines[index - 1].stripped.endswith(":")
         page_number = PAGE_NUMBER.fullmatch(line.stripped) is not None and not under_label
-        if page_number or (several_labels and labels[index]):
+        if page_number or (several_labels and labels[index]) or index in furniture:
             spans.append(whole_line(line))
     return spans

@@ -19,7 +19,7 @@ _MONTH = (
     r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
     r"décembre|decembre)"
 )
-_DATE = rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
+DATE = rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
 # An author name: a few words, no sentence punctuation and no comma (a comma means the sentence goes on).
 _NAME = r"[^\s.!?;:,][^.!?;:,]{0,58}"
 
@@ -92,7 +92,7 @@ TAXONOMY = re.compile(
 _WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 _STAMP = (r"(?:publié|posté|mis en ligne|écrit|rédigé|mis à jour|mise à jour|dernière mise à jour|modifié|"
           r"actualisé)")
-_WHEN = rf"(?:{_WEEKDAY}\s+)?{_DATE}"
+_WHEN = rf"(?:{_WEEKDAY}\s+)?{DATE}"
 PUBLISHED = re.compile(
     rf"(?:publication\s*:?\s*)?{_STAMP}(?:\s+le\s+{_WHEN}(?:\s+à\s+\d{{1,2}}\s*[h:]\s*\d{{0,2}})?"
     rf"(?:\s+par\s+{_NAME})?|\s+par\s+{_NAME}?\s+le\s+{_WHEN})"
