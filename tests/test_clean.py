@@ -400,6 +400,38 @@ def test_page_furniture_removes_a_table_of_contents_and_its_heading():
     assert _only("page_furniture", single).text == single
 
 
+def test_page_furniture_removes_a_document_hosts_viewer_text():
+    viewer = ['Download "Compte rendu du séminaire des animateurs"', "Transcription"]
+    assert _only("page_furniture", _around(*viewer)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+    assert _only("page_furniture", _around("1 download", "DESCRIPTION")).text == (
+        f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n")
+    # One such line alone may be the report's own heading.
+    heading = _around("Description")
+    assert _only("page_furniture", heading).text == heading
+
+
+@pytest.mark.parametrize("alt", ["Logo du programme Territoires d'industrie : coq bleu", "logo PAH", "Bandeau Congrès",
+                                 "Capture écran de la visioconférence avec les 2 ministres.",
+                                 "Photo des participants au séminaire"])
+def test_picture_alt_removes_a_pictures_alternative_text(alt):
+    assert _only("picture_alt", _around(alt)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+@pytest.mark.parametrize("content", [
+    "Logo utile pour les personnes, mais aussi pédagogique. Nous montre que tout doit être adapté.",
+    "Les logos des partenaires figurent sur chaque affiche du programme.",
+    "Photo de groupe ? Tout le monde était d'accord !",
+])
+def test_picture_alt_keeps_sentences_about_pictures(content):
+    page = _around(content)
+    assert _only("picture_alt", page).text == page
+
+
+def test_picture_alt_leaves_markdown_notes_alone():
+    notes = _around("Capture d'écran de la base de données du musée")
+    assert clean_text(notes, doc_id="notes.md", rules=("picture_alt",)).text == notes
+
+
 def test_page_furniture_removes_the_lone_publication_date_under_the_title():
     page = "Retour sur les rencontres des pôles territoriaux\n\n17 août 2023\n\n" + _around()
     assert _only("page_furniture", page).text == (

@@ -22,6 +22,7 @@ from pipeline.clean.image_residue import find_image_residue
 from pipeline.clean.initials import find_initials
 from pipeline.clean.keyword_stuffing import find_keyword_stuffing
 from pipeline.clean.page_furniture import find_page_furniture
+from pipeline.clean.picture_alt import find_picture_alt
 from pipeline.clean.repeated import NO_REPETITION, RepeatedLines, count_repeated, find_repeated
 from pipeline.clean.share_navigation import find_share_navigation
 from pipeline.clean.spam_links import find_spam_links
@@ -48,6 +49,8 @@ _ALL_RULES = (
          "initiales isolées", find_initials),
     Rule("page_furniture", "page numbers, viewer page labels, tables of contents, a lone publication date",
          "numéros de page, sommaires, date de publication", find_page_furniture, scraped_only=True),
+    Rule("picture_alt", "a picture's alternative text on a line of its own (logo, capture d'écran, bandeau…)",
+         "textes de remplacement d'images", find_picture_alt, scraped_only=True),
     Rule("repeated", "lines found in several documents of the corpus (menus, footers, widgets)",
          "lignes répétées d'une page à l'autre", find_repeated, scraped_only=True, uses_corpus=True),
     Rule("chrome", "lines a model of generic line features reads as web chrome",

@@ -4,6 +4,9 @@
   page labels (« Page 2: <the document's title> », removed when the document has two or more);
 - a table of contents: two or more lines ending with a page number (« Les enjeux du séminaire page 8 »,
   « Programme ........ 7 »), and the « Sommaire » heading right above them;
+- a document host's viewer text around the document (« Transcription », « 1 download », « VIEWS: 4 PAGES: 9 »,
+  « Download "<title>" », « Documents pareils », « Copied! »), when a document shows two or more such lines:
+  one alone may be a heading of the report (« Description »);
 - a page's publication date standing alone near its top (« 17 août 2023 » under the title): the only line of
   the document that is a bare date, among its first three lines. A date with its weekday (« Jeudi 13 octobre
   2016 ») heads a day of a programme, and a document with several bare dates has them as headings: both stay.
@@ -30,6 +33,15 @@ PAGE_LABEL = re.compile(rf"{_PAGE_WORD}\s*\d{{1,4}}\s*[:–—-]\s*\S.*", re.IGN
 CONTENTS_ENTRY = re.compile(rf"\S.*?(?:\s{_PAGE_WORD}\s*\d{{1,3}}|\s*(?:\.{{4,}}|…{{2,}})\s*\d{{1,3}})",
                             re.IGNORECASE)
 CONTENTS_HEADING = re.compile(r"(?:sommaire|table des matières)\s*:?", re.IGNORECASE)
+# What the viewers of document-hosting sites print around a document they show as text.
+VIEWER_LINE = re.compile(
+    r"[•·-]?\s*(?:\d+\s+(?:downloads?|views?|vues|téléchargements?)|views?\s*:\s*\d+(?:\s+pages?\s*:\s*\d+)?|"
+    r"(?:download|télécharger|partager|share)(?:\s*[\"“«].*)?|transcript(?:ion)?|description|"
+    r"documents? (?:pareils|similaires|associés|liés)|copied\s*!?|academic year\s*:\s*\d{4}|"
+    r"aucun résultat trouvé|la page est créée(?:\s+\S.{0,60})?|continuer à lire|upload\s*:.{0,60}|"
+    r"post(?:ed)? on \d{1,2}-\w{3}-\d{4})\s*",
+    re.IGNORECASE,
+)
 BARE_DATE = re.compile(rf"[-–—•·]?\s*{DATE}", re.IGNORECASE)
 # How far from the top a lone date is read as the page's publication date (title, date, text).
 DATE_LINES_FROM_TOP = 3
@@ -44,6 +56,12 @@ def _contents(lines: list[Line]) -> set[int]:
     return entries | headings
 
 
+def _viewer_text(lines: list[Line]) -> set[int]:
+    found = {index for index, line in enumerate(lines) if VIEWER_LINE.fullmatch(line.stripped)}
+    distinct = {lines[index].stripped.lower() for index in found}
+    return found if len(distinct) >= 2 else set()
+
+
 def _publication_date(lines: list[Line]) -> set[int]:
     dates = [index for index, line in enumerate(lines) if BARE_DATE.fullmatch(line.stripped)]
     if len(dates) == 1 and dates[0] < DATE_LINES_FROM_TOP:
@@ -55,7 +73,7 @@ def find_page_furniture(text: str) -> list[Span]:
     lines = non_blank(split_lines(text))
     labels = [PAGE_LABEL.fullmatch(line.stripped) is not None for line in lines]
     several_labels = sum(labels) >= 2
-    furniture = _contents(lines) | _publication_date(lines)
+    furniture = _contents(lines) | _viewer_text(lines) | _publication_date(lines)
     spans: list[Span] = []
     for index, line in enumerate(lines):
         under_label = index > 0 and lines[index - 1].stripped.endswith(":")
