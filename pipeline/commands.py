@@ -53,7 +53,7 @@ def _annotations(settings: Settings, codebook: Codebook) -> list[Annotation]:
 
 
 def _parse_texts(texts: list[str], nlp: Language, settings: Settings) -> list[Doc]:
-    cache = ParseCache(settings.cache_dir / "parse", nlp)
+    cache = ParseCache(settings.cache_dir, nlp)
     ((_, docs),) = parse_documents([(None, texts)], nlp, cache, batch_size=settings.batch_size)
     return docs
 
@@ -134,7 +134,7 @@ def _corpus_passages(settings: Settings) -> Iterator[tuple[str, tuple[Passage, .
 
 
 def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[tuple[tuple[Passage, ...], list[Doc]]]:
-    cache = ParseCache(settings.cache_dir / "parse", nlp)
+    cache = ParseCache(settings.cache_dir, nlp)
     items = ((passages, [p.text for p in passages]) for _, passages in _corpus_passages(settings))
     yield from parse_documents(items, nlp, cache, batch_size=settings.batch_size)
 

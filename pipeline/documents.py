@@ -37,7 +37,7 @@ def prepared_documents(settings: Settings,
     """Each file read, cleaned (with what recurs across these files, as `analyse` cleans) and segmented,
     from the prepared-text cache when it holds it: the first stages of `analyse`, for the commands that then
     parse the passages themselves (suggest, kwic)."""
-    cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
+    cache = PrepCache(settings.cache_dir, settings.clean_rules)
     repeated = corpus_repetition(paths, settings.corpus, settings.clean_rules)
     for path in paths:
         try:
@@ -78,9 +78,9 @@ class DocumentProcessor:
         self.nlp = nlp
         self.analyser = analyser
         self.category_dimension = dict(category_dimension)
-        self.parse_cache = ParseCache(settings.cache_dir / "parse", nlp)
-        self.prep_cache = PrepCache(settings.cache_dir / "prepared", settings.clean_rules)
-        self.reading_cache = ReadingCache(settings.cache_dir / "analysis", analyser.extractor.lexicon.sha256)
+        self.parse_cache = ParseCache(settings.cache_dir, nlp)
+        self.prep_cache = PrepCache(settings.cache_dir, settings.clean_rules)
+        self.reading_cache = ReadingCache(settings.cache_dir, analyser.extractor.lexicon.sha256)
 
     def __call__(self, path: Path) -> DocumentOutcome | Skipped:
         settings = self.settings
@@ -105,6 +105,8 @@ class DocumentProcessor:
                 parse_cached = False
                 docs = list(self.nlp.pipe(texts, batch_size=settings.batch_size))
                 self.parse_cache.store(texts, docs, parse_key)
+        else:  # not loaded, but still what this document parses into: kept from pruning
+            self.parse_cache.mark_used(parse_key)
         parsed = time.perf_counter()
 
         reading_cached = reading is not None

@@ -1,12 +1,12 @@
 """Passages -> spaCy docs: one `nlp.pipe` over many documents' passages, cached on disk as DocBin.
 
-A cache entry holds the parsed passages of one document. Its key is the hash of the model signature
-(name, version, active components, spaCy version) and of the passage texts, so a changed text, model or
-component list misses the cache and is parsed again. A damaged entry is ignored, reparsed and rewritten."""
+A cache entry (cache "parse", `pipeline.diskcache`) holds the parsed passages of one document. Its key is
+the model signature (name, version, active components, spaCy version), the code of the components the package
+adds to the model (`inclusive.py`, `nlp.py`) and the passage texts, so a changed text, model, component list
+or component code misses the cache and is parsed again. A damaged entry is ignored, reparsed and rewritten."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -15,7 +15,8 @@ from typing import TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from pipeline.cachefile import load_entry, write_entry
+from pipeline.diskcache import Codec, DiskCache
+from pipeline.fingerprint import code_fingerprint
 from pipeline.nlp import model_signature
 
 log = logging.getLogger(__name__)
@@ -26,53 +27,51 @@ _ATTRS = ["ORTH", "LEMMA", "POS", "TAG", "MORPH", "SPACY"]
 # Passages parsed per nlp.pipe call: many documents' passages share the call's batches, and the docs held in
 # memory stay bounded whatever the corpus size.
 CHUNK_PASSAGES = 4000
+NAME = "parse"
+VERSION = 1
 
 
 class ParseCache:
-    """DocBin files under `folder`, one per document, keyed by model signature + passage texts."""
+    """The parsed docs of each document under `root / "parse"`, keyed by the model and the passage texts."""
 
-    def __init__(self, folder: Path, nlp: Language) -> None:
-        self.folder = folder
+    def __init__(self, root: Path, nlp: Language) -> None:
         self.nlp = nlp
         self.signature = model_signature(nlp)
-        self.hits = 0
-        self.misses = 0
+        self._components = code_fingerprint("inclusive.py", "nlp.py")
+        codec: Codec[list[Doc]] = Codec(
+            ".spacy",
+            encode=lambda docs: DocBin(attrs=_ATTRS, store_user_data=False, docs=docs).to_bytes(),
+            # the entry is zlib-compressed (checksummed), so a damaged one fails here
+            decode=lambda data: list(DocBin().from_bytes(data).get_docs(nlp.vocab)),
+        )
+        self.cache = DiskCache(root, NAME, VERSION, codec, label="parse cache", remedy="parsing again")
+
+    @property
+    def hits(self) -> int:
+        return self.cache.hits
+
+    @property
+    def misses(self) -> int:
+        return self.cache.misses
 
     def key(self, texts: Sequence[str]) -> str:
-        digest = hashlib.sha256(self.signature.encode())
-        for text in texts:
-            digest.update(b"\x00")
-            digest.update(text.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
-
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.spacy"
+        return self.cache.key(self.signature, self._components, *texts)
 
     def load(self, texts: Sequence[str], key: str | None = None) -> list[Doc] | None:
         """The cached docs of `texts` (`key`: their `key`, when the caller has it already), or None."""
 
-        def decode(data: bytes) -> list[Doc]:
-            docs = list(DocBin().from_bytes(data).get_docs(self.nlp.vocab))
-            # The key is a hash of the texts and the entry is zlib-compressed (checksummed), so a damaged
-            # entry fails above; comparing every text again cost a third of the loading time.
+        def check(docs: list[Doc]) -> None:
+            # The key is a hash of the texts; comparing every text again cost a third of the loading time.
             if len(docs) != len(texts):
                 raise ValueError(f"{len(docs)} docs for {len(texts)} texts")
-            return docs
 
-        docs = load_entry(self._path(key or self.key(texts)), decode, "parse cache", "parsing again")
-        if docs is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return docs
+        return self.cache.load(key or self.key(texts), check)
+
+    def mark_used(self, key: str) -> None:
+        self.cache.mark_used(key)
 
     def store(self, texts: Sequence[str], docs: Sequence[Doc], key: str | None = None) -> None:
-        path = self._path(key or self.key(texts))
-        bin_ = DocBin(attrs=_ATTRS, store_user_data=False, docs=docs)
-        try:
-            write_entry(path, bin_.to_bytes())
-        except OSError as exc:
-            log.warning("could not write the parse cache (%s): the next run will parse again", exc)
+        self.cache.store(key or self.key(texts), list(docs))
 
 
 def parse_documents(

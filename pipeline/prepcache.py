@@ -1,82 +1,89 @@
 """Reading, cleaning and segmenting one corpus file, with a per-document cache of the last two stages.
 
-The key is the document's text, the cleaning rules asked for, a fingerprint of the code of the cleaning
-and segmenting modules (an edited rule invalidates every entry without anyone bumping a version), the chrome
-model and the lines of this document that recur elsewhere in the corpus. `corpus_repetition` is the pass
-over the corpus that finds those lines, run once before the documents are cleaned."""
+The cache ("prepared", `pipeline.diskcache`) keys an entry on the document's text, the cleaning rules asked
+for, the code of the cleaning and segmenting modules and what they import (an edited rule invalidates every
+entry without anyone bumping a version), the chrome model and the lines of this document that recur elsewhere
+in the corpus. `corpus_repetition` is the pass over the corpus that finds those lines, run once before the
+documents are cleaned."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-from pipeline.cachefile import write_entry
 from pipeline.clean import NO_REPETITION, RepeatedLines, clean_text, count_repeated
 from pipeline.clean.chrome import active_model
+from pipeline.diskcache import Codec, DiskCache
 from pipeline.errors import UnreadableFile
-from pipeline.fingerprint import source_fingerprint
+from pipeline.fingerprint import code_fingerprint
 from pipeline.ingest import CORPUS_SUFFIXES, read_document
 from pipeline.segment import segment
 from pipeline.types import CleanDocument, Document, Passage, Removal, is_markdown
 
 log = logging.getLogger(__name__)
 
-# the modules whose behaviour the cached values depend on
-_CODE = ("clean", "segment.py", "types.py")
+NAME = "prepared"
+VERSION = 1
+# what makes the cached values
+_CODE = ("clean", "segment.py")
+
+# An entry: the clean text, the removals and the passages (the source text is the caller's, part of the key).
+Entry = tuple[str, tuple[Removal, ...], tuple[Passage, ...]]
+
+
+def _encode(entry: Entry) -> bytes:
+    text, removals, passages = entry
+    data = {"text": text, "removals": [asdict(r) for r in removals],
+            "passages": [asdict(p) for p in passages]}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _decode(raw: bytes) -> Entry:
+    data = json.loads(raw.decode("utf-8"))
+    return (data["text"], tuple(Removal(**r) for r in data["removals"]),
+            tuple(Passage(**{**p, "heading": tuple(p["heading"]), "context": tuple(p["context"])})
+                  for p in data["passages"]))
+
+
+CODEC: Codec[Entry] = Codec(".json", _encode, _decode)
 
 
 class PrepCache:
-    def __init__(self, folder: Path, rules: tuple[str, ...]) -> None:
-        self.folder = folder
-        self.rules = rules
-        self.hits = 0
-        self.misses = 0
+    """Each document's clean text, removals and passages under `root / "prepared"`."""
 
-    def _path(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION) -> Path:
-        digest = hashlib.sha256()
+    def __init__(self, root: Path, rules: tuple[str, ...]) -> None:
+        self.rules = rules
+        self.cache = DiskCache(root, NAME, VERSION, CODEC, label="prepared-text cache",
+                               remedy="cleaning again")
+
+    @property
+    def hits(self) -> int:
+        return self.cache.hits
+
+    @property
+    def misses(self) -> int:
+        return self.cache.misses
+
+    def key(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION) -> str:
         chrome = active_model().signature if "chrome" in self.rules else ""
         recurring = repeated.signature(text) if "repeated" in self.rules and not is_markdown(doc_id) else ""
-        for part in (source_fingerprint(*_CODE), ",".join(self.rules), chrome, recurring, doc_id, text):
-            digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
-        key = digest.hexdigest()
-        return self.folder / key[:2] / f"{key}.json"
+        return self.cache.key(code_fingerprint(*_CODE), ",".join(self.rules), chrome, recurring, doc_id, text)
 
     def load(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION
              ) -> tuple[CleanDocument, tuple[Passage, ...]] | None:
-        path = self._path(doc_id, text, repeated)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            cleaned = CleanDocument(doc_id, text, data["text"], tuple(Removal(**r) for r in data["removals"]))
-            passages = tuple(
-                Passage(**{**p, "heading": tuple(p["heading"]), "context": tuple(p["context"])})
-                for p in data["passages"]
-            )
-        except FileNotFoundError:
-            self.misses += 1
+        entry = self.cache.load(self.key(doc_id, text, repeated))
+        if entry is None:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("prepared-text cache entry %s is damaged (%s): cleaning again", path.name, exc)
-            self.misses += 1
-            return None
-        self.hits += 1
-        return cleaned, passages
+        clean, removals, passages = entry
+        return CleanDocument(doc_id, text, clean, removals), passages
 
     def store(self, cleaned: CleanDocument, passages: tuple[Passage, ...],
               repeated: RepeatedLines = NO_REPETITION) -> None:
-        path = self._path(cleaned.doc_id, cleaned.source, repeated)
-        data = {
-            "text": cleaned.text,
-            "removals": [asdict(r) for r in cleaned.removals],
-            "passages": [asdict(p) for p in passages],
-        }
-        try:
-            write_entry(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-        except (OSError, ValueError) as exc:  # ValueError: a lone surrogate UTF-8 cannot encode
-            log.warning("could not write the prepared-text cache (%s)", exc)
+        self.cache.store(self.key(cleaned.doc_id, cleaned.source, repeated),
+                         (cleaned.text, cleaned.removals, passages))
 
 
 def corpus_repetition(paths: Iterable[Path], corpus: Path, rules: tuple[str, ...]) -> RepeatedLines:

@@ -1,14 +1,14 @@
 """The per-document cache of DocumentReadings (see analysis.py): what a codebook edit or a new classifier
 re-tags from, without loading the parsed docs.
 
-An entry is keyed by the parse-cache key of the document's passages (model signature and passage texts), the
-lexicon file's bytes and the fingerprint of the package's code, so any of them changing misses the cache.
-Entries are zlib-compressed msgpack (plain values only: loading one runs no code). A damaged entry is
-ignored and rebuilt."""
+An entry (cache "analysis", `pipeline.diskcache`) is keyed by the parse-cache key of the document's passages
+(model, component code and passage texts), the lexicon file's bytes and the code of `analysis.py` and what it
+imports, so any of them changing misses the cache (an edit to the report or the figures does not). Entries are
+zlib-compressed msgpack (plain values only: loading one runs no code). A damaged entry is ignored and
+rebuilt."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import zlib
 from pathlib import Path
@@ -17,52 +17,50 @@ from typing import Any
 import srsly
 
 from pipeline.analysis import DocumentReading
-from pipeline.cachefile import load_entry, write_entry
-from pipeline.fingerprint import source_fingerprint
+from pipeline.diskcache import Codec, DiskCache
+from pipeline.fingerprint import code_fingerprint
 from pipeline.tagging import TokenKeys
 from pipeline.types import Competence, PassageWords
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: zlib-compressed (crdh: 24.8 MB -> 10.1 MB), which also checksums the entry
+NAME = "analysis"
+VERSION = 2  # 2: zlib-compressed (crdh: 24.8 MB -> 10.1 MB), which also checksums the entry
+
+CODEC: Codec[DocumentReading] = Codec(
+    ".msgpack",
+    encode=lambda reading: zlib.compress(srsly.msgpack_dumps(_to_plain(reading)), 1),
+    decode=lambda data: _from_plain(srsly.msgpack_loads(zlib.decompress(data), use_list=False)),  # tuples
+)
 
 
 class ReadingCache:
-    def __init__(self, folder: Path, lexicon_sha256: str) -> None:
-        self.folder = folder
+    def __init__(self, root: Path, lexicon_sha256: str) -> None:
         self.lexicon_sha256 = lexicon_sha256
-        self.hits = 0
-        self.misses = 0
+        self.cache = DiskCache(root, NAME, VERSION, CODEC, label="analysis cache", remedy="analysing again")
 
-    def _path(self, parse_key: str) -> Path:
-        digest = hashlib.sha256()
-        for part in (str(FORMAT), source_fingerprint(), self.lexicon_sha256, parse_key):
-            digest.update(part.encode() + b"\x00")
-        key = digest.hexdigest()
-        return self.folder / key[:2] / f"{key}.msgpack"
+    @property
+    def hits(self) -> int:
+        return self.cache.hits
+
+    @property
+    def misses(self) -> int:
+        return self.cache.misses
+
+    def _key(self, parse_key: str) -> str:
+        return self.cache.key(code_fingerprint("analysis.py"), self.lexicon_sha256, parse_key)
 
     def load(self, parse_key: str, passages: int) -> DocumentReading | None:
         """The cached reading of a document of `passages` passages, or None."""
 
-        def decode(data: bytes) -> DocumentReading:
-            reading = _from_plain(srsly.msgpack_loads(zlib.decompress(data), use_list=False))  # tuples
+        def check(reading: DocumentReading) -> None:
             if not len(reading.keys) == len(reading.competences) == len(reading.words) == passages:
                 raise ValueError("wrong number of passages")
-            return reading
 
-        reading = load_entry(self._path(parse_key), decode, "analysis cache", "analysing again")
-        if reading is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return reading
+        return self.cache.load(self._key(parse_key), check)
 
     def store(self, parse_key: str, reading: DocumentReading) -> None:
-        path = self._path(parse_key)
-        try:
-            write_entry(path, zlib.compress(srsly.msgpack_dumps(_to_plain(reading)), 1))
-        except (OSError, ValueError, TypeError) as exc:  # ValueError: a text msgpack cannot encode
-            log.warning("could not write the analysis cache (%s): the next run will analyse again", exc)
+        self.cache.store(self._key(parse_key), reading)
 
 
 def _keys_plain(keys: TokenKeys) -> list:

@@ -5,7 +5,6 @@ hash is kept in `figures/inputs.json`, and an unchanged figure is linked from th
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -18,7 +17,8 @@ from pipeline.codebook import Codebook
 from pipeline.colours import type_colours
 from pipeline.comparisons import Comparison
 from pipeline.counts import CorpusCounts
-from pipeline.fingerprint import source_fingerprint
+from pipeline.diskcache import cache_key
+from pipeline.fingerprint import code_fingerprint
 from pipeline.modelfile import metadata_path
 from pipeline.outputs import link_from_previous, write_json
 from pipeline.parallel import fork_map
@@ -91,10 +91,8 @@ class _Drawer:
     def draw(
         self, name: str, caption: str, function: Callable[..., list[Path]], *args: Any, **kwargs: Any
     ) -> None:
-        inputs = [source_fingerprint("figures.py", "colours.py"), function.__name__, args, kwargs]
-        key = hashlib.sha256(
-            json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str).encode()
-        ).hexdigest()
+        inputs = [code_fingerprint("figures.py"), function.__name__, args, kwargs]
+        key = cache_key(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str))
         old = self.previous.get(name)
         stage = self.folder.parent
         if old and old.get("key") == key and all(

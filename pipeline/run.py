@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
+from pipeline.diskcache import cache_key
 from pipeline.errors import CorpusError
 from pipeline.fingerprint import source_fingerprint
 from pipeline.ingest import corpus_files, document_id
@@ -72,13 +73,10 @@ def _file_sha256(path: Path) -> str:
 
 def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, model_sha: str,
                    nlp_signature: str, inputs: list[tuple[str, str]]) -> str:
-    digest = hashlib.sha256()
     parts = [__version__, source_fingerprint(), str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook_sha,
              lexicon_sha, model_sha, ",".join(settings.clean_rules), _file_sha256(CHROME_MODEL),
              _file_sha256(settings.corpus / METADATA_FILE)]
-    for part in parts + [f"{doc_id}:{sha}" for doc_id, sha in inputs]:
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\x00")
-    return digest.hexdigest()
+    return cache_key(*parts, *(f"{doc_id}:{sha}" for doc_id, sha in inputs))
 
 
 def _say(settings: Settings, message: str) -> None:
@@ -204,6 +202,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
 
     from pipeline.comparisons import compare
     from pipeline.csvio import write_csv
+    from pipeline.diskcache import prune
     from pipeline.exports import write_iramuteq, write_refi_qda
     from pipeline.outputs import staged_output, write_json
     from pipeline.render import read_passages, render_outputs
@@ -217,7 +216,8 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
     doc_competences: dict[str, dict[tuple[str, str], int]] = {}  # doc_id -> (term, type) -> occurrences
     # clean, parse and analyse are summed over documents (and workers); the others are wall-clock
     timings = {"load": result.timings["load"], "clean": 0.0, "parse": 0.0, "analyse": 0.0}
-    cache_use = {"parse": [0, 0], "clean": [0, 0], "analysis": [0, 0]}  # hits (or not needed), misses
+    # by cache folder name (pipeline.diskcache): hits (or not needed), misses
+    cache_use = {"parse": [0, 0], "prepared": [0, 0], "analysis": [0, 0]}
 
     with staged_output(output) as stage:
         (stage / "clean").mkdir()
@@ -255,9 +255,12 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
                 for stage_name, seconds in outcome.seconds.items():
                     timings[stage_name] += seconds
                 cache_use["parse"][0 if outcome.parse_cached else 1] += 1
-                cache_use["clean"][0 if outcome.clean_cached else 1] += 1
+                cache_use["prepared"][0 if outcome.clean_cached else 1] += 1
                 cache_use["analysis"][0 if outcome.reading_cached else 1] += 1
         timings["documents (wall)"] = time.perf_counter() - tick
+        # every entry this run needed has just been used or written: what is older belongs to other code,
+        # models or corpora
+        pruned = prune(settings.cache_dir, settings.cache_days)
         if not documents:
             reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5])
             raise CorpusError(f"{settings.corpus} : aucun fichier n'a pu être lu ({reasons})")
@@ -301,9 +304,10 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
                          for reason, (n, chars) in sorted(removal_totals.items())},
             "counts": {**counts.to_manifest(), "skipped": len(skipped),
                        "removed_spans": len(removed_rows)},
-            "parse_cache": dict(zip(("hits", "misses"), cache_use["parse"], strict=True)),
-            "clean_cache": dict(zip(("hits", "misses"), cache_use["clean"], strict=True)),
-            "analysis_cache": dict(zip(("hits", "misses"), cache_use["analysis"], strict=True)),
+            "caches": {name: dict(zip(("hits", "misses"), use, strict=True))
+                       for name, use in cache_use.items()},
+            "caches_pruned": {"entries": pruned.entries, "bytes": pruned.bytes,
+                              "unused_for_days": settings.cache_days},
             "notes": result.notes,
             "comparisons": {c.variable: {v: len(docs) for v, docs in c.groups.items()} for c in comparisons},
         }

@@ -47,6 +47,7 @@ class Settings:
     corpus: Path = PROJECT_ROOT / "corpus"
     output: Path = PROJECT_ROOT / "outputs"
     cache_dir: Path = PROJECT_ROOT / ".cache"
+    cache_days: int = 30  # a cache entry no run has used for this many days is removed (pipeline.diskcache)
     codebook: Path = PACKAGE_DATA / "codebook.yaml"
     lexicon: Path = PACKAGE_DATA / "competences.yaml"
     models_dir: Path = PROJECT_ROOT / "models"

@@ -57,15 +57,15 @@ def test_another_model_changes_what_is_removed_and_the_prepared_text_key(tmp_pat
             "threshold": 0.5}
     removes_everything = ChromeModel.from_dict(base)
     cache = PrepCache(tmp_path, ("chrome",))
-    shipped_key = cache._path("page.txt", PAGE)
+    shipped_key = cache.key("page.txt", PAGE)
     try:
         use_model(removes_everything)
-        assert cache._path("page.txt", PAGE) != shipped_key
+        assert cache.key("page.txt", PAGE) != shipped_key
         spans = find_chrome("Une phrase de contenu.\nUne autre.\n")
         assert len(spans) == 2
     finally:
         use_model(None)
-    assert cache._path("page.txt", PAGE) == shipped_key
+    assert cache.key("page.txt", PAGE) == shipped_key
 
 
 def test_the_written_trees_give_the_probabilities_scikit_learn_gives():

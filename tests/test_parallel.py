@@ -55,7 +55,7 @@ def test_two_workers_write_the_same_outputs_as_one(tmp_path, nlp):
     assert [name for name in one if one[name] != two[name]] == []
     manifests = [json.loads((tmp_path / f"out{w}" / "manifest.json").read_text()) for w in (1, 2)]
     assert manifests[0]["counts"] == manifests[1]["counts"]
-    assert manifests[0]["parse_cache"] == manifests[1]["parse_cache"] == {"hits": 0, "misses": 4}
+    assert manifests[0]["caches"]["parse"] == manifests[1]["caches"]["parse"] == {"hits": 0, "misses": 4}
 
 
 def _fails_on_three(number: int) -> int:

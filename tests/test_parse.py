@@ -42,7 +42,7 @@ def test_damaged_cache_entry_is_rebuilt(nlp, tmp_path):
     assert cache3.hits == 1
 
 
-def test_an_altered_byte_in_a_cache_entry_is_caught(nlp, tmp_path):
+def test_an_altered_byte_in_a_cache_entry_is_caught(nlp, tmp_path, caplog):
     cache = ParseCache(tmp_path, nlp)
     texts = ["La confiance est un levier.", "Les élus se réunissent chaque mois."]
     list(parse_documents([("a", texts)], nlp, cache))
@@ -53,5 +53,5 @@ def test_an_altered_byte_in_a_cache_entry_is_caught(nlp, tmp_path):
         altered[position] ^= 0x5A
         entry.write_bytes(bytes(altered))
         checking = ParseCache(tmp_path, nlp)
-        docs = checking.load(texts)
-        assert docs is None or [doc.text for doc in docs] == texts, position
+        assert checking.load(texts) is None, position  # the entry's checksum fails, whatever the byte
+        assert checking.misses == 1

@@ -139,9 +139,9 @@ def test_codebook_edit_retags_from_the_parse_cache(seed_run, nlp, monkeypatch, t
                                    codebook=edited, models_dir=settings.models_dir, progress=False))
     assert not result.up_to_date and result.passages > 0
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["parse_cache"] == {"hits": 1, "misses": 0}
-    assert manifest["clean_cache"] == {"hits": 1, "misses": 0}  # not cleaned again either
-    assert manifest["analysis_cache"] == {"hits": 1, "misses": 0}
+    assert manifest["caches"]["parse"] == {"hits": 1, "misses": 0}
+    assert manifest["caches"]["prepared"] == {"hits": 1, "misses": 0}  # not cleaned again either
+    assert manifest["caches"]["analysis"] == {"hits": 1, "misses": 0}
 
 
 def test_retagging_from_the_analysis_cache_equals_a_cold_run(seed_run, tmp_path):
@@ -161,7 +161,7 @@ def test_retagging_from_the_analysis_cache_equals_a_cold_run(seed_run, tmp_path)
 
     warm = run(tmp_path / "warm", settings.cache_dir)
     cold = run(tmp_path / "cold", tmp_path / "empty-cache")
-    assert warm["analysis_cache"]["hits"] == 1 and cold["analysis_cache"]["hits"] == 0
+    assert warm["caches"]["analysis"]["hits"] == 1 and cold["caches"]["analysis"]["hits"] == 0
     passages = (tmp_path / "warm" / "passages.jsonl").read_text(encoding="utf-8")
     assert '"journée"' in passages
     assert passages != (settings.output / "passages.jsonl").read_text(encoding="utf-8")
@@ -199,8 +199,8 @@ def test_the_classifier_tags_the_same_from_the_analysis_cache(seed_run, tmp_path
 
     first, second = run(tmp_path / "first"), run(tmp_path / "second")
     assert first["versions"]["classifier"]["used"] is True
-    assert first["analysis_cache"] == {"hits": 0, "misses": 1}
-    assert second["analysis_cache"] == {"hits": 1, "misses": 0}
+    assert first["caches"]["analysis"] == {"hits": 0, "misses": 1}
+    assert second["caches"]["analysis"] == {"hits": 1, "misses": 0}
     lines = (tmp_path / "second" / "passages.jsonl").read_text(encoding="utf-8").splitlines()
     assert any(c["source"] != "rule" for line in lines for c in json.loads(line)["categories"])
     one, two = _tree_hashes(tmp_path / "first"), _tree_hashes(tmp_path / "second")
@@ -332,3 +332,27 @@ def test_the_category_chart_draws_the_counts_of_the_tables(seed_run, tmp_path, m
     tables = {labels[r["category"]]: int(r["passages"])
               for r in read_csv(settings.output / "tables" / "category_counts.csv") if r["scope"] == "corpus"}
     assert drawn and {k: v for k, v in drawn.items() if v} == {k: v for k, v in tables.items() if v}
+
+
+def test_a_run_prunes_cache_entries_no_run_used_for_a_month_and_keeps_its_own(seed_run, tmp_path):
+    import os
+    import time
+
+    settings, _ = seed_run
+    cache = tmp_path / "cache"
+    shutil.copytree(settings.cache_dir, cache)
+    month_ago = time.time() - 31 * 86_400
+    for entry in (p for p in cache.rglob("*") if p.is_file()):  # this corpus's entries, unused for a month
+        os.utime(entry, (month_ago, month_ago))
+    stale = cache / "parse" / "00" / ("0" * 64 + ".spacy")  # an entry of an older model, say
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"old generation")
+    os.utime(stale, (month_ago, month_ago))
+
+    analyse(load_settings(corpus=settings.corpus, output=tmp_path / "out", cache_dir=cache,
+                          models_dir=settings.models_dir, progress=False))
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["caches"]["parse"] == {"hits": 1, "misses": 0}  # its own entries were used, so kept
+    assert manifest["caches_pruned"]["entries"] == 1 and not stale.exists()
+    assert sorted(p.parent.parent.name for p in cache.rglob("*") if p.is_file()) == [
+        "analysis", "parse", "prepared"]
