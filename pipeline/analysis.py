@@ -197,29 +197,3 @@ def _written_forms(doc: Doc) -> dict[str, str]:
     for token in doc:
         forms.setdefault(token.lemma_.lower(), token.text)
     return forms
-
-
-def passage_record(item: AnalysedPassage) -> dict:
-    """One line of passages.jsonl (output contract, DESIGN section 2)."""
-    p = item.passage
-    return {
-        "doc_id": p.doc_id,
-        "passage_id": p.passage_id,
-        "index": p.index,
-        "kind": p.kind,
-        "heading": list(p.heading),
-        "context": list(p.context),
-        "level": p.level,
-        "start": p.start,
-        "end": p.end,
-        "text": p.text,
-        "categories": [
-            {"id": t.category, "score": round(t.score, 4), "source": t.source, "evidence": list(t.evidence)}
-            for t in item.tags
-        ],
-        "competences": [
-            {"term": c.term, "type": c.type, "start": c.start, "end": c.end, "origin": c.origin,
-             "score": None if c.score is None else round(c.score, 4)}
-            for c in item.competences
-        ],
-    }

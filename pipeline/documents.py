@@ -11,7 +11,6 @@ the gain; see docs/performance.md)."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,13 +18,14 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from pipeline.analysis import Analyser, passage_record
+from pipeline.analysis import Analyser
 from pipeline.clean import NO_REPETITION, RepeatedLines
 from pipeline.counts import CorpusCounts
 from pipeline.ingest import UnreadableFile, document_id
 from pipeline.metadata import document_metadata
 from pipeline.parallel import fork_map
 from pipeline.parse import ParseCache
+from pipeline.passagesfile import passage_line
 from pipeline.prepcache import PrepCache, corpus_repetition, prepare_document
 from pipeline.readcache import ReadingCache
 from pipeline.settings import Settings
@@ -117,8 +117,7 @@ class DocumentProcessor:
         counts = CorpusCounts(self.category_dimension)
         counts.add(document.doc_id, analysed)
         metadata = document_metadata(document.doc_id, document.text, self.metadata_table, document.metadata)
-        records = "".join(json.dumps({**passage_record(item), "metadata": metadata}, ensure_ascii=False)
-                          + "\n" for item in analysed)
+        records = "".join(passage_line(item, metadata) for item in analysed)
         finished = time.perf_counter()
         return DocumentOutcome(
             document=replace(document, text=""),

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,6 +11,8 @@ from pathlib import Path
 
 from pipeline.codebook import Codebook
 from pipeline.metadata import strip_front_matter
+from pipeline.passagesfile import FILE_NAME as PASSAGES_FILE
+from pipeline.passagesfile import read_records
 from pipeline.qdpx import QdaReport, write_qdpx
 from pipeline.report import COMPETENCE_TYPES
 
@@ -21,12 +22,10 @@ IRAMUTEQ_NAME = "corpus_iramuteq.txt"
 
 def _reports(stage: Path) -> Iterator[QdaReport]:
     """Each document's cleaned text with its passage records, in the order of passages.jsonl."""
-    with (stage / "passages.jsonl").open(encoding="utf-8") as handle:
-        records = (json.loads(line) for line in handle)
-        for doc_id, passages in itertools.groupby(records, key=lambda r: r["doc_id"]):
-            text = (stage / "clean" / f"{doc_id}.txt").read_text(encoding="utf-8")
-            passages = list(passages)
-            yield QdaReport(doc_id, text, passages, passages[0].get("metadata", {}) if passages else {})
+    for doc_id, records in itertools.groupby(read_records(stage / PASSAGES_FILE), key=lambda r: r["doc_id"]):
+        text = (stage / "clean" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        passages = list(records)
+        yield QdaReport(doc_id, text, passages, passages[0].get("metadata", {}) if passages else {})
 
 
 def write_refi_qda(stage: Path, codebook: Codebook) -> Path:

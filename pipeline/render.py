@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,11 @@ from pipeline.fingerprint import code_fingerprint
 from pipeline.modelfile import metadata_path
 from pipeline.outputs import link_from_previous, write_json
 from pipeline.parallel import fork_map
+from pipeline.passagesfile import FILE_NAME as PASSAGES_FILE
+from pipeline.passagesfile import read_passages
 from pipeline.report import Reliability, ReportData, write_report, write_summary
 from pipeline.settings import CLOUD_STOP_WORDS, Settings
-from pipeline.types import AnalysedPassage, Competence, Passage, Tag
+from pipeline.types import AnalysedPassage
 
 TYPE_LABELS = {
     "savoir-etre": "savoir-être",
@@ -41,26 +43,6 @@ TOP_TERMS_CHART = 30
 # passages.jsonl. Calibrated so that the report stays under ~10 MB and renders in a second or two.
 MAX_BROWSER_PASSAGES = 6000
 
-
-
-def read_passages(path: Path) -> Iterator[AnalysedPassage]:
-    """passages.jsonl back into analysed passages (without tokens)."""
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            passage = Passage(
-                doc_id=record["doc_id"], index=record["index"], kind=record["kind"], text=record["text"],
-                start=record["start"], end=record["end"], heading=tuple(record["heading"]),
-                context=tuple(record["context"]), level=record["level"],
-            )
-            tags = tuple(
-                Tag(c["id"], c["score"], c["source"], tuple(c["evidence"])) for c in record["categories"]
-            )
-            competences = tuple(
-                Competence(c["term"], c["type"], c["start"], c["end"], c["origin"], c["score"])
-                for c in record["competences"]
-            )
-            yield AnalysedPassage(passage, tags, competences)
 
 
 class _Drawer:
@@ -328,13 +310,13 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
     """Figures, report.html and summary.md into the stage. `removed_rows`: the rows written to
     tables/removed.csv, for each document's view in the report."""
     drawer = draw_figures(stage, output, counts, codebook, settings.n_process, comparisons)
-    passages, sizes = _browser_passages(stage / "passages.jsonl")
+    passages, sizes = _browser_passages(stage / PASSAGES_FILE)
     total = sum(sizes.values())
     notes = list(manifest.get("notes", []))
     if total > len(passages):
         notes.append(f"le navigateur montre {len(passages)} passages sur {total} : une part de chaque "
                      "document (ceux qui portent une catégorie ou une compétence d'abord) ; tous sont dans "
-                     "passages.jsonl")
+                     f"{PASSAGES_FILE}")
     tables = []
     for caption, name, limit in (
         ("Compétences", "competences.csv", 40),
@@ -380,7 +362,7 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
         **_reliability(manifest, settings),
     )
     write_report(data, stage / "report.html")
-    links = [("Rapport", "report.html"), ("Passages (JSONL)", "passages.jsonl"),
+    links = [("Rapport", "report.html"), ("Passages (JSONL)", PASSAGES_FILE),
              ("Segments retirés", "tables/removed.csv"), ("Manifeste", "manifest.json")]
     links += [(caption, f"figures/{png.name}") for caption, png in drawer.drawn]
     write_summary(data, stage / "summary.md", links=links)

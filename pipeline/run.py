@@ -205,7 +205,9 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
     from pipeline.diskcache import prune
     from pipeline.exports import write_iramuteq, write_refi_qda
     from pipeline.outputs import staged_output, write_json
-    from pipeline.render import read_passages, render_outputs
+    from pipeline.passagesfile import FILE_NAME as PASSAGES_FILE
+    from pipeline.passagesfile import read_passages
+    from pipeline.render import render_outputs
     from pipeline.tables import write_tables
 
     documents: list[Document] = []
@@ -227,7 +229,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
         tqdm.tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked from this one
         outcomes = tqdm.tqdm(loaded.outcomes(paths), total=len(paths),
                              desc="documents", unit="doc", disable=None if settings.progress else True)
-        with (stage / "passages.jsonl").open("w", encoding="utf-8") as jsonl:
+        with (stage / PASSAGES_FILE).open("w", encoding="utf-8") as jsonl:
             for outcome in outcomes:
                 if isinstance(outcome, Skipped):
                     skipped.append(outcome)
@@ -270,7 +272,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
         tick = time.perf_counter()
         removed_header = ["doc_id", "start", "end", "reason", "text"]
         write_csv(stage / "tables" / "removed.csv", removed_header, removed_rows)
-        write_tables(counts, read_passages(stage / "passages.jsonl"), stage / "tables")
+        write_tables(counts, read_passages(stage / PASSAGES_FILE), stage / "tables")
         comparisons = compare(counts, metadata, doc_passages, stage / "tables", doc_competences)
         timings["tables"] = time.perf_counter() - tick
         tick = time.perf_counter()

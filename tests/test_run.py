@@ -210,7 +210,7 @@ def test_the_classifier_tags_the_same_from_the_analysis_cache(seed_run, tmp_path
 
 @pytest.mark.slow
 def test_the_shipped_models_evidence_is_words_of_the_passage_and_is_highlighted(tmp_path):
-    from pipeline.render import read_passages
+    from pipeline.passagesfile import read_passages
     from pipeline.report import highlight_segments
 
     corpus = tmp_path / "corpus"
@@ -314,7 +314,8 @@ def test_the_category_chart_draws_the_counts_of_the_tables(seed_run, tmp_path, m
     from pipeline import figures
     from pipeline.codebook import load_codebook
     from pipeline.counts import CorpusCounts
-    from pipeline.render import draw_figures, read_passages
+    from pipeline.passagesfile import read_passages
+    from pipeline.render import draw_figures
 
     settings, _ = seed_run
     codebook = load_codebook(settings.codebook)
