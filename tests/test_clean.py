@@ -432,6 +432,27 @@ def test_picture_alt_leaves_markdown_notes_alone():
     assert clean_text(notes, doc_id="notes.md", rules=("picture_alt",)).text == notes
 
 
+def test_page_furniture_takes_the_entries_a_pdf_wrapped_around_their_page_number():
+    contents = ["Sommaire", "Les enjeux du séminaire page 8", "Actualités nationales page 9",
+                "Le Centre international d'art et du page 44 paysage de l'île de Vassivière"]
+    assert _only("page_furniture", _around(*contents)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+    # away from a table of contents, a sentence naming a page stays
+    prose = _around("Le tableau des financements page 12 montre la part des communes")
+    assert _only("page_furniture", prose).text == prose
+
+
+@pytest.mark.parametrize("link", ["> Télécharger le programme du séminaire en pdf",
+                                  "Télécharger les actes du séminaire (pdf, 2 Mo)", "→ Download the slides"])
+def test_share_navigation_removes_a_download_link_on_its_own_line(link):
+    assert _only("share_navigation", _around(link)).text == f"{PROSE_BEFORE}\n\n{PROSE_AFTER}\n"
+
+
+def test_share_navigation_keeps_sentences_about_downloading():
+    page = _around("Télécharger les données reste difficile pour les petites communes.",
+                   "Les participants peuvent télécharger les actes sur le site du réseau")
+    assert _only("share_navigation", page).text == page
+
+
 def test_page_furniture_removes_the_lone_publication_date_under_the_title():
     page = "Retour sur les rencontres des pôles territoriaux\n\n17 août 2023\n\n" + _around()
     assert _only("page_furniture", page).text == (
@@ -472,6 +493,7 @@ def test_page_furniture_does_not_run_on_markdown():
     "junk",
     [
         "Laisser un commentaire Annuler la réponse",
+        "Soyez le premier à rédiger un commentaire !",
         "Enregistrer mon nom, mon e-mail et mon site dans le navigateur pour mon prochain commentaire.",
         "Commentaire Nom * E-mail * Site web",
         "Marie L. dit : 14 mars 2016 à 10 h 12 min\nMerci pour ce compte rendu !",

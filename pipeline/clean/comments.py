@@ -32,6 +32,8 @@ SECTION_HEADER = re.compile(rf"{TITLED_HEADER.pattern}|{_COUNT}\s+{_BARE_NOUN}\s
 _FORM_PHRASE = (
     r"(?:les commentaires sont (?:fermés|clos|désactivés)|comments are closed|"
     r"laisser un commentaire|laisser une réponse|leave a (?:reply|comment)|"
+    r"soyez (?:le|la) premi(?:er|ère) à (?:commenter|réagir|rédiger un commentaire)(?: cet article)?|"
+    r"be the first to comment|"
     r"annuler (?:la )?réponse|répondre|reply|pingbacks?|trackbacks?|rétroliens?|"
     r"(?:ajouter|écrire|poster) un commentaire|commentaires?|"
     r"votre adresse (?:e-?mail|de messagerie|électronique) ne sera pas publiée|"
@@ -48,7 +50,8 @@ PINGBACK_LINE = re.compile(r"(?:pingback|trackback|rétrolien)\s*:\s*\S.{0,200}"
 # These boilerplate lines also open a zone; "Répondre" and bare field labels only count inside one.
 ZONE_OPENERS = re.compile(
     r"(?:les commentaires sont|comments are closed|laisser un|leave a|votre adresse|your email|"
-    r"les champs obligatoires|enregistrer mon nom|pingbacks?|trackbacks?|rétroliens?|commentaires?\b)",
+    r"les champs obligatoires|enregistrer mon nom|soyez (?:le|la) premi|be the first|pingbacks?|trackbacks?|"
+    r"rétroliens?|commentaires?\b)",
     re.IGNORECASE,
 )
 PINGBACK_ITEM = re.compile(r"\d{1,3}[.)]\s+\S.{0,200}?(?:\s\|\s\S.*|\.\.\.|…)")

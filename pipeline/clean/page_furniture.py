@@ -33,6 +33,9 @@ PAGE_LABEL = re.compile(rf"{_PAGE_WORD}\s*\d{{1,4}}\s*[:–—-]\s*\S.*", re.IGN
 CONTENTS_ENTRY = re.compile(rf"\S.*?(?:\s{_PAGE_WORD}\s*\d{{1,3}}|\s*(?:\.{{4,}}|…{{2,}})\s*\d{{1,3}})",
                             re.IGNORECASE)
 CONTENTS_HEADING = re.compile(r"(?:sommaire|table des matières)\s*:?", re.IGNORECASE)
+# Inside a table of contents, an entry whose title a PDF's text wrapped around its page number
+# (« Le Centre international d'art et du page 44 paysage de l'île de Vassivière »).
+PAGE_REFERENCE = re.compile(rf"\s{_PAGE_WORD}\s*\d{{1,3}}\s", re.IGNORECASE)
 # What the viewers of document-hosting sites print around a document they show as text.
 VIEWER_LINE = re.compile(
     r"[•·-]?\s*(?:\d+\s+(?:downloads?|views?|vues|téléchargements?)|views?\s*:\s*\d+(?:\s+pages?\s*:\s*\d+)?|"
@@ -51,6 +54,15 @@ def _contents(lines: list[Line]) -> set[int]:
     entries = {index for index, line in enumerate(lines) if CONTENTS_ENTRY.fullmatch(line.stripped)}
     if len(entries) < 2:
         return set()
+    # lines next to an entry that name a page inside them, and are no sentence, are entries too
+    grown = True
+    while grown:
+        near = {index + step for index in entries for step in (-1, 1)} - entries
+        wrapped = {index for index in near if 0 <= index < len(lines)
+                   and PAGE_REFERENCE.search(lines[index].stripped)
+                   and not lines[index].stripped.endswith((".", "!", "?"))}
+        entries |= wrapped
+        grown = bool(wrapped)
     headings = {index - 1 for index in entries
                 if index > 0 and CONTENTS_HEADING.fullmatch(lines[index - 1].stripped)}
     return entries | headings

@@ -76,6 +76,10 @@ _BUTTON = (
     r"(?:ajouter aux )?favoris|en savoir plus|continuer (?:à|a) lire"
 )
 TOOLBAR = re.compile(rf"(?:{_BUTTON})(?:\s*[|,·•]?\s*(?:{_BUTTON}))*\s*[.!]?", re.IGNORECASE)
+# A download link as a line of its own: « > Télécharger les actes du séminaire », « Télécharger le programme
+# (pdf, 2 Mo) ». A report's sentences do not start with the imperative « Télécharger ». (A document host's
+# « Download "<title>" » is left to page_furniture, which reads it with the viewer's other lines.)
+DOWNLOAD = re.compile(r"[>→»›•+-]*\s*(?:télécharger|download)\b(?!\s*[\"“«])[^.!?]{0,120}", re.IGNORECASE)
 # "Accueil > Actualités > Séminaire", "Accueil » Blog", "Accueil / Ressources / …".
 BREADCRUMB = re.compile(
     r"(?:vous êtes ici\s*:\s*)?(?:accueil|home)(?: du site)?"
@@ -139,9 +143,9 @@ MAX_LINE = 400
 def is_navigation(text: str) -> bool:
     if len(text) > MAX_LINE:
         return False
-    return any(pattern.fullmatch(text) for pattern in (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED,
-                                                         DATED_BYLINE, READING_TIME, TOOLBAR, PAYWALL, FOOTER,
-                                                         WIDGET_HEADING))
+    patterns = (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED, DATED_BYLINE, READING_TIME, TOOLBAR,
+                DOWNLOAD, PAYWALL, FOOTER, WIDGET_HEADING)
+    return any(pattern.fullmatch(text) for pattern in patterns)
 
 
 def _reads_as_prose(text: str) -> bool:
