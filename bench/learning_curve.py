@@ -35,9 +35,9 @@ from pipeline.classifier import (
 from pipeline.classifier.cues import tags_with_judged_cues
 from pipeline.classifier.training import combination_rows
 from pipeline.codebook import load_codebook
-from pipeline.commands import _parse_texts
 from pipeline.evaluation import macro_f1
 from pipeline.nlp import load_nlp
+from pipeline.parse import ParseCache, parse_texts
 from pipeline.settings import load_settings
 from pipeline.suggest import suggest
 
@@ -47,7 +47,8 @@ class Curve:
 
     def __init__(self, settings, codebook, annotations, nlp) -> None:
         self.settings, self.codebook, self.annotations, self.nlp = settings, codebook, annotations, nlp
-        self.docs = _parse_texts([a.text for a in annotations], nlp, settings)
+        self.docs = parse_texts([a.text for a in annotations], nlp, ParseCache(settings.cache_dir, nlp),
+                                batch_size=settings.batch_size)
         self.labels = [a.labels for a in annotations]
         self.sources = [a.source for a in annotations]
         self._last: tuple[tuple[int, ...], tuple] | None = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import AnnotationError
+from pipeline.errors import AnnotationError, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,20 @@ def load_annotations(paths: Sequence[Path], known_labels: Collection[str]) -> li
             seen[key] = annotation
             annotations.append(annotation)
     return annotations
+
+
+def load_annotation_source(source: Path, known_labels: Collection[str]) -> list[Annotation]:
+    """The annotations of `source`, a file or a folder of annotation files (`annotation_files`). Raises
+    ConfigError when there is none, AnnotationError when one is malformed."""
+    if source.is_dir():
+        files = annotation_files(source)
+    elif source.is_file():
+        files = [source]
+    else:
+        raise ConfigError(f"{source} : aucun fichier ni dossier d'annotations à ce chemin")
+    if not files:
+        raise ConfigError(f"{source} : aucun fichier d'annotations .jsonl ou .json dans ce dossier")
+    return load_annotations(files, known_labels)
 
 
 def annotation_files(folder: Path) -> list[Path]:

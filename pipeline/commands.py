@@ -1,30 +1,24 @@
-"""The commands besides `analyse`: train, evaluate, suggest, kwic. Each reuses the stages and the parse
-cache; none writes into the corpus."""
+"""The commands besides `analyse`: train, evaluate, suggest, kwic: their options turned into calls of the
+stages (documents.parsed_documents for the corpus, classifier.annotated for the annotations) and what they
+print. None writes into the corpus."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from pipeline.annotations import (
-    Annotation,
-    annotation_files,
-    annotations_sha256,
-    load_annotations,
-    normalised_text,
-)
+from pipeline.annotations import annotations_sha256, load_annotation_source, normalised_text
 from pipeline.codebook import Codebook, check_patterns, load_codebook
+from pipeline.documents import ParsedDocument, parsed_documents
 from pipeline.nlp import load_nlp
-from pipeline.parse import ParseCache, parse_documents
+from pipeline.parse import ParseCache, parse_texts
 from pipeline.settings import ConfigError, Settings
 from pipeline.tagging import RuleTagger
-from pipeline.types import Passage
+from pipeline.types import Skipped
 
 
 def run(command: str, args: argparse.Namespace, settings: Settings) -> int:
@@ -39,51 +33,14 @@ def _setup(settings: Settings) -> tuple[Codebook, Language]:
     return codebook, nlp
 
 
-def _annotations(settings: Settings, codebook: Codebook) -> list[Annotation]:
-    source = settings.annotations
-    if source.is_dir():
-        files = annotation_files(source)
-    elif source.is_file():
-        files = [source]
-    else:
-        raise ConfigError(f"{source} : aucun fichier ni dossier d'annotations à ce chemin")
-    if not files:
-        raise ConfigError(f"{source} : aucun fichier d'annotations .jsonl ou .json dans ce dossier")
-    return load_annotations(files, codebook.ids)
-
-
-def _parse_texts(texts: list[str], nlp: Language, settings: Settings) -> list[Doc]:
-    cache = ParseCache(settings.cache_dir, nlp)
-    ((_, docs),) = parse_documents([(None, texts)], nlp, cache, batch_size=settings.batch_size)
-    return docs
-
-
 def _cross_validate(settings: Settings):
-    from pipeline.classifier import PRECISION_FLOOR, features_from_doc
-    from pipeline.classifier import train as train_model
-    from pipeline.classifier.cues import tags_with_judged_cues
-    from pipeline.classifier.training import combination_rows
+    from pipeline.classifier.annotated import train_on_annotations
 
     codebook, nlp = _setup(settings)
-    annotations = _annotations(settings, codebook)
-    docs = _parse_texts([a.text for a in annotations], nlp, settings)
-    # Rule labels without passage context (`analyse` also passes the heading path and parent lines):
-    # an annotation is a standalone text with no heading or parent recorded, so there is none to give.
-    # cues whose tags readers mostly reject become weak, judged where the combination is fitted
-    sources = [a.source for a in annotations]
-    tags, weights = tags_with_judged_cues(codebook, nlp, docs, [a.labels for a in annotations],
-                                          combination_rows(sources, len(annotations)), PRECISION_FLOOR)
-    features = [features_from_doc(doc, frozenset(t.category for t in doc_tags))
-                for doc, doc_tags in zip(docs, tags, strict=True)]
-    result = train_model(
-        features,
-        [a.labels for a in annotations],
-        [a.group for a in annotations],
-        categories=codebook.ids,
-        sources=sources,
-        seed=settings.seed,
-    )
-    return codebook, annotations, replace(result, model=replace(result.model, cue_weights=weights))
+    annotations = load_annotation_source(settings.annotations, codebook.ids)
+    docs = parse_texts([a.text for a in annotations], nlp, ParseCache(settings.cache_dir, nlp),
+                       batch_size=settings.batch_size)
+    return codebook, annotations, train_on_annotations(codebook, nlp, annotations, docs, seed=settings.seed)
 
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
@@ -118,25 +75,13 @@ def train(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _corpus_passages(settings: Settings) -> Iterator[tuple[str, tuple[Passage, ...]]]:
-    from pipeline.documents import prepared_documents
-    from pipeline.ingest import corpus_files
-    from pipeline.types import Skipped
-
-    paths, skipped = corpus_files(settings)
-    for item in skipped:
-        print(f"avertissement : fichier ignoré {item.path} : {item.reason}", file=sys.stderr)
-    for prepared in prepared_documents(settings, paths):
-        if isinstance(prepared, Skipped):
-            print(f"avertissement : fichier ignoré {prepared.path} : {prepared.reason}", file=sys.stderr)
-            continue
-        yield prepared
-
-
-def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[tuple[tuple[Passage, ...], list[Doc]]]:
-    cache = ParseCache(settings.cache_dir, nlp)
-    items = ((passages, [p.text for p in passages]) for _, passages in _corpus_passages(settings))
-    yield from parse_documents(items, nlp, cache, batch_size=settings.batch_size)
+def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[ParsedDocument]:
+    """The corpus's parsed documents; a file that cannot be used is a warning on stderr."""
+    for item in parsed_documents(settings, nlp):
+        if isinstance(item, Skipped):
+            print(f"avertissement : fichier ignoré {item.path} : {item.reason}", file=sys.stderr)
+        else:
+            yield item
 
 
 def suggest(args: argparse.Namespace, settings: Settings) -> int:
@@ -152,11 +97,13 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     model = load_model(settings.model_path, codebook_sha256=codebook.sha256)
     tagger = RuleTagger(with_cue_weights(codebook, model.cue_weights), nlp)
     try:
-        annotated = {normalised_text(a.text) for a in _annotations(settings, codebook)}
+        annotated = {normalised_text(a.text) for a in load_annotation_source(settings.annotations,
+                                                                              codebook.ids)}
     except ConfigError:  # no annotation yet: every passage may be offered
         annotated = set()
     ids, texts, doc_ids, scores = [], [], [], []
-    for passages, docs in _parsed_corpus(settings, nlp):
+    for document in _parsed_corpus(settings, nlp):
+        passages, docs = document.passages, document.docs
         # rule tags read the passage's headings and parent bullets, exactly as `analyse` does
         docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
         features = []
@@ -201,8 +148,8 @@ def kwic(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"« {args.term} » : rien à chercher")
 
     def analysed() -> Iterator[AnalysedPassage]:
-        for passages, docs in _parsed_corpus(settings, nlp):
-            for passage, doc in zip(passages, docs, strict=True):
+        for document in _parsed_corpus(settings, nlp):
+            for passage, doc in zip(document.passages, document.docs, strict=True):
                 yield AnalysedPassage(passage, tokens=token_tuples(doc))
 
     lines = sort_lines(concordance(query, analysed(), width=args.width), args.sort)

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.analysis import Analyser
 from pipeline.clean import NO_REPETITION, RepeatedLines
 from pipeline.counts import CorpusCounts
-from pipeline.ingest import UnreadableFile, document_id
+from pipeline.ingest import UnreadableFile, corpus_files, document_id
 from pipeline.metadata import document_metadata
 from pipeline.parallel import fork_map
-from pipeline.parse import ParseCache
+from pipeline.parse import ParseCache, parse_documents
 from pipeline.passagesfile import passage_line
 from pipeline.prepcache import PrepCache, corpus_repetition, prepare_document
 from pipeline.readcache import ReadingCache
@@ -47,6 +48,36 @@ def prepared_documents(settings: Settings,
             yield Skipped(document_id(path, settings.corpus), exc.reason)
             continue
         yield document.doc_id, passages
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A corpus file's passages and their parsed docs, in order."""
+
+    doc_id: str
+    passages: tuple[Passage, ...]
+    docs: list[Doc]
+
+
+def parsed_documents(settings: Settings, nlp: Language) -> Iterator[ParsedDocument | Skipped]:
+    """The corpus files through read, clean, segment and parse (with the prepared-text and parse caches), for
+    the commands that read the passages themselves (suggest, kwic). Files that cannot be used come last, as
+    Skipped with their reason."""
+    paths, skipped = corpus_files(settings)
+    skipped = list(skipped)
+
+    def items() -> Iterator[tuple[tuple[str, tuple[Passage, ...]], list[str]]]:
+        for prepared in prepared_documents(settings, paths):
+            if isinstance(prepared, Skipped):
+                skipped.append(prepared)
+                continue
+            doc_id, passages = prepared
+            yield (doc_id, passages), [p.text for p in passages]
+
+    cache = ParseCache(settings.cache_dir, nlp)
+    for (doc_id, passages), docs in parse_documents(items(), nlp, cache, batch_size=settings.batch_size):
+        yield ParsedDocument(doc_id, passages, docs)
+    yield from skipped
 
 
 @dataclass(frozen=True)

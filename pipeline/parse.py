@@ -101,6 +101,13 @@ def parse_documents(
         yield from _parse_chunk(chunk, nlp, cache, batch_size)
 
 
+def parse_texts(texts: Sequence[str], nlp: Language, cache: ParseCache | None, *,
+                batch_size: int = 32) -> list[Doc]:
+    """The docs of `texts` (annotated passages, say), in order, as one cache entry."""
+    ((_, docs),) = parse_documents([(None, texts)], nlp, cache, batch_size=batch_size)
+    return docs
+
+
 def _parse_chunk(
     chunk: list[tuple[K, Sequence[str], list[Doc] | None]],
     nlp: Language,
