@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _passage_texts(corpus: Path) -> list[str]:
     from pipeline.clean import clean_text
     from pipeline.ingest import read_corpus
-    from pipeline.segment import segment
+    from pipeline.text.segment import segment
     from pipeline.types import Document
 
     texts = []

@@ -37,7 +37,7 @@ from pipeline.classifier.training import combination_rows
 from pipeline.codebook import load_codebook
 from pipeline.evaluation import macro_f1
 from pipeline.nlp import load_nlp
-from pipeline.parse import ParseCache, parse_texts
+from pipeline.nlp.parse import ParseCache, parse_texts
 from pipeline.settings import load_settings
 from pipeline.suggest import suggest
 

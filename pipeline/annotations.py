@@ -80,9 +80,10 @@ def _records(path: Path, known: Collection[str] = ()) -> Iterator[tuple[int, Any
 def _qdpx_records(path: Path, known: Collection[str]) -> Iterator[tuple[int, Any]]:
     """The selections of a `.qdpx` project coded with categories of the codebook, as records: the selected
     text, its categories, the source's name as doc_id. A code is a category when its name is a category id
-    or when its description starts with one (as `pipeline.qdpx` writes it); codes under « Compétences »
+    or when its description starts with one (as `pipeline.outputs.qdpx` writes it); codes under
+    « Compétences »
     are not categories; any other code is reported once, by name, and left out, never guessed."""
-    from pipeline.qdpx import COMPETENCE_ROOT, read_codings
+    from pipeline.outputs.qdpx import COMPETENCE_ROOT, read_codings  # for .qdpx files only: 44 ms of import
 
     if not path.is_file():
         raise AnnotationError(f"{path}: annotation file not found")

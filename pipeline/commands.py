@@ -15,13 +15,13 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from pipeline.analysis.tagging import RuleTagger
 from pipeline.annotations import annotations_sha256, load_annotation_source, normalised_text
 from pipeline.codebook import Codebook, check_patterns, load_codebook
 from pipeline.documents import ParsedDocument, parsed_documents
 from pipeline.nlp import load_nlp
-from pipeline.parse import ParseCache, parse_texts
+from pipeline.nlp.parse import ParseCache, parse_texts
 from pipeline.settings import ConfigError, Settings
-from pipeline.tagging import RuleTagger
 from pipeline.types import Skipped
 
 
@@ -141,9 +141,9 @@ def _free_name(path: Path) -> Path:
 
 def kwic(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.analysis import token_tuples
-    from pipeline.csvio import write_csv
     from pipeline.kwic import CSV_HEADER, csv_rows, format_kwic, sort_lines
     from pipeline.kwic import kwic as concordance
+    from pipeline.outputs.csvio import write_csv
     from pipeline.types import AnalysedPassage
 
     nlp = load_nlp(settings.spacy_model)

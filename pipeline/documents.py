@@ -20,16 +20,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.analysis import Analyser
+from pipeline.analysis.counts import CorpusCounts
+from pipeline.analysis.readcache import ReadingCache
 from pipeline.clean import NO_REPETITION, RepeatedLines
-from pipeline.counts import CorpusCounts
 from pipeline.ingest import UnreadableFile, corpus_files, document_id
 from pipeline.metadata import document_metadata
+from pipeline.nlp.parse import ParseCache, parse_documents
+from pipeline.outputs.passagesfile import passage_line
 from pipeline.parallel import fork_map
-from pipeline.parse import ParseCache, parse_documents
-from pipeline.passagesfile import passage_line
-from pipeline.prepcache import PrepCache, corpus_repetition, prepare_document
-from pipeline.readcache import ReadingCache
 from pipeline.settings import Settings
+from pipeline.text.prepcache import PrepCache, corpus_repetition, prepare_document
 from pipeline.types import Document, Passage, Removal, Skipped
 
 

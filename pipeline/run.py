@@ -1,6 +1,6 @@
 """The order of the stages. Only this module knows it: ingest -> clean -> segment -> parse -> tag and
 extract -> counts -> tables, figures, report. Everything is written into a staging folder that replaces the
-output folder at the end (see outputs.py)."""
+output folder at the end (see outputs/__init__.py)."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ from pipeline.settings import CHROME_MODEL, Settings
 from pipeline.types import Document, Skipped
 
 if TYPE_CHECKING:  # imported where used: the up-to-date check must not pay for them
+    from pipeline.analysis.competences import Lexicon
+    from pipeline.analysis.counts import CorpusCounts
     from pipeline.codebook import Codebook
-    from pipeline.competences import Lexicon
-    from pipeline.counts import CorpusCounts
     from pipeline.documents import DocumentOutcome
 
 log = logging.getLogger(__name__)
@@ -138,13 +138,13 @@ def analyse(settings: Settings) -> RunResult:
 def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list[Path],
                 skipped: list[Skipped], signature: str, started: float) -> RunResult:
     from pipeline.analysis import Analyser
+    from pipeline.analysis.competences import load_lexicon
+    from pipeline.analysis.counts import CorpusCounts
     from pipeline.codebook import load_codebook
-    from pipeline.competences import load_lexicon
-    from pipeline.counts import CorpusCounts
     from pipeline.documents import DocumentProcessor, process_documents
     from pipeline.metadata import read_metadata_table
     from pipeline.nlp import load_nlp, model_signature
-    from pipeline.prepcache import corpus_repetition
+    from pipeline.text.prepcache import corpus_repetition
 
     codebook = load_codebook(settings.codebook)
     lexicon = load_lexicon(settings.lexicon)
@@ -200,15 +200,15 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
     import spacy
     import tqdm
 
-    from pipeline.comparisons import compare
-    from pipeline.csvio import write_csv
+    from pipeline.analysis.comparisons import compare
     from pipeline.diskcache import prune
-    from pipeline.exports import write_iramuteq, write_refi_qda
     from pipeline.outputs import staged_output, write_json
-    from pipeline.passagesfile import FILE_NAME as PASSAGES_FILE
-    from pipeline.passagesfile import read_passages
-    from pipeline.render import render_outputs
-    from pipeline.tables import write_tables
+    from pipeline.outputs.csvio import write_csv
+    from pipeline.outputs.exports import write_iramuteq, write_refi_qda
+    from pipeline.outputs.passagesfile import FILE_NAME as PASSAGES_FILE
+    from pipeline.outputs.passagesfile import read_passages
+    from pipeline.outputs.render import render_outputs
+    from pipeline.outputs.tables import write_tables
 
     documents: list[Document] = []
     removal_totals: dict[str, list[int]] = {}

@@ -396,10 +396,10 @@ def test_the_shipped_model_loads_and_tags():
 
 
 def test_a_cue_whose_tags_readers_mostly_reject_becomes_weak_and_tags_no_more_alone(nlp):
+    from pipeline.analysis.tagging import RuleTagger
     from pipeline.classifier.cues import MIN_CUE_TAGS, WEAK_WEIGHT, weak_cues, with_cue_weights
     from pipeline.codebook import load_codebook
     from pipeline.settings import Settings
-    from pipeline.tagging import RuleTagger
 
     prive = "acteurs:public-prive"
     hits = [frozenset({(prive, "association")})] * 8 + [frozenset({(prive, "société civile")})] * 8

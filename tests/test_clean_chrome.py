@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.clean import clean_text
 from pipeline.clean.chrome import ChromeModel, active_model, find_chrome, use_model
 from pipeline.clean.line_features import heading_over_prose, page_features
-from pipeline.prepcache import PrepCache
+from pipeline.text.prepcache import PrepCache
 
 PAGE = (
     "Accueil\n"

@@ -4,7 +4,7 @@ content."""
 from __future__ import annotations
 
 from pipeline.clean import DEFAULT_CLEAN_RULES, clean_text, count_repeated
-from pipeline.prepcache import PrepCache, corpus_repetition, prepare_document
+from pipeline.text.prepcache import PrepCache, corpus_repetition, prepare_document
 
 MENU = "Accueil du réseau\nNos adhérents\nAgenda des rencontres\n"
 FOOTER = "Le réseau en bref\nNous écrire\n"  # lines no named rule knows

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from pipeline.counts import CorpusCounts, content_tokens, multiword_terms
-from pipeline.keyness import keyness, log_likelihood, log_ratio
+from pipeline.analysis.counts import CorpusCounts, content_tokens, multiword_terms
+from pipeline.analysis.keyness import keyness, log_likelihood, log_ratio
 from pipeline.types import AnalysedPassage, Competence, Passage, Tag
 
 DIMENSIONS = {

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline import figures
+from pipeline.outputs import figures
 
 ACCENTED = {"coopération": 5, "écoute": 3, "intérêt": 2}
 CATEGORIES = [
@@ -181,8 +181,8 @@ def test_word_cloud_gives_each_group_its_own_colour(tmp_path):
 
 
 def test_category_clouds_weigh_the_words_over_used_in_the_category_by_their_g2():
-    from pipeline.keyness import KeyTerm
-    from pipeline.render import _specific_words
+    from pipeline.analysis.keyness import KeyTerm
+    from pipeline.outputs.render import _specific_words
 
     class Counts:
         def keyness_by_category(self):
@@ -195,8 +195,8 @@ def test_category_clouds_weigh_the_words_over_used_in_the_category_by_their_g2()
 
 
 def test_competence_types_have_the_same_colour_in_the_cloud_and_in_the_report(tmp_path):
-    from pipeline.colours import type_colours
-    from pipeline.report import ReportData, render_report
+    from pipeline.outputs.colours import type_colours
+    from pipeline.outputs.report import ReportData, render_report
 
     cloud = figures.word_cloud({"écoute": 5, "animer": 4}, tmp_path / "c", title="t",
                                colour_of={"écoute": "savoir-etre", "animer": "methode"},

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from pipeline.errors import CorpusError
-from pipeline.exports import iramuteq_corpus, iramuteq_variable
 from pipeline.metadata import (
     document_metadata,
     from_file_name,
@@ -15,6 +14,7 @@ from pipeline.metadata import (
     read_metadata_table,
     variable_name,
 )
+from pipeline.outputs.exports import iramuteq_corpus, iramuteq_variable
 
 
 def test_a_year_or_a_date_in_the_file_name():

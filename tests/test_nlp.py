@@ -1,8 +1,8 @@
 import pytest
 import spacy
 
-from pipeline.inclusive import inclusive_base
 from pipeline.nlp import ADDED_COMPONENTS, USED_COMPONENTS, expected_signature, model_signature
+from pipeline.nlp.inclusive import inclusive_base
 
 
 def test_faster_lemmatizer_gives_the_stock_lemmas(nlp, seed_text):

@@ -1,4 +1,4 @@
-from pipeline.parse import ParseCache, parse_documents
+from pipeline.nlp.parse import ParseCache, parse_documents
 
 
 def test_second_parse_comes_from_the_cache_without_calling_the_parser(nlp, tmp_path, monkeypatch):

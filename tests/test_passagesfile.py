@@ -1,6 +1,6 @@
 import json
 
-from pipeline.passagesfile import passage_line, read_passages, read_records
+from pipeline.outputs.passagesfile import passage_line, read_passages, read_records
 from pipeline.types import AnalysedPassage, Competence, Passage, Tag
 
 

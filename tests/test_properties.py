@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.ingest import DecodedText, UnreadableFile, decode_bytes, read_document
-from pipeline.segment import segment
+from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Document
 
 PROPERTY_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

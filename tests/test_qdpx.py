@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.annotations import load_annotations
 from pipeline.errors import AnnotationError
-from pipeline.qdpx import QdaReport, build_project, read_codings, write_qdpx
+from pipeline.outputs.qdpx import QdaReport, build_project, read_codings, write_qdpx
 
 SCHEMA = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "refi-qda" / "Project-mrt2019.xsd"
 TEXT = ("Rencontre des agents\n"

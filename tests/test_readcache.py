@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pipeline.analysis import DocumentReading
-from pipeline.readcache import ReadingCache
-from pipeline.tagging import TokenKeys
+from pipeline.analysis.readcache import ReadingCache
+from pipeline.analysis.tagging import TokenKeys
 from pipeline.types import Competence, PassageWords
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import figures
-from pipeline.report import ReportData, highlight_segments, write_report, write_summary
+from pipeline.outputs import figures
+from pipeline.outputs.report import ReportData, highlight_segments, write_report, write_summary
 from pipeline.types import AnalysedPassage, Competence, Passage, Tag
 
 HOSTILE = "<script>alert(1)</script> puis <img src=x onerror=alert(2)> et </SCRIPT > <!-- fin"
@@ -229,7 +229,7 @@ def test_summary_has_counts_categories_and_relative_links(data, tmp_path):
 def test_summary_and_report_show_corpus_totals_and_how_far_each_category_can_be_trusted(data, tmp_path):
     from dataclasses import replace
 
-    from pipeline.report import Reliability
+    from pipeline.outputs.report import Reliability
 
     measured = replace(
         data,

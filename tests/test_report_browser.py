@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import figures
-from pipeline.report import ReportData, write_report
+from pipeline.outputs import figures
+from pipeline.outputs.report import ReportData, write_report
 from pipeline.types import AnalysedPassage, Passage, Tag
 
 pytestmark = pytest.mark.browser

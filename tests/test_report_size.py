@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from pipeline.report import EMBEDDED_COLOURS, embedded_png
+from pipeline.outputs.report import EMBEDDED_COLOURS, embedded_png
 
 
 def test_a_many_coloured_figure_is_embedded_smaller_with_the_same_size_and_look(tmp_path):
@@ -32,7 +32,7 @@ def test_a_file_that_is_no_image_is_embedded_as_it_is(tmp_path):
 
 
 def test_past_the_cap_every_document_keeps_a_share_of_the_browser():
-    from pipeline.render import browser_quotas
+    from pipeline.outputs.render import browser_quotas
 
     assert browser_quotas({"a": 5, "b": 10}, 200) == {"a": 5, "b": 10}  # under the cap: everything
     quotas = browser_quotas({"court": 5, "moyen": 100, "long": 3000}, 200)
@@ -44,7 +44,7 @@ def test_past_the_cap_every_document_keeps_a_share_of_the_browser():
 def test_the_browser_holds_every_document_and_its_tagged_passages_first(tmp_path, monkeypatch):
     import json
 
-    import pipeline.render as render
+    import pipeline.outputs.render as render
 
     records = []
     for doc in ("a.txt", "b.txt", "c.txt"):
@@ -68,7 +68,7 @@ def test_the_browser_holds_every_document_and_its_tagged_passages_first(tmp_path
 
 
 def test_the_document_filter_says_how_many_of_a_document_s_passages_it_holds(tmp_path):
-    from pipeline.report import ReportData, write_report
+    from pipeline.outputs.report import ReportData, write_report
     from pipeline.types import AnalysedPassage, Passage
 
     passages = [AnalysedPassage(Passage("a.txt", n, "paragraph", "Texte.", 0, 6), ()) for n in range(3)]

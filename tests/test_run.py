@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.csvio import read_csv
-from pipeline.parse import ParseCache
+from pipeline.nlp.parse import ParseCache
+from pipeline.outputs.csvio import read_csv
 from pipeline.run import analyse
 from pipeline.settings import load_settings
 
@@ -210,8 +210,8 @@ def test_the_classifier_tags_the_same_from_the_analysis_cache(seed_run, tmp_path
 
 @pytest.mark.slow
 def test_the_shipped_models_evidence_is_words_of_the_passage_and_is_highlighted(tmp_path):
-    from pipeline.passagesfile import read_passages
-    from pipeline.report import highlight_segments
+    from pipeline.outputs.passagesfile import read_passages
+    from pipeline.outputs.report import highlight_segments
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -253,7 +253,7 @@ def test_the_report_carries_each_documents_removed_spans_for_its_view(seed_run):
 
 
 def test_the_run_exports_a_refi_qda_project_of_its_tags(seed_run):
-    from pipeline.qdpx import read_codings
+    from pipeline.outputs.qdpx import read_codings
 
     settings, _ = seed_run
     records = [json.loads(line) for line in (settings.output / "passages.jsonl").open(encoding="utf-8")]
@@ -311,11 +311,11 @@ def test_summary_report_and_tables_give_the_same_count_per_category(seed_run):
 
 
 def test_the_category_chart_draws_the_counts_of_the_tables(seed_run, tmp_path, monkeypatch):
-    from pipeline import figures
+    from pipeline.analysis.counts import CorpusCounts
     from pipeline.codebook import load_codebook
-    from pipeline.counts import CorpusCounts
-    from pipeline.passagesfile import read_passages
-    from pipeline.render import draw_figures
+    from pipeline.outputs import figures
+    from pipeline.outputs.passagesfile import read_passages
+    from pipeline.outputs.render import draw_figures
 
     settings, _ = seed_run
     codebook = load_codebook(settings.codebook)

@@ -1,4 +1,4 @@
-from pipeline.segment import segment
+from pipeline.text.segment import segment
 from pipeline.types import CleanDocument
 
 

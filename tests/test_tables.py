@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.counts import CorpusCounts
-from pipeline.csvio import read_csv, write_csv
-from pipeline.tables import write_tables
+from pipeline.analysis.counts import CorpusCounts
+from pipeline.outputs.csvio import read_csv, write_csv
+from pipeline.outputs.tables import write_tables
 from pipeline.types import AnalysedPassage, Competence, Passage, Tag
 
 DIMENSIONS = {"objet:projet": "objet", "conditions:leviers": "conditions", "acteurs:public-prive": "acteurs"}

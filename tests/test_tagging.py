@@ -7,9 +7,9 @@ import re
 import pytest
 import yaml
 
+from pipeline.analysis.tagging import RuleTagger
 from pipeline.codebook import load_codebook
 from pipeline.settings import load_settings
-from pipeline.tagging import RuleTagger
 
 # The grid of the seed report: (line introducing the list, bullet, the bullet's category), as in the seed.
 OBJETS = "aux objets de coopération"

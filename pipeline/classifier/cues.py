@@ -17,8 +17,8 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from pipeline.analysis.tagging import RuleTagger
 from pipeline.codebook import Codebook
-from pipeline.tagging import RuleTagger
 from pipeline.types import Tag
 
 if TYPE_CHECKING:

@@ -125,7 +125,7 @@ def library_versions() -> dict[str, str]:
         "scipy": scipy.__version__,
     }
     try:
-        import spacy
+        import spacy  # only its version, for the model card; training itself does not need spaCy
 
         versions["spacy"] = spacy.__version__
     except ImportError:  # pragma: no cover - spaCy is a dependency

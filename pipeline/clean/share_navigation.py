@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.clean.comments import is_section_start
 from pipeline.clean.line_features import WORD, stop_words
 from pipeline.clean.lines import Span, split_lines, whole_line
 
@@ -159,8 +160,6 @@ def _reads_as_prose(text: str) -> bool:
 def _related_list_end(lines: list, start: int) -> int:
     """Index after the titles and excerpts listed under the related-articles header at `start`: up to a
     blank line, a line that reads as prose, or a comment section (its own rule takes it)."""
-    from pipeline.clean.comments import is_section_start
-
     index = start + 1
     while index < len(lines) and not lines[index].is_blank:
         text = lines[index].stripped

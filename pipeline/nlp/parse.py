@@ -1,9 +1,10 @@
 """Passages -> spaCy docs: one `nlp.pipe` over many documents' passages, cached on disk as DocBin.
 
 A cache entry (cache "parse", `pipeline.diskcache`) holds the parsed passages of one document. Its key is
-the model signature (name, version, active components, spaCy version), the code of the components the package
-adds to the model (`inclusive.py`, `nlp.py`) and the passage texts, so a changed text, model, component list
-or component code misses the cache and is parsed again. A damaged entry is ignored, reparsed and rewritten."""
+the model signature (name, version, active components, spaCy version), the code of the components the
+package adds to the model (`nlp/__init__.py`, `nlp/inclusive.py`) and the passage texts, so a changed text,
+model, component list or component code misses the cache and is parsed again. A damaged entry is ignored,
+reparsed and rewritten."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ class ParseCache:
     def __init__(self, root: Path, nlp: Language) -> None:
         self.nlp = nlp
         self.signature = model_signature(nlp)
-        self._components = code_fingerprint("inclusive.py", "nlp.py")
+        self._components = code_fingerprint("nlp/__init__.py", "nlp/inclusive.py")
         codec: Codec[list[Doc]] = Codec(
             ".spacy",
             encode=lambda docs: DocBin(attrs=_ATTRS, store_user_data=False, docs=docs).to_bytes(),

@@ -12,19 +12,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipeline import figures
+from pipeline.analysis.comparisons import Comparison
+from pipeline.analysis.counts import CorpusCounts
 from pipeline.codebook import Codebook
-from pipeline.colours import type_colours
-from pipeline.comparisons import Comparison
-from pipeline.counts import CorpusCounts
 from pipeline.diskcache import cache_key
 from pipeline.fingerprint import code_fingerprint
 from pipeline.modelfile import metadata_path
-from pipeline.outputs import link_from_previous, write_json
+from pipeline.outputs import figures, link_from_previous, write_json
+from pipeline.outputs.colours import type_colours
+from pipeline.outputs.csvio import read_csv
+from pipeline.outputs.passagesfile import FILE_NAME as PASSAGES_FILE
+from pipeline.outputs.passagesfile import read_passages
+from pipeline.outputs.report import Reliability, ReportData, write_report, write_summary
 from pipeline.parallel import fork_map
-from pipeline.passagesfile import FILE_NAME as PASSAGES_FILE
-from pipeline.passagesfile import read_passages
-from pipeline.report import Reliability, ReportData, write_report, write_summary
 from pipeline.settings import CLOUD_STOP_WORDS, Settings
 from pipeline.types import AnalysedPassage
 
@@ -73,7 +73,7 @@ class _Drawer:
     def draw(
         self, name: str, caption: str, function: Callable[..., list[Path]], *args: Any, **kwargs: Any
     ) -> None:
-        inputs = [code_fingerprint("figures.py"), function.__name__, args, kwargs]
+        inputs = [code_fingerprint("outputs/figures.py"), function.__name__, args, kwargs]
         key = cache_key(json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str))
         old = self.previous.get(name)
         stage = self.folder.parent
@@ -247,7 +247,6 @@ def _browser_passages(path: Path) -> tuple[list[AnalysedPassage], Counter[str]]:
 
 
 def _table_rows(path: Path, limit: int) -> tuple[list[str], list[list[str]]]:
-    from pipeline.csvio import read_csv
 
     rows = read_csv(path)
     header = list(rows[0].keys()) if rows else []

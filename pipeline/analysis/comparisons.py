@@ -13,9 +13,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.counts import CorpusCounts
-from pipeline.csvio import write_csv
-from pipeline.tables import KEYNESS_HEADER
+from pipeline.analysis.counts import CorpusCounts
+from pipeline.outputs.csvio import write_csv
+from pipeline.outputs.tables import KEYNESS_HEADER
 
 MAX_VALUES = 30
 TOP_WORDS = 30  # specific words kept per value and direction

@@ -7,12 +7,12 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from pipeline.inclusive import COMPONENT
+from pipeline.nlp.inclusive import COMPONENT
 
 # POS tags and lemmas are all the stages need: the tagger (morphologizer), the attribute ruler that maps
 # its output, and the rule lemmatizer that reads the POS tags. The parser and NER are excluded (issue 7).
 USED_COMPONENTS = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer")
-# Added after the lemmatizer, whenever it runs: lemmas of words in inclusive writing (pipeline/inclusive.py).
+# Added after the lemmatizer, whenever it runs: lemmas of words in inclusive writing (nlp/inclusive.py).
 ADDED_COMPONENTS = (COMPONENT,)
 
 

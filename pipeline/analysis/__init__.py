@@ -8,6 +8,7 @@ adds the rule tags, and the model's tags when a model fits the codebook (which n
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,11 +17,13 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.codebook import Codebook
-from pipeline.competences import CompetenceExtractor, Lexicon
-from pipeline.counts import passage_words
+from pipeline.analysis.competences import CompetenceExtractor, Lexicon
+from pipeline.analysis.counts import passage_words
+from pipeline.analysis.tagging import RuleTagger, TokenKeys, token_keys
+from pipeline.codebook import Codebook, check_patterns
+from pipeline.errors import ModelError
+from pipeline.modelfile import check_codebook
 from pipeline.settings import Settings
-from pipeline.tagging import RuleTagger, TokenKeys, token_keys
 from pipeline.types import AnalysedPassage, Competence, Passage, PassageWords, Tag
 
 log = logging.getLogger(__name__)
@@ -69,13 +72,11 @@ class Analyser:
 
     @classmethod
     def create(cls, codebook: Codebook, lexicon: Lexicon, nlp: Language, settings: Settings) -> Analyser:
-        from pipeline.codebook import check_patterns
-
         check_patterns(codebook, nlp)
         loaded = _load_model(codebook, settings)
         model = loaded["model"]
         if model is not None and model.cue_weights:
-            from pipeline.classifier.cues import with_cue_weights
+            from pipeline.classifier.cues import with_cue_weights  # with a model only (scikit-learn: 1.9 s)
 
             # the cues training found readers mostly reject are weak, as the model was trained with them
             codebook = with_cue_weights(codebook, model.cue_weights)
@@ -136,6 +137,7 @@ class Analyser:
     def _with_model(self, docs: Sequence[Doc], rule_tags: list[tuple[Tag, ...]]) -> list[tuple[Tag, ...]]:
         """Merge the model's predictions with the rule tags, by the per-category policies chosen at
         training time."""
+        # imported when a model is in use: the classifier package loads scikit-learn (1.9 s of import)
         from pipeline.classifier import combine_with, enough_content, features_from_doc, predict, top_features
 
         with_vectors = "vectors" in self.model.blocks
@@ -170,9 +172,6 @@ class Analyser:
 def _load_model(codebook: Codebook, settings: Settings) -> dict[str, Any]:
     """The classifier matching the codebook, as Analyser fields (model, model_sha, model_info, notes): no
     model, and a note saying why, when there is none or it cannot be used."""
-    from pipeline.errors import ModelError
-    from pipeline.modelfile import check_codebook
-
     path = settings.model_path
     if not path.is_file():
         return {"model": None, "model_info": {"used": False, "reason": "no model file"},
@@ -185,8 +184,6 @@ def _load_model(codebook: Codebook, settings: Settings) -> dict[str, Any]:
     except ModelError as exc:
         return {"model": None, "model_info": {"used": False, "reason": str(exc)},
                 "notes": [f"modèle non utilisé, les catégories viennent des règles seules : {exc}"]}
-    import hashlib
-
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     return {"model": model, "model_sha": sha, "model_info": {"used": True, "path": str(path), "sha256": sha}}
 

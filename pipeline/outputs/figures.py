@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from wordcloud import WordCloud
 
-from pipeline.colours import PALETTE, dimension_colour
+from pipeline.outputs.colours import PALETTE, dimension_colour
 
 __all__ = ["bar_chart", "french_font_path", "grouped_bar_chart", "heat_map", "word_cloud"]
 
@@ -106,7 +106,7 @@ def word_cloud(
     The title takes the top band of the image; when `colour_of` (word -> group key) is given, each group
     gets one colour and a legend along the bottom labels it with `legend[group]` (or the key itself).
     Words without a group are grey. `group_colours` fixes a group's colour (the project's colours of
-    competence types, pipeline/colours.py); other groups take palette colours in order of their largest word.
+    competence types, outputs/colours.py); other groups take palette colours in order of their largest word.
     Words with a count <= 0 are ignored; nothing left -> no file, []."""
     words = {word: float(count) for word, count in frequencies.items() if word.strip() and count > 0}
     if not words:

@@ -1,11 +1,11 @@
-"""The per-document cache of DocumentReadings (see analysis.py): what a codebook edit or a new classifier
-re-tags from, without loading the parsed docs.
+"""The per-document cache of DocumentReadings (see `analysis/__init__.py`): what a codebook edit or a new
+classifier re-tags from, without loading the parsed docs.
 
 An entry (cache "analysis", `pipeline.diskcache`) is keyed by the parse-cache key of the document's passages
-(model, component code and passage texts), the lexicon file's bytes and the code of `analysis.py` and what it
-imports, so any of them changing misses the cache (an edit to the report or the figures does not). Entries are
-zlib-compressed msgpack (plain values only: loading one runs no code). A damaged entry is ignored and
-rebuilt."""
+(model, component code and passage texts), the lexicon file's bytes and the code of `analysis/__init__.py`
+and what it imports, so any of them changing misses the cache (an edit to the report or the figures does
+not). Entries are zlib-compressed msgpack (plain values only: loading one runs no code). A damaged entry is
+ignored and rebuilt."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from typing import Any
 import srsly
 
 from pipeline.analysis import DocumentReading
+from pipeline.analysis.tagging import TokenKeys
 from pipeline.diskcache import Codec, DiskCache
 from pipeline.fingerprint import code_fingerprint
-from pipeline.tagging import TokenKeys
 from pipeline.types import Competence, PassageWords
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class ReadingCache:
         return self.cache.misses
 
     def _key(self, parse_key: str) -> str:
-        return self.cache.key(code_fingerprint("analysis.py"), self.lexicon_sha256, parse_key)
+        return self.cache.key(code_fingerprint("analysis/__init__.py"), self.lexicon_sha256, parse_key)
 
     def load(self, parse_key: str, passages: int) -> DocumentReading | None:
         """The cached reading of a document of `passages` passages, or None."""

@@ -20,7 +20,7 @@ from pipeline.diskcache import Codec, DiskCache
 from pipeline.errors import UnreadableFile
 from pipeline.fingerprint import code_fingerprint
 from pipeline.ingest import CORPUS_SUFFIXES, read_document
-from pipeline.segment import segment
+from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Document, Passage, Removal, is_markdown
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 NAME = "prepared"
 VERSION = 1
 # what makes the cached values
-_CODE = ("clean", "segment.py")
+_CODE = ("clean", "text/segment.py")
 
 # An entry: the clean text, the removals and the passages (the source text is the caller's, part of the key).
 Entry = tuple[str, tuple[Removal, ...], tuple[Passage, ...]]

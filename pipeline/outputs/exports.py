@@ -11,10 +11,10 @@ from pathlib import Path
 
 from pipeline.codebook import Codebook
 from pipeline.metadata import strip_front_matter
-from pipeline.passagesfile import FILE_NAME as PASSAGES_FILE
-from pipeline.passagesfile import read_records
-from pipeline.qdpx import QdaReport, write_qdpx
-from pipeline.report import COMPETENCE_TYPES
+from pipeline.outputs.passagesfile import FILE_NAME as PASSAGES_FILE
+from pipeline.outputs.passagesfile import read_records
+from pipeline.outputs.qdpx import QdaReport, write_qdpx
+from pipeline.outputs.report import COMPETENCE_TYPES
 
 QDPX_NAME = "projet.qdpx"
 IRAMUTEQ_NAME = "corpus_iramuteq.txt"
@@ -30,7 +30,7 @@ def _reports(stage: Path) -> Iterator[QdaReport]:
 
 def write_refi_qda(stage: Path, codebook: Codebook) -> Path:
     """`projet.qdpx`: the cleaned reports, the codebook and the competences as codes, tags and competence
-    occurrences as codings (`pipeline.qdpx`)."""
+    occurrences as codings (`pipeline.outputs.qdpx`)."""
     path = stage / QDPX_NAME
     write_qdpx(path, _reports(stage),
                categories={c.id: (c.dimension, c.label, c.meaning) for c in codebook.categories},

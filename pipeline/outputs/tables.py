@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pipeline.counts import CorpusCounts, LemmaCount
-from pipeline.csvio import write_csv
-from pipeline.keyness import KeyTerm
+from pipeline.analysis.counts import CorpusCounts, LemmaCount
+from pipeline.analysis.keyness import KeyTerm
+from pipeline.outputs.csvio import write_csv
 from pipeline.types import AnalysedPassage
 
 EVIDENCE_SEPARATOR = " | "

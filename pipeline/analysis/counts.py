@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from spacy.lang.fr.lex_attrs import like_num
 from spacy.lang.fr.stop_words import STOP_WORDS
 
-from pipeline.keyness import KeyTerm, keyness
+from pipeline.analysis.keyness import KeyTerm, keyness
 from pipeline.types import AnalysedPassage, PassageWords
 
 Token = tuple[str, str, str, bool, int]  # (text, lemma, pos, is_stop, offset in passage)

@@ -21,7 +21,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from pipeline.clean import RULES
-from pipeline.colours import dimension_tint, type_colours
+from pipeline.outputs.colours import dimension_tint, type_colours
 from pipeline.settings import PACKAGE_DATA
 from pipeline.types import AnalysedPassage, Passage
 
@@ -425,7 +425,7 @@ def _browser_section(data: ReportData) -> tuple[str, str, str]:
     per_type = Counter(c.type for p in data.passages for c in {c.type: c for c in p.competences}.values())
     untagged = sum(1 for p in data.passages if not p.tags)
 
-    # the figures' colours (pipeline/colours.py): a dimension's evidence in a light tint of its bars' hue
+    # the figures' colours (outputs/colours.py): a dimension's evidence in a light tint of its bars' hue
     css = [f".dim-{n}{{background:{dimension_tint(n)}}}" for n in range(len(dimensions))]
     colour_of_type = type_colours(types)
     css += [f".type-{n}{{border-bottom:3px solid {colour_of_type[t]}}}" for n, t in enumerate(types)]
