@@ -120,6 +120,20 @@ class DiskCache(Generic[T]):
             log.warning("could not write the %s (%s): the next run will do the work again", self.label, exc)
 
 
+class CacheCounts:
+    """For a class that keeps its entries in a `DiskCache` (its `cache`): that cache's hits and misses."""
+
+    cache: DiskCache
+
+    @property
+    def hits(self) -> int:
+        return self.cache.hits
+
+    @property
+    def misses(self) -> int:
+        return self.cache.misses
+
+
 def _mark_used(path: Path) -> None:
     with contextlib.suppress(OSError):  # a read-only cache is still a cache
         os.utime(path)

@@ -18,7 +18,7 @@ import srsly
 
 from pipeline.analysis import DocumentReading
 from pipeline.analysis.tagging import TokenKeys
-from pipeline.diskcache import Codec, DiskCache
+from pipeline.diskcache import CacheCounts, Codec, DiskCache
 from pipeline.fingerprint import code_fingerprint
 from pipeline.types import Competence, PassageWords
 
@@ -34,18 +34,10 @@ CODEC: Codec[DocumentReading] = Codec(
 )
 
 
-class ReadingCache:
+class ReadingCache(CacheCounts):
     def __init__(self, root: Path, lexicon_sha256: str) -> None:
         self.lexicon_sha256 = lexicon_sha256
         self.cache = DiskCache(root, NAME, VERSION, CODEC, label="analysis cache", remedy="analysing again")
-
-    @property
-    def hits(self) -> int:
-        return self.cache.hits
-
-    @property
-    def misses(self) -> int:
-        return self.cache.misses
 
     def _key(self, parse_key: str) -> str:
         return self.cache.key(code_fingerprint("analysis/__init__.py"), self.lexicon_sha256, parse_key)

@@ -16,7 +16,7 @@ from typing import TypeVar
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from pipeline.diskcache import Codec, DiskCache
+from pipeline.diskcache import CacheCounts, Codec, DiskCache
 from pipeline.fingerprint import code_fingerprint
 from pipeline.nlp import model_signature
 
@@ -32,7 +32,7 @@ NAME = "parse"
 VERSION = 1
 
 
-class ParseCache:
+class ParseCache(CacheCounts):
     """The parsed docs of each document under `root / "parse"`, keyed by the model and the passage texts."""
 
     def __init__(self, root: Path, nlp: Language) -> None:
@@ -46,14 +46,6 @@ class ParseCache:
             decode=lambda data: list(DocBin().from_bytes(data).get_docs(nlp.vocab)),
         )
         self.cache = DiskCache(root, NAME, VERSION, codec, label="parse cache", remedy="parsing again")
-
-    @property
-    def hits(self) -> int:
-        return self.cache.hits
-
-    @property
-    def misses(self) -> int:
-        return self.cache.misses
 
     def key(self, texts: Sequence[str]) -> str:
         return self.cache.key(self.signature, self._components, *texts)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.clean import NO_REPETITION, RepeatedLines, clean_text, count_repeated
 from pipeline.clean.chrome import active_model
-from pipeline.diskcache import Codec, DiskCache
+from pipeline.diskcache import CacheCounts, Codec, DiskCache
 from pipeline.errors import UnreadableFile
 from pipeline.fingerprint import code_fingerprint
 from pipeline.ingest import CORPUS_SUFFIXES, read_document
@@ -51,21 +51,13 @@ def _decode(raw: bytes) -> Entry:
 CODEC: Codec[Entry] = Codec(".json", _encode, _decode)
 
 
-class PrepCache:
+class PrepCache(CacheCounts):
     """Each document's clean text, removals and passages under `root / "prepared"`."""
 
     def __init__(self, root: Path, rules: tuple[str, ...]) -> None:
         self.rules = rules
         self.cache = DiskCache(root, NAME, VERSION, CODEC, label="prepared-text cache",
                                remedy="cleaning again")
-
-    @property
-    def hits(self) -> int:
-        return self.cache.hits
-
-    @property
-    def misses(self) -> int:
-        return self.cache.misses
 
     def key(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION) -> str:
         chrome = active_model().signature if "chrome" in self.rules else ""
