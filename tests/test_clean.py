@@ -407,6 +407,9 @@ def test_page_furniture_removes_a_table_of_contents_and_its_heading():
     # One title that happens to end with a page reference is no table of contents; nor is « Sommaire » alone.
     single = _around("Sommaire", "Voir le tableau des financements page 12")
     assert _keeps("page_furniture", single)
+    references = _around("Rapport du CGET sur les contrats de ruralité, 2016, p. 12",
+                         "Dupont J., Coopérer entre territoires, Paris, 2015, p. 45")
+    assert _keeps("page_furniture", references)
 
 
 def test_page_furniture_removes_a_document_hosts_viewer_text():

@@ -29,13 +29,13 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 PAGE_LABEL = re.compile(rf"{_PAGE_WORD}\s*\d{{1,4}}\s*[:–—-]\s*\S.*", re.IGNORECASE)
-# An entry of a table of contents: a title, then its page after the word « page » or a dot leader.
-CONTENTS_ENTRY = re.compile(rf"\S.*?(?:\s{_PAGE_WORD}\s*\d{{1,3}}|\s*(?:\.{{4,}}|…{{2,}})\s*\d{{1,3}})",
-                            re.IGNORECASE)
+# An entry of a table of contents: a title, then its page after the word « page » or a dot leader. Not
+# « p. 12 »: a list of references ends its lines so (« Rapport du CGET, 2016, p. 12 »).
+CONTENTS_ENTRY = re.compile(r"\S.*?(?:\spage\s*\d{1,3}|\s*(?:\.{4,}|…{2,})\s*\d{1,3})", re.IGNORECASE)
 CONTENTS_HEADING = re.compile(r"(?:sommaire|table des matières)\s*:?", re.IGNORECASE)
 # Inside a table of contents, an entry whose title a PDF's text wrapped around its page number
 # (« Le Centre international d'art et du page 44 paysage de l'île de Vassivière »).
-PAGE_REFERENCE = re.compile(rf"\s{_PAGE_WORD}\s*\d{{1,3}}\s", re.IGNORECASE)
+PAGE_REFERENCE = re.compile(r"\spage\s*\d{1,3}\s", re.IGNORECASE)
 # What the viewers of document-hosting sites print around a document they show as text.
 VIEWER_LINE = re.compile(
     r"[•·-]?\s*(?:\d+\s+(?:downloads?|views?|vues|téléchargements?)|views?\s*:\s*\d+(?:\s+pages?\s*:\s*\d+)?|"
