@@ -433,6 +433,8 @@ def test_picture_alt_removes_a_pictures_alternative_text(alt):
     "Logo utile pour les personnes, mais aussi pédagogique. Nous montre que tout doit être adapté.",
     "Les logos des partenaires figurent sur chaque affiche du programme.",
     "Photo de groupe ? Tout le monde était d'accord !",
+    "Portrait de territoire : la vallée de la Drôme",
+    "Photographie du tissu associatif en 2020",
 ])
 def test_picture_alt_keeps_sentences_about_pictures(content):
     page = _around(content)

@@ -3,8 +3,9 @@ heading), left as a line of its own when the page is scraped: « Logo du program
 « Capture écran de la visioconférence avec les 2 ministres », « Bandeau Congrès », « Photo des participants ».
 
 A line is taken when it starts with the kind of picture it describes (logo, capture d'écran, bandeau,
-bannière, vignette, pictogramme, photo(graphie) de…, portrait de…) and is one short phrase: at most one
-sentence, no question or exclamation. Scraped and extracted text only: in Markdown notes such a line is the
+bannière, vignette, pictogramme, photo de…) and is one short phrase: at most one sentence, no question or
+exclamation. Not « Portrait de territoire » nor « Photographie du tissu associatif »: reports head their own
+sections so. Scraped and extracted text only: in Markdown notes such a line is the
 note-taker's description of a slide, which is content."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pipeline.clean.lines import Span, split_lines, whole_line
 
 _KIND = (
     r"(?:logos?|captures?(?:\s+d['’]|\s+des?\s+|\s+)écrans?|bandeau|bannière|vignette|pictogrammes?|"
-    r"photos?(?:graphies?)?\s+(?:de|du|des|d['’])|portrait\s+(?:de|du|d['’]))"
+    r"photos?\s+(?:de|du|des|d['’]))"
 )
 PICTURE_ALT = re.compile(rf"[•·-]?\s*{_KIND}(?:\b[^.!?]{{0,110}})?\.?", re.IGNORECASE)
 
