@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.clean.dates import ENGLISH_MONTHS, FRENCH_MONTHS
 from pipeline.clean.lines import Line, Span, split_lines, whole_line
 
 _COUNT = r"(?:\d{1,5}|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|one|two|three)"
@@ -56,11 +57,7 @@ ZONE_OPENERS = re.compile(
 )
 PINGBACK_ITEM = re.compile(r"\d{1,3}[.)]\s+\S.{0,200}?(?:\s\|\s\S.*|\.\.\.|…)")
 EXCERPT = re.compile(r"\[(?:…|\.\.\.)\].*\[(?:…|\.\.\.)\]")
-_MONTH = (
-    r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
-    r"décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)"
-)
+_MONTH = rf"(?:{FRENCH_MONTHS}|{ENGLISH_MONTHS})"
 _TIME = r"(?:\s*(?:à|a|at|,|-)\s*\d{1,2}\s*(?:h|:)\s*\d{2}(?:\s*min)?(?:\s*[ap]m)?)?"
 DATE_LINE = re.compile(
     rf"(?:le\s+|on\s+)?(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|"

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.clean.dates import DATE
 from pipeline.clean.lines import Line, Span, non_blank, split_lines, whole_line
-from pipeline.clean.share_navigation import DATE
 
 _PAGE_WORD = r"(?:page|p\.|pg\.?)"
 PAGE_NUMBER = re.compile(

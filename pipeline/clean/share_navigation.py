@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from pipeline.clean.comments import is_section_start
+from pipeline.clean.dates import DATE, WEEKDAYS
 from pipeline.clean.line_features import WORD, stop_words
 from pipeline.clean.lines import Span, split_lines, whole_line
 
@@ -16,11 +17,6 @@ _NETWORK = (
     r"e-?mail|courriel|imprimer|print|skype|messenger|viadeo|google\s*\+|google plus)"
 )
 _APOSTROPHE = r"['’]"
-_MONTH = (
-    r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
-    r"décembre|decembre)"
-)
-DATE = rf"(?:\d{{1,2}}(?:er)?\s+{_MONTH}\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}})"
 # An author name: a few words, no sentence punctuation and no comma (a comma means the sentence goes on).
 _NAME = r"[^\s.!?;:,][^.!?;:,]{0,58}"
 
@@ -94,10 +90,9 @@ TAXONOMY = re.compile(
 )
 # "Publié le 13 février 2015 par Marie Dupont", "Publié par X le 13/02/2015", "Posté le … dans …",
 # "Mis à jour le 01/07/2022", "publié le 10 juillet 2017 (modifié le 9 mai 2019)", "Publication PUBLIÉ LE …".
-_WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 _STAMP = (r"(?:publié|posté|mis en ligne|écrit|rédigé|mis à jour|mise à jour|dernière mise à jour|modifié|"
           r"actualisé)")
-_WHEN = rf"(?:{_WEEKDAY}\s+)?{DATE}"
+_WHEN = rf"(?:{WEEKDAYS}\s+)?{DATE}"
 PUBLISHED = re.compile(
     rf"(?:publication\s*:?\s*)?{_STAMP}(?:\s+le\s+{_WHEN}(?:\s+à\s+\d{{1,2}}\s*[h:]\s*\d{{0,2}})?"
     rf"(?:\s+par\s+{_NAME})?|\s+par\s+{_NAME}?\s+le\s+{_WHEN})"
@@ -141,12 +136,15 @@ PAYWALL = re.compile(
 MAX_LINE = 400
 
 
+# Every kind of navigation line; a line is navigation when one of them matches it whole.
+NAVIGATION_PATTERNS = (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED, DATED_BYLINE, READING_TIME, TOOLBAR,
+                       DOWNLOAD, PAYWALL, FOOTER, WIDGET_HEADING)
+
+
 def is_navigation(text: str) -> bool:
     if len(text) > MAX_LINE:
         return False
-    patterns = (NAVIGATION_LINE, BREADCRUMB, TAXONOMY, PUBLISHED, DATED_BYLINE, READING_TIME, TOOLBAR,
-                DOWNLOAD, PAYWALL, FOOTER, WIDGET_HEADING)
-    return any(pattern.fullmatch(text) for pattern in patterns)
+    return any(pattern.fullmatch(text) for pattern in NAVIGATION_PATTERNS)
 
 
 def _reads_as_prose(text: str) -> bool:
