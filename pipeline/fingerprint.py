@@ -23,13 +23,16 @@ def _hash_files(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=16)
-def source_fingerprint(*names: str) -> str:
-    """Hash of the named modules or sub-packages of `pipeline` (every module when no name is given)."""
-    targets = [PACKAGE / name for name in names] if names else [PACKAGE]
-    files = [path for target in targets
-             for path in (sorted(target.rglob("*.py")) if target.is_dir() else [target])]
-    return _hash_files(files)
+def _files(name: str) -> list[Path]:
+    """The module `name` of the package, or every module under the sub-package `name` ("." for all)."""
+    target = PACKAGE / name
+    return sorted(target.rglob("*.py")) if target.is_dir() else [target]
+
+
+@lru_cache(maxsize=1)
+def source_fingerprint() -> str:
+    """Hash of every module of the package."""
+    return _hash_files(_files("."))
 
 
 def _module_file(dotted: str) -> Path | None:
@@ -64,8 +67,7 @@ def _imported_files(path: Path) -> set[Path]:
 def code_fingerprint(*names: str) -> str:
     """Hash of the named modules or sub-packages of `pipeline` and of every module of the package they
     import, transitively."""
-    pending = [path for name in names for path in
-               (sorted((PACKAGE / name).rglob("*.py")) if (PACKAGE / name).is_dir() else [PACKAGE / name])]
+    pending = [path for name in names for path in _files(name)]
     seen: set[Path] = set()
     while pending:
         path = pending.pop()
