@@ -44,6 +44,8 @@ CACHE = PROJECT / ".cache"  # the project's own caches: parses are shared with a
 def run_pipeline(pages: list[RealPage], workdir: Path,
                  models_dir: Path | None = None) -> dict[str, Prediction]:
     """Analyse the pages as a corpus folder and read back, per page, its removals and passages."""
+    from pipeline.outputs.passagesfile import FILE_NAME as PASSAGES_FILE
+    from pipeline.outputs.passagesfile import read_records
     from pipeline.run import analyse
     from pipeline.settings import load_settings
 
@@ -62,21 +64,19 @@ def run_pipeline(pages: list[RealPage], workdir: Path,
     passages: dict[str, list[PredictedPassage]] = {}
     lengths = {page.page_id: len(page.text) for page in pages}
     mappers: dict[str, CleanToSource] = {}
-    with (out / "passages.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            page_id = record["doc_id"].removesuffix(".txt")
-            mapper = mappers.get(page_id)
-            if mapper is None:
-                spans = [(s, e) for s, e, _ in removals.get(record["doc_id"], [])]
-                mapper = mappers[page_id] = CleanToSource(spans, lengths[page_id])
-            start, end = mapper.span(record["start"], record["end"])
-            terms = tuple(
-                (*mapper.span(record["start"] + c["start"], record["start"] + c["end"]), c["term"], c["type"])
-                for c in record["competences"]
-            )
-            categories = frozenset(c["id"] for c in record["categories"])
-            passages.setdefault(page_id, []).append(PredictedPassage(start, end, categories, terms))
+    for record in read_records(out / PASSAGES_FILE):
+        page_id = record["doc_id"].removesuffix(".txt")
+        mapper = mappers.get(page_id)
+        if mapper is None:
+            spans = [(s, e) for s, e, _ in removals.get(record["doc_id"], [])]
+            mapper = mappers[page_id] = CleanToSource(spans, lengths[page_id])
+        start, end = mapper.span(record["start"], record["end"])
+        terms = tuple(
+            (*mapper.span(record["start"] + c["start"], record["start"] + c["end"]), c["term"], c["type"])
+            for c in record["competences"]
+        )
+        categories = frozenset(c["id"] for c in record["categories"])
+        passages.setdefault(page_id, []).append(PredictedPassage(start, end, categories, terms))
     return {
         page.page_id: Prediction(tuple(removals.get(f"{page.page_id}.txt", ())),
                                  tuple(passages.get(page.page_id, ())))

@@ -17,10 +17,10 @@ from pipeline.types import AnalysedPassage, Competence, Passage, Tag
 FILE_NAME = "passages.jsonl"
 
 
-def passage_record(item: AnalysedPassage, metadata: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The object of one line (without the metadata when none is given)."""
+def passage_record(item: AnalysedPassage, metadata: Mapping[str, str]) -> dict[str, Any]:
+    """The object of one line."""
     p = item.passage
-    record: dict[str, Any] = {
+    return {
         "doc_id": p.doc_id,
         "passage_id": p.passage_id,
         "index": p.index,
@@ -40,10 +40,8 @@ def passage_record(item: AnalysedPassage, metadata: Mapping[str, str] | None = N
              "score": None if c.score is None else round(c.score, 4)}
             for c in item.competences
         ],
+        "metadata": dict(metadata),
     }
-    if metadata is not None:
-        record["metadata"] = dict(metadata)
-    return record
 
 
 def passage_line(item: AnalysedPassage, metadata: Mapping[str, str]) -> str:
