@@ -273,6 +273,15 @@ def test_image_residue_keeps_codes_and_short_real_lines(content):
         "Vous êtes ici : Accueil du site > Thématiques > Politique culturelle",
         "Article réservé aux abonnés",
         "[90% reste à lire]",
+        "Vous lisez:",
+        'Faîtes votre recherche puis appuyez sur "entrée"',
+        "haut article",
+        "Retour en haut de la page",
+        "Une erreur est survenue lors de la récupération des",
+        "Tous les articles du numéro 385",
+        "Article du numéro 385 - 01 septembre 2009",
+        "Ajouter au panier Vous abonner (voir tarif )",
+        "Thématiques liées à l'article",
     ],
 )
 def test_share_navigation_removes_navigation_lines(junk):
@@ -294,6 +303,10 @@ def test_share_navigation_removes_navigation_lines(junk):
         "Imprimer les documents pour la réunion.",
         "Envoyer les comptes rendus aux élus",
         "Ce séminaire était réservé aux abonnés du réseau.",
+        "Vous lisez le compte rendu du séminaire.",
+        "Une erreur est survenue lors du vote.",
+        "Un article du numéro 12 de la revue parle de coopération.",
+        "Le haut de la vallée reste isolé.",
     ],
 )
 def test_share_navigation_keeps_sentences(content):
@@ -471,6 +484,19 @@ def test_page_furniture_removes_the_lone_publication_date_under_the_title():
     page = "Retour sur les rencontres des pôles territoriaux\n\n17 août 2023\n\n" + _around()
     assert _only("page_furniture", page).text == (
         "Retour sur les rencontres des pôles territoriaux\n\n" + _around())
+
+
+@pytest.mark.parametrize("section", ["Archives", "Retour sur", "Actualités :"])
+def test_page_furniture_removes_the_sites_section_name_above_the_title(section):
+    page = f"{section}\n\nRencontre régionale des chargés de mission LEADER\n\n" + _around()
+    assert _only("page_furniture", page).text == (
+        "Rencontre régionale des chargés de mission LEADER\n\n" + _around())
+
+
+def test_page_furniture_keeps_a_section_name_further_down_and_titles_that_begin_alike():
+    page = ("Retour sur la journée des tiers-lieux\n\nPremier paragraphe du compte rendu.\n\n"
+            "Archives\n\n" + _around())
+    assert _keeps("page_furniture", page)
 
 
 @pytest.mark.parametrize("dates", [

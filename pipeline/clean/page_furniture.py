@@ -7,6 +7,8 @@
 - a document host's viewer text around the document (« Transcription », « 1 download », « VIEWS: 4 PAGES: 9 »,
   « Download "<title>" », « Documents pareils », « Copied! »), when a document shows two or more such lines:
   one alone may be a heading of the report (« Description »);
+- the name of the site's section a page sits in, alone on one of its first two lines (« Archives »,
+  « Actualités », « Retour sur », « Reportage »): a title says what a page is about, not where it is filed;
 - a page's publication date standing alone near its top (« 17 août 2023 » under the title): the only line of
   the document that is a bare date, among its first three lines. A date with its weekday (« Jeudi 13 octobre
   2016 ») heads a day of a programme, and a document with several bare dates has them as headings: both stay.
@@ -45,6 +47,13 @@ VIEWER_LINE = re.compile(
     r"post(?:ed)? on \d{1,2}-\w{3}-\d{4})\s*",
     re.IGNORECASE,
 )
+# The sections a site files its pages under, as they head a page; read on its first lines only.
+SECTION_NAME = re.compile(
+    r"(?:archives?|actualités?|actus?|news|agenda|évènements?|événements?|publications?|ressources|documents|"
+    r"blog|à la une|a la une|brèves|dossiers?|reportages?|interviews?|retours? sur)\s*:?",
+    re.IGNORECASE,
+)
+SECTION_LINES_FROM_TOP = 2
 BARE_DATE = re.compile(rf"[-–—•·]?\s*{DATE}", re.IGNORECASE)
 # How far from the top a lone date is read as the page's publication date (title, date, text).
 DATE_LINES_FROM_TOP = 3
@@ -81,11 +90,16 @@ def _publication_date(lines: list[Line]) -> set[int]:
     return set()
 
 
+def _section_name(lines: list[Line]) -> set[int]:
+    return {index for index, line in enumerate(lines[:SECTION_LINES_FROM_TOP])
+            if SECTION_NAME.fullmatch(line.stripped)}
+
+
 def find_page_furniture(text: str) -> list[Span]:
     lines = non_blank(split_lines(text))
     labels = [PAGE_LABEL.fullmatch(line.stripped) is not None for line in lines]
     several_labels = sum(labels) >= 2
-    furniture = _contents(lines) | _viewer_text(lines) | _publication_date(lines)
+    furniture = _contents(lines) | _viewer_text(lines) | _publication_date(lines) | _section_name(lines)
     spans: list[Span] = []
     for index, line in enumerate(lines):
         under_label = index > 0 and lines[index - 1].stripped.endswith(":")

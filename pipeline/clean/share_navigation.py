@@ -49,7 +49,14 @@ NAVIGATION_LINE = re.compile(
             r"(?:lire|voir) (?:la suite|plus)(?:\s+(?:de l['’]article|»|→|…))?\s*(?:→|»|…|\.\.\.)?",
             r"(?:[←«‹]\s*)?(?:article|billet|page) (?:précédent|suivant)e?(?:\s*:.{0,120})?(?:\s*[→»›])?",
             r"navigation (?:des|de l['’]|d['’])?\s*articles?|aller au contenu(?: principal)?|menu|"
-            r"rechercher\s*:?|recherche\s*:|s['’]abonner|abonnez-vous|suivre|retour en haut(?: de la page)?",
+            r"rechercher\s*:?|recherche\s*:|s['’]abonner|abonnez-vous|suivre|"
+            r"(?:retour )?(?:en )?haut (?:de (?:la )?page|de l['’]article|(?:d['’]|de l['’])?article)",
+            # A theme's strings: where the reader is, the search box's prompt, a widget that failed to load.
+            r"vous lisez\s*:?",
+            r"(?:faites|faîtes|tapez|entrez|saisissez) votre recherche[^.!?]{0,80}",
+            r"une erreur est survenue lors d[eu]s? (?:la )?(?:récupération|chargement)[^.!?]{0,80}",
+            # A magazine's issue navigation: « Article du numéro 385 - 01 septembre 2009 ».
+            rf"(?:tous les )?articles? du (?:numéro|n°)\s*\d{{1,4}}(?:\s*[-–—]\s*{DATE})?",
             # Cookie notices and their buttons.
             r"(?:ce site|notre site|ce site web) utilise des cookies.{0,300}",
             r"(?:en poursuivant (?:votre navigation|sur ce site)|nous utilisons des cookies).{0,300}",
@@ -70,7 +77,9 @@ _BUTTON = (
     r"copier le lien|télécharger (?:cet article|cette page|la page)(?: en pdf)?|"
     r"(?:augmenter|réduire|diminuer) la taille du texte|"
     r"(?:s['’])?abonner(?:\s+(?:à\s+l['’])?article)?|(?:se\s+)?d[ée]sabonner(?:\s+article)?|"
-    r"(?:ajouter aux )?favoris|en savoir plus|continuer (?:à|a) lire"
+    r"(?:ajouter aux )?favoris|en savoir plus|continuer (?:à|a) lire|"
+    # a shop's buttons beside a magazine's article
+    r"ajouter au panier|vous abonner(?:\s*\(\s*voir (?:les? )?tarifs?\s*\))?"
 )
 TOOLBAR = re.compile(rf"(?:{_BUTTON})(?:\s*[|,·•]?\s*(?:{_BUTTON}))*\s*[.!]?", re.IGNORECASE)
 # A download link as a line of its own: « > Télécharger les actes du séminaire », « Télécharger le programme
@@ -122,7 +131,8 @@ FOOTER = re.compile(
     re.IGNORECASE,
 )
 WIDGET_HEADING = re.compile(
-    r"(?:catégories|articles récents|commentaires récents|derniers articles|méta|nuage de tags)"
+    r"(?:catégories|articles récents|commentaires récents|derniers articles|méta|nuage de tags|"
+    r"(?:thématiques|thèmes|sujets) liée?s? (?:à|a) (?:l['’]|cet )article)"
     r"\s*:?",
     re.IGNORECASE,
 )
