@@ -9,7 +9,9 @@ CODEBOOK ?=
 CONFIG ?=
 BENCH_CORPUS ?= ../shared/corpora/crdh
 BENCH_REAL_OPTS ?=
-RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(if $(CODEBOOK),--codebook "$(CODEBOOK)") $(if $(CONFIG),--config "$(CONFIG)")
+ENCODER ?=
+MODEL_OPTS = $(if $(CODEBOOK),--codebook "$(CODEBOOK)") $(if $(ENCODER),--encoder)
+RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(MODEL_OPTS) $(if $(CONFIG),--config "$(CONFIG)")
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dask analyse train evaluate suggest test test-fast lint bench bench-dask bench-clean bench-train bench-robust bench-real clean
@@ -26,14 +28,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project and its dependencies
 
-analyse: $(STAMP) ## Analyse CORPUS (default corpus/) into OUTPUT (default outputs/); ENGINE=dask for Dask
+analyse: $(STAMP) ## Analyse CORPUS (default corpus/) into OUTPUT (default outputs/); ENGINE=dask for Dask; ENCODER=1 for the sentence encoder
 	$(PY) -m pipeline analyse $(RUN_OPTS) $(if $(ENGINE),--engine "$(ENGINE)") $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")
 
-train: $(STAMP) ## Train the category classifier on corpus/annotations/*.jsonl
-	$(PY) -m pipeline train $(if $(CODEBOOK),--codebook "$(CODEBOOK)")
+train: $(STAMP) ## Train the category classifier on corpus/annotations/*.jsonl (ENCODER=1: the encoder's model)
+	$(PY) -m pipeline train $(MODEL_OPTS)
 
 evaluate: $(STAMP) ## Per-category scores of rules, model and combination on the annotations
-	$(PY) -m pipeline evaluate $(if $(CODEBOOK),--codebook "$(CODEBOOK)")
+	$(PY) -m pipeline evaluate $(MODEL_OPTS)
 
 suggest: $(STAMP) ## Write the passages most worth annotating next (JSONL for doccano / Label Studio)
 	$(PY) -m pipeline suggest $(RUN_OPTS)

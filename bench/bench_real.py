@@ -42,7 +42,7 @@ CACHE = PROJECT / ".cache"  # the project's own caches: parses are shared with a
 
 
 def run_pipeline(pages: list[RealPage], workdir: Path,
-                 models_dir: Path | None = None) -> dict[str, Prediction]:
+                 models_dir: Path | None = None, encoder: bool = False) -> dict[str, Prediction]:
     """Analyse the pages as a corpus folder and read back, per page, its removals and passages."""
     from pipeline.outputs.passagesfile import FILE_NAME as PASSAGES_FILE
     from pipeline.outputs.passagesfile import read_records
@@ -54,7 +54,7 @@ def run_pipeline(pages: list[RealPage], workdir: Path,
     for page in pages:
         (corpus / f"{page.page_id}.txt").write_text(page.text, encoding="utf-8")
     settings = load_settings(corpus=corpus, output=workdir / "out", cache_dir=CACHE, progress=False,
-                             models_dir=models_dir)
+                             models_dir=models_dir, encoder=encoder)
     analyse(settings)
     out = workdir / "out"
     removals: dict[str, list[tuple[int, int, str]]] = {}
@@ -84,7 +84,7 @@ def run_pipeline(pages: list[RealPage], workdir: Path,
     }
 
 
-def train_without(sites: set[str], workdir: Path) -> Path:
+def train_without(sites: set[str], workdir: Path, encoder: bool = False) -> Path:
     """A classifier trained like `make train` on the bundled annotations, less the `real` passages of
     `sites`; returns its models folder."""
     from pipeline.commands import train
@@ -97,13 +97,15 @@ def train_without(sites: set[str], workdir: Path) -> Path:
                 if line.strip() and json.loads(line).get("group", "").removeprefix("real/") not in sites]
         (annotations / path.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
     models = workdir / "models"
-    settings = load_settings(annotations=annotations, models_dir=models, cache_dir=CACHE, progress=False)
+    settings = load_settings(annotations=annotations, models_dir=models, cache_dir=CACHE, progress=False,
+                             encoder=encoder)
     with contextlib.redirect_stdout(io.StringIO()):
         train(argparse.Namespace(), settings)
     return models
 
 
-def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path) -> dict[str, Prediction]:
+def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path,
+                        encoder: bool = False) -> dict[str, Prediction]:
     """Each fold's pages analysed with a classifier trained, and a chrome-line model fitted, without any page
     of that fold's sites."""
     from bench.realpages.chrome_fit import DEFAULT_CLEAN, clean_lines
@@ -121,11 +123,11 @@ def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path) -> dic
                 continue
             folder = workdir / f"fold-{fold + 1}"
             folder.mkdir()
-            models = train_without({page.site for page in part}, folder)
+            models = train_without({page.site for page in part}, folder, encoder)
             others = [page for page in pages if fold_of[page.site] != fold]
             use_model(ChromeModel.from_dict(fit_chrome(others, shipped["c"], keep=shipped["keep"],
                                                              clean=clean)))
-            predictions |= run_pipeline(part, folder, models)
+            predictions |= run_pipeline(part, folder, models, encoder)
     finally:
         use_model(None)
     return predictions
@@ -214,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the shipped classifier, one trained per fold on the annotations less the "
                              "real pages of that fold's sites (needs corpus/annotations/real*.jsonl), or "
                              "none (the codebook's rules alone)")
+    parser.add_argument("--encoder", action="store_true",
+                        help="the classifier reading passages with the sentence encoder (`encoder = true`)")
     args = parser.parse_args(argv)
     if not args.pages.is_file():
         print(f"{args.pages}: no real development set here")
@@ -239,18 +243,18 @@ def main(argv: list[str] | None = None) -> int:
         trained = "one per fold, trained without that fold's sites"
     elif args.model == "rules":
         trained = "none (rules only)"
-    print(f"Classifier: {trained}\n")
+    print(f"Classifier: {trained}{', reading passages with the sentence encoder' if args.encoder else ''}\n")
     if args.model == "shipped" and shipped_model_saw_real_pages():
         print("Warning: the shipped classifier was trained on these pages' passages: its tagging figures are "
               "in-sample and optimistic. Use --model folds (the default of make bench-real).\n")
     with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
         if args.model == "folds":
-            predictions = predictions_by_fold(pages, args.folds, Path(tmp))
+            predictions = predictions_by_fold(pages, args.folds, Path(tmp), args.encoder)
         elif args.model == "rules":
             (Path(tmp) / "no-model").mkdir()
             predictions = run_pipeline(pages, Path(tmp), Path(tmp) / "no-model")
         else:
-            predictions = run_pipeline(pages, Path(tmp))
+            predictions = run_pipeline(pages, Path(tmp), encoder=args.encoder)
     outcomes = [o for page in pages for o in line_outcomes(page, predictions[page.page_id])]
     report(outcomes, categories, args.folds, args.examples)
     return 0

@@ -20,6 +20,7 @@ from pipeline.annotations import annotations_sha256, load_annotation_source, nor
 from pipeline.codebook import Codebook, check_patterns, load_codebook
 from pipeline.documents import ParsedDocument, parsed_documents
 from pipeline.nlp import load_nlp
+from pipeline.nlp.encoder import PassageEncoder
 from pipeline.nlp.parse import ParseCache, parse_texts
 from pipeline.settings import ConfigError, Settings
 from pipeline.types import Skipped
@@ -44,7 +45,9 @@ def _cross_validate(settings: Settings):
     annotations = load_annotation_source(settings.annotations, codebook.ids)
     docs = parse_texts([a.text for a in annotations], nlp, ParseCache(settings.cache_dir, nlp),
                        batch_size=settings.batch_size)
-    return codebook, annotations, train_on_annotations(codebook, nlp, annotations, docs, seed=settings.seed)
+    encoder = PassageEncoder(settings.cache_dir) if settings.encoder else None
+    return codebook, annotations, train_on_annotations(codebook, nlp, annotations, docs, seed=settings.seed,
+                                                       encoder=encoder)
 
 
 def evaluate(args: argparse.Namespace, settings: Settings) -> int:
@@ -73,9 +76,9 @@ def train(args: argparse.Namespace, settings: Settings) -> int:
     metadata = result.metadata(codebook_sha256=codebook.sha256, data_sha256=annotations_sha256(annotations))
     metadata["training_files"] = sorted({Path(a.file).name for a in annotations})
     save_model(result.model, settings.model_path, metadata)
-    write_model_card(metadata, settings.models_dir / "README.md")
+    write_model_card(metadata, settings.model_card_path)
     print(format_table(result.metrics, categories=codebook.ids))
-    print(f"modèle écrit dans {settings.model_path} (fiche : {settings.models_dir / 'README.md'})")
+    print(f"modèle écrit dans {settings.model_path} (fiche : {settings.model_card_path})")
     return 0
 
 
@@ -90,7 +93,7 @@ def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[ParsedDocument
 
 def suggest(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.analysis import context_docs
-    from pipeline.classifier import features_from_doc, load_model, predict
+    from pipeline.classifier import load_model, passage_features, predict
     from pipeline.classifier.cues import with_cue_weights
     from pipeline.suggest import suggest as pick
     from pipeline.suggest import write_jsonl
@@ -99,6 +102,7 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.model_path.is_file():
         raise ConfigError(f"{settings.model_path} : aucun modèle entraîné ; lancer d'abord `make train`")
     model = load_model(settings.model_path, codebook_sha256=codebook.sha256)
+    encoder = PassageEncoder(settings.cache_dir) if model.vector_source == "encoder" else None
     tagger = RuleTagger(with_cue_weights(codebook, model.cue_weights), nlp)
     try:
         annotated = {normalised_text(a.text) for a in load_annotation_source(settings.annotations,
@@ -110,10 +114,9 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
         passages, docs = document.passages, document.docs
         # rule tags read the passage's headings and parent bullets, exactly as `analyse` does
         docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
-        features = []
-        for passage, doc in zip(passages, docs, strict=True):
-            tags = tagger.tag(doc, context_docs(passage, docs_by_text, nlp))
-            features.append(features_from_doc(doc, frozenset(t.category for t in tags)))
+        rule_sets = [frozenset(t.category for t in tagger.tag(doc, context_docs(passage, docs_by_text, nlp)))
+                     for passage, doc in zip(passages, docs, strict=True)]
+        features = passage_features(docs, rule_sets, vector_source=model.vector_source, encoder=encoder)
         for passage, score in zip(passages, predict(model, features), strict=True):
             if passage.kind == "heading" or normalised_text(passage.text) in annotated:
                 continue

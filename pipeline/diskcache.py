@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # The caches a run keeps, by folder name; `prune` looks at these only.
-CACHE_NAMES = ("parse", "prepared", "analysis")
+CACHE_NAMES = ("parse", "prepared", "analysis", "encoded")
 DAY = 86_400.0
 # Temporary files a writer left behind (a run killed while writing) are removed after this long.
 STALE_TEMPORARY = DAY

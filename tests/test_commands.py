@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -78,3 +79,34 @@ def test_kwic_without_accents_finds_the_verb_and_can_write_csv(seed_corpus, tmp_
     assert "coopérer" in forms and all(form.startswith("coop") for form in forms)
     assert "coopération" not in forms  # the verb's lemma, not the noun's
     assert f"{len(rows)} occurrence(s)" in err
+
+
+def test_train_and_analyse_with_the_encoder_in_forked_workers(tmp_path, capsys):
+    models, cache = tmp_path / "models", tmp_path / "cache"
+    assert main(["train", "--encoder", "--annotations", str(SEED_ANNOTATIONS), "--models-dir", str(models),
+                 "--cache-dir", str(cache), "--quiet"]) == 0
+    assert (models / "categories-encoder.skops").is_file() and (models / "categories-encoder.md").is_file()
+    assert not (models / "categories.skops").exists()
+    encoded_by_training = len(list((cache / "encoded").rglob("*.npy")))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    paragraphs = [
+        "Les communes du pays et la région ont signé une convention pour animer ensemble le projet.",
+        "Les élus et les associations se retrouvent chaque trimestre pour suivre les actions communes.",
+        "Le manque de temps des techniciens freine la coopération entre les intercommunalités voisines.",
+        "Les partenaires ont décidé de mutualiser un poste de chargé de mission pour trois ans.",
+    ]
+    for index in range(2):
+        (corpus / f"rencontre-{index}.txt").write_text(
+            f"Rencontre {index}\n\n" + "\n\n".join(paragraphs[2 * index: 2 * index + 2]) + "\n",
+            encoding="utf-8")
+    output = tmp_path / "out"
+    # the training run encoded in this process; the analysis forks two workers that encode again, with the
+    # shipped encoder model (one trained on the seed's 77 passages alone keeps no vector block)
+    code = main(["analyse", "--encoder", "--corpus", str(corpus), "--output", str(output),
+                 "--cache-dir", str(cache), "--n-process", "2", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    classifier = json.loads((output / "manifest.json").read_text(encoding="utf-8"))["versions"]["classifier"]
+    assert classifier["used"] and classifier["vectors"].startswith("multilingual-e5-small")
+    # the four paragraphs were encoded by the workers (the titles have too few words to be)
+    assert len(list((cache / "encoded").rglob("*.npy"))) == encoded_by_training + len(paragraphs)

@@ -64,6 +64,7 @@ class Analyser:
     model_sha: str = ""
     model_info: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    encoder: Any = None  # a PassageEncoder when the model reads sentence vectors (engine loaded on first use)
 
     @property
     def needs_docs(self) -> bool:
@@ -138,13 +139,11 @@ class Analyser:
         """Merge the model's predictions with the rule tags, by the per-category policies chosen at
         training time."""
         # imported when a model is in use: the classifier package loads scikit-learn (1.9 s of import)
-        from pipeline.classifier import combine_with, enough_content, features_from_doc, predict, top_features
+        from pipeline.classifier import combine_with, enough_content, passage_features, predict, top_features
 
-        with_vectors = "vectors" in self.model.blocks
-        features = [
-            features_from_doc(doc, frozenset(t.category for t in tags), vector=with_vectors)
-            for doc, tags in zip(docs, rule_tags, strict=True)
-        ]
+        features = passage_features(docs, [frozenset(t.category for t in tags) for tags in rule_tags],
+                                    with_vectors="vectors" in self.model.blocks,
+                                    vector_source=self.model.vector_source, encoder=self.encoder)
         combined_tags = [
             combine_with(self.model, frozenset(t.category for t in tags), {t.category: t.score for t in tags},
                          scores if enough_content(feature) else {})
@@ -185,7 +184,18 @@ def _load_model(codebook: Codebook, settings: Settings) -> dict[str, Any]:
         return {"model": None, "model_info": {"used": False, "reason": str(exc)},
                 "notes": [f"modèle non utilisé, les catégories viennent des règles seules : {exc}"]}
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"model": model, "model_sha": sha, "model_info": {"used": True, "path": str(path), "sha256": sha}}
+    info = {"used": True, "path": str(path), "sha256": sha}
+    loaded: dict[str, Any] = {"model": model, "model_sha": sha, "model_info": info}
+    if model.vector_source == "encoder":
+        from pipeline.nlp.encoder import PassageEncoder
+
+        try:
+            loaded["encoder"] = PassageEncoder(settings.cache_dir)
+        except ModelError as exc:
+            return {"model": None, "model_info": {"used": False, "reason": str(exc)},
+                    "notes": [f"modèle non utilisé, les catégories viennent des règles seules : {exc}"]}
+        loaded["model_info"]["vectors"] = loaded["encoder"].signature
+    return loaded
 
 
 def _written_forms(doc: Doc) -> dict[str, str]:

@@ -31,6 +31,7 @@ from pipeline.classifier.features import (
     enough_content,
     features_from_doc,
     lemma_column,
+    passage_features,
     rule_column,
     vector_column,
 )
@@ -43,7 +44,7 @@ __all__ = [
     "ALLOWED_FUNCTIONS", "ALLOWED_TYPES", "FEATURE_BLOCKS", "NEVER", "PER_CATEGORY", "POLICIES",
     "PRECISION_FLOOR", "STRATEGIES", "Combination", "ModelBundle", "ModelError", "PassageFeatures",
     "TrainResult", "best_threshold", "build_pipeline", "combine", "combine_with", "enough_content",
-    "features_from_doc", "fit_combination", "lemma_column", "load_model", "model_card", "precise_cut",
-    "predict", "rule_column", "save_model", "strict_threshold", "top_features", "train", "vector_column",
-    "write_model_card",
+    "features_from_doc", "fit_combination", "lemma_column", "load_model", "model_card", "passage_features",
+    "precise_cut", "predict", "rule_column", "save_model", "strict_threshold", "top_features", "train",
+    "vector_column", "write_model_card",
 ]

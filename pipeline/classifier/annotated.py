@@ -15,19 +15,23 @@ from spacy.tokens import Doc
 
 from pipeline.annotations import Annotation
 from pipeline.classifier.cues import tags_with_judged_cues
-from pipeline.classifier.features import features_from_doc
+from pipeline.classifier.features import passage_features
 from pipeline.classifier.training import PRECISION_FLOOR, TrainResult, combination_rows, train
 from pipeline.codebook import Codebook
+from pipeline.nlp.encoder import PassageEncoder
 
 
 def train_on_annotations(codebook: Codebook, nlp: Language, annotations: Sequence[Annotation],
-                         docs: Sequence[Doc], *, seed: int) -> TrainResult:
-    """Cross-validate and fit the model on `annotations`, whose parsed texts are `docs` (in order)."""
+                         docs: Sequence[Doc], *, seed: int,
+                         encoder: PassageEncoder | None = None) -> TrainResult:
+    """Cross-validate and fit the model on `annotations`, whose parsed texts are `docs` (in order); with an
+    `encoder`, the model's vectors are its sentence vectors instead of spaCy's."""
     sources = [a.source for a in annotations]
     tags, weights = tags_with_judged_cues(codebook, nlp, docs, [a.labels for a in annotations],
                                           combination_rows(sources, len(annotations)), PRECISION_FLOOR)
-    features = [features_from_doc(doc, frozenset(t.category for t in doc_tags))
-                for doc, doc_tags in zip(docs, tags, strict=True)]
+    vector_source = "encoder" if encoder is not None else "spacy"
+    features = passage_features(docs, [frozenset(t.category for t in doc_tags) for doc_tags in tags],
+                                vector_source=vector_source, encoder=encoder)
     result = train(features, [a.labels for a in annotations], [a.group for a in annotations],
                    categories=codebook.ids, sources=sources, seed=seed)
-    return replace(result, model=replace(result.model, cue_weights=weights))
+    return replace(result, model=replace(result.model, cue_weights=weights, vector_source=vector_source))

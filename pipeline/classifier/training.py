@@ -100,6 +100,7 @@ class TrainResult:
             "folds": self.folds,
             "feature_sets": self.feature_sets,
             "blocks": list(self.model.blocks),
+            "vector_source": self.model.vector_source,
             "combination_policies": self.policies,
             "combination_policy": self.model.policy,
             "category_policies": dict(self.model.category_policies),
