@@ -435,6 +435,12 @@ def test_page_furniture_removes_a_document_hosts_viewer_text():
     assert _keeps("page_furniture", heading)
 
 
+@pytest.mark.parametrize("counter", ["218 views", "VIEWS: 4 PAGES: 9", "Upload: jdupont",
+                                     "La page est créée Gérard Gregoire"])
+def test_page_furniture_removes_a_viewers_counter_even_alone(counter):
+    assert _removes("page_furniture", counter)
+
+
 @pytest.mark.parametrize("alt", ["Logo du programme Territoires d'industrie : coq bleu", "logo PAH",
                                  "Bandeau Congrès", "Photo des participants au séminaire",
                                  "Capture écran de la visioconférence avec les 2 ministres."])

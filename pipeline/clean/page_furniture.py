@@ -6,7 +6,8 @@
   « Programme ........ 7 »), and the « Sommaire » heading right above them;
 - a document host's viewer text around the document (« Transcription », « 1 download », « VIEWS: 4 PAGES: 9 »,
   « Download "<title>" », « Documents pareils », « Copied! »), when a document shows two or more such lines:
-  one alone may be a heading of the report (« Description »);
+  one alone may be a heading of the report (« Description »); its counters and stamps (« 218 views »,
+  « Upload: … ») go even alone;
 - the name of the site's section a page sits in, alone on one of its first two lines (« Archives »,
   « Actualités », « Retour sur », « Reportage »): a title says what a page is about, not where it is filed;
 - a page's publication date standing alone near its top (« 17 août 2023 » under the title): the only line of
@@ -38,13 +39,18 @@ CONTENTS_HEADING = re.compile(r"(?:sommaire|table des matières)\s*:?", re.IGNOR
 # Inside a table of contents, an entry whose title a PDF's text wrapped around its page number
 # (« Le Centre international d'art et du page 44 paysage de l'île de Vassivière »).
 PAGE_REFERENCE = re.compile(r"\spage\s*\d{1,3}\s", re.IGNORECASE)
-# What the viewers of document-hosting sites print around a document they show as text.
-VIEWER_LINE = re.compile(
+# What the viewers of document-hosting sites print around a document they show as text. Their counters and
+# stamps (« 218 views », « VIEWS: 4 PAGES: 9 », « Upload: … ») are never a report's text and go alone; their
+# words (« Description », « Transcription », « Download "…" ») go when the document shows two different ones.
+VIEWER_COUNTER = re.compile(
     r"[•·-]?\s*(?:\d+\s+(?:downloads?|views?|vues|téléchargements?)|views?\s*:\s*\d+(?:\s+pages?\s*:\s*\d+)?|"
-    r"(?:download|télécharger|partager|share)(?:\s*[\"“«].*)?|transcript(?:ion)?|description|"
-    r"documents? (?:pareils|similaires|associés|liés)|copied\s*!?|academic year\s*:\s*\d{4}|"
-    r"aucun résultat trouvé|la page est créée(?:\s+\S.{0,60})?|continuer à lire|upload\s*:.{0,60}|"
-    r"post(?:ed)? on \d{1,2}-\w{3}-\d{4})\s*",
+    r"la page est créée(?:\s+\S.{0,60})?|upload\s*:.{0,60}|post(?:ed)? on \d{1,2}-\w{3}-\d{4})\s*",
+    re.IGNORECASE,
+)
+VIEWER_LINE = re.compile(
+    rf"{VIEWER_COUNTER.pattern}|[•·-]?\s*(?:(?:download|télécharger|partager|share)(?:\s*[\"“«].*)?|"
+    r"transcript(?:ion)?|description|documents? (?:pareils|similaires|associés|liés)|copied\s*!?|"
+    r"academic year\s*:\s*\d{4}|aucun résultat trouvé|continuer à lire)\s*",
     re.IGNORECASE,
 )
 # The sections a site files its pages under, as they head a page; read on its first lines only.
@@ -80,7 +86,9 @@ def _contents(lines: list[Line]) -> set[int]:
 def _viewer_text(lines: list[Line]) -> set[int]:
     found = {index for index, line in enumerate(lines) if VIEWER_LINE.fullmatch(line.stripped)}
     distinct = {lines[index].stripped.lower() for index in found}
-    return found if len(distinct) >= 2 else set()
+    if len(distinct) >= 2:
+        return found
+    return {index for index in found if VIEWER_COUNTER.fullmatch(lines[index].stripped)}
 
 
 def _publication_date(lines: list[Line]) -> set[int]:
