@@ -58,8 +58,8 @@ PRECISION_FLOOR = 0.4
 ENCODER_PRECISION_FLOOR = 0.45
 # A category with fewer positives than this among those passages cannot have its cut read off them (on real
 # pages `conditions:freins` has 20, `finalites:propres` 9): its cut and policy are fitted on every passage
-# instead, then the cut is raised until the model's tags among the real passages reach PRECISION_FLOOR (cuts
-# fitted on every passage alone are loose off the topic). Abstaining there, leaving the category to the
+# instead, then the cut is raised until the model's tags among the real passages reach the precision floor
+# (cuts fitted on every passage alone are loose off the topic). Abstaining there, leaving the category to the
 # rules, made the learning curve dip by 0.05 between 200 and 400 real passages (docs/realset.md).
 MIN_FIT_POSITIVES = 30
 
