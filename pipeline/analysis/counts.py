@@ -439,32 +439,23 @@ class CorpusCounts:
 
     def keyness_by_category(self) -> list[KeyTerm]:
         """Key words of each category's passages against the rest of the corpus."""
-        if "category" not in self._keyness_memo:
-            forms = self.forms
-            found: list[KeyTerm] = []
-            for category in sorted(self._category_lemmas):
-                found += keyness(
-                    category,
-                    self._category_lemmas[category],
-                    self._category_words[category],
-                    self._lemmas,
-                    self.words,
-                    forms,
-                )
-            self._keyness_memo["category"] = found
-        return list(self._keyness_memo["category"])
+        return self._memoised_keyness("category", self._category_lemmas, self._category_words)
 
     def keyness_by_document(self) -> list[KeyTerm]:
         """Key words of each document against the rest of the corpus."""
-        if "document" not in self._keyness_memo:
+        return self._memoised_keyness("document", self._doc_lemmas, self._doc_words)
+
+    def _memoised_keyness(self, kind: str, lemmas: Mapping[str, Counter[str]],
+                          words: Mapping[str, int]) -> list[KeyTerm]:
+        """Key words of each part (its name -> its lemma counts, and its number of words), parts in name
+        order, computed once until the counts change."""
+        if kind not in self._keyness_memo:
             forms = self.forms
             found: list[KeyTerm] = []
-            for doc_id in sorted(self._doc_lemmas):
-                found += keyness(
-                    doc_id, self._doc_lemmas[doc_id], self._doc_words[doc_id], self._lemmas, self.words, forms
-                )
-            self._keyness_memo["document"] = found
-        return list(self._keyness_memo["document"])
+            for name in sorted(lemmas):
+                found += keyness(name, lemmas[name], words[name], self._lemmas, self.words, forms)
+            self._keyness_memo[kind] = found
+        return list(self._keyness_memo[kind])
 
     def keyness_by_group(self, groups: Mapping[str, Sequence[str]]) -> list[KeyTerm]:
         """Key words of each group of documents (name -> doc_ids) against the rest of the corpus."""
