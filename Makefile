@@ -10,7 +10,9 @@ CONFIG ?=
 BENCH_CORPUS ?= ../shared/corpora/crdh
 BENCH_REAL_OPTS ?=
 ENCODER ?=
-MODEL_OPTS = $(if $(CODEBOOK),--codebook "$(CODEBOOK)") $(if $(ENCODER),--encoder)
+# ENCODER=0 reads passages with spaCy's word vectors instead of the sentence encoder (faster, weaker tags)
+MODEL_OPTS = $(if $(CODEBOOK),--codebook "$(CODEBOOK)") \
+	$(if $(filter 0 no false off,$(ENCODER)),--no-encoder,$(if $(ENCODER),--encoder))
 RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(MODEL_OPTS) $(if $(CONFIG),--config "$(CONFIG)")
 
 .DEFAULT_GOAL := help
@@ -28,10 +30,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install the project and its dependencies
 
-analyse: $(STAMP) ## Analyse CORPUS (default corpus/) into OUTPUT (default outputs/); ENGINE=dask for Dask; ENCODER=1 for the sentence encoder
+analyse: $(STAMP) ## Analyse CORPUS (default corpus/) into OUTPUT (default outputs/); ENGINE=dask for Dask; ENCODER=0 without the sentence encoder (faster)
 	$(PY) -m pipeline analyse $(RUN_OPTS) $(if $(ENGINE),--engine "$(ENGINE)") $(if $(SCHEDULER),--scheduler "$(SCHEDULER)")
 
-train: $(STAMP) ## Train the category classifier on corpus/annotations/*.jsonl (ENCODER=1: the encoder's model)
+train: $(STAMP) ## Train the category classifier on corpus/annotations/*.jsonl (ENCODER=0: the model without the sentence encoder)
 	$(PY) -m pipeline train $(MODEL_OPTS)
 
 evaluate: $(STAMP) ## Per-category scores of rules, model and combination on the annotations

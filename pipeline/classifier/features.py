@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV"})
 VECTOR_WIDTH = 300  # fr_core_news_md
 # Where the "vectors" block's vector comes from: spaCy's averaged word vectors, or the sentence encoder
-# (pipeline/nlp/encoder.py, opt-in). A model records which one it was trained on.
+# (pipeline/nlp/encoder.py, the default). A model records which one it was trained on.
 VECTOR_SOURCES = ("spacy", "encoder")
 
 
