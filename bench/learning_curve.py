@@ -1,13 +1,14 @@
 """What annotating real pages buys: macro F1 on real passages against the number of real passages trained on.
 
-    .venv/bin/python -m bench.learning_curve [--sizes 0,50,100,200,400] [--seeds 3] [--folds 5]
+    .venv/bin/python -m bench.learning_curve [--sizes 0,50,100,200,400] [--seeds 3] [--folds 5] [--no-encoder]
 
 The real passages (source `real`, corpus/annotations/real*.jsonl) are split into site folds. For each
 fold, each size and each seed, the classifier is trained like `make train` on the other annotations (seed,
 crdh, written) plus that many real passages drawn at random from the other folds' sites, and the
 combination of rules and model is scored on the fold's real passages (passage level, without their page
 context, as `make evaluate`). "all" is every real passage of the other folds. Needs the real passages'
-texts (see docs/data.md).
+texts (see docs/data.md). The classifier reads what the settings say (the sentence encoder by default, with
+its precision floor; `--no-encoder`: spaCy's word vectors), as `make train` would train it.
 
 `--order suggest` draws the real passages as a user following `make suggest` would: from no real passage,
 train, let `pipeline.suggest` pick the passages to annotate up to the next size among the other folds'
@@ -25,10 +26,11 @@ import warnings
 from bench.realpages.dataset import site_folds
 from pipeline.annotations import annotation_files, load_annotations
 from pipeline.classifier import (
+    ENCODER_PRECISION_FLOOR,
     PRECISION_FLOOR,
     combine_with,
     enough_content,
-    features_from_doc,
+    passage_features,
     predict,
     train,
 )
@@ -37,6 +39,7 @@ from pipeline.classifier.training import combination_rows
 from pipeline.codebook import load_codebook
 from pipeline.evaluation import macro_f1
 from pipeline.nlp import load_nlp
+from pipeline.nlp.encoder import PassageEncoder
 from pipeline.nlp.parse import ParseCache, parse_texts
 from pipeline.settings import load_settings
 from pipeline.suggest import suggest
@@ -47,6 +50,8 @@ class Curve:
 
     def __init__(self, settings, codebook, annotations, nlp) -> None:
         self.settings, self.codebook, self.annotations, self.nlp = settings, codebook, annotations, nlp
+        self.encoder = PassageEncoder(settings.cache_dir) if settings.encoder else None
+        self.floor = ENCODER_PRECISION_FLOOR if settings.encoder else PRECISION_FLOOR
         self.docs = parse_texts([a.text for a in annotations], nlp, ParseCache(settings.cache_dir, nlp),
                                 batch_size=settings.batch_size)
         self.labels = [a.labels for a in annotations]
@@ -60,15 +65,17 @@ class Curve:
             return self._last[1]
         # as `make train`: the codebook's cues judged on the passages the combination is fitted on
         fit = [rows[j] for j in combination_rows([self.sources[i] for i in rows], len(rows))]
-        tags, _ = tags_with_judged_cues(self.codebook, self.nlp, self.docs, self.labels, fit, PRECISION_FLOOR)
+        tags, _ = tags_with_judged_cues(self.codebook, self.nlp, self.docs, self.labels, fit, self.floor)
         rule_sets = [frozenset(t.category for t in doc_tags) for doc_tags in tags]
-        features = [features_from_doc(doc, rules) for doc, rules in zip(self.docs, rule_sets, strict=True)]
+        source = "encoder" if self.encoder else "spacy"
+        features = passage_features(self.docs, rule_sets, vector_source=source, encoder=self.encoder)
         a = self.annotations
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = train([features[i] for i in rows], [a[i].labels for i in rows],
                           [a[i].group for i in rows], categories=self.codebook.ids,
-                          sources=[a[i].source for i in rows], seed=self.settings.seed).model
+                          sources=[a[i].source for i in rows], seed=self.settings.seed,
+                          precision_floor=self.floor).model
         self._last = (tuple(rows), (model, features, rule_sets))
         return model, features, rule_sets
 
@@ -96,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--order", choices=("random", "suggest", "both"), default="random")
+    parser.add_argument("--encoder", action=argparse.BooleanOptionalAction,
+                        help="the classifier reading the sentence encoder (default, as the settings say) or, "
+                             "with --no-encoder, spaCy's word vectors")
     args = parser.parse_args(argv)
-    settings = load_settings(progress=False)
+    settings = load_settings(progress=False, encoder=args.encoder)
     codebook = load_codebook(settings.codebook)
     annotations = load_annotations(annotation_files(settings.annotations), codebook.ids)
     real = [i for i, a in enumerate(annotations) if a.source == "real"]
