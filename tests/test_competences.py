@@ -157,6 +157,29 @@ def test_names_things_and_procedures_are_not_competences(nlp, extractor, text):
     assert extractor.extract(nlp(text)) == ()
 
 
+@pytest.mark.parametrize("text, surfaces", [
+    ("Les conseils ont un rôle à jouer pour sensibiliser et mobiliser les citoyens.",
+     {"sensibiliser", "mobiliser"}),
+    ("Il faut améliorer la coordination et l'animation des acteurs locaux.", {"coordination", "animation"}),
+])
+def test_two_activities_joined_by_et_share_their_object(nlp, extractor, text, surfaces):
+    doc = nlp(text)
+    assert {doc.text[c.start:c.end] for c in extractor.extract(doc)} == surfaces
+
+
+def test_a_joined_activity_without_a_person_as_object_is_no_competence(nlp, extractor):
+    assert extractor.extract(nlp("Il faut sensibiliser et informer sur les risques.")) == ()
+
+
+def test_a_persons_title_after_their_name_is_no_competence(nlp, extractor):
+    titles = nlp("Martha Martin, animatrice du réseau rural, et Paul Petit, médiateur, ont présenté les "
+                 "missions des agents.")
+    assert extractor.about_roles(titles)
+    assert extractor.extract(titles) == ()
+    role = nlp("Renforcer le rôle de médiateur, animateur et fédérateur des acteurs.")
+    assert {c.term for c in extractor.extract(role)} >= {"médiation", "animation"}
+
+
 def test_qualities_need_a_passage_about_competences_not_only_roles(nlp, extractor, competence_context):
     doc = nlp("Les agents de développement ont salué la convivialité du village "
               "et la solidarité des habitants.")

@@ -454,6 +454,9 @@ class CompetenceExtractor:
             return False
         last = doc[end - 1]
         following = _complement_noun(doc, end)
+        conjunct_end = _conjunct_end(doc, end) if following is None else None
+        if conjunct_end is not None:  # « sensibiliser et mobiliser les citoyens »
+            following = _complement_noun(doc, conjunct_end)
         if following is not None and _norm(following.lemma_) in objects:
             return True
         if "Part" in last.morph.get("VerbForm") and end < len(doc) and _norm(doc[end].text) == "par":
@@ -465,9 +468,12 @@ class CompetenceExtractor:
         """A lexicon hit inside a name is no competence: a word written in capitals (« LEADER », a
         programme), the complement of a body's or a scheme's name (« comité d'animation », « postes
         d'écoute »), or a single noun in the plural where the lexicon's form is a mass noun (« les écoutes
-        territoriales », a survey; « des formations », courses; « les animateurs », people)."""
+        territoriales », a survey; « des formations », courses; « les animateurs », people), or a person's
+        title in apposition to their name (« M. Martin, animatrice du réseau », « N. Amri, consultant »)."""
         span = doc[hit.start:hit.end]
         if any(t.is_upper and len(t) > 1 for t in span):
+            return True
+        if _title_after_a_name(doc, hit.start, hit.end):
             return True
         if hit.start >= 2 and _norm(doc[hit.start - 1].text) in {"de", "d'", "du", "des"} \
                 and _norm(doc[hit.start - 2].lemma_) in self.lexicon.name_heads:
@@ -597,6 +603,31 @@ _COMPLEMENT_WORDS = frozenset({
     "tout", "tous", "toute", "toutes", "par",
 })
 _ANCHOR_WINDOW = 4  # words between an activity and the noun of its object
+
+
+_PERSON_NOUN = re.compile(r"(?:teur|trice|ant|ante)s?$")  # animateur, médiatrice, consultant
+
+
+def _title_after_a_name(doc: Doc, start: int, end: int) -> bool:
+    """Whether doc[start:end] is one person noun right after « Name, »: the title of the person named."""
+    if not (end - start == 1 and start >= 2 and _PERSON_NOUN.search(doc[start].lower_) is not None
+            and doc[start - 1].text == ","):
+        return False
+    name = doc[start - 2]  # a surname may be read as an adjective (« Paul Petit »): a capital after a name
+    return name.pos_ == "PROPN" or (name.is_title and start >= 3 and doc[start - 3].pos_ == "PROPN")
+
+
+def _conjunct_end(doc: Doc, end: int) -> int | None:
+    """Where the word coordinated with the one ending at `end` ends, when they share an object: « et » or
+    « ou », then a word of the same class (« sensibiliser et mobiliser … », « la coordination et
+    l'animation … »); None otherwise."""
+    if end + 2 > len(doc) or _norm(doc[end].text) not in {"et", "ou"}:
+        return None
+    at = end + 1
+    if doc[at].pos_ == "DET" and at + 1 < len(doc):
+        at += 1
+    last, other = doc[end - 1], doc[at]
+    return at + 1 if other.pos_ == last.pos_ and other.pos_ in {"VERB", "NOUN"} else None
 
 
 def _complement_noun(doc: Doc, end: int) -> Token | None:
