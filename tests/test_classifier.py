@@ -266,6 +266,17 @@ def test_features_from_doc_keeps_lowercase_content_lemmas_and_the_vector(nlp):
     assert features.rule_labels == frozenset({"objet:organisationnel"})
 
 
+@pytest.mark.parametrize("text", [
+    "[Page Projet](https://fr.wikipedia.org/wiki/Projet:Archives_nationales_de_France)",
+    "Contact : animation.territoires@pays-du-sud.fr ou www.pays-du-sud.fr/ateliers-cooperation",
+])
+def test_a_link_or_an_address_is_not_content_enough_for_the_model(nlp, text):
+    from pipeline.classifier import enough_content
+
+    features = features_from_doc(nlp(text), frozenset(), vector=False)
+    assert not enough_content(features), features.lemmas
+
+
 def test_thresholds_cover_exactly_the_modelled_categories(trained):
     assert set(trained.thresholds) == set(trained.model.categories)
     assert all(0.0 < t < 1.0 for t in trained.thresholds.values())

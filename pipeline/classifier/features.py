@@ -7,6 +7,7 @@ shows they help), then one logistic regression per category."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from pipeline.nlp.encoder import PassageEncoder
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV"})
+# An address's pieces are no words of the passage (« wiki », « Projet », « Archives_nationales » in
+# https://fr.wikipedia.org/wiki/Projet:Archives_nationales…): the tokens that overlap one are left out.
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 VECTOR_WIDTH = 300  # fr_core_news_md
 # Where the "vectors" block's vector comes from: spaCy's averaged word vectors, or the sentence encoder
 # (pipeline/nlp/encoder.py, the default). A model records which one it was trained on.
@@ -41,8 +45,10 @@ def features_from_doc(
     doc: Any, rule_labels: frozenset[str] = frozenset(), *, vector: bool = True
 ) -> PassageFeatures:
     """Features of a parsed spaCy `Doc`: content words (nouns, verbs, adjectives, adverbs, proper nouns)
-    that are not stop words, lemmatised and lowercased; `doc.vector` (an empty array when `vector` is
-    False, for a model that has no vector block); the rule matches as given."""
+    that are not stop words nor pieces of a web or e-mail address, lemmatised and lowercased; `doc.vector`
+    (an empty array when `vector` is False, for a model that has no vector block); the rule matches as
+    given."""
+    addresses = [m.span() for m in _ADDRESS.finditer(doc.text)]
     lemmas = [
         token.lemma_.lower()
         for token in doc
@@ -50,6 +56,7 @@ def features_from_doc(
         and not token.is_stop
         and not token.is_punct
         and any(c.isalpha() for c in token.text)
+        and not any(start < token.idx + len(token) and token.idx < end for start, end in addresses)
     ]
     width = doc.vocab.vectors_length or VECTOR_WIDTH
     if not vector:
