@@ -26,8 +26,6 @@ import warnings
 from bench.realpages.dataset import site_folds
 from pipeline.annotations import annotation_files, load_annotations
 from pipeline.classifier import (
-    ENCODER_PRECISION_FLOOR,
-    PRECISION_FLOOR,
     combine_with,
     enough_content,
     passage_features,
@@ -35,7 +33,7 @@ from pipeline.classifier import (
     train,
 )
 from pipeline.classifier.cues import tags_with_judged_cues
-from pipeline.classifier.training import combination_rows
+from pipeline.classifier.training import combination_rows, precision_floor_for
 from pipeline.codebook import load_codebook
 from pipeline.evaluation import macro_f1
 from pipeline.nlp import load_nlp
@@ -51,7 +49,7 @@ class Curve:
     def __init__(self, settings, codebook, annotations, nlp) -> None:
         self.settings, self.codebook, self.annotations, self.nlp = settings, codebook, annotations, nlp
         self.encoder = PassageEncoder(settings.cache_dir) if settings.encoder else None
-        self.floor = ENCODER_PRECISION_FLOOR if settings.encoder else PRECISION_FLOOR
+        self.floor = precision_floor_for("encoder" if settings.encoder else "spacy")
         self.docs = parse_texts([a.text for a in annotations], nlp, ParseCache(settings.cache_dir, nlp),
                                 batch_size=settings.batch_size)
         self.labels = [a.labels for a in annotations]

@@ -178,24 +178,18 @@ def _load_model(codebook: Codebook, settings: Settings) -> dict[str, Any]:
     try:
         check_codebook(path, codebook.sha256)  # before the costly import of the classifier's libraries
         from pipeline.classifier import load_model
+        from pipeline.nlp.encoder import PassageEncoder
 
         model = load_model(path, codebook_sha256=codebook.sha256)
+        encoder = PassageEncoder(settings.cache_dir) if model.vector_source == "encoder" else None
     except ModelError as exc:
         return {"model": None, "model_info": {"used": False, "reason": str(exc)},
                 "notes": [f"modèle non utilisé, les catégories viennent des règles seules : {exc}"]}
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     info = {"used": True, "path": str(path), "sha256": sha}
-    loaded: dict[str, Any] = {"model": model, "model_sha": sha, "model_info": info}
-    if model.vector_source == "encoder":
-        from pipeline.nlp.encoder import PassageEncoder
-
-        try:
-            loaded["encoder"] = PassageEncoder(settings.cache_dir)
-        except ModelError as exc:
-            return {"model": None, "model_info": {"used": False, "reason": str(exc)},
-                    "notes": [f"modèle non utilisé, les catégories viennent des règles seules : {exc}"]}
-        loaded["model_info"]["vectors"] = loaded["encoder"].signature
-    return loaded
+    if encoder is not None:
+        info["vectors"] = encoder.signature
+    return {"model": model, "model_sha": sha, "model_info": info, "encoder": encoder}
 
 
 def _written_forms(doc: Doc) -> dict[str, str]:

@@ -37,11 +37,11 @@ from pipeline.classifier.features import (
 )
 from pipeline.classifier.prediction import ModelBundle, combine_with, predict, top_features
 from pipeline.classifier.storage import ALLOWED_FUNCTIONS, ALLOWED_TYPES, load_model, save_model
-from pipeline.classifier.training import ENCODER_PRECISION_FLOOR, PRECISION_FLOOR, TrainResult, train
+from pipeline.classifier.training import PRECISION_FLOOR, TrainResult, train
 from pipeline.errors import ModelError
 
 __all__ = [
-    "ALLOWED_FUNCTIONS", "ALLOWED_TYPES", "ENCODER_PRECISION_FLOOR", "FEATURE_BLOCKS", "NEVER",
+    "ALLOWED_FUNCTIONS", "ALLOWED_TYPES", "FEATURE_BLOCKS", "NEVER",
     "PER_CATEGORY", "POLICIES", "PRECISION_FLOOR", "STRATEGIES", "Combination", "ModelBundle", "ModelError",
     "PassageFeatures", "TrainResult", "best_threshold", "build_pipeline", "combine", "combine_with",
     "enough_content", "features_from_doc", "fit_combination", "lemma_column", "load_model", "model_card",

@@ -16,13 +16,7 @@ from spacy.tokens import Doc
 from pipeline.annotations import Annotation
 from pipeline.classifier.cues import tags_with_judged_cues
 from pipeline.classifier.features import passage_features
-from pipeline.classifier.training import (
-    ENCODER_PRECISION_FLOOR,
-    PRECISION_FLOOR,
-    TrainResult,
-    combination_rows,
-    train,
-)
+from pipeline.classifier.training import TrainResult, combination_rows, precision_floor_for, train
 from pipeline.codebook import Codebook
 from pipeline.nlp.encoder import PassageEncoder
 
@@ -33,10 +27,10 @@ def train_on_annotations(codebook: Codebook, nlp: Language, annotations: Sequenc
     """Cross-validate and fit the model on `annotations`, whose parsed texts are `docs` (in order); with an
     `encoder`, the model's vectors are its sentence vectors instead of spaCy's."""
     sources = [a.source for a in annotations]
-    floor = ENCODER_PRECISION_FLOOR if encoder is not None else PRECISION_FLOOR
+    vector_source = "encoder" if encoder is not None else "spacy"
+    floor = precision_floor_for(vector_source)
     tags, weights = tags_with_judged_cues(codebook, nlp, docs, [a.labels for a in annotations],
                                           combination_rows(sources, len(annotations)), floor)
-    vector_source = "encoder" if encoder is not None else "spacy"
     features = passage_features(docs, [frozenset(t.category for t in doc_tags) for doc_tags in tags],
                                 vector_source=vector_source, encoder=encoder)
     result = train(features, [a.labels for a in annotations], [a.group for a in annotations],
