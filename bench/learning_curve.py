@@ -37,7 +37,7 @@ from pipeline.classifier.training import combination_rows, precision_floor_for
 from pipeline.codebook import load_codebook
 from pipeline.evaluation import macro_f1
 from pipeline.nlp import load_nlp
-from pipeline.nlp.encoder import PassageEncoder
+from pipeline.nlp.encoder import encoder_for
 from pipeline.nlp.parse import ParseCache, parse_texts
 from pipeline.settings import load_settings
 from pipeline.suggest import suggest
@@ -48,8 +48,9 @@ class Curve:
 
     def __init__(self, settings, codebook, annotations, nlp) -> None:
         self.settings, self.codebook, self.annotations, self.nlp = settings, codebook, annotations, nlp
-        self.encoder = PassageEncoder(settings.cache_dir) if settings.encoder else None
-        self.floor = precision_floor_for("encoder" if settings.encoder else "spacy")
+        self.source = settings.vector_source
+        self.encoder = encoder_for(self.source, settings.cache_dir)
+        self.floor = precision_floor_for(self.source)
         self.docs = parse_texts([a.text for a in annotations], nlp, ParseCache(settings.cache_dir, nlp),
                                 batch_size=settings.batch_size)
         self.labels = [a.labels for a in annotations]
@@ -65,8 +66,7 @@ class Curve:
         fit = [rows[j] for j in combination_rows([self.sources[i] for i in rows], len(rows))]
         tags, _ = tags_with_judged_cues(self.codebook, self.nlp, self.docs, self.labels, fit, self.floor)
         rule_sets = [frozenset(t.category for t in doc_tags) for doc_tags in tags]
-        source = "encoder" if self.encoder else "spacy"
-        features = passage_features(self.docs, rule_sets, vector_source=source, encoder=self.encoder)
+        features = passage_features(self.docs, rule_sets, vector_source=self.source, encoder=self.encoder)
         a = self.annotations
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -20,7 +20,7 @@ from pipeline.annotations import annotations_sha256, load_annotation_source, nor
 from pipeline.codebook import Codebook, check_patterns, load_codebook
 from pipeline.documents import ParsedDocument, parsed_documents
 from pipeline.nlp import load_nlp
-from pipeline.nlp.encoder import PassageEncoder
+from pipeline.nlp.encoder import encoder_for
 from pipeline.nlp.parse import ParseCache, parse_texts
 from pipeline.settings import ConfigError, Settings
 from pipeline.types import Skipped
@@ -45,7 +45,7 @@ def _cross_validate(settings: Settings):
     annotations = load_annotation_source(settings.annotations, codebook.ids)
     docs = parse_texts([a.text for a in annotations], nlp, ParseCache(settings.cache_dir, nlp),
                        batch_size=settings.batch_size)
-    encoder = PassageEncoder(settings.cache_dir) if settings.encoder else None
+    encoder = encoder_for(settings.vector_source, settings.cache_dir)
     return codebook, annotations, train_on_annotations(codebook, nlp, annotations, docs, seed=settings.seed,
                                                        encoder=encoder)
 
@@ -102,7 +102,7 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.model_path.is_file():
         raise ConfigError(f"{settings.model_path} : aucun modèle entraîné ; lancer d'abord `make train`")
     model = load_model(settings.model_path, codebook_sha256=codebook.sha256)
-    encoder = PassageEncoder(settings.cache_dir) if model.vector_source == "encoder" else None
+    encoder = encoder_for(model.vector_source, settings.cache_dir)
     tagger = RuleTagger(with_cue_weights(codebook, model.cue_weights), nlp)
     try:
         annotated = {normalised_text(a.text) for a in load_annotation_source(settings.annotations,

@@ -71,6 +71,11 @@ class Settings:
     encoder: bool = True
 
     @property
+    def vector_source(self) -> str:
+        """Where the classifier's vectors come from: "encoder" (the sentence encoder) or "spacy"."""
+        return "encoder" if self.encoder else "spacy"
+
+    @property
     def model_path(self) -> Path:
         return self.models_dir / f"{self.model_name}{ENCODER_SUFFIX if self.encoder else ''}.skops"
 

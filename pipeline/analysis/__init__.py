@@ -178,10 +178,10 @@ def _load_model(codebook: Codebook, settings: Settings) -> dict[str, Any]:
     try:
         check_codebook(path, codebook.sha256)  # before the costly import of the classifier's libraries
         from pipeline.classifier import load_model
-        from pipeline.nlp.encoder import PassageEncoder
+        from pipeline.nlp.encoder import encoder_for
 
         model = load_model(path, codebook_sha256=codebook.sha256)
-        encoder = PassageEncoder(settings.cache_dir) if model.vector_source == "encoder" else None
+        encoder = encoder_for(model.vector_source, settings.cache_dir)
     except ModelError as exc:
         return {"model": None, "model_info": {"used": False, "reason": str(exc)},
                 "notes": [f"modèle non utilisé, les catégories viennent des règles seules : {exc}"]}

@@ -56,18 +56,17 @@ PRECISION_FLOOR = 0.4
 # per gold tag on the real set's site folds (macro F1 0.377), at 0.45 1.24 (0.381), at 0.5 1.11 (0.356);
 # spaCy's vectors at 0.45 lose (macro F1 0.333 -> 0.320). docs/realset.md.
 ENCODER_PRECISION_FLOOR = 0.45
-
-
-def precision_floor_for(vector_source: str) -> float:
-    """The precision a model cut must reach, for a model whose vectors come from `vector_source`."""
-    return ENCODER_PRECISION_FLOOR if vector_source == "encoder" else PRECISION_FLOOR
-
 # A category with fewer positives than this among those passages cannot have its cut read off them (on real
 # pages `conditions:freins` has 20, `finalites:propres` 9): its cut and policy are fitted on every passage
 # instead, then the cut is raised until the model's tags among the real passages reach the precision floor
 # (cuts fitted on every passage alone are loose off the topic). Abstaining there, leaving the category to the
 # rules, made the learning curve dip by 0.05 between 200 and 400 real passages (docs/realset.md).
 MIN_FIT_POSITIVES = 30
+
+
+def precision_floor_for(vector_source: str) -> float:
+    """The precision a model cut must reach, for a model whose vectors come from `vector_source`."""
+    return ENCODER_PRECISION_FLOOR if vector_source == "encoder" else PRECISION_FLOOR
 
 
 def combination_rows(sources: Sequence[str] | None, n: int) -> np.ndarray:

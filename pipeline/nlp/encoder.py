@@ -111,3 +111,9 @@ class PassageEncoder:
     def __getstate__(self) -> dict[str, Any]:
         # a Dask worker gets the encoder unloaded and loads its own engine
         return {**self.__dict__, "_engine": None}
+
+
+def encoder_for(vector_source: str, cache_dir: Path) -> PassageEncoder | None:
+    """The encoder a model whose vectors come from `vector_source` reads passages with: None for spaCy's
+    word vectors, which come with the parse."""
+    return PassageEncoder(cache_dir) if vector_source == "encoder" else None
