@@ -16,7 +16,7 @@ MODEL_OPTS = $(if $(CODEBOOK),--codebook "$(CODEBOOK)") \
 RUN_OPTS = --corpus "$(CORPUS)" --output "$(OUTPUT)" $(MODEL_OPTS) $(if $(CONFIG),--config "$(CONFIG)")
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dask analyse train evaluate suggest test test-fast lint bench bench-dask bench-clean bench-train bench-robust bench-real clean
+.PHONY: help install install-dask analyse train evaluate suggest test test-fast lint bench bench-dask bench-clean bench-train bench-robust bench-real bench-heldout clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ bench-robust: $(STAMP) ## Time of pathological inputs against their size (linear
 bench-real: $(STAMP) ## Cleaning, tagging and competences scored on the real development set (site folds)
 	$(PY) -m bench.realpages.check || true
 	$(PY) -m bench.bench_real $(BENCH_REAL_OPTS)
+
+bench-heldout: $(STAMP) ## The shipped configuration scored on the held-out real pages (other sites, never tuned on)
+	$(PY) -m bench.bench_real --heldout $(BENCH_REAL_OPTS)
 
 clean: ## Remove generated outputs and caches (keeps .venv and models)
 	rm -rf $(OUTPUT)/* .cache .pytest_cache

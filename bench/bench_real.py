@@ -1,6 +1,7 @@
 """The pipeline, as a user runs it, scored on the real development set (bench/realpages/).
 
     .venv/bin/python -m bench.bench_real [--folds 5] [--examples 10] [--texts DIR]
+    .venv/bin/python -m bench.bench_real --heldout [--texts DIR]     (make bench-heldout)
 
 The pages whose text is at hand (committed open-licensed texts, `bench/realpages/local/`, REALPAGES_TEXTS or
 --texts) are written to a temporary corpus and analysed with the project's settings (rules, codebook,
@@ -10,7 +11,11 @@ annotations less the real pages of that fold's sites, and used on that fold only
 bench warns). Scores: cleaning (chrome lines removed, content lines kept), tagging (line-level micro and
 macro F1, predicted tags per gold tag, per category precision and recall beside the annotators'
 agreement), competences (recall, precision, type accuracy), for each site fold and overall. Anything else
-fitted on the set must likewise be fitted on the other folds before it is scored on one."""
+fitted on the set must likewise be fitted on the other folds before it is scored on one.
+
+`--heldout` scores the shipped configuration as it is (classifier and chrome model) on the held-out pages
+(`bench/realpages/heldout.jsonl`: other sites, never tuned on), beside their own annotators' agreement: the
+check that what the folds say holds on sites nobody read while choosing a method."""
 
 from __future__ import annotations
 
@@ -24,7 +29,15 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from bench.realpages.dataset import AGREEMENT_FILE, PAGES_FILE, RealPage, load_pages, site_folds
+from bench.realpages.dataset import (
+    AGREEMENT_FILE,
+    HELDOUT_AGREEMENT_FILE,
+    HELDOUT_FILE,
+    PAGES_FILE,
+    RealPage,
+    load_pages,
+    site_folds,
+)
 from bench.realpages.scoring import (
     CleanToSource,
     LineOutcome,
@@ -162,7 +175,8 @@ def print_summary_row(name: str, s: Scores) -> None:
           f"{_pct(s.type_accuracy)} |")
 
 
-def report(outcomes: list[LineOutcome], categories: list[str], folds: int, examples: int) -> None:
+def report(outcomes: list[LineOutcome], categories: list[str], folds: int, examples: int,
+           agreement_file: Path = AGREEMENT_FILE) -> None:
     fold_of = site_folds([o.site for o in {o.page_id: o for o in outcomes}.values()], folds)
     overall = score(outcomes, categories)
     print("## Summary (percentages; tagging on every line, a chrome line's gold being no category)\n")
@@ -179,8 +193,8 @@ def report(outcomes: list[LineOutcome], categories: list[str], folds: int, examp
           f"found {overall.found_terms}")
 
     agreement = {}
-    if AGREEMENT_FILE.is_file():
-        agreement = json.loads(AGREEMENT_FILE.read_text(encoding="utf-8")).get("categories", {})
+    if agreement_file.is_file():
+        agreement = json.loads(agreement_file.read_text(encoding="utf-8")).get("categories", {})
     print("\n## Tagging per category (every line)\n")
     print("| category | gold | predicted | precision | recall | F1 | annotators' kappa | annotators' F1 |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -207,7 +221,11 @@ def report(outcomes: list[LineOutcome], categories: list[str], folds: int, examp
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=Path, default=PAGES_FILE)
+    parser.add_argument("--pages", type=Path, default=None,
+                        help="the labelled pages (default: the development set; with --heldout, the "
+                             "held-out set)")
+    parser.add_argument("--heldout", action="store_true",
+                        help="score the shipped configuration on the held-out pages (--model shipped)")
     parser.add_argument("--texts", type=Path, action="append", default=[],
                         help="a folder of <page_id>.txt copies of the pages whose text is not committed")
     parser.add_argument("--folds", type=int, default=5)
@@ -220,11 +238,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="the classifier reading passages with the sentence encoder (default, as the "
                              "settings say) or, with --no-encoder, spaCy's word vectors")
     args = parser.parse_args(argv)
-    if not args.pages.is_file():
-        print(f"{args.pages}: no real development set here")
+    if args.heldout:
+        args.model = "shipped"
+    pages_file = args.pages or (HELDOUT_FILE if args.heldout else PAGES_FILE)
+    agreement_file = HELDOUT_AGREEMENT_FILE if args.heldout else AGREEMENT_FILE
+    name = "Held-out real pages" if args.heldout else "Real development set"
+    if not pages_file.is_file():
+        print(f"{pages_file}: no {name.lower()} here")
         return 2
-    pages, absent = load_pages(args.pages, args.texts)
-    print(f"# Real development set: {len(pages)} pages with their text at hand, {len(absent)} without\n")
+    pages, absent = load_pages(pages_file, args.texts)
+    print(f"# {name}: {len(pages)} pages with their text at hand, {len(absent)} without\n")
     if absent:
         print("Pages whose text is not here (only their keys and labels are committed; see docs/data.md):")
         for line in absent[:5]:
@@ -248,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     reads = (", reading passages with the sentence encoder" if encoder
              else ", reading spaCy's word vectors (no sentence encoder)")
     print(f"Classifier: {trained}{reads if args.model != 'rules' else ''}\n")
-    if args.model == "shipped" and shipped_model_saw_real_pages(encoder):
+    if args.model == "shipped" and not args.heldout and shipped_model_saw_real_pages(encoder):
         print("Warning: the shipped classifier was trained on these pages' passages: its tagging figures are "
               "in-sample and optimistic. Use --model folds (the default of make bench-real).\n")
     with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
@@ -260,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             predictions = run_pipeline(pages, Path(tmp), encoder=encoder)
     outcomes = [o for page in pages for o in line_outcomes(page, predictions[page.page_id])]
-    report(outcomes, categories, args.folds, args.examples)
+    report(outcomes, categories, args.folds, args.examples, agreement_file)
     return 0
 
 

@@ -11,6 +11,8 @@ from bench.realpages.agreement import agreement, cohen_kappa
 from bench.realpages.annotate import from_answers, problems
 from bench.realpages.build import licence_allows_reuse
 from bench.realpages.dataset import (
+    HELDOUT_AGREEMENT_FILE,
+    HELDOUT_FILE,
     OPEN_TEXTS,
     PAGES_FILE,
     attach,
@@ -20,7 +22,7 @@ from bench.realpages.dataset import (
 )
 from bench.realpages.lines import line_key, normalise_line, page_lines, text_sha1
 from bench.realpages.scoring import CleanToSource, PredictedPassage, Prediction, line_outcomes, score
-from tests.conftest import DESIGN_CATEGORY_IDS
+from tests.conftest import DESIGN_CATEGORY_IDS, ROOT
 
 PAGE = ("Accueil > Actualités\n\nLe PETR et le Département ont signé une convention.\n  \n"
         "Partager\u00a0: Facebook\n")
@@ -182,6 +184,37 @@ def test_bench_real_without_any_page_text_says_so_and_scores_nothing(tmp_path, c
     assert main(["--pages", str(pages)]) == 0
     out = capsys.readouterr().out
     assert "0 pages with their text at hand, 1 without" in out and "No page to score." in out
+
+
+def test_heldout_pages_are_of_other_sites_commit_no_text_and_never_train():
+    if not (HELDOUT_FILE.is_file() and PAGES_FILE.is_file()):
+        pytest.skip("no held-out set")
+    held = read_records(HELDOUT_FILE)
+    assert held
+    assert not {r["site"] for r in held} & {r["site"] for r in read_records(PAGES_FILE)}
+    for record in held:
+        assert not record["text_committed"] and not (OPEN_TEXTS / f"{record['page_id']}.txt").is_file()
+        assert "text" not in record and all(set(line) <= {
+            "key", "chrome", "labels", "competences", "chrome_b", "labels_b", "competences_b"}
+            for line in record["lines"])
+        assert all(set(line["labels"]) <= set(DESIGN_CATEGORY_IDS) for line in record["lines"])
+    held_ids = {f"real/{r['page_id']}" for r in held}
+    for path in (ROOT / "corpus" / "annotations").glob("*.jsonl"):
+        with path.open(encoding="utf-8") as handle:
+            assert not any(json.loads(line).get("doc_id") in held_ids for line in handle if line.strip())
+    figures = json.loads(HELDOUT_AGREEMENT_FILE.read_text(encoding="utf-8"))
+    assert figures["passages"] >= 300 and figures["macro"]["kappa"] is not None
+
+
+def test_bench_real_heldout_scores_the_shipped_configuration_on_the_held_out_pages(tmp_path, capsys):
+    from bench.bench_real import main
+
+    pages = tmp_path / "heldout.jsonl"
+    pages.write_text(json.dumps(record_for(PAGE, LABELS)) + "\n", encoding="utf-8")
+    assert main(["--heldout", "--pages", str(pages)]) == 0
+    out = capsys.readouterr().out
+    assert "# Held-out real pages: 0 pages with their text at hand, 1 without" in out
+    assert "No page to score." in out
 
 
 @pytest.mark.slow

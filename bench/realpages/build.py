@@ -12,6 +12,11 @@
         it states, where the gathered copy did not show it.
     python -m bench.realpages.build passages
         corpus/annotations/real(-local).jsonl again from pages.jsonl and the texts at hand
+    python -m bench.realpages.build assemble-heldout WORK_DIR
+        the held-out set: WORK_DIR/A/<page_id>.json (its labels) and WORK_DIR/B/<page_id>.json (a second,
+        blind pass, for the agreement; not adjudicated) -> bench/realpages/heldout.jsonl and
+        heldout-agreement.json; the texts -> bench/realpages/local/ (git-ignored). Its pages never become
+        training passages, and its sites must be none of the development set's.
 
 Annotation files are checked with `annotate.problems`; a missing or wrong one stops the build."""
 
@@ -27,6 +32,8 @@ from bench.realpages.agreement import agreement
 from bench.realpages.annotate import CATEGORIES, problems
 from bench.realpages.dataset import (
     AGREEMENT_FILE,
+    HELDOUT_AGREEMENT_FILE,
+    HELDOUT_FILE,
     LOCAL_TEXTS,
     OPEN_TEXTS,
     PAGES_FILE,
@@ -138,6 +145,49 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
     write_passages()
 
 
+def assemble_heldout(work: Path) -> None:
+    """The held-out set from a work folder labelled like the development set: pass A gives the labels, pass B
+    (every page) the annotators' agreement. Nothing is adjudicated and nothing becomes a training passage;
+    a page of a development site stops the build (it would not be held out)."""
+    dev_sites = {record["site"] for record in read_records()}
+    metas = [json.loads(line) for line in (work / "pages-meta.jsonl").read_text("utf-8").splitlines()
+             if line.strip()]
+    shared = sorted({meta["site"] for meta in metas} & dev_sites)
+    if shared:
+        raise SystemExit(f"sites of the development set cannot be held out: {', '.join(shared)}")
+    pairs, records = [], []
+    LOCAL_TEXTS.mkdir(exist_ok=True)
+    for meta in metas:
+        text = (work / "pages" / f"{meta['page_id']}.txt").read_text(encoding="utf-8")
+        lines_a = _load(work / "A" / f"{meta['page_id']}.json", text)
+        lines_b = _load(work / "B" / f"{meta['page_id']}.json", text)
+        out_lines = []
+        for (_, _, line_text), a, b in zip(page_lines(text), lines_a, lines_b, strict=True):
+            pairs.append((a, b))
+            entry = {"key": line_key(line_text), "chrome": a["chrome"],
+                     "labels": [] if a["chrome"] else sorted(a["labels"]),
+                     "competences": [] if a["chrome"] else a["competences"],
+                     "chrome_b": b["chrome"], "labels_b": sorted(b["labels"]),
+                     "competences_b": b["competences"]}
+            assert all(label in CATEGORIES for label in entry["labels"] + entry["labels_b"])
+            out_lines.append(entry)
+        record = {k: meta.get(k, "") for k in ("page_id", "url", "site", "kind", "event", "retrieved", "sha1",
+                                                "found_with")}
+        licence = meta["licence"]
+        record |= {"licence": licence, "text_committed": False, "lines": out_lines}
+        records.append(record)
+        shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", LOCAL_TEXTS / f"{meta['page_id']}.txt")
+    if any(licence_allows_reuse(record["licence"]) for record in records):
+        raise SystemExit("an open-licensed held-out page: commit its text as the development set's are first")
+    with HELDOUT_FILE.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    HELDOUT_AGREEMENT_FILE.write_text(json.dumps(agreement(pairs, CATEGORIES), ensure_ascii=False, indent=2)
+                                      + "\n", encoding="utf-8")
+    print(f"held out: {len(records)} pages of {len({r['site'] for r in records})} sites, "
+          f"{sum(len(r['lines']) for r in records)} lines")
+
+
 def write_passages() -> None:
     """The content lines of every page whose text is at hand, as training passages of the source `real`:
     those of open-licensed pages in corpus/annotations/real.jsonl (committed), the others in
@@ -186,6 +236,9 @@ def main(argv: list[str]) -> int:
         return 0
     if argv == ["passages"]:
         write_passages()
+        return 0
+    if argv[:1] == ["assemble-heldout"] and len(argv) == 2:
+        assemble_heldout(Path(argv[1]))
         return 0
     if argv[:1] == ["assemble"] and len(argv) in (2, 3):
         licences = json.loads(Path(argv[2]).read_text("utf-8")) if len(argv) == 3 else None

@@ -19,6 +19,10 @@ from bench.realpages.lines import line_key, page_lines, text_sha1
 HERE = Path(__file__).resolve().parent
 PAGES_FILE = HERE / "pages.jsonl"
 AGREEMENT_FILE = HERE / "agreement.json"
+# Pages of other sites, labelled the same way, that nothing is tuned on: the shipped configuration is scored
+# on them as it is (`make bench-heldout`), to check that what the development set's folds say holds.
+HELDOUT_FILE = HERE / "heldout.jsonl"
+HELDOUT_AGREEMENT_FILE = HERE / "heldout-agreement.json"
 OPEN_TEXTS = HERE / "open"
 LOCAL_TEXTS = HERE / "local"
 
