@@ -211,7 +211,10 @@ def test_comments_keeps_sentences_about_answers(content):
 @pytest.mark.parametrize(
     "junk",
     ["DSC_0042", "IMG_1234.jpg", "P1010203.JPG", "photo-3.png", "Image12", "schema synthese atelier 3",
-     "© Léa Rumeau/Communication du CGET", "Crédits photos", "Visuel : Gémozac – Bernard-ECAV"],
+     "© Léa Rumeau/Communication du CGET", "Crédits photos", "Visuel : Gémozac – Bernard-ECAV",
+     "Crédits : Jeanne Martin", "Visite du tiers-lieu © Réseau rural",
+     "Les élus réunis en mairie pour le lancement./ Photo Mairie de Vic",
+     "Ouverture de la journée par la présidente (Photo Jeanne Martin)"],
 )
 def test_image_residue_removes_file_name_and_caption_lines(junk):
     assert _removes("image_residue", junk)
@@ -231,6 +234,9 @@ def test_image_residue_removes_file_names_glued_to_a_paragraph():
         "Réseau 04",
         "Crédits : 3 ECTS pour le module.",
         "Les crédits de la politique de la ville ont baissé.",
+        "Atelier photo : portraits d’habitants",
+        "Photographie de l’époque : flick.com/photos/smithsonian/2584174182",
+        "Le logo © est déposé par la Région, qui en autorise l’usage aux communes membres du réseau.",
     ],
 )
 def test_image_residue_keeps_codes_and_short_real_lines(content):

@@ -3,7 +3,8 @@
 Removed: a line made only of file names ("SL702349", "DSC_0042", "IMG_1234.jpg", "P1010203.JPG",
 "Image1", "photo-3.png"); a file name glued to the start or end of a real line ("SL702349Parmi les…"
 keeps "Parmi les…"); a caption line such as "nuages de mots competences 2" (two to eight lowercase
-words, no punctuation, ending with a small number)."""
+words, no punctuation, ending with a small number); a picture's credit alone on a line, or ending the
+caption it closes ("Visite du tiers-lieu © Réseau rural")."""
 
 from __future__ import annotations
 
@@ -40,12 +41,23 @@ GLUED_START = re.compile(
 )
 # A picture's credit on a line of its own: « © Léa Rumeau/Communication du CGET », « Crédits photos »,
 # « Crédit photo : X », « Visuel : Gémozac – Bernard-ECAV ». A report's sentences never start with ©.
+# « Crédits : Jeanne Martin » too, but only before a name: « Crédits : 3 ECTS pour le module. » is content.
+_NAME = r"[A-ZÀ-ÖØ-ÞŒÆ][\w'’.-]*(?:\s+(?:(?:de|du|des|la|le|d'|d’|et|/|-|–)\s*)?[A-ZÀ-ÖØ-ÞŒÆ][\w'’.-]*){0,4}"
 CREDIT = re.compile(
     r"©.+|(?:crédits?|credits?) (?:photos?|images?|illustrations?)(?:\s*:.*)?|"
-    r"(?:photo|photos|visuel|illustration)\s*:\s*[^.!?]{1,80}",
+    r"(?:photo|photos|visuel|illustration)\s*:\s*[^.!?]{1,80}|"
+    rf"(?i:crédits?|credits?)\s*:\s*{_NAME}",
     re.IGNORECASE,
 )
 MAX_CREDIT = 120
+# A caption that ends with its picture's credit: « Visite du tiers-lieu © Réseau rural », « Les élus réunis
+# en mairie./ Photo Mairie de Vic », « … (Photo Jeanne Martin) ». At most eight words after the mark, none
+# of them ending a sentence: a report's sentence does not end on a credit.
+CAPTION_CREDIT = re.compile(
+    r".{3,}?\s*(?:©|(?<!\w)/\s*(?i:photos?)\b|\(\s*(?i:photos?)\b)\s*"
+    r"[^\s.!?]+(?:\s+[^\s.!?]+){0,7}\s*\)?"
+)
+MAX_CAPTION = 250
 # Two to eight lowercase words, no punctuation, then a number of 1-2 digits ("nuages de mots competences 2").
 CAPTION = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’]*(?:[ _-][a-zà-ÿ'’]+){1,7}[ _-]\d{1,2}")
 GLUE_PUNCTUATION = frozenset(".)»!?;:,\"”")
@@ -101,6 +113,8 @@ def _line_spans(line_text: str) -> list[Span]:
     if len(stripped) <= MAX_FILE_NAME and CAPTION.fullmatch(stripped):
         return [(0, len(line_text))]
     if len(stripped) <= MAX_CREDIT and CREDIT.fullmatch(stripped):
+        return [(0, len(line_text))]
+    if len(stripped) <= MAX_CAPTION and CAPTION_CREDIT.fullmatch(stripped):
         return [(0, len(line_text))]
     spans: list[Span] = []
     first_start, _, first_word = first
