@@ -67,6 +67,17 @@ def test_dates_and_numbers_do_not_make_a_line_unique():
     assert last == FOOTER + "Lettre du réseau du 01/07/2022\n"
 
 
+def test_a_series_title_block_whose_numbers_change_from_report_to_report_stays():
+    years = {"a.txt": ("12", "2019-2020"), "b.txt": ("31", "2016-2017"), "c.txt": ("7", "2021-2022")}
+    pages = {name: f"N° {number}\nCONSEIL DU RÉSEAU\nSESSION ORDINAIRE DE {session}\n{text}"
+             for name, text in PAGES.items() for number, session in [years[name]]}
+    repeated = count_repeated(pages.items())
+    cleaned = clean_text(pages["b.txt"], doc_id="b.txt", repeated=repeated)
+    gone = "".join(r.text for r in cleaned.removals if r.reason == "repeated")
+    assert gone == MENU + FOOTER  # the menu right under the title block still goes
+    assert "CONSEIL DU RÉSEAU\nSESSION ORDINAIRE DE 2016-2017\n" in cleaned.text
+
+
 def test_the_corpus_pass_feeds_the_cleaning_and_the_cache_key(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

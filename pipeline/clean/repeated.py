@@ -5,13 +5,17 @@ A site's chrome is the same on all its pages while its reports differ, so a line
 more, next to another such line, is chrome unless it looks like content: a sentence of prose (quoted in
 several reports), a line of more than ten words, or a heading right above prose (« Introduction »). Lines
 are compared by shape (lowercased, spaces collapsed, every number written 0), so « Mis à jour le
-01/07/2022 » and « Mis à jour le 12/03/2021 » are one line. The counts come from a pass over the whole
+01/07/2022 » and « Mis à jour le 12/03/2021 » are one line. But a site's chrome is the same text on every
+page: a run of repeated lines most of which recur only by shape, their numbers differing from page to page
+(« N° 219 », « SESSION ORDINAIRE DE 2019-2020 » heading each report of a series), is each document's own
+title block, and stays. The counts come from a pass over the whole
 corpus before cleaning (`count_repeated`); a document cleaned alone, without them, loses nothing to this
 rule. Like `chrome`, it is for scraped text, not for Markdown files."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,6 +45,7 @@ class RepeatedLines:
 
     shapes: frozenset[int] = frozenset()  # 64-bit digests of the shapes: a big corpus holds millions
     documents: int = 0  # documents counted
+    varying: frozenset[int] = frozenset()  # the shapes whose numbers differ between the documents
 
     def signature(self, text: str) -> str:
         """What this rule will remove from `text` depends on: the repeated shapes among its lines (part of
@@ -49,7 +54,8 @@ class RepeatedLines:
         if not self.shapes:  # nothing recurs (one document, a Markdown corpus): no line to read
             return ""
         present = sorted({key for line in split_lines(text) if (key := _key(line.stripped)) in self.shapes})
-        return hashlib.sha256(",".join(map(str, present)).encode("ascii")).hexdigest()
+        marks = [f"{key}{'~' if key in self.varying else ''}" for key in present]
+        return hashlib.sha256(",".join(marks).encode("ascii")).hexdigest()
 
 
 NO_REPETITION = RepeatedLines()
@@ -59,17 +65,35 @@ def _key(line: str) -> int:
     """A digest of the line's shape; 0 for a line without a letter (never counted)."""
     if not any(c.isalpha() for c in line):
         return 0
-    digest = hashlib.blake2b(shape(line).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return _digest(shape(line))
+
+
+def _digest(text: str) -> int:
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big") or 1
+
+
+def _numbers(line: str) -> int:
+    """A digest of the line's numbers, which its shape writes 0."""
+    return _digest(" ".join(re.findall(r"\d+", line)))
 
 
 def count_repeated(documents: Iterable[tuple[str, str]]) -> RepeatedLines:
     """The repeated lines of the `(doc_id, text)` documents; Markdown documents are not counted, and copies
     of one document (sharing DUPLICATE_SHARE of their lines) count once."""
     lines_of: list[frozenset[int]] = []
+    numbers_of: dict[int, int] = {}  # shape -> the numbers it was first seen with (0: they differ)
     for doc_id, text in documents:
-        if not is_markdown(doc_id):
-            lines_of.append(frozenset(key for line in split_lines(text) if (key := _key(line.stripped))))
+        if is_markdown(doc_id):
+            continue
+        keys = set()
+        for line in split_lines(text):
+            if key := _key(line.stripped):
+                keys.add(key)
+                numbers = _numbers(line.stripped)
+                if numbers_of.setdefault(key, numbers) != numbers:
+                    numbers_of[key] = 0
+        lines_of.append(frozenset(keys))
     holders: dict[int, list[int]] = {}
     for d, keys in enumerate(lines_of):
         for key in keys:
@@ -77,7 +101,7 @@ def count_repeated(documents: Iterable[tuple[str, str]]) -> RepeatedLines:
     family = _copies(lines_of, holders)
     shapes = frozenset(key for key, docs in holders.items()
                        if len(docs) >= MIN_DOCUMENTS and len({family[d] for d in docs}) >= MIN_DOCUMENTS)
-    return RepeatedLines(shapes, len(lines_of))
+    return RepeatedLines(shapes, len(lines_of), frozenset(key for key in shapes if numbers_of[key] == 0))
 
 
 def _copies(lines_of: list[frozenset[int]], holders: dict[int, list[int]]) -> list[int]:
@@ -118,7 +142,32 @@ def find_repeated(text: str, repeated: RepeatedLines = NO_REPETITION) -> list[Sp
     lines = [line for line in split_lines(text) if not line.is_blank]
     texts = [line.stripped for line in lines]
     following = [*texts[1:], ""]
-    candidate = [_key(t) in repeated.shapes and len(WORD.findall(t)) <= MAX_WORDS and not looks_like_prose(t)
-                 and not heading_over_prose(t, below) for t, below in zip(texts, following, strict=True)]
-    return [whole_line(line) for i, line in enumerate(lines)
-            if candidate[i] and ((i > 0 and candidate[i - 1]) or (i + 1 < len(lines) and candidate[i + 1]))]
+    keys = [_key(t) for t in texts]
+    candidate = [key in repeated.shapes and len(WORD.findall(t)) <= MAX_WORDS and not looks_like_prose(t)
+                 and not heading_over_prose(t, below)
+                 for key, t, below in zip(keys, texts, following, strict=True)]
+    varying = [key in repeated.varying for key in keys]
+    spans: list[Span] = []
+    start = 0
+    while start < len(lines):  # runs of consecutive candidates
+        end = start
+        while end < len(lines) and candidate[end]:
+            end += 1
+        for part in _chrome_parts(range(start, end), varying):
+            spans.extend(whole_line(lines[i]) for i in part)
+        start = end + 1
+    return spans
+
+
+def _chrome_parts(run: range, varying: list[bool]) -> list[range]:
+    """The parts of a run of repeated lines that go: the whole run when it has two lines or more, except a
+    title block inside it (from its first line whose numbers vary between documents to its last, two such
+    lines or more, and most of its lines), which stays; what is left on each side goes if it is two lines
+    or more. A lone repeated line stays."""
+    numbered = [i for i in run if varying[i]]
+    if len(numbered) >= 2:
+        block = range(numbered[0], numbered[-1] + 1)
+        if 2 * len(numbered) > len(block):
+            return [part for part in (range(run.start, block.start), range(block.stop, run.stop))
+                    if len(part) >= 2]
+    return [run] if len(run) >= 2 else []
