@@ -65,24 +65,20 @@ def _key(line: str) -> int:
     """A digest of the line's shape; 0 for a line without a letter (never counted)."""
     if not any(c.isalpha() for c in line):
         return 0
-    return _digest(shape(line))
-
-
-def _digest(text: str) -> int:
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    digest = hashlib.blake2b(shape(line).encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big") or 1
 
 
-def _numbers(line: str) -> int:
-    """A digest of the line's numbers, which its shape writes 0."""
-    return _digest(" ".join(re.findall(r"\d+", line)))
+_DIGIT = re.compile(r"\d")
+_NOT_DIGIT = re.compile(r"\D+")  # what is left is the line's digits, which its shape writes 0
 
 
 def count_repeated(documents: Iterable[tuple[str, str]]) -> RepeatedLines:
     """The repeated lines of the `(doc_id, text)` documents; Markdown documents are not counted, and copies
     of one document (sharing DUPLICATE_SHARE of their lines) count once."""
     lines_of: list[frozenset[int]] = []
-    numbers_of: dict[int, int] = {}  # shape -> the numbers it was first seen with (0: they differ)
+    digits_of: dict[int, str] = {}  # shape -> the digits it was first seen with
+    varying: set[int] = set()  # shapes seen with other digits since
     for doc_id, text in documents:
         if is_markdown(doc_id):
             continue
@@ -90,9 +86,10 @@ def count_repeated(documents: Iterable[tuple[str, str]]) -> RepeatedLines:
         for line in split_lines(text):
             if key := _key(line.stripped):
                 keys.add(key)
-                numbers = _numbers(line.stripped)
-                if numbers_of.setdefault(key, numbers) != numbers:
-                    numbers_of[key] = 0
+                if _DIGIT.search(line.stripped):  # a shape without digits never varies
+                    digits = _NOT_DIGIT.sub("", line.stripped)
+                    if digits_of.setdefault(key, digits) != digits:
+                        varying.add(key)
         lines_of.append(frozenset(keys))
     holders: dict[int, list[int]] = {}
     for d, keys in enumerate(lines_of):
@@ -101,7 +98,7 @@ def count_repeated(documents: Iterable[tuple[str, str]]) -> RepeatedLines:
     family = _copies(lines_of, holders)
     shapes = frozenset(key for key, docs in holders.items()
                        if len(docs) >= MIN_DOCUMENTS and len({family[d] for d in docs}) >= MIN_DOCUMENTS)
-    return RepeatedLines(shapes, len(lines_of), frozenset(key for key in shapes if numbers_of[key] == 0))
+    return RepeatedLines(shapes, len(lines_of), frozenset(varying & shapes))
 
 
 def _copies(lines_of: list[frozenset[int]], holders: dict[int, list[int]]) -> list[int]:
