@@ -46,6 +46,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 REAL_ANNOTATIONS = PROJECT / "corpus" / "annotations" / "real.jsonl"
 LOCAL_REAL_ANNOTATIONS = PROJECT / "corpus" / "annotations" / "real-local.jsonl"
 RETRIEVED = "2026-11-29"  # the day the stored copies were read
+RECORD_FIELDS = ("page_id", "url", "site", "kind", "event", "retrieved", "sha1", "found_with")  # of a page
 
 
 def _slug(site: str) -> str:
@@ -126,8 +127,7 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
                 entry["competences"] = []
             assert all(label in CATEGORIES for label in entry["labels"])
             out_lines.append(entry)
-        record = {k: meta.get(k, "") for k in ("page_id", "url", "site", "kind", "event", "retrieved", "sha1",
-                                                "found_with")}
+        record = {key: meta.get(key, "") for key in RECORD_FIELDS}
         record |= {"licence": licence, "text_committed": is_open, "lines": out_lines}
         records.append(record)
         if is_open:
@@ -171,10 +171,8 @@ def assemble_heldout(work: Path) -> None:
                      "competences_b": b["competences"]}
             assert all(label in CATEGORIES for label in entry["labels"] + entry["labels_b"])
             out_lines.append(entry)
-        record = {k: meta.get(k, "") for k in ("page_id", "url", "site", "kind", "event", "retrieved", "sha1",
-                                                "found_with")}
-        licence = meta["licence"]
-        record |= {"licence": licence, "text_committed": False, "lines": out_lines}
+        record = {key: meta.get(key, "") for key in RECORD_FIELDS}
+        record |= {"licence": meta["licence"], "text_committed": False, "lines": out_lines}
         records.append(record)
         shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", LOCAL_TEXTS / f"{meta['page_id']}.txt")
     if any(licence_allows_reuse(record["licence"]) for record in records):

@@ -8,9 +8,9 @@ are compared by shape (lowercased, spaces collapsed, every number written 0), so
 01/07/2022 » and « Mis à jour le 12/03/2021 » are one line. But a site's chrome is the same text on every
 page: a run of repeated lines most of which recur only by shape, their numbers differing from page to page
 (« N° 219 », « SESSION ORDINAIRE DE 2019-2020 » heading each report of a series), is each document's own
-title block, and stays. The counts come from a pass over the whole
-corpus before cleaning (`count_repeated`); a document cleaned alone, without them, loses nothing to this
-rule. Like `chrome`, it is for scraped text, not for Markdown files."""
+title block, and stays. The counts come from a pass over the whole corpus before cleaning
+(`count_repeated`); a document cleaned alone, without them, loses nothing to this rule. Like `chrome`, it
+is for scraped text, not for Markdown files."""
 
 from __future__ import annotations
 
