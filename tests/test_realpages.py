@@ -4,6 +4,7 @@ copy, agreement, and mapping the pipeline's outputs back to labelled lines."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -204,6 +205,27 @@ def test_heldout_pages_are_of_other_sites_commit_no_text_and_never_train():
             assert not any(json.loads(line).get("doc_id") in held_ids for line in handle if line.strip())
     figures = json.loads(HELDOUT_AGREEMENT_FILE.read_text(encoding="utf-8"))
     assert figures["passages"] >= 300 and figures["macro"]["kappa"] is not None
+
+
+def test_a_held_out_batch_may_hold_no_site_of_the_development_set_nor_of_another_batch(tmp_path):
+    from bench.realpages.build import assemble_heldout
+
+    if not PAGES_FILE.is_file():
+        pytest.skip("no real development set")
+    dev_site = read_records(PAGES_FILE)[0]["site"]
+
+    def batch(name: str, sites: list[str]) -> Path:
+        work = tmp_path / name
+        work.mkdir()
+        (work / "pages-meta.jsonl").write_text("".join(
+            json.dumps({"page_id": f"{name}-{i}", "site": site}) + "\n" for i, site in enumerate(sites)),
+            encoding="utf-8")
+        return work
+
+    with pytest.raises(SystemExit, match=dev_site):
+        assemble_heldout([batch("one", ["nouveau-site.fr", dev_site])])
+    with pytest.raises(SystemExit, match="autre-site.fr"):
+        assemble_heldout([batch("two", ["autre-site.fr"]), batch("three", ["autre-site.fr"])])
 
 
 def test_bench_real_heldout_scores_the_shipped_configuration_on_the_held_out_pages(tmp_path, capsys):

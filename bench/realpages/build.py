@@ -12,11 +12,12 @@
         it states, where the gathered copy did not show it.
     python -m bench.realpages.build passages
         corpus/annotations/real(-local).jsonl again from pages.jsonl and the texts at hand
-    python -m bench.realpages.build assemble-heldout WORK_DIR
-        the held-out set: WORK_DIR/A/<page_id>.json (its labels) and WORK_DIR/B/<page_id>.json (a second,
-        blind pass, for the agreement; not adjudicated) -> bench/realpages/heldout.jsonl and
-        heldout-agreement.json; the texts -> bench/realpages/local/ (git-ignored). Its pages never become
-        training passages, and its sites must be none of the development set's.
+    python -m bench.realpages.build assemble-heldout WORK_DIR [WORK_DIR ...]
+        the held-out set, from one work folder per batch of pages: WORK_DIR/A/<page_id>.json (its labels)
+        and WORK_DIR/B/<page_id>.json (a second, blind pass, for the agreement; not adjudicated) ->
+        bench/realpages/heldout.jsonl and heldout-agreement.json; the texts -> bench/realpages/local/
+        (git-ignored). Its pages never become training passages, and its sites must be none of the
+        development set's, nor shared between batches.
 
 Annotation files are checked with `annotate.problems`; a missing or wrong one stops the build."""
 
@@ -26,6 +27,7 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.realpages.agreement import agreement
@@ -145,19 +147,24 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
     write_passages()
 
 
-def assemble_heldout(work: Path) -> None:
-    """The held-out set from a work folder labelled like the development set: pass A gives the labels, pass B
-    (every page) the annotators' agreement. Nothing is adjudicated and nothing becomes a training passage;
-    a page of a development site stops the build (it would not be held out)."""
-    dev_sites = {record["site"] for record in read_records()}
-    metas = [json.loads(line) for line in (work / "pages-meta.jsonl").read_text("utf-8").splitlines()
-             if line.strip()]
-    shared = sorted({meta["site"] for meta in metas} & dev_sites)
-    if shared:
-        raise SystemExit(f"sites of the development set cannot be held out: {', '.join(shared)}")
+def assemble_heldout(works: Sequence[Path]) -> None:
+    """The held-out set from work folders labelled like the development set, one per batch of pages: pass A
+    gives the labels, pass B (every page) the annotators' agreement. Nothing is adjudicated and nothing
+    becomes a training passage; a page of a development site, or a site in two batches, stops the build
+    (it would not be held out)."""
+    seen = {record["site"]: "the development set" for record in read_records()}
+    metas: list[tuple[Path, dict]] = []
+    for work in works:
+        batch = [json.loads(line) for line in (work / "pages-meta.jsonl").read_text("utf-8").splitlines()
+                 if line.strip()]
+        shared = sorted(f"{meta['site']} ({seen[meta['site']]})" for meta in batch if meta["site"] in seen)
+        if shared:
+            raise SystemExit(f"{work}: sites seen already cannot be held out: {', '.join(shared)}")
+        seen |= {meta["site"]: str(work) for meta in batch}
+        metas.extend((work, meta) for meta in batch)
     pairs, records = [], []
     LOCAL_TEXTS.mkdir(exist_ok=True)
-    for meta in metas:
+    for work, meta in metas:
         text = (work / "pages" / f"{meta['page_id']}.txt").read_text(encoding="utf-8")
         lines_a = _load(work / "A" / f"{meta['page_id']}.json", text)
         lines_b = _load(work / "B" / f"{meta['page_id']}.json", text)
@@ -235,8 +242,8 @@ def main(argv: list[str]) -> int:
     if argv == ["passages"]:
         write_passages()
         return 0
-    if argv[:1] == ["assemble-heldout"] and len(argv) == 2:
-        assemble_heldout(Path(argv[1]))
+    if argv[:1] == ["assemble-heldout"] and len(argv) >= 2:
+        assemble_heldout([Path(arg) for arg in argv[1:]])
         return 0
     if argv[:1] == ["assemble"] and len(argv) in (2, 3):
         licences = json.loads(Path(argv[2]).read_text("utf-8")) if len(argv) == 3 else None
