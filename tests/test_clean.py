@@ -212,7 +212,7 @@ def test_comments_keeps_sentences_about_answers(content):
     "junk",
     ["DSC_0042", "IMG_1234.jpg", "P1010203.JPG", "photo-3.png", "Image12", "schema synthese atelier 3",
      "© Léa Rumeau/Communication du CGET", "Crédits photos", "Visuel : Gémozac – Bernard-ECAV",
-     "Crédits : Jeanne Martin", "Visite du tiers-lieu © Réseau rural",
+     "Crédits : Jeanne Martin", "Crédits : Musée de la Ville", "Visite du tiers-lieu © Réseau rural",
      "Les élus réunis en mairie pour le lancement./ Photo Mairie de Vic",
      "Ouverture de la journée par la présidente (Photo Jeanne Martin)"],
 )
@@ -233,6 +233,7 @@ def test_image_residue_removes_file_names_glued_to_a_paragraph():
         "code 2076",
         "Réseau 04",
         "Crédits : 3 ECTS pour le module.",
+        "Crédits : enseignements du premier semestre",
         "Les crédits de la politique de la ville ont baissé.",
         "Atelier photo : portraits d’habitants",
         "Photographie de l’époque : flick.com/photos/smithsonian/2584174182",

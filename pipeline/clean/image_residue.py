@@ -41,12 +41,15 @@ GLUED_START = re.compile(
 )
 # A picture's credit on a line of its own: « © Léa Rumeau/Communication du CGET », « Crédits photos »,
 # « Crédit photo : X », « Visuel : Gémozac – Bernard-ECAV ». A report's sentences never start with ©.
-# « Crédits : Jeanne Martin » too, but only before a name: « Crédits : 3 ECTS pour le module. » is content.
-_NAME = r"[A-ZÀ-ÖØ-ÞŒÆ][\w'’.-]*(?:\s+(?:(?:de|du|des|la|le|d'|d’|et|/|-|–)\s*)?[A-ZÀ-ÖØ-ÞŒÆ][\w'’.-]*){0,4}"
+# « Crédits : Jeanne Martin » too, but only before a name, its words capitalised whatever the pattern's case
+# flag: « Crédits : 3 ECTS pour le module. », « Crédits : enseignements du semestre » are content.
+_CAPITALISED = r"[A-ZÀ-ÖØ-ÞŒÆ][\w'’.-]*"
+_PARTICLE = r"(?:de la|de l['’]|de|du|des|la|le|d['’]|et|/|-|–)"
+_NAME = rf"(?-i:{_CAPITALISED}(?:\s+(?:{_PARTICLE}\s*)?{_CAPITALISED}){{0,4}})"
 CREDIT = re.compile(
     r"©.+|(?:crédits?|credits?) (?:photos?|images?|illustrations?)(?:\s*:.*)?|"
     r"(?:photo|photos|visuel|illustration)\s*:\s*[^.!?]{1,80}|"
-    rf"(?i:crédits?|credits?)\s*:\s*{_NAME}",
+    rf"(?:crédits?|credits?)\s*:\s*{_NAME}",
     re.IGNORECASE,
 )
 MAX_CREDIT = 120
