@@ -90,6 +90,15 @@ def _load(path: Path, text: str) -> list[dict]:
     return filled["lines"]
 
 
+def _write_set(records: list[dict], pairs: list[tuple[dict, dict]], pages_file: Path,
+               agreement_file: Path) -> None:
+    """A labelled set's page records, one JSON line each, and its two annotation passes' agreement."""
+    with pages_file.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    agreement_file.write_text(json.dumps(agreement(pairs, CATEGORIES), ensure_ascii=False, indent=2) + "\n",
+                              encoding="utf-8")
+
 def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
     metas = [json.loads(line) for line in (work / "pages-meta.jsonl").read_text("utf-8").splitlines()]
     decisions: dict[tuple[str, int], dict] = {}
@@ -134,11 +143,7 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
         records.append(record)
         if is_open:
             shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", OPEN_TEXTS / f"{meta['page_id']}.txt")
-    with PAGES_FILE.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    AGREEMENT_FILE.write_text(json.dumps(agreement(pairs, CATEGORIES), ensure_ascii=False, indent=2) + "\n",
-                              encoding="utf-8")
+    _write_set(records, pairs, PAGES_FILE, AGREEMENT_FILE)
     for meta in metas:  # the texts of the other pages, for the benches on this machine (git-ignored)
         LOCAL_TEXTS.mkdir(exist_ok=True)
         shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", LOCAL_TEXTS / f"{meta['page_id']}.txt")
@@ -184,11 +189,7 @@ def assemble_heldout(works: Sequence[Path]) -> None:
         shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", LOCAL_TEXTS / f"{meta['page_id']}.txt")
     if any(licence_allows_reuse(record["licence"]) for record in records):
         raise SystemExit("an open-licensed held-out page: commit its text as the development set's are first")
-    with HELDOUT_FILE.open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    HELDOUT_AGREEMENT_FILE.write_text(json.dumps(agreement(pairs, CATEGORIES), ensure_ascii=False, indent=2)
-                                      + "\n", encoding="utf-8")
+    _write_set(records, pairs, HELDOUT_FILE, HELDOUT_AGREEMENT_FILE)
     print(f"held out: {len(records)} pages of {len({r['site'] for r in records})} sites, "
           f"{sum(len(r['lines']) for r in records)} lines")
 
