@@ -137,6 +137,9 @@ def test_a_passage_about_what_agents_do_is_about_competences(nlp, extractor):
     ("Nous avions besoin de faciliter les rencontres entre les structures.", "facilitation"),
     ("Le réseau permet de partager les expériences de chacun.", "partager ses expériences"),
     ("Il faut assurer la coordination des acteurs pour sa mise en œuvre.", "coordination"),
+    ("La réunion animée par Eric Martin comptait 26 participants.", "animation"),  # the noun it qualifies
+    ("Vinrent des travaux en ateliers, animés par Mme Durand, sur la mobilité.", "animation"),
+    ("L'association Citoyens et Territoires a animé cette soirée.", "animation"),
 ])
 def test_an_activity_done_with_people_or_gatherings_is_a_competence_anywhere(nlp, extractor, text, term):
     doc = nlp(text)
@@ -165,6 +168,10 @@ def test_names_things_and_procedures_are_not_competences(nlp, extractor, text):
 def test_two_activities_joined_by_et_share_their_object(nlp, extractor, text, surfaces):
     doc = nlp(text)
     assert {doc.text[c.start:c.end] for c in extractor.extract(doc)} == surfaces
+
+
+def test_people_a_participle_qualifies_took_part_and_did_not_use_a_skill(nlp, extractor):
+    assert extractor.extract(nlp("Lors de ces journées, les acteurs mobilisés ont construit un schéma.")) == ()
 
 
 def test_a_joined_activity_without_a_person_as_object_is_no_competence(nlp, extractor):

@@ -74,6 +74,9 @@ class Lexicon:
     activity_objects: frozenset[str] = frozenset()
     # nouns that head the names of bodies, posts and schemes: « comité d'animation » is no competence
     name_heads: frozenset[str] = frozenset()
+    # gatherings and shared work: objects of activities like `activity_objects`, and the nouns a participle
+    # may qualify (« la réunion animée par… »; « les acteurs mobilisés » is no activity of theirs)
+    activity_gatherings: frozenset[str] = frozenset()
 
     def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
         return tuple(t for t in self.terms if t.type == type_id)
@@ -156,11 +159,13 @@ def load_lexicon(path: Path) -> Lexicon:
         raise LexiconError(f"{path}: 'anchored_types' names unknown type(s) "
                            f"{', '.join(sorted(unknown_types))}")
     objects = _string_list(data.get("activity_objects"), str(path), "activity_objects")
+    gatherings = _string_list(data.get("activity_gatherings"), str(path), "activity_gatherings")
     name_heads = _string_list(data.get("name_heads"), str(path), "name_heads")
     return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
                    frozenset(n.lower() for n in not_terms), vector_typing, hashlib.sha256(raw).hexdigest(),
                    tuple(m.lower() for m in roles), anchored_types,
-                   frozenset(o.lower() for o in objects), frozenset(n.lower() for n in name_heads))
+                   frozenset(o.lower() for o in objects), frozenset(n.lower() for n in name_heads),
+                   frozenset(g.lower() for g in gatherings))
 
 
 # ---------------------------------------------------------------------------------------- token keys
@@ -444,12 +449,13 @@ class CompetenceExtractor:
 
     def _anchored(self, doc: Doc, start: int, end: int) -> bool:
         """Whether the activity named by doc[start:end] is done with or for people, groups or gatherings
-        (`activity_objects`): the noun heading its object or complement (« animer un atelier », « mobiliser
+        (`activity_objects`, `activity_gatherings`): the noun heading its object or complement (« animer un atelier », « mobiliser
         les habitants », « coordination des acteurs », « dialoguer avec les élus »), or, for a participle, the
-        agent (« des ateliers animés par les chefs de projet », « piloté par un binôme »). Without
+        agent (« piloté par un binôme ») or the gathering it qualifies (« la réunion animée par M. X »). Without
         a parser, the object is the first noun within a few words, across determiners, adjectives and the
         prepositions of a complement."""
-        objects = self.lexicon.activity_objects
+        gatherings = self.lexicon.activity_gatherings
+        objects = self.lexicon.activity_objects | gatherings
         if not objects:
             return False
         last = doc[end - 1]
@@ -459,10 +465,13 @@ class CompetenceExtractor:
             following = _complement_noun(doc, conjunct_end)
         if following is not None and _norm(following.lemma_) in objects:
             return True
-        if "Part" in last.morph.get("VerbForm") and end < len(doc) and _norm(doc[end].text) == "par":
+        if "Part" not in last.morph.get("VerbForm"):
+            return False
+        if end < len(doc) and _norm(doc[end].text) == "par":
             agent = _complement_noun(doc, end + 1)
-            return agent is not None and _norm(agent.lemma_) in objects
-        return False
+            if agent is not None and _norm(agent.lemma_) in objects:
+                return True
+        return any(_norm(noun.lemma_) in gatherings for noun in _qualified_nouns(doc, start))
 
     def _part_of_name(self, doc: Doc, hit: _Hit) -> bool:
         """A lexicon hit inside a name is no competence: a word written in capitals (« LEADER », a
@@ -639,6 +648,35 @@ def _complement_noun(doc: Doc, end: int) -> Token | None:
         if not (token.pos_ in {"DET", "ADJ", "NUM"} or _norm(token.text) in _COMPLEMENT_WORDS):
             return None
     return None
+
+
+def _agrees(noun: Token, participle: Token) -> bool:
+    """Gender and number do not contradict each other (either may be unknown to the tagger)."""
+    for feature in ("Gender", "Number"):
+        a, b = noun.morph.get(feature), participle.morph.get(feature)
+        if a and b and a != b:
+            return False
+    return True
+
+
+def _qualified_nouns(doc: Doc, start: int) -> list[Token]:
+    """The nouns a participle at `start` may qualify, when it follows them as an epithet (« la réunion
+    animée par… », « des ateliers, animés par… », « des temps d'échange animés… »): the noun just before,
+    across adjectives, adverbs and one comma, and the noun that one complements (« temps » of « temps
+    d'échange »), each agreeing with the participle. A participle after an auxiliary (« ont été animés »)
+    qualifies no noun here: the clause's subject is too far to read without a parser."""
+    participle, i = doc[start], start - 1
+    while i >= 0 and (doc[i].pos_ in {"ADJ", "ADV"} or doc[i].text == ","):
+        i -= 1
+    if i < 0 or doc[i].pos_ != "NOUN":
+        return []
+    nouns = [doc[i]]
+    j = i - 1
+    if j >= 0 and doc[j].pos_ == "DET":
+        j -= 1
+    if j >= 1 and _norm(doc[j].text) in {"de", "d'", "du", "des"} and doc[j - 1].pos_ == "NOUN":
+        nouns.append(doc[j - 1])
+    return [noun for noun in nouns if _agrees(noun, participle)]
 
 
 def _noun_phrase_before(doc: Doc, clause_start: int, i: int) -> str:
