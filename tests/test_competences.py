@@ -171,7 +171,12 @@ def test_two_activities_joined_by_et_share_their_object(nlp, extractor, text, su
 
 
 def test_people_a_participle_qualifies_took_part_and_did_not_use_a_skill(nlp, extractor):
-    assert extractor.extract(nlp("Lors de ces journées, les acteurs mobilisés ont construit un schéma.")) == ()
+    assert extractor.extract(nlp("Lors de ces journées, les acteurs mobilisés par le PETR ont construit un "
+                                 "schéma.")) == ()
+
+
+def test_a_gathering_qualified_without_an_agent_is_no_activity_of_anyone(nlp, extractor):
+    assert extractor.extract(nlp("Après les exposés, un débat très animé a suivi.")) == ()
 
 
 def test_a_joined_activity_without_a_person_as_object_is_no_competence(nlp, extractor):

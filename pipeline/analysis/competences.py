@@ -451,7 +451,8 @@ class CompetenceExtractor:
         """Whether the activity named by doc[start:end] is done with or for people, groups or gatherings
         (`activity_objects`, `activity_gatherings`): the noun heading its object or complement (« animer un atelier », « mobiliser
         les habitants », « coordination des acteurs », « dialoguer avec les élus »), or, for a participle, the
-        agent (« piloté par un binôme ») or the gathering it qualifies (« la réunion animée par M. X »). Without
+        agent (« piloté par un binôme ») or, with an agent, the gathering it qualifies (« la réunion animée par
+        M. X »). Without
         a parser, the object is the first noun within a few words, across determiners, adjectives and the
         prepositions of a complement."""
         gatherings = self.lexicon.activity_gatherings
@@ -465,12 +466,11 @@ class CompetenceExtractor:
             following = _complement_noun(doc, conjunct_end)
         if following is not None and _norm(following.lemma_) in objects:
             return True
-        if "Part" not in last.morph.get("VerbForm"):
-            return False
-        if end < len(doc) and _norm(doc[end].text) == "par":
-            agent = _complement_noun(doc, end + 1)
-            if agent is not None and _norm(agent.lemma_) in objects:
-                return True
+        if "Part" not in last.morph.get("VerbForm") or end >= len(doc) or _norm(doc[end].text) != "par":
+            return False  # without its agent, « un débat très animé » is a lively one
+        agent = _complement_noun(doc, end + 1)
+        if agent is not None and _norm(agent.lemma_) in objects:
+            return True
         return any(_norm(noun.lemma_) in gatherings for noun in _qualified_nouns(doc, start))
 
     def _part_of_name(self, doc: Doc, hit: _Hit) -> bool:
