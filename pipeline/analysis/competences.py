@@ -449,12 +449,11 @@ class CompetenceExtractor:
 
     def _anchored(self, doc: Doc, start: int, end: int) -> bool:
         """Whether the activity named by doc[start:end] is done with or for people, groups or gatherings
-        (`activity_objects`, `activity_gatherings`): the noun heading its object or complement (« animer un atelier », « mobiliser
-        les habitants », « coordination des acteurs », « dialoguer avec les élus »), or, for a participle, the
-        agent (« piloté par un binôme ») or, with an agent, the gathering it qualifies (« la réunion animée par
-        M. X »). Without
-        a parser, the object is the first noun within a few words, across determiners, adjectives and the
-        prepositions of a complement."""
+        (`activity_objects`, `activity_gatherings`): the noun heading its object or complement (« animer un
+        atelier », « mobiliser les habitants », « coordination des acteurs », « dialoguer avec les élus »),
+        or, for a participle, its agent (« piloté par un binôme ») or, with an agent, the gathering it
+        qualifies (« la réunion animée par M. X »). Without a parser, the object is the first noun within a
+        few words, across determiners, adjectives and the prepositions of a complement."""
         gatherings = self.lexicon.activity_gatherings
         objects = self.lexicon.activity_objects | gatherings
         if not objects:
