@@ -73,7 +73,7 @@ bench-real: $(STAMP) ## Cleaning, tagging and competences scored on the real dev
 	$(PY) -m bench.realpages.check || true
 	$(PY) -m bench.bench_real $(BENCH_REAL_OPTS)
 
-bench-heldout: $(STAMP) ## The shipped configuration scored on the held-out real pages (other sites, never tuned on)
+bench-heldout: $(STAMP) ## Cleaning, tagging and competences on the held-out real pages (other sites, never tuned on; classifier by site folds)
 	$(PY) -m bench.bench_real --heldout $(BENCH_REAL_OPTS)
 
 clean: ## Remove generated outputs and caches (keeps .venv and models)

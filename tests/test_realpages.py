@@ -10,7 +10,7 @@ import pytest
 
 from bench.realpages.agreement import agreement, cohen_kappa
 from bench.realpages.annotate import from_answers, problems
-from bench.realpages.build import licence_allows_reuse
+from bench.realpages.build import LOCAL_REAL_ANNOTATIONS, licence_allows_reuse, write_passages
 from bench.realpages.dataset import (
     HELDOUT_AGREEMENT_FILE,
     HELDOUT_FILE,
@@ -187,7 +187,7 @@ def test_bench_real_without_any_page_text_says_so_and_scores_nothing(tmp_path, c
     assert "0 pages with their text at hand, 1 without" in out and "No page to score." in out
 
 
-def test_heldout_pages_are_of_other_sites_commit_no_text_and_never_train():
+def test_heldout_pages_are_of_other_sites_and_commit_no_text():
     if not (HELDOUT_FILE.is_file() and PAGES_FILE.is_file()):
         pytest.skip("no held-out set")
     held = read_records(HELDOUT_FILE)
@@ -201,10 +201,39 @@ def test_heldout_pages_are_of_other_sites_commit_no_text_and_never_train():
         assert all(set(line["labels"]) <= set(DESIGN_CATEGORY_IDS) for line in record["lines"])
     held_ids = {f"real/{r['page_id']}" for r in held}
     for path in (ROOT / "corpus" / "annotations").glob("*.jsonl"):
+        if path.name == LOCAL_REAL_ANNOTATIONS.name:  # git-ignored: where their passages train
+            continue
         with path.open(encoding="utf-8") as handle:
             assert not any(json.loads(line).get("doc_id") in held_ids for line in handle if line.strip())
     figures = json.loads(HELDOUT_AGREEMENT_FILE.read_text(encoding="utf-8"))
     assert figures["passages"] >= 300 and figures["macro"]["kappa"] is not None
+
+
+def test_both_real_sets_content_lines_become_training_passages_and_their_texts_stay_local(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    other = ("Menu\nLes élus et les habitants ont préparé ensemble le projet.\n"
+             "Le PETR et le Département ont signé une convention.\n")
+    (texts / "site-1.txt").write_text(PAGE, encoding="utf-8")
+    (texts / "other-1.txt").write_text(other, encoding="utf-8")
+    held_record = record_for(other, [
+        {"chrome": True, "labels": [], "competences": []},
+        {"chrome": False, "labels": ["organisation:horizontale"], "competences": []},
+        {"chrome": False, "labels": ["acteurs:public-public"], "competences": []}], page_id="other-1")
+    held_record["site"] = "autre.fr"
+    sets = []
+    for name, record in (("pages", record_for(PAGE, LABELS)), ("heldout", held_record)):
+        sets.append(tmp_path / f"{name}.jsonl")
+        sets[-1].write_text(json.dumps(record) + "\n", encoding="utf-8")
+    committed, local = tmp_path / "real.jsonl", tmp_path / "real-local.jsonl"
+    write_passages(sets, [texts], committed, local)
+    rows = [json.loads(line) for line in local.read_text(encoding="utf-8").splitlines()]
+    assert [(r["text"], r["label"], r["group"]) for r in rows] == [
+        ("Le PETR et le Département ont signé une convention.",
+         ["acteurs:public-public", "organisation:verticale"], "real/site.fr"),
+        ("Les élus et les habitants ont préparé ensemble le projet.", ["organisation:horizontale"],
+         "real/autre.fr")]  # chrome lines never, a text met twice once
+    assert not committed.exists()  # neither page's licence allows its text in the repository
 
 
 def test_a_held_out_batch_may_hold_no_site_of_the_development_set_nor_of_another_batch(tmp_path):
@@ -228,7 +257,7 @@ def test_a_held_out_batch_may_hold_no_site_of_the_development_set_nor_of_another
         assemble_heldout([batch("two", ["autre-site.fr"]), batch("three", ["autre-site.fr"])])
 
 
-def test_bench_real_heldout_scores_the_shipped_configuration_on_the_held_out_pages(tmp_path, capsys):
+def test_bench_real_heldout_reads_the_held_out_pages_and_says_which_texts_are_missing(tmp_path, capsys):
     from bench.bench_real import main
 
     pages = tmp_path / "heldout.jsonl"

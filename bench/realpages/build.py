@@ -11,13 +11,13 @@
         corpus/annotations/real-local.jsonl (both git-ignored). LICENCES.json maps a site to the licence
         it states, where the gathered copy did not show it.
     python -m bench.realpages.build passages
-        corpus/annotations/real(-local).jsonl again from pages.jsonl and the texts at hand
+        corpus/annotations/real(-local).jsonl again from pages.jsonl, heldout.jsonl and the texts at hand
     python -m bench.realpages.build assemble-heldout WORK_DIR [WORK_DIR ...]
         the held-out set, from one work folder per batch of pages: WORK_DIR/A/<page_id>.json (its labels)
         and WORK_DIR/B/<page_id>.json (a second, blind pass, for the agreement; not adjudicated) ->
         bench/realpages/heldout.jsonl and heldout-agreement.json; the texts -> bench/realpages/local/
-        (git-ignored). Its pages never become training passages, and its sites must be none of the
-        development set's, nor shared between batches.
+        (git-ignored). Its sites must be none of the development set's, nor shared between batches; its
+        content lines become training passages like the development set's (`passages`).
 
 Annotation files are checked with `annotate.problems`; a missing or wrong one stops the build."""
 
@@ -154,9 +154,9 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
 
 def assemble_heldout(works: Sequence[Path]) -> None:
     """The held-out set from work folders labelled like the development set, one per batch of pages: pass A
-    gives the labels, pass B (every page) the annotators' agreement. Nothing is adjudicated and nothing
-    becomes a training passage; a page of a development site, or a site in two batches, stops the build
-    (it would not be held out)."""
+    gives the labels, pass B (every page) the annotators' agreement. Nothing is adjudicated; `passages`
+    makes training passages of the content lines afterwards. A page of a development site, or a site in
+    two batches, stops the build (it would not be held out from what the development set chose)."""
     seen = {record["site"]: "the development set" for record in read_records()}
     metas: list[tuple[Path, dict]] = []
     for work in works:
@@ -194,13 +194,23 @@ def assemble_heldout(works: Sequence[Path]) -> None:
           f"{sum(len(r['lines']) for r in records)} lines")
 
 
-def write_passages() -> None:
-    """The content lines of every page whose text is at hand, as training passages of the source `real`:
-    those of open-licensed pages in corpus/annotations/real.jsonl (committed), the others in
-    real-local.jsonl (git-ignored). Made from pages.jsonl and the texts alone, so a machine that has the
-    texts again can rebuild them (`python -m bench.realpages.build passages`)."""
-    pages, absent = load_pages()
-    open_ids = {r["page_id"] for r in read_records() if r["text_committed"]}
+def write_passages(sets: Sequence[Path] = (PAGES_FILE, HELDOUT_FILE), texts: Sequence[Path] = (),
+                   committed: Path = REAL_ANNOTATIONS, local: Path = LOCAL_REAL_ANNOTATIONS) -> None:
+    """The content lines of every page of both real sets whose text is at hand, as training passages of the
+    source `real`: those of open-licensed pages in `committed` (corpus/annotations/real.jsonl), the others
+    in `local` (real-local.jsonl, git-ignored). Made from pages.jsonl, heldout.jsonl and the texts alone,
+    so a machine that has the texts again can rebuild them (`python -m bench.realpages.build passages`).
+    The held-out pages train the classifier like the development set's: scored by site folds, the
+    held-out set's macro F1 is 0.403 with them against 0.368 without (docs/realset.md); the benches keep
+    each fold's sites out of its classifier. A text met twice is written once, with its first labels."""
+    pages, absent, open_ids = [], [], set()
+    for path in sets:
+        if not path.is_file():
+            continue
+        found, missing = load_pages(path, texts)
+        pages += found
+        absent += missing
+        open_ids |= {r["page_id"] for r in read_records(path) if r.get("text_committed")}
     seen: set[str] = set()
     rows: dict[bool, list[dict]] = {True: [], False: []}
     for page in pages:
@@ -212,7 +222,7 @@ def write_passages() -> None:
             rows[page.page_id in open_ids].append(
                 {"text": text, "label": sorted(line.labels), "source": "real",
                  "doc_id": f"real/{page.page_id}", "group": f"real/{page.site}"})
-    for path, is_open in ((REAL_ANNOTATIONS, True), (LOCAL_REAL_ANNOTATIONS, False)):
+    for path, is_open in ((committed, True), (local, False)):
         if rows[is_open]:
             with path.open("w", encoding="utf-8") as handle:
                 for row in rows[is_open]:

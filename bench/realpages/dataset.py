@@ -19,8 +19,9 @@ from bench.realpages.lines import line_key, page_lines, text_sha1
 HERE = Path(__file__).resolve().parent
 PAGES_FILE = HERE / "pages.jsonl"
 AGREEMENT_FILE = HERE / "agreement.json"
-# Pages of other sites, labelled the same way, that nothing is tuned on: the shipped configuration is scored
-# on them as it is (`make bench-heldout`), to check that what the development set's folds say holds.
+# Pages of other sites, labelled the same way, that no rule, lexicon term or chrome model is chosen on
+# (`make bench-heldout`: does what the development set's folds say hold?); their passages train the
+# classifier, which the bench therefore scores by site folds.
 HELDOUT_FILE = HERE / "heldout.jsonl"
 HELDOUT_AGREEMENT_FILE = HERE / "heldout-agreement.json"
 OPEN_TEXTS = HERE / "open"
