@@ -128,8 +128,9 @@ def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path, encode
     from bench.realpages.chrome_fit import fit as fit_chrome
     from pipeline.clean.chrome import ChromeModel, use_model  # the prepared-text cache keys on the model
 
-    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))  # refitted with the shipped settings
-    clean = clean_lines(DEFAULT_CLEAN)  # the shipped threshold's second condition (docs/cleaning.md)
+    if refit_chrome:
+        shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))  # refitted with the shipped settings
+        clean = clean_lines(DEFAULT_CLEAN)  # the shipped threshold's second condition (docs/cleaning.md)
     fold_of = site_folds([page.site for page in pages], folds)
     predictions: dict[str, Prediction] = {}
     try:
@@ -140,8 +141,8 @@ def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path, encode
             folder = workdir / f"fold-{fold + 1}"
             folder.mkdir()
             models = train_without({page.site for page in part}, folder, encoder)
-            others = [page for page in pages if fold_of[page.site] != fold]
             if refit_chrome:
+                others = [page for page in pages if fold_of[page.site] != fold]
                 use_model(ChromeModel.from_dict(fit_chrome(others, shipped["c"], keep=shipped["keep"],
                                                                  clean=clean)))
             predictions |= run_pipeline(part, folder, models, encoder)
