@@ -74,8 +74,8 @@ class Lexicon:
     activity_objects: frozenset[str] = frozenset()
     # nouns that head the names of bodies, posts and schemes: « comité d'animation » is no competence
     name_heads: frozenset[str] = frozenset()
-    # gatherings and shared work: objects of activities like `activity_objects`, and the nouns a participle
-    # may qualify (« la réunion animée par… »; « les acteurs mobilisés » is no activity of theirs)
+    # gatherings (meetings, workshops): objects of activities like `activity_objects`, and the only nouns a
+    # participle may qualify (« la réunion animée par… »; « les acteurs mobilisés » is no activity of theirs)
     activity_gatherings: frozenset[str] = frozenset()
 
     def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
@@ -350,6 +350,7 @@ class CompetenceExtractor:
 
     def __init__(self, lexicon: Lexicon, nlp: Language) -> None:
         self.lexicon = lexicon
+        self._anchors = lexicon.activity_objects | lexicon.activity_gatherings  # what anchors an activity
         self._forms_by_first_key: dict[str, list[_Form]] = {}
         self._keys_memo: dict[tuple[int, int], frozenset[str]] = {}  # (orth, lemma) -> _token_keys
         self._build_forms(nlp)
@@ -454,8 +455,7 @@ class CompetenceExtractor:
         or, for a participle, its agent (« piloté par un binôme ») or, with an agent, the gathering it
         qualifies (« la réunion animée par M. X »). Without a parser, the object is the first noun within a
         few words, across determiners, adjectives and the prepositions of a complement."""
-        gatherings = self.lexicon.activity_gatherings
-        objects = self.lexicon.activity_objects | gatherings
+        objects = self._anchors
         if not objects:
             return False
         last = doc[end - 1]
@@ -470,6 +470,7 @@ class CompetenceExtractor:
         agent = _complement_noun(doc, end + 1)
         if agent is not None and _norm(agent.lemma_) in objects:
             return True
+        gatherings = self.lexicon.activity_gatherings
         return any(_norm(noun.lemma_) in gatherings for noun in _qualified_nouns(doc, start))
 
     def _part_of_name(self, doc: Doc, hit: _Hit) -> bool:
