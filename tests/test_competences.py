@@ -136,6 +136,7 @@ def test_a_passage_about_what_agents_do_is_about_competences(nlp, extractor):
     ("Les séquences ont été animées par les chefs de file des communes.", "animation"),
     ("Nous avions besoin de faciliter les rencontres entre les structures.", "facilitation"),
     ("Le réseau permet de partager les expériences de chacun.", "partager ses expériences"),
+    ("Le but était de partager des exemples et bonnes pratiques.", "partager ses expériences"),
     ("Il faut assurer la coordination des acteurs pour sa mise en œuvre.", "coordination"),
     ("La réunion animée par Eric Martin comptait 26 participants.", "animation"),  # the noun it qualifies
     ("Vinrent des travaux en ateliers, animés par Mme Durand, sur la mobilité.", "animation"),
@@ -151,6 +152,8 @@ def test_an_activity_done_with_people_or_gatherings_is_a_competence_anywhere(nlp
     "Dix millions d'euros de crédits peuvent encore être mobilisés.",  # money, not people
     "Il faut faciliter l'accès aux données publiques.",
     "Le réseau partage les enjeux de la transition.",
+    "La possibilité de mutualiser la prochaine rencontre à Bourges a été évoquée.",  # one shares knowledge
+    "Nous avons pu partager la démarche de coopération avec les partenaires.",
     "La salle était ouverte au public dès neuf heures.",  # « être ouvert » of a place
     "Le programme LEADER finance des projets ruraux.",  # a programme's name in capitals
     "Le comité d'animation se réunit chaque mois.",  # the name of a body
@@ -315,4 +318,8 @@ def test_lexicon_errors_name_the_file_and_the_term(tmp_path: Path):
     bad.write_text("types:\n  methode:\n    terms:\n      - term: animation\n        variants: [animer]\n"
                    "      - term: facilitation\n        variants: [animer]\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"lexique\.yaml.*'facilitation'.*'animer'.*'animation'"):
+        load_lexicon(bad)
+    bad.write_text("types:\n  methode:\n    terms:\n      - term: partage\n        anchors: expérience\n",
+                   encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"lexique\.yaml.*'partage'.*anchors"):
         load_lexicon(bad)

@@ -36,7 +36,7 @@ MAX_TERM_TOKENS = 8  # a discovered term longer than this is a clause, not a ter
 MAX_LIST_ITEM_TOKENS = 6  # items of an enumeration longer than this are sentences, not competences
 
 _TYPE_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-_TERM_KEYS = {"term", "variants", "context_variants", "anchored_variants"}
+_TERM_KEYS = {"term", "variants", "context_variants", "anchored_variants", "anchors"}
 
 
 
@@ -48,6 +48,9 @@ class LexiconTerm:
     variants: tuple[str, ...]  # matched everywhere (the canonical form is among them unless context-only)
     context_variants: tuple[str, ...] = ()  # matched only in passages about competences
     anchored_variants: tuple[str, ...] = ()  # matched only with a person, group or gathering as object
+    # the term's own anchoring nouns, instead of the lexicon's people, groups and gatherings: one shares
+    # experiences and practices, not a meeting (« mutualiser la prochaine rencontre »)
+    anchors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -141,9 +144,10 @@ def load_lexicon(path: Path) -> Lexicon:
                 if previous is not None and previous != canonical:
                     raise LexiconError(f"{where}: form '{form}' already belongs to term '{previous}'")
                 owner_of_form[key] = canonical
+            anchors = frozenset(a.lower() for a in _string_list(entry.get("anchors"), where, "anchors"))
             terms.append(LexiconTerm(canonical, type_id, tuple(dict.fromkeys(variants)),
                                      tuple(dict.fromkeys(context_variants)),
-                                     tuple(dict.fromkeys(anchored_variants))))
+                                     tuple(dict.fromkeys(anchored_variants)), anchors))
 
     markers = _string_list(data.get("context_markers"), str(path), "context_markers")
     not_terms = _string_list(data.get("not_terms"), str(path), "not_terms")
@@ -440,22 +444,23 @@ class CompetenceExtractor:
                 if form.kind == CONTEXT:
                     # a passage about roles licenses activities; qualities need one about competences
                     licensed = on_competences or on_roles and (activity or not anchored_types)
-                    if not licensed and not (activity and self._anchored(doc, start, end)):
+                    if not licensed and not (activity and self._anchored(doc, start, end, form.term.anchors)):
                         continue
-                elif form.kind == ANCHORED and not self._anchored(doc, start, end):
+                elif form.kind == ANCHORED and not self._anchored(doc, start, end, form.term.anchors):
                     continue
                 hits.append(_Hit(start, end, form.term.term, form.term.type, "lexicon",
                                  needs_context=form.kind != PLAIN))
         return hits
 
-    def _anchored(self, doc: Doc, start: int, end: int) -> bool:
+    def _anchored(self, doc: Doc, start: int, end: int, own: frozenset[str] = frozenset()) -> bool:
         """Whether the activity named by doc[start:end] is done with or for people, groups or gatherings
-        (`activity_objects`, `activity_gatherings`): the noun heading its object or complement (« animer un
+        (`activity_objects`, `activity_gatherings`), or for a term with anchors of its `own` (« partager »
+        experiences or practices), with one of those: the noun heading its object or complement (« animer un
         atelier », « mobiliser les habitants », « coordination des acteurs », « dialoguer avec les élus »),
-        or, for a participle, its agent (« piloté par un binôme ») or, with an agent, the gathering it
-        qualifies (« la réunion animée par M. X »). Without a parser, the object is the first noun within a
-        few words, across determiners, adjectives and the prepositions of a complement."""
-        objects = self._anchors
+        or, for a participle, its agent (« piloté par un binôme ») or, with an agent, the noun it qualifies
+        (« la réunion animée par M. X »). Without a parser, the object is the first noun within a few words,
+        across determiners, adjectives and the prepositions of a complement."""
+        objects = own or self._anchors
         if not objects:
             return False
         last = doc[end - 1]
@@ -468,10 +473,10 @@ class CompetenceExtractor:
         if "Part" not in last.morph.get("VerbForm") or end >= len(doc) or _norm(doc[end].text) != "par":
             return False  # without its agent, « un débat très animé » is a lively one
         agent = _complement_noun(doc, end + 1)
-        if agent is not None and _norm(agent.lemma_) in objects:
+        if agent is not None and _norm(agent.lemma_) in objects and not own:
             return True
-        gatherings = self.lexicon.activity_gatherings
-        return any(_norm(noun.lemma_) in gatherings for noun in _qualified_nouns(doc, start))
+        qualified = own or self.lexicon.activity_gatherings
+        return any(_norm(noun.lemma_) in qualified for noun in _qualified_nouns(doc, start))
 
     def _part_of_name(self, doc: Doc, hit: _Hit) -> bool:
         """A lexicon hit inside a name is no competence: a word written in capitals (« LEADER », a
