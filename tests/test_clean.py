@@ -238,6 +238,7 @@ def test_image_residue_removes_file_names_glued_to_a_paragraph():
         "Atelier photo : portraits d’habitants",
         "Photographie de l’époque : flick.com/photos/smithsonian/2584174182",
         "Le logo © est déposé par la Région, qui en autorise l’usage aux communes membres du réseau.",
+        "Les agences ont un rôle à jouer. Pour André Rossinot (photo), le président",  # a sentence cut short
     ],
 )
 def test_image_residue_keeps_codes_and_short_real_lines(content):

@@ -55,10 +55,11 @@ CREDIT = re.compile(
 MAX_CREDIT = 120
 # A caption that ends with its picture's credit: « Visite du tiers-lieu © Réseau rural », « Les élus réunis
 # en mairie./ Photo Mairie de Vic », « … (Photo Jeanne Martin) ». At most eight words after the mark, none
-# of them ending a sentence: a report's sentence does not end on a credit.
+# of them ending a sentence: a report's sentence does not end on a credit. The credit starts with a name:
+# « Pour André Rossinot (photo), le président… » points at a picture and goes on as a sentence.
 CAPTION_CREDIT = re.compile(
     r".{3,}?\s*(?:©|(?<!\w)/\s*(?i:photos?)\b|\(\s*(?i:photos?)\b)\s*"
-    r"[^\s.!?]+(?:\s+[^\s.!?]+){0,7}\s*\)?"
+    r"[^\s.!?),;:][^\s.!?]*(?:\s+[^\s.!?]+){0,7}\s*\)?"
 )
 MAX_CAPTION = 250
 # Two to eight lowercase words, no punctuation, then a number of 1-2 digits ("nuages de mots competences 2").
