@@ -13,11 +13,12 @@ macro F1, predicted tags per gold tag, per category precision and recall beside 
 agreement), competences (recall, precision, type accuracy), for each site fold and overall. Anything else
 fitted on the set must likewise be fitted on the other folds before it is scored on one.
 
-`--heldout` scores the held-out pages (`bench/realpages/heldout.jsonl`: other sites, never read while writing
-the rules, the lexicon or the chrome model's features), beside their own annotators' agreement: the check that
-what the development folds say holds on sites nobody tuned on. Their passages train the shipped classifier
-too, so it is scored there by site folds as well (each fold's classifier trained without that fold's sites);
-the chrome model, fitted on the development set alone, is the shipped one."""
+`--heldout` scores the held-out pages (`bench/realpages/heldout.jsonl`: other sites, not read while writing
+the rules or the chrome model's features; one lexicon choice was, docs/annotation.md 6.9), beside their own
+annotators' agreement: the check that what the development folds say holds on sites nobody tuned on. Their
+passages train the shipped classifier too, so it is scored there by site folds as well (each fold's
+classifier trained without that fold's sites); the chrome model, fitted on the development set alone, is
+the shipped one."""
 
 from __future__ import annotations
 

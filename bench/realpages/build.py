@@ -99,6 +99,7 @@ def _write_set(records: list[dict], pairs: list[tuple[dict, dict]], pages_file: 
     agreement_file.write_text(json.dumps(agreement(pairs, CATEGORIES), ensure_ascii=False, indent=2) + "\n",
                               encoding="utf-8")
 
+
 def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
     metas = [json.loads(line) for line in (work / "pages-meta.jsonl").read_text("utf-8").splitlines()]
     decisions: dict[tuple[str, int], dict] = {}

@@ -19,9 +19,9 @@ from bench.realpages.lines import line_key, page_lines, text_sha1
 HERE = Path(__file__).resolve().parent
 PAGES_FILE = HERE / "pages.jsonl"
 AGREEMENT_FILE = HERE / "agreement.json"
-# Pages of other sites, labelled the same way, that no rule, lexicon term or chrome model is chosen on
-# (`make bench-heldout`: does what the development set's folds say hold?); their passages train the
-# classifier, which the bench therefore scores by site folds.
+# Pages of other sites, labelled the same way, that no rule or chrome model is chosen on (one lexicon choice
+# was read off batches 1-3: docs/annotation.md 6.9) (`make bench-heldout`: does what the development set's
+# folds say hold?); their passages train the classifier, which the bench therefore scores by site folds.
 HELDOUT_FILE = HERE / "heldout.jsonl"
 HELDOUT_AGREEMENT_FILE = HERE / "heldout-agreement.json"
 OPEN_TEXTS = HERE / "open"

@@ -473,7 +473,7 @@ class CompetenceExtractor:
         if "Part" not in last.morph.get("VerbForm") or end >= len(doc) or _norm(doc[end].text) != "par":
             return False  # without its agent, « un débat très animé » is a lively one
         agent = _complement_noun(doc, end + 1)
-        if agent is not None and _norm(agent.lemma_) in objects and not own:
+        if not own and agent is not None and _norm(agent.lemma_) in objects:  # own anchors are things
             return True
         qualified = own or self.lexicon.activity_gatherings
         return any(_norm(noun.lemma_) in qualified for noun in _qualified_nouns(doc, start))

@@ -145,9 +145,8 @@ def model_card(metadata: Mapping[str, Any]) -> str:
         "annotation buys is measured by `python -m bench.learning_curve` (docs/realset.md): on real pages of "
         f"214 sites, macro F1 was {curve}: nothing moves below a few hundred passages, and each further 400 "
         "still bought about 0.015 at the largest size measured. From 200 annotated passages of one's own "
-        "source on, "
-        "thresholds are fitted on those passages, except for a category they hold fewer than 30 examples "
-        "of, whose cut comes from every passage and is then raised until the model's tags among one's own "
-        f"passages reach {_pct(float(metadata.get('precision_floor', 0.4)))} precision."
+        "source on, thresholds are fitted on those passages, except for a category they hold fewer than 30 "
+        "examples of, whose cut comes from every passage and is then raised until the model's tags among "
+        f"one's own passages reach {_pct(float(metadata.get('precision_floor', 0.4)))} precision."
     )
     return "\n".join(lines) + "\n"
