@@ -221,10 +221,15 @@ def test_both_real_sets_content_lines_become_training_passages_and_their_texts_s
         {"chrome": False, "labels": ["organisation:horizontale"], "competences": []},
         {"chrome": False, "labels": ["acteurs:public-public"], "competences": []}], page_id="other-1")
     held_record["site"] = "autre.fr"
+    blind_text = "Les communes du Pays ont mutualisé leurs services techniques.\n"
+    (texts / "blind-1.txt").write_text(blind_text, encoding="utf-8")
+    blind_record = record_for(blind_text, [
+        {"chrome": False, "labels": ["objet:organisationnel"], "competences": []}], page_id="blind-1")
+    blind_record |= {"site": "aveugle.fr", "trains": False}  # a blind batch: scored, never trained on
     sets = []
-    for name, record in (("pages", record_for(PAGE, LABELS)), ("heldout", held_record)):
+    for name, records in (("pages", [record_for(PAGE, LABELS)]), ("heldout", [held_record, blind_record])):
         sets.append(tmp_path / f"{name}.jsonl")
-        sets[-1].write_text(json.dumps(record) + "\n", encoding="utf-8")
+        sets[-1].write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     committed, local = tmp_path / "real.jsonl", tmp_path / "real-local.jsonl"
     write_passages(sets, [texts], committed, local)
     rows = [json.loads(line) for line in local.read_text(encoding="utf-8").splitlines()]

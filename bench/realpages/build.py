@@ -12,12 +12,13 @@
         it states, where the gathered copy did not show it.
     python -m bench.realpages.build passages
         corpus/annotations/real(-local).jsonl again from pages.jsonl, heldout.jsonl and the texts at hand
-    python -m bench.realpages.build assemble-heldout WORK_DIR [WORK_DIR ...]
+    python -m bench.realpages.build assemble-heldout WORK_DIR [WORK_DIR ...] [--blind WORK_DIR ...]
         the held-out set, from one work folder per batch of pages: WORK_DIR/A/<page_id>.json (its labels)
         and WORK_DIR/B/<page_id>.json (a second, blind pass, for the agreement; not adjudicated) ->
         bench/realpages/heldout.jsonl and heldout-agreement.json; the texts -> bench/realpages/local/
         (git-ignored). Its sites must be none of the development set's, nor shared between batches; its
-        content lines become training passages like the development set's (`passages`).
+        content lines become training passages like the development set's (`passages`), except those of
+        the batches after --blind, which are only ever scored (their records say "trains": false).
 
 Annotation files are checked with `annotate.problems`; a missing or wrong one stops the build."""
 
@@ -153,14 +154,15 @@ def assemble(work: Path, licences: dict[str, str] | None = None) -> None:
     write_passages()
 
 
-def assemble_heldout(works: Sequence[Path]) -> None:
+def assemble_heldout(works: Sequence[Path], blind: Sequence[Path] = ()) -> None:
     """The held-out set from work folders labelled like the development set, one per batch of pages: pass A
     gives the labels, pass B (every page) the annotators' agreement. Nothing is adjudicated; `passages`
-    makes training passages of the content lines afterwards. A page of a development site, or a site in
-    two batches, stops the build (it would not be held out from what the development set chose)."""
+    makes training passages of the content lines afterwards, except for the `blind` batches, which nothing
+    is trained on. A page of a development site, or a site in two batches, stops the build (it would not be
+    held out from what the development set chose)."""
     seen = {record["site"]: "the development set" for record in read_records()}
     metas: list[tuple[Path, dict]] = []
-    for work in works:
+    for work in (*works, *blind):
         batch = [json.loads(line) for line in (work / "pages-meta.jsonl").read_text("utf-8").splitlines()
                  if line.strip()]
         shared = sorted(f"{meta['site']} ({seen[meta['site']]})" for meta in batch if meta["site"] in seen)
@@ -186,6 +188,8 @@ def assemble_heldout(works: Sequence[Path]) -> None:
             out_lines.append(entry)
         record = {key: meta.get(key, "") for key in RECORD_FIELDS}
         record |= {"licence": meta["licence"], "text_committed": False, "lines": out_lines}
+        if work in blind:
+            record["trains"] = False
         records.append(record)
         shutil.copyfile(work / "pages" / f"{meta['page_id']}.txt", LOCAL_TEXTS / f"{meta['page_id']}.txt")
     if any(licence_allows_reuse(record["licence"]) for record in records):
@@ -201,17 +205,19 @@ def write_passages(sets: Sequence[Path] = (PAGES_FILE, HELDOUT_FILE), texts: Seq
     source `real`: those of open-licensed pages in `committed` (corpus/annotations/real.jsonl), the others
     in `local` (real-local.jsonl, git-ignored). Made from pages.jsonl, heldout.jsonl and the texts alone,
     so a machine that has the texts again can rebuild them (`python -m bench.realpages.build passages`).
-    The held-out pages train the classifier like the development set's: scored by site folds, the
-    held-out set's macro F1 is 0.403 with them against 0.368 without (docs/realset.md); the benches keep
-    each fold's sites out of its classifier. A text met twice is written once, with its first labels."""
-    pages, absent, open_ids = [], [], set()
+    The held-out pages train the classifier like the development set's (docs/realset.md, "The held-out
+    pages train the classifier"), except a blind batch's (`"trains": false`); the benches keep each fold's
+    sites out of its classifier. A text met twice is written once, with its first labels."""
+    pages, absent, open_ids, blind_ids = [], [], set(), set()
     for path in sets:
         if not path.is_file():
             continue
         found, missing = load_pages(path, texts)
-        pages += found
+        records = read_records(path)
+        open_ids |= {r["page_id"] for r in records if r.get("text_committed")}
+        blind_ids |= {r["page_id"] for r in records if r.get("trains") is False}
+        pages += [page for page in found if page.page_id not in blind_ids]
         absent += missing
-        open_ids |= {r["page_id"] for r in read_records(path) if r.get("text_committed")}
     seen: set[str] = set()
     rows: dict[bool, list[dict]] = {True: [], False: []}
     for page in pages:
@@ -255,7 +261,9 @@ def main(argv: list[str]) -> int:
         write_passages()
         return 0
     if argv[:1] == ["assemble-heldout"] and len(argv) >= 2:
-        assemble_heldout([Path(arg) for arg in argv[1:]])
+        folders = argv[1:]
+        cut = folders.index("--blind") if "--blind" in folders else len(folders)
+        assemble_heldout([Path(a) for a in folders[:cut]], [Path(a) for a in folders[cut + 1:]])
         return 0
     if argv[:1] == ["assemble"] and len(argv) in (2, 3):
         licences = json.loads(Path(argv[2]).read_text("utf-8")) if len(argv) == 3 else None
