@@ -42,6 +42,7 @@ from bench.realpages.dataset import (
     site_folds,
 )
 from bench.realpages.scoring import (
+    INTERVAL_DRAWS,
     CleanToSource,
     LineOutcome,
     PredictedPassage,
@@ -49,6 +50,7 @@ from bench.realpages.scoring import (
     Scores,
     line_outcomes,
     score,
+    site_intervals,
 )
 from pipeline.clean.chrome import MODEL_FILE
 
@@ -172,6 +174,12 @@ def _ratio(value: float | None) -> str:
     return " n/a" if value is None else f"{value:4.2f}"
 
 
+def _interval(name: str, low: float, high: float) -> str:
+    if name == "tags per gold tag":
+        return f"{low:.2f}–{high:.2f}"
+    return f"{100 * low:.1f}–{100 * high:.1f} %"
+
+
 def print_summary_row(name: str, s: Scores) -> None:
     micro = s.micro()
     print(f"| {name} | {s.pages} | {s.sites} | {_pct(s.chrome_recall)} | {_pct(s.content_kept_share)} | "
@@ -197,6 +205,11 @@ def report(outcomes: list[LineOutcome], categories: list[str], folds: int, examp
     print(f"\nlines: {overall.chrome_lines} chrome, {overall.content_lines} content; gold tags "
           f"{overall.gold_tags}, predicted {overall.predicted_tags}; gold terms {overall.gold_terms}, "
           f"found {overall.found_terms}")
+    intervals = site_intervals(outcomes, categories)
+    if intervals:
+        shown = [f"{name} {_interval(name, low, high)}" for name, (low, high) in intervals.items()]
+        print(f"\n95 % intervals, the {overall.sites} sites drawn again with replacement "
+              f"({INTERVAL_DRAWS:,} draws): " + "; ".join(shown))
 
     agreement = {}
     if agreement_file.is_file():

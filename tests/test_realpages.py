@@ -16,13 +16,22 @@ from bench.realpages.dataset import (
     HELDOUT_FILE,
     OPEN_TEXTS,
     PAGES_FILE,
+    GoldLine,
     attach,
     find_text,
     read_records,
     site_folds,
 )
 from bench.realpages.lines import line_key, normalise_line, page_lines, text_sha1
-from bench.realpages.scoring import CleanToSource, PredictedPassage, Prediction, line_outcomes, score
+from bench.realpages.scoring import (
+    CleanToSource,
+    LineOutcome,
+    PredictedPassage,
+    Prediction,
+    line_outcomes,
+    score,
+    site_intervals,
+)
 from tests.conftest import DESIGN_CATEGORY_IDS, ROOT
 
 PAGE = ("Accueil > Actualités\n\nLe PETR et le Département ont signé une convention.\n  \n"
@@ -126,6 +135,28 @@ def test_scores_count_kept_chrome_removed_content_and_tags_on_chrome():
     assert scores.categories["conditions:leviers"].fp == 1
     assert scores.tags_per_gold_tag == 1.0  # two predicted (one on chrome), two gold
     assert (scores.found_terms, scores.found_terms_right) == (1, 0)
+
+
+def _outcomes_of_sites(removed_by_site: list[list[bool]]) -> list[LineOutcome]:
+    """One chrome line per entry, on one page per site; True where the cleaning removed it."""
+    outcomes = []
+    for k, flags in enumerate(removed_by_site):
+        for removed in flags:
+            line = GoldLine(0, 4, "Menu", True, frozenset(), ())
+            outcomes.append(LineOutcome(f"p{k}", f"site{k}.fr", line, removed, (), frozenset(), ()))
+    return outcomes
+
+
+def test_site_intervals_bracket_the_figure_and_widen_when_sites_disagree():
+    alike = _outcomes_of_sites([[True, False]] * 10)  # every site: half its chrome removed
+    low, high = site_intervals(alike, DESIGN_CATEGORY_IDS)["chrome removed"]
+    assert low == high == 0.5
+    unlike = _outcomes_of_sites([[True, True]] * 5 + [[False, False]] * 5)  # the same 50 %, all or none
+    assert score(unlike, DESIGN_CATEGORY_IDS).chrome_recall == 0.5
+    low, high = site_intervals(unlike, DESIGN_CATEGORY_IDS)["chrome removed"]
+    assert low < 0.4 and high > 0.6
+    # no content line, no tag and no term anywhere: those figures have no interval
+    assert set(site_intervals(unlike, DESIGN_CATEGORY_IDS)) == {"chrome removed"}
 
 
 def test_site_folds_keep_a_site_whole_and_balance_pages():

@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from bench.realpages.dataset import GoldLine, RealPage
 
 REMOVED_SHARE = 0.5  # a line counts as removed when at least half of its non-space characters are
@@ -263,3 +265,71 @@ def _score_terms(scores: Scores, outcome: LineOutcome) -> None:
             scores.found_terms_right += 1
         else:
             scores.wrong_terms.append((f_term, f_type))
+
+
+# The summary figures `site_intervals` gives an interval for, as Scores names them.
+INTERVAL_FIGURES = ("chrome removed", "content kept", "micro F1", "macro F1", "tags per gold tag",
+                    "term recall", "term precision")
+INTERVAL_DRAWS = 1000
+
+
+def _site_counts(outcomes: Sequence[LineOutcome], categories: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Per site, the counts every summary figure is a ratio of: chrome lines and those removed, content lines
+    and those kept, gold and predicted tags, gold and found terms and those matched, then tp, fp and fn of
+    each category (over every line, as `Scores.categories`)."""
+    by_site: dict[str, list[LineOutcome]] = {}
+    for outcome in outcomes:
+        by_site.setdefault(outcome.site, []).append(outcome)
+    rows = []
+    for part in by_site.values():
+        s = score(part, categories)
+        row = [s.chrome_lines, s.chrome_removed, s.content_lines, s.content_kept, s.gold_tags,
+               s.predicted_tags, s.gold_terms, s.gold_terms_found, s.found_terms, s.found_terms_right]
+        for category in categories:
+            c = s.categories[category]
+            row += [c.tp, c.fp, c.fn]
+        rows.append(row)
+    return list(by_site), np.array(rows, dtype=float).reshape(len(rows), -1)
+
+
+def _ratio_or_nan(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(whole > 0, part / np.where(whole > 0, whole, 1), np.nan)
+
+
+def site_intervals(outcomes: Sequence[LineOutcome], categories: Sequence[str], draws: int = INTERVAL_DRAWS,
+                   level: float = 0.95, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Percentile intervals of the summary figures when the sites are drawn again with replacement, as many
+    as there are (a site's pages and lines go together, as they do in the site folds): how much a figure
+    depends on which sites happened to be gathered. A figure with no denominator in a draw is left out of
+    that draw; a figure with none in any draw is absent."""
+    sites, counts = _site_counts(outcomes, categories)
+    if not sites:
+        return {}
+    rng = np.random.default_rng(seed)
+    weights = rng.multinomial(len(sites), np.full(len(sites), 1 / len(sites)), size=draws)
+    total = weights @ counts
+    chrome, removed, content, kept, gold, predicted, terms, terms_found, found, found_right = total[:, :10].T
+    per_category = total[:, 10:].reshape(draws, len(categories), 3)
+    tp, fp, fn = per_category[..., 0], per_category[..., 1], per_category[..., 2]
+    f1 = _ratio_or_nan(2 * tp, 2 * tp + fp + fn)
+    # as Scores.macro_f1: the mean over the categories with a gold tag in the draw
+    with_gold = tp + fn > 0
+    macro = _ratio_or_nan(np.where(with_gold, np.nan_to_num(f1), 0.0).sum(axis=1), with_gold.sum(axis=1))
+    figures = {
+        "chrome removed": _ratio_or_nan(removed, chrome),
+        "content kept": _ratio_or_nan(kept, content),
+        "micro F1": _ratio_or_nan(2 * tp.sum(axis=1), (2 * tp + fp + fn).sum(axis=1)),
+        "macro F1": macro,
+        "tags per gold tag": _ratio_or_nan(predicted, gold),
+        "term recall": _ratio_or_nan(terms_found, terms),
+        "term precision": _ratio_or_nan(found_right, found),
+    }
+    tail = 100 * (1 - level) / 2
+    intervals = {}
+    for name in INTERVAL_FIGURES:
+        values = figures[name][~np.isnan(figures[name])]
+        if len(values):
+            low, high = np.percentile(values, [tail, 100 - tail])
+            intervals[name] = (float(low), float(high))
+    return intervals
