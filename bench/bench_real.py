@@ -43,6 +43,7 @@ from bench.realpages.dataset import (
 )
 from bench.realpages.scoring import (
     INTERVAL_DRAWS,
+    INTERVAL_FIGURES,
     CleanToSource,
     LineOutcome,
     PredictedPassage,
@@ -207,7 +208,8 @@ def report(outcomes: list[LineOutcome], categories: list[str], folds: int, examp
           f"found {overall.found_terms}")
     intervals = site_intervals(outcomes, categories)
     if intervals:
-        shown = [f"{name} {_interval(name, low, high)}" for name, (low, high) in intervals.items()]
+        shown = [f"{name} {_interval(name, *intervals[name])}"
+                 for name in INTERVAL_FIGURES if name in intervals]
         print(f"\n95 % intervals, the {overall.sites} sites drawn again with replacement "
               f"({INTERVAL_DRAWS:,} draws): " + "; ".join(shown))
 
@@ -215,13 +217,16 @@ def report(outcomes: list[LineOutcome], categories: list[str], folds: int, examp
     if agreement_file.is_file():
         agreement = json.loads(agreement_file.read_text(encoding="utf-8")).get("categories", {})
     print("\n## Tagging per category (every line)\n")
-    print("| category | gold | predicted | precision | recall | F1 | annotators' kappa | annotators' F1 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| category | gold | predicted | precision | precision, 95 % over sites | recall | F1 | "
+          "annotators' kappa | annotators' F1 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for category in categories:
         c = overall.categories[category]
         agreed = agreement.get(category, {})
-        print(f"| {category} | {c.tp + c.fn} | {c.tp + c.fp} | {_pct(c.precision)} | {_pct(c.recall)} | "
-              f"{_pct(c.f1)} | {_ratio(agreed.get('kappa'))} | {_pct(agreed.get('f1'))} |")
+        spread = intervals.get(f"precision {category}")
+        shown = f"{100 * spread[0]:.1f}–{100 * spread[1]:.1f}" if spread else "n/a"
+        print(f"| {category} | {c.tp + c.fn} | {c.tp + c.fp} | {_pct(c.precision)} | {shown} | "
+              f"{_pct(c.recall)} | {_pct(c.f1)} | {_ratio(agreed.get('kappa'))} | {_pct(agreed.get('f1'))} |")
 
     def show(title: str, rows: list[LineOutcome]) -> None:
         print(f"\n## {title}: {len(rows)} (first {min(examples, len(rows))})\n")

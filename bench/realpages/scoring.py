@@ -302,7 +302,8 @@ def site_intervals(outcomes: Sequence[LineOutcome], categories: Sequence[str], d
     """Percentile intervals of the summary figures when the sites are drawn again with replacement, as many
     as there are (a site's pages and lines go together, as they do in the site folds): how much a figure
     depends on which sites happened to be gathered. A figure with no denominator in a draw is left out of
-    that draw; a figure with none in any draw is absent."""
+    that draw; a figure with none in any draw is absent. Beside the summary figures (INTERVAL_FIGURES), each
+    category's precision as "precision <category>"."""
     sites, counts = _site_counts(outcomes, categories)
     if not sites:
         return {}
@@ -325,10 +326,12 @@ def site_intervals(outcomes: Sequence[LineOutcome], categories: Sequence[str], d
         "term recall": _ratio_or_nan(terms_found, terms),
         "term precision": _ratio_or_nan(found_right, found),
     }
+    for j, category in enumerate(categories):
+        figures[f"precision {category}"] = _ratio_or_nan(tp[:, j], tp[:, j] + fp[:, j])
     tail = 100 * (1 - level) / 2
     intervals = {}
-    for name in INTERVAL_FIGURES:
-        values = figures[name][~np.isnan(figures[name])]
+    for name, values in figures.items():
+        values = values[~np.isnan(values)]
         if len(values):
             low, high = np.percentile(values, [tail, 100 - tail])
             intervals[name] = (float(low), float(high))
