@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.bench_real [--folds 5] [--examples 10] [--texts DIR]
     .venv/bin/python -m bench.bench_real --heldout [--texts DIR]     (make bench-heldout)
+    .venv/bin/python -m bench.bench_real --save run.json              (then: python -m bench.compare_real)
 
 The pages whose text is at hand (committed open-licensed texts, `bench/realpages/local/`, REALPAGES_TEXTS or
 --texts) are written to a temporary corpus and analysed with the project's settings (rules, codebook,
@@ -52,6 +53,7 @@ from bench.realpages.scoring import (
     line_outcomes,
     score,
     site_intervals,
+    write_predictions,
 )
 from pipeline.clean.chrome import MODEL_FILE
 
@@ -258,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the shipped classifier, one trained per fold on the annotations less the "
                              "real pages of that fold's sites (needs corpus/annotations/real*.jsonl), or "
                              "none (the codebook's rules alone)")
+    parser.add_argument("--save", type=Path, default=None,
+                        help="also write the run's predictions (offsets, reasons, categories and terms) to "
+                             "this JSON file, for `python -m bench.compare_real`")
     parser.add_argument("--encoder", action=argparse.BooleanOptionalAction,
                         help="the classifier reading passages with the sentence encoder (default, as the "
                              "settings say) or, with --no-encoder, spaCy's word vectors")
@@ -305,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             predictions = run_pipeline(pages, Path(tmp), Path(tmp) / "no-model")
         else:
             predictions = run_pipeline(pages, Path(tmp), encoder=encoder)
+    if args.save:
+        write_predictions(args.save, predictions)
     outcomes = [o for page in pages for o in line_outcomes(page, predictions[page.page_id])]
     report(outcomes, categories, args.folds, args.examples, agreement_file)
     return 0

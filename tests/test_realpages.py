@@ -29,8 +29,11 @@ from bench.realpages.scoring import (
     PredictedPassage,
     Prediction,
     line_outcomes,
+    paired_site_intervals,
+    read_predictions,
     score,
     site_intervals,
+    write_predictions,
 )
 from tests.conftest import DESIGN_CATEGORY_IDS, ROOT
 
@@ -159,6 +162,37 @@ def test_site_intervals_bracket_the_figure_and_widen_when_sites_disagree():
     assert set(site_intervals(unlike, DESIGN_CATEGORY_IDS)) == {"chrome removed"}
 
 
+def test_a_change_every_site_shares_is_told_apart_and_no_change_is_not():
+    before = _outcomes_of_sites([[True, False, False]] * 4 + [[False, False, False]] * 4)
+    same = paired_site_intervals(before, before, DESIGN_CATEGORY_IDS)
+    assert same["chrome removed"] == (0.0, 0.0)
+    # one more chrome line of three removed on every site: the sites' own spread no longer hides it
+    after = _outcomes_of_sites([[True, True, False]] * 4 + [[True, False, False]] * 4)
+    low, high = paired_site_intervals(before, after, DESIGN_CATEGORY_IDS)["chrome removed"]
+    assert 0 < low <= 1 / 3 <= high
+    assert site_intervals(before, DESIGN_CATEGORY_IDS)["chrome removed"][1] - \
+        site_intervals(before, DESIGN_CATEGORY_IDS)["chrome removed"][0] > high - low
+    with pytest.raises(ValueError, match="same sites"):
+        paired_site_intervals(before, before[:6], DESIGN_CATEGORY_IDS)
+
+
+def test_saved_predictions_score_as_the_run_did(tmp_path):
+    page = attach(record_for(PAGE, LABELS), PAGE)
+    lines = page_lines(PAGE)
+    prediction = Prediction(
+        removals=((lines[2][0], lines[2][1], "chrome"),),
+        passages=(PredictedPassage(lines[1][0], lines[1][1], frozenset({"acteurs:public-public"}),
+                                   ((lines[1][0] + 3, lines[1][0] + 7, "PETR", "autre"),)),),
+    )
+    path = tmp_path / "run.json"
+    write_predictions(path, {page.page_id: prediction})
+    assert "PETR et le Département" not in path.read_text(encoding="utf-8")  # no page text is written
+    again = read_predictions(path)[page.page_id]
+    assert again == prediction
+    assert score(line_outcomes(page, again), DESIGN_CATEGORY_IDS) == \
+        score(line_outcomes(page, prediction), DESIGN_CATEGORY_IDS)
+
+
 def test_site_folds_keep_a_site_whole_and_balance_pages():
     sites = ["a"] * 4 + ["b"] * 2 + ["c"] * 2 + ["d"]
     folds = site_folds(sites, 2)
@@ -216,6 +250,28 @@ def test_bench_real_without_any_page_text_says_so_and_scores_nothing(tmp_path, c
     assert main(["--pages", str(pages)]) == 0
     out = capsys.readouterr().out
     assert "0 pages with their text at hand, 1 without" in out and "No page to score." in out
+
+
+def test_compare_real_shows_both_runs_and_the_change(tmp_path, capsys):
+    from bench.compare_real import main
+
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text(json.dumps(record_for(PAGE, LABELS)) + "\n", encoding="utf-8")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "site-1.txt").write_text(PAGE, encoding="utf-8")
+    lines = page_lines(PAGE)
+    kept_all = Prediction((), ())
+    menu_out = Prediction(((lines[0][0], lines[0][1], "chrome"),), ())
+    write_predictions(tmp_path / "a.json", {"site-1": kept_all})
+    write_predictions(tmp_path / "b.json", {"site-1": menu_out})
+    args = [str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--pages", str(pages), "--texts", str(texts)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "| chrome removed | 0.0 | 50.0 | 50.0 | 50.0 to 50.0 * |" in out
+    assert "| content kept | 100.0 | 100.0 | 0.0 | 0.0 to 0.0 |" in out
+    assert main([*args[:2], "--pages", str(pages)]) == 2  # no text at hand: nothing to compare
+    assert "nothing to compare" in capsys.readouterr().out
 
 
 def test_heldout_pages_are_of_other_sites_and_commit_no_text():

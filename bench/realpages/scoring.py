@@ -6,9 +6,11 @@ competence spans index the clean text and are mapped back to the page text throu
 from __future__ import annotations
 
 import bisect
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +31,36 @@ class PredictedPassage:
 class Prediction:
     removals: tuple[tuple[int, int, str], ...]  # page-text start, end, reason
     passages: tuple[PredictedPassage, ...]
+
+    def to_dict(self) -> dict:
+        """Offsets, reasons, category ids and terms: nothing of the page's text but the terms as found."""
+        return {"removals": [list(r) for r in self.removals],
+                "passages": [{"start": p.start, "end": p.end, "categories": sorted(p.categories),
+                              "competences": [list(c) for c in p.competences]} for p in self.passages]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Prediction:
+        def passage(p: dict) -> PredictedPassage:
+            terms = tuple((int(s), int(e), str(t), str(k)) for s, e, t, k in p["competences"])
+            return PredictedPassage(int(p["start"]), int(p["end"]), frozenset(p["categories"]), terms)
+
+        return cls(tuple((int(s), int(e), str(r)) for s, e, r in data["removals"]),
+                   tuple(passage(p) for p in data["passages"]))
+
+
+def write_predictions(path: Path, predictions: dict[str, Prediction]) -> None:
+    """Save a bench run's predictions (page id -> Prediction) as JSON, atomically, to score again or
+    compare later (`python -m bench.compare_real`)."""
+    data = {page_id: p.to_dict() for page_id, p in sorted(predictions.items())}
+    text = json.dumps(data, ensure_ascii=False)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def read_predictions(path: Path) -> dict[str, Prediction]:
+    return {page_id: Prediction.from_dict(data)
+            for page_id, data in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 class CleanToSource:
@@ -297,24 +329,14 @@ def _ratio_or_nan(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
         return np.where(whole > 0, part / np.where(whole > 0, whole, 1), np.nan)
 
 
-def site_intervals(outcomes: Sequence[LineOutcome], categories: Sequence[str], draws: int = INTERVAL_DRAWS,
-                   level: float = 0.95, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """Percentile intervals of the summary figures when the sites are drawn again with replacement, as many
-    as there are (a site's pages and lines go together, as they do in the site folds): how much a figure
-    depends on which sites happened to be gathered. A figure with no denominator in a draw is left out of
-    that draw; a figure with none in any draw is absent. Beside the summary figures (INTERVAL_FIGURES), each
-    category's precision as "precision <category>"."""
-    sites, counts = _site_counts(outcomes, categories)
-    if not sites:
-        return {}
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(sites), np.full(len(sites), 1 / len(sites)), size=draws)
-    total = weights @ counts
+def _figures(total: np.ndarray, categories: Sequence[str]) -> dict[str, np.ndarray]:
+    """Each figure for each row of summed site counts (`_site_counts`' columns); NaN where it has no
+    denominator."""
     chrome, removed, content, kept, gold, predicted, terms, terms_found, found, found_right = total[:, :10].T
-    per_category = total[:, 10:].reshape(draws, len(categories), 3)
+    per_category = total[:, 10:].reshape(len(total), len(categories), 3)
     tp, fp, fn = per_category[..., 0], per_category[..., 1], per_category[..., 2]
     f1 = _ratio_or_nan(2 * tp, 2 * tp + fp + fn)
-    # as Scores.macro_f1: the mean over the categories with a gold tag in the draw
+    # as Scores.macro_f1: the mean over the categories with a gold tag
     with_gold = tp + fn > 0
     macro = _ratio_or_nan(np.where(with_gold, np.nan_to_num(f1), 0.0).sum(axis=1), with_gold.sum(axis=1))
     figures = {
@@ -328,6 +350,15 @@ def site_intervals(outcomes: Sequence[LineOutcome], categories: Sequence[str], d
     }
     for j, category in enumerate(categories):
         figures[f"precision {category}"] = _ratio_or_nan(tp[:, j], tp[:, j] + fp[:, j])
+    return figures
+
+
+def _draws(n_sites: int, draws: int, seed: int) -> np.ndarray:
+    """How many times each site is drawn, in each of `draws` draws of `n_sites` sites with replacement."""
+    return np.random.default_rng(seed).multinomial(n_sites, np.full(n_sites, 1 / n_sites), size=draws)
+
+
+def _percentiles(figures: dict[str, np.ndarray], level: float) -> dict[str, tuple[float, float]]:
     tail = 100 * (1 - level) / 2
     intervals = {}
     for name, values in figures.items():
@@ -336,3 +367,34 @@ def site_intervals(outcomes: Sequence[LineOutcome], categories: Sequence[str], d
             low, high = np.percentile(values, [tail, 100 - tail])
             intervals[name] = (float(low), float(high))
     return intervals
+
+
+def site_intervals(outcomes: Sequence[LineOutcome], categories: Sequence[str], draws: int = INTERVAL_DRAWS,
+                   level: float = 0.95, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Percentile intervals of the summary figures when the sites are drawn again with replacement, as many
+    as there are (a site's pages and lines go together, as they do in the site folds): how much a figure
+    depends on which sites happened to be gathered. A figure with no denominator in a draw is left out of
+    that draw; a figure with none in any draw is absent. Beside the summary figures (INTERVAL_FIGURES), each
+    category's precision as "precision <category>"."""
+    sites, counts = _site_counts(outcomes, categories)
+    if not sites:
+        return {}
+    return _percentiles(_figures(_draws(len(sites), draws, seed) @ counts, categories), level)
+
+
+def paired_site_intervals(before: Sequence[LineOutcome], after: Sequence[LineOutcome],
+                          categories: Sequence[str], draws: int = INTERVAL_DRAWS, level: float = 0.95,
+                          seed: int = 0) -> dict[str, tuple[float, float]]:
+    """Intervals of each figure's change from `before` to `after` (two runs over the same pages), the same
+    sites drawn for both in each draw: a difference whose interval holds 0 is one the set cannot tell from
+    the luck of which sites were gathered. Far narrower than the two runs' own intervals, since a site that
+    is hard for one run is mostly hard for the other."""
+    sites, counts_before = _site_counts(before, categories)
+    sites_after, counts_after = _site_counts(after, categories)
+    if sites != sites_after:
+        raise ValueError("the two runs do not cover the same sites in the same order")
+    if not sites:
+        return {}
+    weights = _draws(len(sites), draws, seed)
+    old, new = _figures(weights @ counts_before, categories), _figures(weights @ counts_after, categories)
+    return _percentiles({name: new[name] - old[name] for name in old}, level)
