@@ -92,7 +92,6 @@ def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[ParsedDocument
 
 
 def suggest(args: argparse.Namespace, settings: Settings) -> int:
-    from pipeline.analysis import context_docs
     from pipeline.classifier import load_model, passage_features, predict
     from pipeline.classifier.cues import with_cue_weights
     from pipeline.suggest import suggest as pick
@@ -112,10 +111,8 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     ids, texts, doc_ids, scores = [], [], [], []
     for document in _parsed_corpus(settings, nlp):
         passages, docs = document.passages, document.docs
-        # rule tags read the passage's headings and parent bullets, exactly as `analyse` does
-        docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
-        rule_sets = [frozenset(t.category for t in tagger.tag(doc, context_docs(passage, docs_by_text, nlp)))
-                     for passage, doc in zip(passages, docs, strict=True)]
+        # beside a model the rule tags read the passage alone, as `analyse` and training do
+        rule_sets = [frozenset(t.category for t in tagger.tag(doc)) for doc in docs]
         features = passage_features(docs, rule_sets, vector_source=model.vector_source, encoder=encoder)
         for passage, score in zip(passages, predict(model, features), strict=True):
             if passage.kind == "heading" or normalised_text(passage.text) in annotated:
