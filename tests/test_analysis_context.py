@@ -14,7 +14,8 @@ from pipeline.settings import load_settings
 from pipeline.types import Passage
 
 HEADING = "Les acteurs réunis"
-SENTENCE = "Le Département a publié son rapport annuel."  # one weak actors cue: tagged only under that heading
+# one weak actors cue: tagged only under that heading
+SENTENCE = "Le Département a publié son rapport annuel."
 
 
 @pytest.fixture(scope="module")
