@@ -20,6 +20,7 @@ from bench.realpages.dataset import HELDOUT_FILE, PAGES_FILE, load_pages
 from bench.realpages.scoring import (
     INTERVAL_DRAWS,
     INTERVAL_FIGURES,
+    Scores,
     line_outcomes,
     paired_site_intervals,
     read_predictions,
@@ -27,7 +28,7 @@ from bench.realpages.scoring import (
 )
 
 
-def _figure(scores, name: str) -> float | None:
+def _figure(scores: Scores, name: str) -> float | None:
     if name.startswith("precision "):
         return scores.categories[name.removeprefix("precision ")].precision
     return {

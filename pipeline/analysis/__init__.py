@@ -130,7 +130,8 @@ class Analyser:
         else:
             # The classifier was trained on rule tags of annotated passages read alone (annotations carry no
             # headings): its rule-match features and the cuts combining its scores with the rules hold for
-            # such tags. Fed tags that a heading raised, it over-tags (docs/realset.md, fifth session).
+            # such tags. Fed tags that a heading raised, it over-tags (docs/realset.md, "The rules beside the
+            # classifier read what its training read").
             tags = [self.tagger.tag(keys) for keys in reading.keys]
         if self.model is not None and passages:
             if docs is None:
