@@ -20,26 +20,12 @@ from bench.realpages.dataset import HELDOUT_FILE, PAGES_FILE, load_pages
 from bench.realpages.scoring import (
     INTERVAL_DRAWS,
     INTERVAL_FIGURES,
-    Scores,
+    figure,
     line_outcomes,
     paired_site_intervals,
     read_predictions,
     score,
 )
-
-
-def _figure(scores: Scores, name: str) -> float | None:
-    if name.startswith("precision "):
-        return scores.categories[name.removeprefix("precision ")].precision
-    return {
-        "chrome removed": scores.chrome_recall,
-        "content kept": scores.content_kept_share,
-        "micro F1": scores.micro().f1,
-        "macro F1": scores.macro_f1(),
-        "tags per gold tag": scores.tags_per_gold_tag,
-        "term recall": scores.term_recall,
-        "term precision": scores.term_precision,
-    }[name]
 
 
 def _shown(name: str, value: float | None) -> str:
@@ -76,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| figure | before | after | change | 95 % interval of the change |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name in [*INTERVAL_FIGURES, *(f"precision {c}" for c in categories)]:
-        a, b = _figure(old, name), _figure(new, name)
+        a, b = figure(old, name), figure(new, name)
         change = "n/a" if a is None or b is None else _shown(name, b - a)
         spread = changes.get(name)
         if spread is None:

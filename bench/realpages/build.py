@@ -44,6 +44,7 @@ from bench.realpages.dataset import (
     read_records,
 )
 from bench.realpages.lines import line_key, page_lines, text_sha1
+from pipeline.diskcache import write_atomic
 
 PROJECT = Path(__file__).resolve().parents[2]
 REAL_ANNOTATIONS = PROJECT / "corpus" / "annotations" / "real.jsonl"
@@ -231,9 +232,8 @@ def write_passages(sets: Sequence[Path] = (PAGES_FILE, HELDOUT_FILE), texts: Seq
                  "doc_id": f"real/{page.page_id}", "group": f"real/{page.site}"})
     for path, is_open in ((committed, True), (local, False)):
         if rows[is_open]:
-            with path.open("w", encoding="utf-8") as handle:
-                for row in rows[is_open]:
-                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows[is_open])
+            write_atomic(path, text.encode("utf-8"))
         elif path.exists():
             path.unlink()
     print(f"{len(rows[True]) + len(rows[False])} real passages for training ({len(rows[True])} committed), "

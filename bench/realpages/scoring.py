@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.realpages.dataset import GoldLine, RealPage
+from pipeline.diskcache import write_atomic
 
 REMOVED_SHARE = 0.5  # a line counts as removed when at least half of its non-space characters are
 
@@ -52,10 +53,7 @@ def write_predictions(path: Path, predictions: dict[str, Prediction]) -> None:
     """Save a bench run's predictions (page id -> Prediction) as JSON, atomically, to score again or
     compare later (`python -m bench.compare_real`)."""
     data = {page_id: p.to_dict() for page_id, p in sorted(predictions.items())}
-    text = json.dumps(data, ensure_ascii=False)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text + "\n", encoding="utf-8")
-    partial.replace(path)
+    write_atomic(path, (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def read_predictions(path: Path) -> dict[str, Prediction]:
@@ -303,6 +301,22 @@ def _score_terms(scores: Scores, outcome: LineOutcome) -> None:
 INTERVAL_FIGURES = ("chrome removed", "content kept", "micro F1", "macro F1", "tags per gold tag",
                     "term recall", "term precision")
 INTERVAL_DRAWS = 1000
+
+
+def figure(scores: Scores, name: str) -> float | None:
+    """One of the figures `site_intervals` names (INTERVAL_FIGURES, or "precision <category>"), read off
+    `scores`."""
+    if name.startswith("precision "):
+        return scores.categories[name.removeprefix("precision ")].precision
+    return {
+        "chrome removed": scores.chrome_recall,
+        "content kept": scores.content_kept_share,
+        "micro F1": scores.micro().f1,
+        "macro F1": scores.macro_f1(),
+        "tags per gold tag": scores.tags_per_gold_tag,
+        "term recall": scores.term_recall,
+        "term precision": scores.term_precision,
+    }[name]
 
 
 def _site_counts(outcomes: Sequence[LineOutcome], categories: Sequence[str]) -> tuple[list[str], np.ndarray]:
