@@ -23,6 +23,7 @@ from bench.realpages.dataset import (
     site_folds,
 )
 from bench.realpages.lines import line_key, normalise_line, page_lines, text_sha1
+from bench.realpages.restore import compare
 from bench.realpages.scoring import (
     CleanToSource,
     LineOutcome,
@@ -80,6 +81,17 @@ def test_a_copy_is_used_when_exact_or_when_only_spacing_differs_and_refused_othe
     text, why = find_text(record, [tmp_path])
     assert text is None and "recorded" in why
     assert find_text(record, [tmp_path / "nowhere"]) == (None, "no copy")
+
+
+def test_restore_points_at_the_lines_of_a_copy_that_differ_from_the_labelled_page():
+    text = "Titre\n\nUne phrase du rapport.\nPartager"
+    record = {"lines": [{"key": line_key(line)} for _, _, line in page_lines(text)]}
+    assert compare(record, text) == []
+    assert compare(record, text.replace("Partager", "partager ")) == []
+    retyped = compare(record, text.replace("rapport.", "rapport ."))
+    assert len(retyped) == 1 and retyped[0].startswith("line 2 differs (matches no recorded line)")
+    joined = compare(record, text.replace("\n\n", " "))
+    assert joined[-1] == "2 non-empty lines in the copy, 3 recorded"
 
 
 def test_answers_file_becomes_a_checked_annotation():
