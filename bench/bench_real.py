@@ -31,6 +31,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.realpages.dataset import (
@@ -62,8 +63,8 @@ ANNOTATIONS = PROJECT / "corpus" / "annotations"
 CACHE = PROJECT / ".cache"  # the project's own caches: parses are shared with analyse and train
 
 
-def run_pipeline(pages: list[RealPage], workdir: Path,
-                 models_dir: Path | None = None, encoder: bool | None = None) -> dict[str, Prediction]:
+def run_pipeline(pages: list[RealPage], workdir: Path, models_dir: Path | None = None,
+                 encoder: bool | None = None, lexicon: Path | None = None) -> dict[str, Prediction]:
     """Analyse the pages as a corpus folder and read back, per page, its removals and passages."""
     from pipeline.outputs.passagesfile import FILE_NAME as PASSAGES_FILE
     from pipeline.outputs.passagesfile import read_records
@@ -74,8 +75,9 @@ def run_pipeline(pages: list[RealPage], workdir: Path,
     corpus.mkdir()
     for page in pages:
         (corpus / f"{page.page_id}.txt").write_text(page.text, encoding="utf-8")
+    chosen = {"lexicon": lexicon} if lexicon is not None else {}
     settings = load_settings(corpus=corpus, output=workdir / "out", cache_dir=CACHE, progress=False,
-                             models_dir=models_dir, encoder=encoder)
+                             models_dir=models_dir, encoder=encoder, **chosen)
     analyse(settings)
     out = workdir / "out"
     removals: dict[str, list[tuple[int, int, str]]] = {}
@@ -126,10 +128,11 @@ def train_without(sites: set[str], workdir: Path, encoder: bool | None = None) -
 
 
 def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path, encoder: bool | None = None,
-                        refit_chrome: bool = True) -> dict[str, Prediction]:
-    """Each fold's pages analysed with a classifier trained, and (`refit_chrome`) a chrome-line model
-    fitted, without any page of that fold's sites; without `refit_chrome`, the shipped chrome model, for
-    pages it was not fitted on."""
+                        refit_chrome: bool = True, texts: Sequence[Path] = ()) -> dict[str, Prediction]:
+    """Each fold's pages analysed with a classifier trained, a competence licence model fitted (on both
+    real sets), and (`refit_chrome`) a chrome-line model fitted, without any page of that fold's sites;
+    without `refit_chrome`, the shipped chrome model, for pages it was not fitted on."""
+    from bench.fit_licence import lexicon_without
     from bench.realpages.chrome_fit import DEFAULT_CLEAN, clean_lines
     from bench.realpages.chrome_fit import fit as fit_chrome
     from pipeline.clean.chrome import ChromeModel, use_model  # the prepared-text cache keys on the model
@@ -151,7 +154,8 @@ def predictions_by_fold(pages: list[RealPage], folds: int, workdir: Path, encode
                 others = [page for page in pages if fold_of[page.site] != fold]
                 use_model(ChromeModel.from_dict(fit_chrome(others, shipped["c"], keep=shipped["keep"],
                                                                  clean=clean)))
-            predictions |= run_pipeline(part, folder, models, encoder)
+            lexicon = lexicon_without({page.site for page in part}, folder, texts)
+            predictions |= run_pipeline(part, folder, models, encoder, lexicon)
     finally:
         use_model(None)
     return predictions
@@ -298,13 +302,16 @@ def main(argv: list[str] | None = None) -> int:
     reads = (", reading passages with the sentence encoder" if encoder
              else ", reading spaCy's word vectors (no sentence encoder)")
     print(f"Classifier: {trained}{reads if args.model != 'rules' else ''}\n")
+    if args.model != "folds":
+        print("Warning: the competence licence model of the shipped lexicon was fitted on these pages: its "
+              "competence figures are in-sample. Use --model folds (the default).\n")
     if args.model == "shipped" and shipped_model_saw_real_pages(encoder):
         print("Warning: the shipped classifier was trained on these pages' passages: its tagging figures are "
               "in-sample and optimistic. Use --model folds (the default).\n")
     with tempfile.TemporaryDirectory(prefix="bench-real-") as tmp:
         if args.model == "folds":
             predictions = predictions_by_fold(pages, args.folds, Path(tmp), encoder,
-                                              refit_chrome=not args.heldout)
+                                              refit_chrome=not args.heldout, texts=args.texts)
         elif args.model == "rules":
             (Path(tmp) / "no-model").mkdir()
             predictions = run_pipeline(pages, Path(tmp), Path(tmp) / "no-model")

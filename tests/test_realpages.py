@@ -405,6 +405,7 @@ def test_bench_real_runs_the_pipeline_and_reports_what_it_kept_and_tagged(tmp_pa
 
 def test_held_out_folds_train_without_their_sites_and_keep_the_shipped_chrome_model(tmp_path, monkeypatch):
     import bench.bench_real as bench_real
+    import bench.fit_licence as fit_licence
     import bench.realpages.chrome_fit as chrome_fit
 
     pages = [attach({**record_for(PAGE, LABELS, page_id=f"p{i}"), "site": f"site{i}.fr"}, PAGE)
@@ -416,17 +417,26 @@ def test_held_out_folds_train_without_their_sites_and_keep_the_shipped_chrome_mo
         trained_without.append(set(sites))
         return folder
 
-    def run_pipeline(part, folder, models=None, encoder=None):
+    licensed_without: list[set[str]] = []
+
+    def run_pipeline(part, folder, models=None, encoder=None, lexicon=None):
+        assert lexicon == folder / "lexicon.yaml"
         scored.extend(page.page_id for page in part)
         return {page.page_id: Prediction((), ()) for page in part}
 
     def refit(*args, **kwargs):
         raise AssertionError("the chrome model was refitted on held-out pages")
 
+    def lexicon_without(sites, folder, texts=()):
+        licensed_without.append(set(sites))
+        return folder / "lexicon.yaml"
+
     monkeypatch.setattr(bench_real, "train_without", train_without)
     monkeypatch.setattr(bench_real, "run_pipeline", run_pipeline)
     monkeypatch.setattr(chrome_fit, "fit", refit)
+    monkeypatch.setattr(fit_licence, "lexicon_without", lexicon_without)
     predictions = bench_real.predictions_by_fold(pages, 2, tmp_path, refit_chrome=False)
     assert sorted(predictions) == sorted(scored) == [f"p{i}" for i in range(4)]
     assert len(trained_without) == 2 and set().union(*trained_without) == {f"site{i}.fr" for i in range(4)}
     assert not trained_without[0] & trained_without[1]  # each fold's classifier misses only its own sites
+    assert licensed_without == trained_without  # and so does each fold's competence licence model

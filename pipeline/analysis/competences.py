@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from pipeline.analysis.licence import CONTEXT_WINDOW, TYPE_FEATURE, LicenceModel, read_licence
 from pipeline.errors import LexiconError
 from pipeline.types import Competence
 
@@ -80,6 +81,8 @@ class Lexicon:
     # gatherings (meetings, workshops): objects of activities like `activity_objects`, and the only nouns a
     # participle may qualify (« la réunion animée par… »; « les acteurs mobilisés » is no activity of theirs)
     activity_gatherings: frozenset[str] = frozenset()
+    # when set, every form match is a candidate and this model decides (`pipeline/analysis/licence.py`)
+    licence: LicenceModel | None = None
 
     def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
         return tuple(t for t in self.terms if t.type == type_id)
@@ -100,8 +103,9 @@ def _clean_form(text: str) -> str:
     return " ".join(text.replace("’", "'").split())
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    """Read and validate the YAML lexicon. Raises LexiconError naming the file and the faulty term."""
+def load_lexicon(path: Path, *, with_licence: bool = True) -> Lexicon:
+    """Read and validate the YAML lexicon. Raises LexiconError naming the file and the faulty term.
+    `with_licence=False`: the rules alone, whatever model the file names (to fit a new one)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -165,11 +169,17 @@ def load_lexicon(path: Path) -> Lexicon:
     objects = _string_list(data.get("activity_objects"), str(path), "activity_objects")
     gatherings = _string_list(data.get("activity_gatherings"), str(path), "activity_gatherings")
     name_heads = _string_list(data.get("name_heads"), str(path), "name_heads")
+    licence, digest = None, hashlib.sha256(raw)
+    if with_licence and data.get("licence") is not None:
+        if not isinstance(data["licence"], str) or not data["licence"].strip():
+            raise LexiconError(f"{path}: 'licence' must name a model file (relative to the lexicon)")
+        licence, licence_bytes = read_licence(path.parent / data["licence"])
+        digest.update(licence_bytes)  # caches keyed on the lexicon follow its model too
     return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
-                   frozenset(n.lower() for n in not_terms), vector_typing, hashlib.sha256(raw).hexdigest(),
+                   frozenset(n.lower() for n in not_terms), vector_typing, digest.hexdigest(),
                    tuple(m.lower() for m in roles), anchored_types,
                    frozenset(o.lower() for o in objects), frozenset(n.lower() for n in name_heads),
-                   frozenset(g.lower() for g in gatherings))
+                   frozenset(g.lower() for g in gatherings), licence)
 
 
 # ---------------------------------------------------------------------------------------- token keys
@@ -217,6 +227,30 @@ class _Hit:
     origin: str
     score: float | None = None
     needs_context: bool = False
+
+
+@dataclass(frozen=True)
+class LicenceCandidate:
+    """A match of a lexicon form, the licence model's features of it and, with a model, its probability."""
+    hit: _Hit
+    features: dict[str, float]
+    context: np.ndarray  # unit mean word vector of the content words around it (zeros when none)
+    probability: float | None = None
+
+    @property
+    def term(self) -> str:
+        return self.hit.term
+
+    @property
+    def kept_by_rules(self) -> bool:
+        """What the lexicon's rules alone decide: their licence, and not inside a name."""
+        return bool(self.features["rules_licence"]) and not self.features["in_name"]
+
+    @property
+    def second_reading(self) -> bool:
+        """Whether the licence model may keep it although the rules do not: a form the rules reject for want
+        of context or anchor, never one inside a name (« comité d'animation », « écoutes territoriales »)."""
+        return not self.features["rules_licence"] and not self.features["in_name"]
 
 
 # ---------------------------------------------------------------------------------------- patterns
@@ -405,19 +439,19 @@ class CompetenceExtractor:
             in_context = self.about_competences(doc, context)
         if on_roles is None:
             on_roles = self.about_roles(doc, context)
-        memo = self._keys_memo
-        keys = []
-        for token in doc:
-            reading = (token.orth, token.lemma)
-            token_keys = memo.get(reading)
-            if token_keys is None:
-                token_keys = memo[reading] = _token_keys(token)
-            keys.append(token_keys)
+        keys = self.token_keys(doc)
         # The same forms type discovered terms: outside a passage about competences, a context-only form
         # ("s'adapter", "transmettre") is as ambiguous inside "capacité à s'adapter" as alone (the capacity
         # of libraries to adapt, of a device to transmit), so it neither matches nor types there.
-        lexical = [hit for hit in self._lexicon_hits(doc, keys, in_context, on_roles)
-                   if not self._part_of_name(doc, hit)]
+        if self.lexicon.licence is None:
+            lexical = [hit for hit in self._lexicon_hits(doc, keys, in_context, on_roles)
+                       if not self._part_of_name(doc, hit)]
+        else:  # the rules keep theirs; the model reads again what they reject (probability as the score)
+            licence = self.lexicon.licence
+            lexical = [c.hit if c.kept_by_rules else replace(c.hit, score=c.probability)
+                       for c in self.lexicon_candidates(doc, keys, in_context, on_roles)
+                       if c.kept_by_rules or c.second_reading and licence.knows(c.term)
+                       and c.probability >= licence.threshold]
         # each discovered term is judged as its longest phrase: when that is rejected, a shorter piece of it
         # ("capacité à caractériser" out of "capacité à caractériser des erreurs") is not tried instead
         candidates = _longest_non_overlapping(self._type_discovered(doc[s:e], lexical)
@@ -430,27 +464,76 @@ class CompetenceExtractor:
 
     # -- lexicon
 
-    def _lexicon_hits(self, doc: Doc, keys: list[frozenset[str]], on_competences: bool,
-                      on_roles: bool) -> list[_Hit]:
-        hits = []
-        anchored_types = self.lexicon.anchored_types
+    def token_keys(self, doc: Doc) -> list[frozenset[str]]:
+        memo = self._keys_memo
+        keys = []
+        for token in doc:
+            reading = (token.orth, token.lemma)
+            token_keys = memo.get(reading)
+            if token_keys is None:
+                token_keys = memo[reading] = _token_keys(token)
+            keys.append(token_keys)
+        return keys
+
+    def _form_matches(self, keys: list[frozenset[str]]) -> Iterable[tuple[int, int, _Form]]:
         for start, first in enumerate(keys):
             candidates = {id(f): f for k in first for f in self._forms_by_first_key.get(k, ())}
             for form in candidates.values():
                 end = start + len(form.keys)
-                if end > len(keys) or not all(form.keys[i] & keys[start + i] for i in range(len(form.keys))):
-                    continue
-                activity = form.term.type in anchored_types
-                if form.kind == CONTEXT:
-                    # a passage about roles licenses activities; qualities need one about competences
-                    licensed = on_competences or on_roles and (activity or not anchored_types)
-                    if not licensed and not (activity and self._anchored(doc, start, end, form.term.anchors)):
-                        continue
-                elif form.kind == ANCHORED and not self._anchored(doc, start, end, form.term.anchors):
-                    continue
-                hits.append(_Hit(start, end, form.term.term, form.term.type, "lexicon",
-                                 needs_context=form.kind != PLAIN))
-        return hits
+                if end <= len(keys) and all(form.keys[i] & keys[start + i] for i in range(len(form.keys))):
+                    yield start, end, form
+
+    def _rules_licence(self, doc: Doc, start: int, end: int, form: _Form, on_competences: bool,
+                       on_roles: bool) -> bool:
+        activity = form.term.type in self.lexicon.anchored_types
+        if form.kind == CONTEXT:
+            # a passage about roles licenses activities; qualities need one about competences
+            if on_competences or on_roles and (activity or not self.lexicon.anchored_types):
+                return True
+            return activity and self._anchored(doc, start, end, form.term.anchors)
+        if form.kind == ANCHORED:
+            return self._anchored(doc, start, end, form.term.anchors)
+        return True
+
+    def _lexicon_hits(self, doc: Doc, keys: list[frozenset[str]], on_competences: bool,
+                      on_roles: bool) -> list[_Hit]:
+        return [_Hit(start, end, form.term.term, form.term.type, "lexicon", needs_context=form.kind != PLAIN)
+                for start, end, form in self._form_matches(keys)
+                if self._rules_licence(doc, start, end, form, on_competences, on_roles)]
+
+    def lexicon_candidates(self, doc: Doc, keys: list[frozenset[str]] | None = None,
+                           on_competences: bool | None = None, on_roles: bool | None = None,
+                           ) -> list[LicenceCandidate]:
+        """Every match of a lexicon form in `doc`, whatever the rules say of it, with the features the
+        licence model reads (`pipeline/analysis/licence.py`) and, with a model, its probability."""
+        keys = self.token_keys(doc) if keys is None else keys
+        on_competences = self.about_competences(doc) if on_competences is None else on_competences
+        on_roles = self.about_roles(doc) if on_roles is None else on_roles
+        licence = self.lexicon.licence
+        words = float(np.log1p(sum(1 for t in doc if not (t.is_punct or t.is_space))))
+        out = []
+        for start, end, form in self._form_matches(keys):
+            needs = form.kind != PLAIN
+            hit = _Hit(start, end, form.term.term, form.term.type, "lexicon", needs_context=needs)
+            features = {
+                "needs_context": float(needs), "anchored_form": float(form.kind == ANCHORED),
+                "rules_licence": float(self._rules_licence(doc, start, end, form, on_competences, on_roles)),
+                "in_name": float(self._part_of_name(doc, hit)),
+                "anchored": float(self._anchored(doc, start, end, form.term.anchors)),
+                "about_competences": float(on_competences), "about_roles": float(on_roles),
+                "passage_words": words, "capitalised": float(doc[start].text[:1].isupper()),
+                "match_words": float(end - start), TYPE_FEATURE.format(form.term.type): 1.0,
+            }
+            around = [*doc[max(0, start - CONTEXT_WINDOW):start], *doc[end:end + CONTEXT_WINDOW]]
+            context = _content_vector(around)
+            if context is None:
+                context = np.zeros(doc.vocab.vectors_length or 1, dtype=np.float32)
+            probability = None
+            if licence is not None:
+                features["term_rate"], features["term_seen"] = licence.term_features(form.term.term)
+                probability = licence.probability(features, context)
+            out.append(LicenceCandidate(hit, features, context, probability))
+        return out
 
     def _anchored(self, doc: Doc, start: int, end: int, own: frozenset[str] = frozenset()) -> bool:
         """Whether the activity named by doc[start:end] is done with or for people, groups or gatherings
