@@ -323,3 +323,9 @@ def test_lexicon_errors_name_the_file_and_the_term(tmp_path: Path):
                    encoding="utf-8")
     with pytest.raises(LexiconError, match=r"lexique\.yaml.*'partage'.*anchors"):
         load_lexicon(bad)
+
+
+@pytest.mark.parametrize("text", ["la co construction du projet", "la co- construction du projet",
+                                  "co construire des projets", "la co-construction du projet"])
+def test_a_hyphenated_term_is_found_however_the_hyphen_is_written(nlp, extractor, text):
+    assert "co-construction" in {c.term for c in extractor.extract(nlp(text))}

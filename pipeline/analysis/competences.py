@@ -209,6 +209,7 @@ def _token_keys(token: Token) -> frozenset[str]:
 # How a lexicon form may match: everywhere, in a passage about competences or roles (or, for the activities of
 # `anchored_types`, with a person, group or gathering as object), or only with such an object.
 PLAIN, CONTEXT, ANCHORED = "plain", "context", "anchored"
+_HYPHENATED = re.compile(r"(\w)-(\w)")
 
 
 @dataclass(frozen=True)
@@ -403,6 +404,10 @@ class CompetenceExtractor:
         entries = [(form, term, PLAIN) for term in self.lexicon.terms for form in term.variants]
         entries += [(form, term, CONTEXT) for term in self.lexicon.terms for form in term.context_variants]
         entries += [(form, term, ANCHORED) for term in self.lexicon.terms for form in term.anchored_variants]
+        # a hyphenated word is also written with a space or a hyphen and a space (« co construction »,
+        # « co- construction »), which the tokenizer cuts into two words
+        entries += [(spelling, term, kind) for form, term, kind in list(entries) if _HYPHENATED.search(form)
+                    for spelling in (_HYPHENATED.sub(r"\1 \2", form), _HYPHENATED.sub(r"\1- \2", form))]
         docs = nlp.pipe((form for form, _, _ in entries), batch_size=32)
         for (_, term, kind), doc in zip(entries, docs, strict=True):
             keys = tuple(_token_keys(t) for t in doc if not t.is_space)
