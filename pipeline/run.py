@@ -60,6 +60,17 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
 
 
+def _lexicon_sha256(path: Path) -> str:
+    """The lexicon's hash with its licence model's (`pipeline.analysis.licence.lexicon_sha256`), or what
+    `_file_sha256` says of a file that cannot be read."""
+    from pipeline.analysis.licence import lexicon_sha256  # light: no spaCy
+
+    try:
+        return lexicon_sha256(path)
+    except OSError:
+        return _file_sha256(path)
+
+
 def _file_sha256(path: Path) -> str:
     """sha256 of a file's bytes: "" when there is no such file, a marker when it cannot be read (the run that
     follows reports why)."""
@@ -120,7 +131,7 @@ def analyse(settings: Settings) -> RunResult:
     paths, skipped = corpus_files(settings)
 
     hashes = [(document_id(p, settings.corpus), _file_sha256(p)) for p in paths]
-    signature = _run_signature(settings, _file_sha256(settings.codebook), _file_sha256(settings.lexicon),
+    signature = _run_signature(settings, _file_sha256(settings.codebook), _lexicon_sha256(settings.lexicon),
                                _file_sha256(settings.model_path), expected_signature(settings.spacy_model),
                                hashes)
     previous = _previous_manifest(output)

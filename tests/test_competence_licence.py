@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from pipeline.analysis.competences import CompetenceExtractor, LexiconError, load_lexicon
-from pipeline.analysis.licence import LicenceModel, read_licence
+from pipeline.analysis.licence import LicenceModel, lexicon_sha256, read_licence
 from pipeline.settings import PACKAGE_DATA
 
 LEXICON_PATH = PACKAGE_DATA / "competences.yaml"
@@ -68,6 +68,8 @@ def test_shipped_lexicon_names_its_model_and_its_hash_follows_the_model(tmp_path
     (tmp_path / model_file.name).write_text(json.dumps(data), encoding="utf-8")
     other_model = load_lexicon(tmp_path / LEXICON_PATH.name)
     assert same_model.sha256 != other_model.sha256  # cached readings follow the model, not the YAML alone
+    # and so does a run's signature: `analyse` runs again after the model is refitted
+    assert lexicon_sha256(tmp_path / LEXICON_PATH.name) == other_model.sha256
 
 
 @pytest.mark.parametrize("content, message", [

@@ -13,11 +13,14 @@ The model is JSON (weights, threshold, per-term counts), read without unpickling
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from pipeline.errors import LexiconError
 
@@ -103,3 +106,18 @@ def read_licence(path: Path) -> tuple[LicenceModel, bytes]:
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: not a competence licence model")
     return LicenceModel.from_dict(data, str(path)), raw
+
+
+def lexicon_sha256(path: Path) -> str:
+    """The hash of a lexicon file and of the licence model it names (`Lexicon.sha256`), read without
+    validating either: for a run's signature, which must change when the model is refitted;
+    `load_lexicon` reports what is wrong with them."""
+    raw = Path(path).read_bytes()
+    digest = hashlib.sha256(raw)
+    try:
+        named = yaml.safe_load(raw.decode("utf-8")).get("licence")
+        if named is not None:
+            digest.update((Path(path).parent / named).read_bytes())
+    except (yaml.YAMLError, UnicodeDecodeError, AttributeError, TypeError, OSError):
+        pass
+    return digest.hexdigest()
