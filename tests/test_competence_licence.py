@@ -98,3 +98,10 @@ def test_a_model_survives_its_file():
     assert again.probability(features, (1.0, 0.0)) == pytest.approx(model.probability(features, (1.0, 0.0)))
     assert again.term_features("animation") == model.term_features("animation")
     assert model.term_features("unknown")[0] == pytest.approx(model.prior_rate)
+
+
+def test_a_model_fitted_on_other_word_vectors_is_refused_by_name(rules_only, nlp):
+    other = LicenceModel({}, 0.0, 0.5, context_weights=(0.1, 0.2, 0.3))
+    with pytest.raises(LexiconError, match="3 dimensions") as caught:
+        CompetenceExtractor(replace(rules_only, licence=other), nlp)
+    assert "competences.yaml" in str(caught.value)

@@ -81,7 +81,8 @@ class Lexicon:
     # gatherings (meetings, workshops): objects of activities like `activity_objects`, and the only nouns a
     # participle may qualify (« la réunion animée par… »; « les acteurs mobilisés » is no activity of theirs)
     activity_gatherings: frozenset[str] = frozenset()
-    # when set, every form match is a candidate and this model decides (`pipeline/analysis/licence.py`)
+    # when set, the forms the rules reject for want of context or anchor are read again by this model
+    # (`pipeline/analysis/licence.py`)
     licence: LicenceModel | None = None
 
     def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
@@ -399,6 +400,11 @@ class CompetenceExtractor:
         self._centroids = _centroids(_term_vectors(lexicon, nlp))
         self._markers = _marker_pattern(lexicon.context_markers)
         self._roles = _marker_pattern(lexicon.role_markers)
+        width = len(lexicon.licence.context_weights) if lexicon.licence is not None else 0
+        if width and width != nlp.vocab.vectors_length:
+            raise LexiconError(f"{lexicon.path}: its licence model reads word vectors of {width} dimensions, "
+                               f"the spaCy model has {nlp.vocab.vectors_length}: refit it with this model "
+                               "(python -m bench.fit_licence --write) or remove the lexicon's 'licence' line")
 
     def _build_forms(self, nlp: Language) -> None:
         entries = [(form, term, PLAIN) for term in self.lexicon.terms for form in term.variants]
@@ -470,6 +476,7 @@ class CompetenceExtractor:
     # -- lexicon
 
     def token_keys(self, doc: Doc) -> list[frozenset[str]]:
+        """Each token's matching keys (word and lemma, function words by family), memoised."""
         memo = self._keys_memo
         keys = []
         for token in doc:
@@ -532,7 +539,7 @@ class CompetenceExtractor:
             around = [*doc[max(0, start - CONTEXT_WINDOW):start], *doc[end:end + CONTEXT_WINDOW]]
             context = _content_vector(around)
             if context is None:
-                context = np.zeros(doc.vocab.vectors_length or 1, dtype=np.float32)
+                context = np.zeros(doc.vocab.vectors_length, dtype=np.float32)
             probability = None
             if licence is not None:
                 features["term_rate"], features["term_seen"] = licence.term_features(form.term.term)
