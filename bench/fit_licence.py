@@ -29,8 +29,10 @@ import numpy as np
 from bench.realpages.dataset import HELDOUT_FILE, PAGES_FILE, RealPage, load_pages, site_folds
 from bench.realpages.scoring import gold_term_spans
 from pipeline.analysis.licence import FEATURES, TYPE_FEATURE, LicenceModel
+from pipeline.diskcache import write_atomic
+from pipeline.settings import PACKAGE_DATA
 
-LICENCE_FILE = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "competence_licence.json"
+LICENCE_FILE = PACKAGE_DATA / "competence_licence.json"
 PRIOR_RATE, PRIOR_WEIGHT, C = 0.3, 2.0, 1.0
 
 
@@ -231,8 +233,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{_f1(gold, hit, extracted, right):.3f} |")
     if args.write:
         model = fit(every, lexicon.types, args.threshold)
-        LICENCE_FILE.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n",
-                                encoding="utf-8")
+        text = json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        write_atomic(LICENCE_FILE, text.encode("utf-8"))
         marked = Counter({t: a for t, (a, _) in model.term_counts.items()})
         print(f"\nwrote {LICENCE_FILE} (threshold {model.threshold:.2f}, {len(model.term_counts)} terms "
               f"seen, most marked: {', '.join(t for t, _ in marked.most_common(5))})")
