@@ -100,7 +100,9 @@ class Competence:
     start: int
     end: int
     origin: str  # "lexicon" | "discovered"
-    score: float | None = None  # similarity when the type came from word vectors
+    # similarity when the type came from word vectors; for a lexicon term the licence model kept although
+    # the rules did not, the model's probability
+    score: float | None = None
 
 
 @dataclass(frozen=True)
