@@ -18,7 +18,13 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.analysis.licence import CONTEXT_WINDOW, TYPE_FEATURE, LicenceModel, read_licence
+from pipeline.analysis.licence import (
+    CONTEXT_WINDOW,
+    TYPE_FEATURE,
+    LicenceModel,
+    lexicon_sha256,
+    read_licence,
+)
 from pipeline.errors import LexiconError
 from pipeline.types import Competence
 
@@ -170,14 +176,14 @@ def load_lexicon(path: Path, *, with_licence: bool = True) -> Lexicon:
     objects = _string_list(data.get("activity_objects"), str(path), "activity_objects")
     gatherings = _string_list(data.get("activity_gatherings"), str(path), "activity_gatherings")
     name_heads = _string_list(data.get("name_heads"), str(path), "name_heads")
-    licence, digest = None, hashlib.sha256(raw)
+    licence, sha256 = None, hashlib.sha256(raw).hexdigest()
     if with_licence and data.get("licence") is not None:
         if not isinstance(data["licence"], str) or not data["licence"].strip():
             raise LexiconError(f"{path}: 'licence' must name a model file (relative to the lexicon)")
-        licence, licence_bytes = read_licence(path.parent / data["licence"])
-        digest.update(licence_bytes)  # caches keyed on the lexicon follow its model too
+        licence = read_licence(path.parent / data["licence"])
+        sha256 = lexicon_sha256(path)  # caches keyed on the lexicon follow its model too
     return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
-                   frozenset(n.lower() for n in not_terms), vector_typing, digest.hexdigest(),
+                   frozenset(n.lower() for n in not_terms), vector_typing, sha256,
                    tuple(m.lower() for m in roles), anchored_types,
                    frozenset(o.lower() for o in objects), frozenset(n.lower() for n in name_heads),
                    frozenset(g.lower() for g in gatherings), licence)
@@ -496,15 +502,19 @@ class CompetenceExtractor:
                     yield start, end, form
 
     def _rules_licence(self, doc: Doc, start: int, end: int, form: _Form, on_competences: bool,
-                       on_roles: bool) -> bool:
+                       on_roles: bool, anchored: bool | None = None) -> bool:
+        """Whether the rules let the form count here; `anchored`, when the caller has worked it out."""
+        def is_anchored() -> bool:
+            return self._anchored(doc, start, end, form.term.anchors) if anchored is None else anchored
+
         activity = form.term.type in self.lexicon.anchored_types
         if form.kind == CONTEXT:
             # a passage about roles licenses activities; qualities need one about competences
             if on_competences or on_roles and (activity or not self.lexicon.anchored_types):
                 return True
-            return activity and self._anchored(doc, start, end, form.term.anchors)
+            return activity and is_anchored()
         if form.kind == ANCHORED:
-            return self._anchored(doc, start, end, form.term.anchors)
+            return is_anchored()
         return True
 
     def _lexicon_hits(self, doc: Doc, keys: list[frozenset[str]], on_competences: bool,
@@ -527,11 +537,12 @@ class CompetenceExtractor:
         for start, end, form in self._form_matches(keys):
             needs = form.kind != PLAIN
             hit = _Hit(start, end, form.term.term, form.term.type, "lexicon", needs_context=needs)
+            anchored = self._anchored(doc, start, end, form.term.anchors)
+            licensed = self._rules_licence(doc, start, end, form, on_competences, on_roles, anchored)
             features = {
                 "needs_context": float(needs), "anchored_form": float(form.kind == ANCHORED),
-                "rules_licence": float(self._rules_licence(doc, start, end, form, on_competences, on_roles)),
-                "in_name": float(self._part_of_name(doc, hit)),
-                "anchored": float(self._anchored(doc, start, end, form.term.anchors)),
+                "rules_licence": float(licensed), "in_name": float(self._part_of_name(doc, hit)),
+                "anchored": float(anchored),
                 "about_competences": float(on_competences), "about_roles": float(on_roles),
                 "passage_words": words, "capitalised": float(doc[start].text[:1].isupper()),
                 "match_words": float(end - start), TYPE_FEATURE.format(form.term.type): 1.0,

@@ -94,8 +94,8 @@ class LicenceModel:
         return model
 
 
-def read_licence(path: Path) -> tuple[LicenceModel, bytes]:
-    """The model in `path` and the file's bytes (the lexicon's hash covers them). Raises LexiconError."""
+def read_licence(path: Path) -> LicenceModel:
+    """The model in `path`. Raises LexiconError naming the file."""
     try:
         raw = path.read_bytes()
         data = json.loads(raw.decode("utf-8"))
@@ -105,7 +105,7 @@ def read_licence(path: Path) -> tuple[LicenceModel, bytes]:
         raise LexiconError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: not a competence licence model")
-    return LicenceModel.from_dict(data, str(path)), raw
+    return LicenceModel.from_dict(data, str(path))
 
 
 def lexicon_sha256(path: Path) -> str:
