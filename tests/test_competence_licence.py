@@ -105,3 +105,19 @@ def test_a_model_fitted_on_other_word_vectors_is_refused_by_name(rules_only, nlp
     with pytest.raises(LexiconError, match="3 dimensions") as caught:
         CompetenceExtractor(replace(rules_only, licence=other), nlp)
     assert "competences.yaml" in str(caught.value)
+
+
+@pytest.mark.parametrize("doc_id, read_again", [("page.txt", True), ("notes.md", False)])
+def test_markdown_notes_get_the_rules_alone(rules_only, nlp, doc_id, read_again):
+    from pipeline.analysis import Analyser
+    from pipeline.analysis.tagging import RuleTagger
+    from pipeline.codebook import load_codebook
+    from pipeline.settings import load_settings
+    from pipeline.types import Passage
+
+    lexicon = replace(rules_only, licence=_sure(True))
+    analyser = Analyser(RuleTagger(load_codebook(load_settings().codebook), nlp),
+                        CompetenceExtractor(lexicon, nlp), nlp)
+    passage = Passage(doc_id, 0, "paragraph", UNANCHORED, 0, len(UNANCHORED))
+    reading = analyser.read([passage], [nlp(UNANCHORED)])
+    assert ("animation" in {c.term for c in reading.competences[0]}) is read_again

@@ -26,7 +26,7 @@ from pipeline.codebook import Codebook, check_patterns
 from pipeline.errors import ModelError
 from pipeline.modelfile import check_codebook
 from pipeline.settings import Settings
-from pipeline.types import AnalysedPassage, Competence, Passage, PassageWords, Tag
+from pipeline.types import AnalysedPassage, Competence, Passage, PassageWords, Tag, is_markdown
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,13 @@ class Analyser:
             return False
 
         extractor = self.extractor
+        # the competence licence model was fitted on scraped pages: Markdown notes get the rules alone
+        second_reading = not (passages and is_markdown(passages[0].doc_id))
         competences = tuple(
             extractor.extract(doc, context,
                               in_context=speaks_of(passage, skills, extractor.mentions_competences),
-                              on_roles=speaks_of(passage, roles, extractor.mentions_roles))
+                              on_roles=speaks_of(passage, roles, extractor.mentions_roles),
+                              second_reading=second_reading)
             for passage, doc, context in zip(passages, docs, contexts, strict=True)
         )
         keys = tuple(token_keys(doc) for doc in docs)

@@ -446,12 +446,14 @@ class CompetenceExtractor:
 
     def extract(
         self, doc: Doc, context: Sequence[Doc] = (), *, in_context: bool | None = None,
-        on_roles: bool | None = None,
+        on_roles: bool | None = None, second_reading: bool = True,
     ) -> tuple[Competence, ...]:
         """The competence terms of the passage `doc`. `in_context`: whether the passage is about
         competences, `on_roles`: whether it speaks of people's roles, when the caller knows it already (else
         each is worked out from `doc` and `context`). Context-only forms of the lexicon match in either
-        case; the discovery patterns that need a context, only in the first."""
+        case; the discovery patterns that need a context, only in the first. `second_reading=False`: the
+        lexicon's rules alone, even with a licence model (people's Markdown notes, which it was not fitted
+        on)."""
         if in_context is None:
             in_context = self.about_competences(doc, context)
         if on_roles is None:
@@ -460,7 +462,7 @@ class CompetenceExtractor:
         # The same forms type discovered terms: outside a passage about competences, a context-only form
         # ("s'adapter", "transmettre") is as ambiguous inside "capacité à s'adapter" as alone (the capacity
         # of libraries to adapt, of a device to transmit), so it neither matches nor types there.
-        if self.lexicon.licence is None:
+        if self.lexicon.licence is None or not second_reading:
             lexical = [hit for hit in self._lexicon_hits(doc, keys, in_context, on_roles)
                        if not self._part_of_name(doc, hit)]
         else:  # the rules keep theirs; the model reads again what they reject (probability as the score)
