@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.realpages.dataset import HELDOUT_FILE, PAGES_FILE, RealPage, load_pages, site_folds
-from bench.realpages.scoring import gold_term_spans
+from bench.realpages.scoring import gold_term_spans, overlaps
 from pipeline.analysis.licence import FEATURES, TYPE_FEATURE, LicenceModel
 from pipeline.diskcache import write_atomic
 from pipeline.settings import PACKAGE_DATA
@@ -59,10 +59,6 @@ class LineTerms:
     gold_of_candidate: tuple[frozenset[int], ...]
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def read_lines(pages: Sequence[RealPage], extractor, nlp) -> list[LineTerms]:
     """Candidates and gold terms of every content line of `pages`, each line read alone."""
     out = []
@@ -73,13 +69,13 @@ def read_lines(pages: Sequence[RealPage], extractor, nlp) -> list[LineTerms]:
             candidates, golds = [], []
             for c in extractor.lexicon_candidates(doc):
                 span = (doc[c.hit.start].idx, doc[c.hit.end - 1].idx + len(doc[c.hit.end - 1]))
-                hits = frozenset(i for i, g in enumerate(gold) if _overlap(span, g))
+                hits = frozenset(i for i, g in enumerate(gold) if overlaps(*span, *g))
                 candidates.append(Candidate(page.site, c.term, c.features, c.context, bool(hits),
                                             c.kept_by_rules, c.second_reading))
                 golds.append(hits)
             found = [(c.start, c.end) for c in extractor.extract(doc) if c.origin == "discovered"]
-            by_discovery = frozenset(i for i, g in enumerate(gold) if any(_overlap(f, g) for f in found))
-            right = sum(any(_overlap(f, g) for g in gold) for f in found)
+            by_discovery = frozenset(i for i, g in enumerate(gold) if any(overlaps(*f, *g) for f in found))
+            right = sum(any(overlaps(*f, *g) for g in gold) for f in found)
             out.append(LineTerms(page.site, len(gold), tuple(candidates), right, len(found), by_discovery,
                                  tuple(golds)))
     return out

@@ -30,7 +30,7 @@ from pipeline.outputs.passagesfile import passage_line
 from pipeline.parallel import fork_map
 from pipeline.settings import Settings
 from pipeline.text.prepcache import PrepCache, corpus_repetition, prepare_document
-from pipeline.types import Document, Passage, Removal, Skipped, is_markdown
+from pipeline.types import Document, Passage, Removal, Skipped
 
 
 def prepared_documents(settings: Settings,
@@ -127,8 +127,8 @@ class DocumentProcessor:
 
         texts = [p.text for p in passages]
         parse_key = self.parse_cache.key(texts)
-        markdown = is_markdown(document.doc_id)
-        reading = self.reading_cache.load(parse_key, len(passages), markdown=markdown)
+        licence_reads = self.analyser.licence_reads(document.doc_id)
+        reading = self.reading_cache.load(parse_key, len(passages), licence_reads=licence_reads)
         docs = None
         parse_cached = True
         if reading is None or self.analyser.needs_docs:
@@ -144,7 +144,7 @@ class DocumentProcessor:
         reading_cached = reading is not None
         if reading is None:
             reading = self.analyser.read(passages, docs)
-            self.reading_cache.store(parse_key, reading, markdown=markdown)
+            self.reading_cache.store(parse_key, reading, licence_reads=licence_reads)
         analysed = self.analyser.analyse(passages, reading, docs)
         counts = CorpusCounts(self.category_dimension)
         counts.add(document.doc_id, analysed)

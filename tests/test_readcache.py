@@ -34,10 +34,10 @@ def test_another_lexicon_or_parse_misses(tmp_path):
     assert ReadingCache(tmp_path, "lexicon-sha").load("other-parse", passages=1) is None
 
 
-def test_the_same_passages_in_a_markdown_file_miss(tmp_path):
+def test_the_same_passages_read_without_the_licence_model_miss(tmp_path):
     # the competence licence model reads scraped text, not Markdown: the readings of the two may differ
     ReadingCache(tmp_path, "lexicon-sha").store("parse-key", _reading())
-    assert ReadingCache(tmp_path, "lexicon-sha").load("parse-key", passages=1, markdown=True) is None
+    assert ReadingCache(tmp_path, "lexicon-sha").load("parse-key", passages=1, licence_reads=False) is None
     assert ReadingCache(tmp_path, "lexicon-sha").load("parse-key", passages=1) == _reading()
 
 

@@ -103,7 +103,7 @@ def removed_share(line: GoldLine, removals: Sequence[tuple[int, int, str]]) -> f
     return sum(1 for i in counted if i in gone) / len(counted)
 
 
-def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
@@ -139,16 +139,16 @@ def line_outcomes(page: RealPage, prediction: Prediction) -> list[LineOutcome]:
     for line in page.lines:
         share = removed_share(line, prediction.removals)
         removed = share >= REMOVED_SHARE
-        reasons = tuple(sorted({r for s, e, r in prediction.removals if _overlaps(s, e, line.start, line.end)
+        reasons = tuple(sorted({r for s, e, r in prediction.removals if overlaps(s, e, line.start, line.end)
                                 and r != "whitespace"}))
         predicted: set[str] = set()
         terms = []
         if not removed:
             for passage in prediction.passages:
-                if _overlaps(passage.start, passage.end, line.start, line.end):
+                if overlaps(passage.start, passage.end, line.start, line.end):
                     predicted |= passage.categories
                     terms.extend(term for term in passage.competences
-                                 if _overlaps(term[0], term[1], line.start, line.end))
+                                 if overlaps(term[0], term[1], line.start, line.end))
         out.append(LineOutcome(page.page_id, page.site, line, removed, reasons, frozenset(predicted),
                                tuple(sorted(set(terms)))))
     return out
@@ -283,7 +283,7 @@ def _score_terms(scores: Scores, outcome: LineOutcome) -> None:
     scores.gold_terms += len(gold)
     scores.found_terms += len(found)
     for g_start, g_end, g_term, g_type in gold:
-        hits = [f for f in found if _overlaps(f[0], f[1], g_start, g_end)]
+        hits = [f for f in found if overlaps(f[0], f[1], g_start, g_end)]
         if hits:
             scores.gold_terms_found += 1
             scores.typed_pairs += 1
@@ -291,7 +291,7 @@ def _score_terms(scores: Scores, outcome: LineOutcome) -> None:
         else:
             scores.missed_terms.append((g_term, g_type))
     for f_start, f_end, f_term, f_type in found:
-        if any(_overlaps(f_start, f_end, g[0], g[1]) for g in gold):
+        if any(overlaps(f_start, f_end, g[0], g[1]) for g in gold):
             scores.found_terms_right += 1
         else:
             scores.wrong_terms.append((f_term, f_type))

@@ -85,6 +85,13 @@ class Analyser:
             codebook = with_cue_weights(codebook, model.cue_weights)
         return cls(RuleTagger(codebook, nlp), CompetenceExtractor(lexicon, nlp), nlp, **loaded)
 
+    @staticmethod
+    def licence_reads(doc_id: str) -> bool:
+        """Whether the competence licence model reads the document's lexicon matches again: it was fitted on
+        scraped pages, so people's Markdown notes get the rules alone. A reading depends on it (its cache
+        key too)."""
+        return not is_markdown(doc_id)
+
     def read(self, passages: Sequence[Passage], docs: Sequence[Doc]) -> DocumentReading:
         """The codebook-independent part of the analysis of one document's parsed passages."""
         docs_by_text = {p.text: d for p, d in zip(passages, docs, strict=True)}
@@ -102,8 +109,7 @@ class Analyser:
             return False
 
         extractor = self.extractor
-        # the competence licence model was fitted on scraped pages: Markdown notes get the rules alone
-        second_reading = not (passages and is_markdown(passages[0].doc_id))
+        second_reading = not passages or self.licence_reads(passages[0].doc_id)
         competences = tuple(
             extractor.extract(doc, context,
                               in_context=speaks_of(passage, skills, extractor.mentions_competences),

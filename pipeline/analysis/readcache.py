@@ -3,7 +3,7 @@ classifier re-tags from, without loading the parsed docs.
 
 An entry (cache "analysis", `pipeline.diskcache`) is keyed by the parse-cache key of the document's passages
 (model, component code and passage texts), the lexicon's hash (its file and licence model), whether the
-document is Markdown (the competence licence model does not read Markdown) and the code of
+competence licence model reads the document (`Analyser.licence_reads`) and the code of
 `analysis/__init__.py` and what it imports, so any of them changing misses the cache (an edit to the report
 or the figures does not). Entries are zlib-compressed msgpack (plain values only: loading one runs no
 code). A damaged entry is ignored and rebuilt."""
@@ -40,21 +40,21 @@ class ReadingCache(CacheCounts):
         self.lexicon_sha256 = lexicon_sha256
         self.cache = DiskCache(root, NAME, VERSION, CODEC, label="analysis cache", remedy="analysing again")
 
-    def _key(self, parse_key: str, markdown: bool) -> str:
+    def _key(self, parse_key: str, licence_reads: bool) -> str:
         return self.cache.key(code_fingerprint("analysis/__init__.py"), self.lexicon_sha256, parse_key,
-                              "markdown" if markdown else "text")
+                              "licence" if licence_reads else "rules alone")
 
-    def load(self, parse_key: str, passages: int, *, markdown: bool = False) -> DocumentReading | None:
-        """The cached reading of a document of `passages` passages (a Markdown file or not), or None."""
+    def load(self, parse_key: str, passages: int, *, licence_reads: bool = True) -> DocumentReading | None:
+        """The cached reading of a document of `passages` passages, or None."""
 
         def check(reading: DocumentReading) -> None:
             if not len(reading.keys) == len(reading.competences) == len(reading.words) == passages:
                 raise ValueError("wrong number of passages")
 
-        return self.cache.load(self._key(parse_key, markdown), check)
+        return self.cache.load(self._key(parse_key, licence_reads), check)
 
-    def store(self, parse_key: str, reading: DocumentReading, *, markdown: bool = False) -> None:
-        self.cache.store(self._key(parse_key, markdown), reading)
+    def store(self, parse_key: str, reading: DocumentReading, *, licence_reads: bool = True) -> None:
+        self.cache.store(self._key(parse_key, licence_reads), reading)
 
 
 def _keys_plain(keys: TokenKeys) -> list:
