@@ -2,13 +2,16 @@
 
 Nothing here names a site or a phrase: length, French stop-word density (jusText's list), sentence shape,
 capitals, digits, punctuation, links and dates, where the line stands, whether its shape recurs in the page,
-and the same of its neighbours. The words of the line are read separately (`line_words`), so that a model
-can weigh words that mark chrome on many sites (« partager », « publié », « télécharger »)."""
+and the same of its neighbours, and how much of its vocabulary the rest of the page shares (chrome speaks of
+the site, the report of its own subject: `lexical_cohesion`). The words of the line are read separately
+(`line_words`), so that a model can weigh words that mark chrome on many sites (« partager », « publié »,
+« télécharger »)."""
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -25,6 +28,9 @@ SEPARATORS = re.compile(r"[|•›»>/·–—]")
 SHORT_WORDS = 5  # a line of fewer words is "short" for the runs of short lines (menus, tag lists)
 PROSE_WORDS = 15  # the first line with this many words and enough stop words starts the prose
 PROSE_BELOW = 8  # a line this long, with enough stop words, under a short capitalised line makes it a heading
+STEM_CHARS = 6  # content words compared by their first characters: « coopération » ~ « coopérations »
+LONG_LINE_STEMS = 8  # a line with this many content words is one the others can be compared with
+NEARBY_LINES = 50  # ... when it stands within this many lines (a page is read in time linear in its length)
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +88,31 @@ def _own(text: str, stops: frozenset[str]) -> dict[str, float]:
     }
 
 
+def content_stems(text: str, stops: frozenset[str]) -> frozenset[str]:
+    """The line's content words (not stop words, three letters or more), lowercased and cut to STEM_CHARS."""
+    return frozenset(w.lower()[:STEM_CHARS] for w in WORD.findall(text)
+                     if len(w) > 2 and w.lower() not in stops)
+
+
+def lexical_cohesion(lines: Sequence[str], stops: frozenset[str]) -> list[tuple[float, float]]:
+    """For each line, the share of its content words found on another line of the page, and the largest
+    share found on one other long line nearby; (-1, -1) for a line without content words. A report's lines
+    share its subject's words; a menu, a related article's title or a login form share few."""
+    stems = [content_stems(line, stops) for line in lines]
+    lines_with = Counter(stem for own in stems for stem in own)
+    long_lines = [i for i, own in enumerate(stems) if len(own) >= LONG_LINE_STEMS]
+    out = []
+    for i, own in enumerate(stems):
+        if not own:
+            out.append((-1.0, -1.0))
+            continue
+        shared = sum(lines_with[stem] > 1 for stem in own) / len(own)
+        low, high = bisect_left(long_lines, i - NEARBY_LINES), bisect_right(long_lines, i + NEARBY_LINES)
+        best = max((len(own & stems[j]) / len(own) for j in long_lines[low:high] if j != i), default=-1.0)
+        out.append((shared, best))
+    return out
+
+
 def page_features(lines: Sequence[str]) -> list[dict[str, float]]:
     """Features of each of a page's non-empty lines, read with the lines around it."""
     stops = stop_words()
@@ -102,9 +133,11 @@ def page_features(lines: Sequence[str]) -> list[dict[str, float]]:
         i = max(j, i + 1)
     prose = next((i for i, f in enumerate(own)
                   if f["log_words"] > math.log1p(PROSE_WORDS) and f["stop_share"] > 0.25), n)
+    cohesion = lexical_cohesion(lines, stops)
     features = []
     for i, f in enumerate(own):
         row = dict(f)
+        row["lexical_cohesion"], row["lexical_cohesion_long"] = cohesion[i]
         row["position"] = i / max(n - 1, 1)
         row["first"] = float(i == 0)
         row["last"] = float(i == n - 1)
