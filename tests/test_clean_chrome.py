@@ -57,6 +57,17 @@ def test_lexical_cohesion_tells_the_reports_subject_from_the_sites_furniture():
     assert shared == 1.0
 
 
+def test_links_and_addresses_are_seen_however_long_the_line():
+    def link(line: str) -> float:
+        return page_features([line])[0]["link"]
+
+    assert link("Contact : jean.dupont@territoires.example") == 1.0
+    assert link("Voir https://www.example.org/rencontre") == 1.0
+    assert link("Le site unadel.org publie les actes.") == 1.0
+    assert link("Une phrase de contenu sans adresse.") == 0.0
+    assert link("a" * 100_000) == 0.0  # one long word: no address (and read in linear time, bench_robust)
+
+
 def test_markdown_files_are_left_to_the_other_rules():
     notes = "Jean Dupont\nDiscussion\nLe projet associe trois laboratoires et une bibliothèque.\n"
     assert not [r for r in clean_text(notes, doc_id="notes.md").removals if r.reason == "chrome"]
