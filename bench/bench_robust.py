@@ -45,6 +45,16 @@ def same_code_character(size: int) -> str:
     return "1" * size
 
 
+def dot_leader(size: int) -> str:
+    """A line of dots, as a PDF's table of contents draws its leaders, with no page number at the end."""
+    return "." * size
+
+
+def one_address_character(size: int) -> str:
+    """A line of one letter and no @: what an unbounded e-mail pattern would read in quadratic time."""
+    return "a" * (size - 1) + "@"
+
+
 # Nesting depth of the bullet staircase; the input repeats the staircase to reach its size.
 BULLET_DEPTH = 1_000
 
@@ -62,6 +72,8 @@ CASES: list[tuple[str, Callable[[int], str], int]] = [
     ("1 MB of one letter", same_character, MEGABYTE),
     ("1 MB of one digit", same_code_character, MEGABYTE),
     ("4 MB of bullets nested 1,000 deep", nested_bullets, 4 * MEGABYTE),
+    ("1 MB of dots (a contents leader)", dot_leader, MEGABYTE),
+    ("1 MB of one letter, then an @", one_address_character, MEGABYTE),
 ]
 
 

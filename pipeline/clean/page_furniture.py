@@ -35,6 +35,9 @@ PAGE_LABEL = re.compile(rf"{_PAGE_WORD}\s*\d{{1,4}}\s*[:–—-]\s*\S.*", re.IGN
 # An entry of a table of contents: a title, then its page after the word « page » or a dot leader. Not
 # « p. 12 »: a list of references ends its lines so (« Rapport du CGET, 2016, p. 12 »).
 CONTENTS_ENTRY = re.compile(r"\S.*?(?:\spage\s*\d{1,3}|\s*(?:\.{4,}|…{2,})\s*\d{1,3})", re.IGNORECASE)
+# Longer lines are not tried: a title and its dot leader fit in far less, and the pattern's lazy title
+# against a greedy leader takes time quadratic in the length of a long line of dots.
+CONTENTS_ENTRY_MAX_CHARS = 400
 CONTENTS_HEADING = re.compile(r"(?:sommaire|table des matières)\s*:?", re.IGNORECASE)
 # Inside a table of contents, an entry whose title a PDF's text wrapped around its page number
 # (« Le Centre international d'art et du page 44 paysage de l'île de Vassivière »).
@@ -66,7 +69,8 @@ DATE_LINES_FROM_TOP = 3
 
 
 def _contents(lines: list[Line]) -> set[int]:
-    entries = {index for index, line in enumerate(lines) if CONTENTS_ENTRY.fullmatch(line.stripped)}
+    entries = {index for index, line in enumerate(lines)
+               if len(line.stripped) <= CONTENTS_ENTRY_MAX_CHARS and CONTENTS_ENTRY.fullmatch(line.stripped)}
     if len(entries) < 2:
         return set()
     # lines next to an entry that name a page inside them, and are no sentence, are entries too
