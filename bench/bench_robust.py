@@ -1,8 +1,10 @@
-"""Robustness benchmark: cleaning time must grow linearly with pathological inputs.
+"""Robustness benchmark: cleaning time, and the reading of one long passage, must grow linearly.
 
     .venv/bin/python -m bench.bench_robust [--scale 1.0]
 
-Each input is built at two sizes, 1x and 4x; a time ratio near 4 means linear time (quadratic would be 16)."""
+Each input is built at two sizes, 1x and 4x; a time ratio near 4 means linear time (quadratic would be 16).
+The second table reads one long passage (a paragraph nobody broke, as a PDF without blank lines gives) with
+the codebook's rules and the competence lexicon, on its spaCy parse (the parse itself is not timed)."""
 
 from __future__ import annotations
 
@@ -83,6 +85,40 @@ def timed(text: str) -> float:
     return time.perf_counter() - started
 
 
+PASSAGE_CASES: list[tuple[str, str, int]] = [
+    ("prose, one cue and one term a sentence",
+     "Les élus et les habitants animent des ateliers de concertation entre communes voisines. ", 150),
+    ("a competence list", "compétences : écoute, animation, ", 750),
+]
+
+
+def passage_table(scale: float) -> None:
+    from pipeline.analysis.competences import CompetenceExtractor, load_lexicon
+    from pipeline.analysis.tagging import RuleTagger
+    from pipeline.codebook import load_codebook
+    from pipeline.nlp import load_nlp
+    from pipeline.settings import load_settings
+
+    settings = load_settings(progress=False)
+    nlp = load_nlp(settings.spacy_model)
+    extractor = CompetenceExtractor(load_lexicon(settings.lexicon), nlp)
+    tagger = RuleTagger(load_codebook(settings.codebook), nlp)
+
+    def read(text: str) -> tuple[int, float]:
+        doc = nlp(text)
+        started = time.perf_counter()
+        extractor.extract(doc)
+        tagger.tag(doc)
+        return len(doc), time.perf_counter() - started
+
+    print(f"\n{'one passage (1x)':<38} {'tokens 1x':>11} {'1x (s)':>8} {'4x (s)':>8} {'ratio':>6}")
+    for label, unit, base in PASSAGE_CASES:
+        repeats = max(1, int(base * scale))
+        (tokens, small_time), (_, large_time) = read(unit * repeats), read(unit * 4 * repeats)
+        ratio = large_time / small_time if small_time else float("nan")
+        print(f"{label:<38} {tokens:>11} {small_time:>8.3f} {large_time:>8.3f} {ratio:>6.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every base size (default 1.0)")
@@ -94,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         small_time, large_time = timed(small), timed(large)
         ratio = large_time / small_time if small_time else float("nan")
         print(f"{label:<38} {len(small):>11} {small_time:>8.3f} {large_time:>8.3f} {ratio:>6.2f}")
+    passage_table(args.scale)
     return 0
 
 

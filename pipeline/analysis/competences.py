@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -473,7 +474,8 @@ class CompetenceExtractor:
                        and c.probability >= licence.threshold]
         # each discovered term is judged as its longest phrase: when that is rejected, a shorter piece of it
         # ("capacité à caractériser" out of "capacité à caractériser des erreurs") is not tried instead
-        candidates = _longest_non_overlapping(self._type_discovered(doc[s:e], lexical)
+        lexical_starts = [h.start for h in lexical]  # in order: the forms are matched left to right
+        candidates = _longest_non_overlapping(self._type_discovered(doc[s:e], lexical, lexical_starts)
                                               for s, e in self._discovered_spans(doc, context, in_context))
         discovered = [h for h in candidates if self._keep_discovered(doc[h.start:h.end], h, lexical,
                                                                      in_context)]
@@ -667,9 +669,11 @@ class CompetenceExtractor:
             return False
         return _surface(span) not in self.lexicon.not_terms
 
-    def _type_discovered(self, span: Span, lexical: list[_Hit]) -> _Hit:
+    def _type_discovered(self, span: Span, lexical: list[_Hit], lexical_starts: list[int]) -> _Hit:
         term = _surface(span)
-        inside = [h for h in lexical if span.start <= h.start and h.end <= span.end]
+        # only the hits that start within the span (found by bisection: a long passage has many of both)
+        within = lexical[bisect_left(lexical_starts, span.start):bisect_left(lexical_starts, span.end)]
+        inside = [h for h in within if h.end <= span.end]
         if inside:
             return _Hit(span.start, span.end, term, inside[-1].type, "discovered")
         chosen, score = self._vector_type(span)

@@ -247,7 +247,7 @@ class RuleTagger:
 
     def _cue_matches(self, keys: TokenKeys) -> list[CueMatch]:
         raw = sorted(self._raw_matches(self._cues, keys), key=_by_position)
-        kept = [hit for hit in raw if not any(_covers(other, hit) for other in raw)]
+        kept = _uncovered(raw)
         negation_keys = [_negation_key(lemma, word)
                          for lemma, word in zip(keys.lemmas, keys.words, strict=True)]
         matches: list[CueMatch] = []
@@ -287,6 +287,19 @@ def _patterns(cue: str, cue_doc: Doc) -> set[tuple[str, ...]]:
     if len(words) == 1:
         readings.add((cue_key(cue),))
     return readings
+
+def _uncovered(hits: Sequence[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """The hits no other cue of their category accounts for (`_covers`), in order. A hit that covers another
+    starts at most the longest hit's length before it; only those are compared, so a long passage with many
+    matches takes time linear in their number."""
+    by_start: dict[int, list[tuple[str, str, int, int]]] = defaultdict(list)
+    for hit in hits:
+        by_start[hit[2]].append(hit)
+    longest = max((end - start for _, _, start, end in hits), default=0)
+    return [hit for hit in hits
+            if not any(_covers(other, hit) for begin in range(hit[3] - longest, hit[2] + 1)
+                       for other in by_start.get(begin, ()))]
+
 
 def _covers(other: tuple[str, str, int, int], hit: tuple[str, str, int, int]) -> bool:
     """Whether `other`, a cue of the same category, already accounts for the words of `hit`."""
