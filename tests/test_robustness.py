@@ -311,6 +311,21 @@ def odd_run(tmp_path_factory, complete_outputs):
     return output
 
 
+def test_a_paragraph_longer_than_the_language_model_reads_is_analysed_in_pieces(tmp_path, complete_outputs):
+    # one paragraph of 1.1 million characters (a PDF or a pasted text without a blank line): spaCy reads at
+    # most one million at once, and such a paragraph used to stop the whole run with a traceback
+    sentence = "Les élus et les habitants animent des ateliers de concertation entre communes voisines. "
+    corpus = make_corpus(tmp_path / "corpus", {"long.txt": sentence * 12_500, "court.txt": REPORT_A})
+    output = tmp_path / "outputs"
+    code, _, stderr = cli(*analyse_args(corpus, output, complete_outputs[1]))
+    assert code == 0, stderr
+    records = [json.loads(line) for line in (output / "passages.jsonl").open(encoding="utf-8")]
+    assert {r["doc_id"] for r in records} == {"long.txt", "court.txt"}
+    long_passages = [r for r in records if r["doc_id"] == "long.txt"]
+    assert len(long_passages) > 200 and all(r["text"].endswith("voisines.") for r in long_passages)
+    assert sum(len(r["text"]) + 1 for r in long_passages) == len(sentence * 12_500)
+
+
 def test_file_names_with_spaces_accents_and_newlines_are_analysed(odd_run):
     found = manifest(odd_run)
     assert [i["doc_id"] for i in found["inputs"]] == sorted(ODD_NAMES)

@@ -104,3 +104,32 @@ def test_markdown_reads_a_single_line_break_as_a_soft_break():
     text = "Une phrase par ligne.\nLa suivante du même paragraphe.\n"
     assert len(_passages_of("notes.md", text)) == 1
     assert len(_passages_of("notes.txt", text)) == 2
+
+
+def test_a_paragraph_too_long_to_read_is_cut_at_sentence_ends_into_exact_passages():
+    from pipeline.text.segment import MAX_PASSAGE_CHARS
+
+    sentence = "Les élus des communes voisines ont partagé leurs pratiques de coopération. "
+    text = "Titre du rapport\n\n" + sentence * 200 + "\n\nUn dernier paragraphe.\n"
+    passages = _passages(text)
+    long_ones = [p for p in passages if p.text.startswith("Les élus")]
+    assert len(long_ones) >= 3
+    assert all(len(p.text) <= MAX_PASSAGE_CHARS for p in long_ones)
+    assert all(p.kind == "paragraph" and p.text.endswith("coopération.") for p in long_ones)
+    # together they hold the whole paragraph, word for word, in order and without overlap
+    assert " ".join(p.text for p in long_ones) == (sentence * 200).strip()
+    assert all(text[p.start:p.end] == p.text for p in passages)
+    assert all(a.end < b.start for a, b in zip(passages, passages[1:]))
+    assert passages[-1].text == "Un dernier paragraphe."
+
+
+def test_text_without_sentences_or_spaces_is_cut_at_the_limit():
+    from pipeline.text.segment import MAX_PASSAGE_CHARS
+
+    text = "a" * (2 * MAX_PASSAGE_CHARS + 10)
+    passages = _passages(text)
+    assert [len(p.text) for p in passages] == [MAX_PASSAGE_CHARS, MAX_PASSAGE_CHARS, 10]
+    assert "".join(p.text for p in passages) == text
+    # a Markdown "heading" that long is read as paragraphs
+    heading = _passages("# " + "mot " * MAX_PASSAGE_CHARS)
+    assert heading and all(p.kind == "paragraph" and len(p.text) <= MAX_PASSAGE_CHARS for p in heading)
