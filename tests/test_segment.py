@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from pipeline.text.segment import segment
 from pipeline.types import CleanDocument
 
@@ -119,7 +121,7 @@ def test_a_paragraph_too_long_to_read_is_cut_at_sentence_ends_into_exact_passage
     # together they hold the whole paragraph, word for word, in order and without overlap
     assert " ".join(p.text for p in long_ones) == (sentence * 200).strip()
     assert all(text[p.start:p.end] == p.text for p in passages)
-    assert all(a.end < b.start for a, b in zip(passages, passages[1:]))
+    assert all(a.end < b.start for a, b in pairwise(passages))
     assert passages[-1].text == "Un dernier paragraphe."
 
 
