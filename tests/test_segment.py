@@ -135,3 +135,20 @@ def test_text_without_sentences_or_spaces_is_cut_at_the_limit():
     # a Markdown "heading" that long is read as paragraphs
     heading = _passages("# " + "mot " * MAX_PASSAGE_CHARS)
     assert heading and all(p.kind == "paragraph" and len(p.text) <= MAX_PASSAGE_CHARS for p in heading)
+
+
+def test_a_long_hard_wrapped_paragraph_is_cut_between_words():
+    from pipeline.text.segment import MAX_PASSAGE_CHARS
+
+    line = "des élus et des agents de plusieurs intercommunalités voisines qui travaillent ensemble"
+    text = "\n".join([line] * (2 * MAX_PASSAGE_CHARS // len(line)))  # one PDF sentence, never ended
+    passages = segment(CleanDocument("actes.txt", text, text, ()))
+    assert len(passages) >= 2 and all(len(p.text) <= MAX_PASSAGE_CHARS for p in passages)
+    # every cut falls between two words
+    assert all(text[p.end].isspace() for p in passages[:-1])
+    assert all(text[p.start - 1].isspace() for p in passages[1:])
+    assert " ".join(" ".join(p.text.split()) for p in passages) == " ".join(text.split())
+    # a hard-wrapped run of one word a line has no space: it is cut at a line break all the same
+    words = "\n".join(["coopération"] * (MAX_PASSAGE_CHARS // 6))
+    pieces = segment(CleanDocument("actes.txt", words, words, ()))
+    assert len(pieces) >= 2 and all(p.text.startswith("coop") and p.text.endswith("tion") for p in pieces)

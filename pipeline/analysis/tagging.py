@@ -288,6 +288,7 @@ def _patterns(cue: str, cue_doc: Doc) -> set[tuple[str, ...]]:
         readings.add((cue_key(cue),))
     return readings
 
+
 def _uncovered(hits: Sequence[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
     """The hits no other cue of their category accounts for (`_covers`), in order. A hit that covers another
     starts at most the longest hit's length before it; only those are compared, so a long passage with many

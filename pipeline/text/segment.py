@@ -168,14 +168,14 @@ class _Builder:
 
     def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """[start, end) cut into spans of at most MAX_PASSAGE_CHARS, each ending after a sentence end when
-        one falls in its second half, else at its last space, else at the limit; spaces between pieces are
-        left out."""
+        one falls in its second half, else at its last space or line break, else at the limit; the blanks
+        between pieces are left out."""
         text, out = self.doc.text, []
         while end - start > MAX_PASSAGE_CHARS:
             limit = start + MAX_PASSAGE_CHARS
             window = text[start:limit + 1]
             breaks = [m.end() for m in _SENTENCE_BREAK.finditer(window, MAX_PASSAGE_CHARS // 2)]
-            space = window.rfind(" ", MAX_PASSAGE_CHARS // 2)
+            space = max(window.rfind(blank, MAX_PASSAGE_CHARS // 2) for blank in " \n\t\u00a0")
             cut = start + (breaks[-1] if breaks else space + 1 if space > 0 else MAX_PASSAGE_CHARS)
             piece_end = cut
             while piece_end > start and text[piece_end - 1].isspace():
@@ -214,8 +214,8 @@ class _Builder:
         pieces = self.pieces(start, end)
         for piece_start, piece_end in pieces:
             self.add(kind, piece_start, piece_end)
-        start = pieces[-1][0]
-        text = self.doc.text[start:end].rstrip()
+        last_start = pieces[-1][0]
+        text = self.doc.text[last_start:end].rstrip()
         # a paragraph that does not end like a finished sentence introduces what follows
         self.list_intro = text if not text.endswith((".", "!", "?", "…", "»")) else None
 
