@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -595,6 +596,43 @@ def _declared_charset(raw: bytes) -> str | None:
 HTML_METADATA = {"date": "date", "sitename": "site", "title": "titre", "author": "auteur"}
 
 
+class _TextNodes(HTMLParser):
+    """Every text node of a page outside scripts and styles, a line break at each block element."""
+
+    SKIPPED = frozenset({"script", "style", "noscript", "template", "head"})
+    BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+                        "article", "blockquote", "header", "footer", "ul", "ol", "table"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIPPED:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def _html_text_nodes(html: str) -> str:
+    reader = _TextNodes()
+    reader.feed(html)
+    reader.close()
+    lines = (" ".join(line.split()) for line in "".join(reader.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _html_main_text(html: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
     """The main text of a page as Markdown-like lines (headings `#`, bullets `- `), comments left out, and
     the page's own metadata (HTML_METADATA; a date only where the page's markup gives one)."""
@@ -612,6 +650,10 @@ def _html_main_text(html: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
         notes = ["no main text found in the HTML: the whole page text was kept (menus may remain)"]
         # html2txt without cleaning keeps footers and asides too, and still leaves scripts out.
         text = trafilatura.baseline(html)[1] or trafilatura.html2txt(html, clean=False)
+    if not text.strip():
+        # lxml gives up on a tree nested deeper than about 255 elements (page builders, broken markup) and
+        # trafilatura then finds nothing; the standard library's parser reads any depth
+        text = _html_text_nodes(html)
     if not text.strip():
         raise UnreadableFile("aucun texte trouvé dans le HTML")
     return text.replace("\r\n", "\n").replace("\r", "\n"), tuple(notes), found

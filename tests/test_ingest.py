@@ -388,6 +388,20 @@ def test_html_without_main_text_falls_back_then_gives_up(tmp_path: Path) -> None
     assert skipped == {"rien.html": "aucun texte trouvé dans le HTML"}
 
 
+def test_html_nested_deeper_than_lxml_reads_is_still_read(tmp_path: Path) -> None:
+    # lxml stops at about 255 levels; trafilatura then finds nothing and the page used to be skipped
+    depth = 2_000
+    page = ("<html><head><title>t</title><script>var x = 1;</script></head><body>" + "<div>" * depth
+            + "<p>Les élus des communes voisines coopèrent.</p><p>Un second paragraphe.</p>"
+            + "</div>" * depth + "</body></html>")
+    corpus = build(tmp_path, {"profond.html": page})
+    documents, skipped = read_all(corpus)
+    assert skipped == {}
+    document = documents["profond.html"]
+    assert document.text == "Les élus des communes voisines coopèrent.\nUn second paragraphe."
+    assert document.notes[0].startswith("no main text found in the HTML")
+
+
 def test_html_that_lies_about_its_charset_is_still_read(tmp_path: Path) -> None:
     page = PAGE.format(charset="utf-8").encode("cp1252")
     corpus = build(tmp_path, {"page.html": page})
