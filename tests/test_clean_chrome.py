@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.clean import clean_text
 from pipeline.clean.chrome import ChromeModel, active_model, find_chrome, use_model
-from pipeline.clean.line_features import heading_over_prose, lexical_cohesion, page_features, stop_words
+from pipeline.clean.line_features import heading_over_prose, page_features
 from pipeline.text.prepcache import PrepCache
 
 PAGE = (
@@ -42,18 +42,22 @@ def test_prose_stays_and_some_chrome_goes_on_a_scraped_page():
     assert [r.text for r in cleaned.removals if r.reason == "page_furniture"] == ["Actualités\n"]
 
 
+def _cohesion(lines: list[str]) -> list[tuple[float, float]]:
+    return [(row["lexical_cohesion"], row["lexical_cohesion_long"]) for row in page_features(lines)]
+
+
 def test_lexical_cohesion_tells_the_reports_subject_from_the_sites_furniture():
     lines = [line for line in PAGE.splitlines() if line]
-    cohesion = dict(zip(lines, lexical_cohesion(lines, stop_words()), strict=True))
+    cohesion = dict(zip(lines, _cohesion(lines), strict=True))
     title = cohesion["Rencontre des conseils de développement"]
     assert title == (1.0, 1.0)  # « conseils » recurs below (jusText's list holds the title's other words)
     assert cohesion["Publié le 12 mars 2019"] == (0.0, 0.0)  # « publié » said nowhere else
     assert cohesion["Facebook"][0] == 0.0
     # a line of stop words alone has nothing to compare
-    assert lexical_cohesion(["Et le la les.", "Une phrase."], stop_words())[0] == (-1.0, -1.0)
+    assert _cohesion(["Et le la les.", "Une phrase."])[0] == (-1.0, -1.0)
     # words compared by their beginning: the plural of a word of the page counts as the word
     pair = ["Les coopérations", "La coopération intercommunale avance."]
-    shared, _ = lexical_cohesion(pair, stop_words())[0]
+    shared, _ = _cohesion(pair)[0]
     assert shared == 1.0
 
 

@@ -66,9 +66,8 @@ def heading_over_prose(line: str, following: str) -> bool:
     return len(below) >= PROSE_BELOW and sum(w.lower() in stops for w in below) / len(below) > 0.25
 
 
-def _own(text: str, stops: frozenset[str]) -> dict[str, float]:
+def _own(text: str, words: Sequence[str], stops: frozenset[str]) -> dict[str, float]:
     s = text.strip()
-    words = WORD.findall(s)
     n = len(words)
     # character counts with map/filter over str methods: a 20 MB line is read at C speed
     letters = "".join(filter(str.isalpha, s))
@@ -93,17 +92,16 @@ def _own(text: str, stops: frozenset[str]) -> dict[str, float]:
     }
 
 
-def content_stems(text: str, stops: frozenset[str]) -> frozenset[str]:
-    """The line's content words (not stop words, three letters or more), lowercased and cut to STEM_CHARS."""
-    return frozenset(w.lower()[:STEM_CHARS] for w in WORD.findall(text)
-                     if len(w) > 2 and w.lower() not in stops)
+def content_stems(words: Sequence[str], stops: frozenset[str]) -> frozenset[str]:
+    """A line's content words (not stop words, three letters or more), lowercased and cut to STEM_CHARS."""
+    return frozenset(w.lower()[:STEM_CHARS] for w in words if len(w) > 2 and w.lower() not in stops)
 
 
-def lexical_cohesion(lines: Sequence[str], stops: frozenset[str]) -> list[tuple[float, float]]:
-    """For each line, the share of its content words found on another line of the page, and the largest
-    share found on one other long line nearby; (-1, -1) for a line without content words. A report's lines
-    share its subject's words; a menu, a related article's title or a login form share few."""
-    stems = [content_stems(line, stops) for line in lines]
+def lexical_cohesion(stems: Sequence[frozenset[str]]) -> list[tuple[float, float]]:
+    """For each line of a page (its `content_stems`), the share of its content words found on another line,
+    and the largest share found on one other long line nearby; (-1, -1) for a line without content words.
+    A report's lines share its subject's words; a menu, a related article's title or a login form share
+    few."""
     lines_with = Counter(stem for own in stems for stem in own)
     long_lines = [i for i, own in enumerate(stems) if len(own) >= LONG_LINE_STEMS]
     out = []
@@ -121,7 +119,8 @@ def lexical_cohesion(lines: Sequence[str], stops: frozenset[str]) -> list[tuple[
 def page_features(lines: Sequence[str]) -> list[dict[str, float]]:
     """Features of each of a page's non-empty lines, read with the lines around it."""
     stops = stop_words()
-    own = [_own(line, stops) for line in lines]
+    words = [WORD.findall(line.strip()) for line in lines]
+    own = [_own(line, found, stops) for line, found in zip(lines, words, strict=True)]
     n = len(lines)
     shapes = [shape(line) for line in lines]
     prefixes = [" ".join(s.split()[:3]) for s in shapes]
@@ -138,7 +137,7 @@ def page_features(lines: Sequence[str]) -> list[dict[str, float]]:
         i = max(j, i + 1)
     prose = next((i for i, f in enumerate(own)
                   if f["log_words"] > math.log1p(PROSE_WORDS) and f["stop_share"] > 0.25), n)
-    cohesion = lexical_cohesion(lines, stops)
+    cohesion = lexical_cohesion([content_stems(found, stops) for found in words])
     features = []
     for i, f in enumerate(own):
         row = dict(f)
