@@ -5,7 +5,6 @@ Public API: `load_lexicon`, `Lexicon`, `LexiconError`, `CompetenceExtractor`, `c
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
@@ -23,7 +22,7 @@ from pipeline.analysis.licence import (
     CONTEXT_WINDOW,
     TYPE_FEATURE,
     LicenceModel,
-    lexicon_sha256,
+    lexicon_digest,
     read_licence,
 )
 from pipeline.errors import LexiconError
@@ -177,12 +176,12 @@ def load_lexicon(path: Path, *, with_licence: bool = True) -> Lexicon:
     objects = _string_list(data.get("activity_objects"), str(path), "activity_objects")
     gatherings = _string_list(data.get("activity_gatherings"), str(path), "activity_gatherings")
     name_heads = _string_list(data.get("name_heads"), str(path), "name_heads")
-    licence, sha256 = None, hashlib.sha256(raw).hexdigest()
+    licence, model_bytes = None, None
     if with_licence and data.get("licence") is not None:
         if not isinstance(data["licence"], str) or not data["licence"].strip():
             raise LexiconError(f"{path}: 'licence' must name a model file (relative to the lexicon)")
-        licence = read_licence(path.parent / data["licence"])
-        sha256 = lexicon_sha256(path)  # caches keyed on the lexicon follow its model too
+        licence, model_bytes = read_licence(path.parent / data["licence"])
+    sha256 = lexicon_digest(raw, model_bytes)  # caches keyed on the lexicon follow its model too
     return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
                    frozenset(n.lower() for n in not_terms), vector_typing, sha256,
                    tuple(m.lower() for m in roles), anchored_types,

@@ -94,8 +94,9 @@ class LicenceModel:
         return model
 
 
-def read_licence(path: Path) -> LicenceModel:
-    """The model in `path`. Raises LexiconError naming the file."""
+def read_licence(path: Path) -> tuple[LicenceModel, bytes]:
+    """The model in `path`, and the file's bytes (for the lexicon's hash). Raises LexiconError naming the
+    file."""
     try:
         raw = path.read_bytes()
         data = json.loads(raw.decode("utf-8"))
@@ -105,19 +106,27 @@ def read_licence(path: Path) -> LicenceModel:
         raise LexiconError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: not a competence licence model")
-    return LicenceModel.from_dict(data, str(path))
+    return LicenceModel.from_dict(data, str(path)), raw
+
+
+def lexicon_digest(lexicon: bytes, model: bytes | None) -> str:
+    """`Lexicon.sha256`: the lexicon file's bytes and those of the licence model it names, if any."""
+    digest = hashlib.sha256(lexicon)
+    if model is not None:
+        digest.update(model)
+    return digest.hexdigest()
 
 
 def lexicon_sha256(path: Path) -> str:
-    """The hash of a lexicon file and of the licence model it names (`Lexicon.sha256`), read without
+    """The hash of a lexicon file and of the licence model it names (`lexicon_digest`), read without
     validating either: for a run's signature, which must change when the model is refitted;
     `load_lexicon` reports what is wrong with them."""
     raw = Path(path).read_bytes()
-    digest = hashlib.sha256(raw)
+    model = None
     try:
         named = yaml.safe_load(raw.decode("utf-8")).get("licence")
         if named is not None:
-            digest.update((Path(path).parent / named).read_bytes())
+            model = (Path(path).parent / named).read_bytes()
     except (yaml.YAMLError, UnicodeDecodeError, AttributeError, TypeError, OSError):
         pass
-    return digest.hexdigest()
+    return lexicon_digest(raw, model)
