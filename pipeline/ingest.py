@@ -282,6 +282,10 @@ def read_document(path: Path, corpus: Path) -> Document:
         if file_format == "html":
             text, html_notes, found = _html_main_text(text)
             notes += html_notes
+    text, layout_notes = _read_layout_characters(text)
+    if not text.strip():  # what was left besides spaces was invisible
+        raise UnreadableFile("fichier vide (seulement des espaces)")
+    notes += layout_notes
     return Document(
         doc_id=document_id(path, corpus),
         path=path,
@@ -567,6 +571,29 @@ def _compose_accents(text: str) -> tuple[str, str | None]:
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         return text, None
     return unicodedata.normalize("NFC", text), "decomposed accents composed (Unicode NFC)"
+
+
+# Characters that are never read: a soft hyphen (where a word may be cut at a line's end), a zero-width
+# space, a word joiner, a byte-order mark inside the text. Left in, each cuts the word it sits in, and
+# « compé\u00adtences » or « é\u200bcoute » no longer match the lexicon.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+# Breaks written otherwise than "\n", which the cleaning rules and the segmenter read: a form feed between
+# the pages of a PDF's text, a vertical tab (Word's manual line break saved as text), Unicode's line and
+# paragraph separators (text pasted from word processors and scripts).
+_BREAKS = re.compile("[\f\v\u2028\u2029]")
+
+
+def _read_layout_characters(text: str) -> tuple[str, tuple[str, ...]]:
+    """`text` without invisible characters, and with its other breaks as newlines (a paragraph separator
+    as a blank line), and notes saying so. Nothing a reader sees changes."""
+    notes = []
+    text, removed = _INVISIBLE.subn("", text)
+    if removed:
+        notes.append(f"{removed} invisible character(s) removed (soft hyphens, zero-width spaces)")
+    text, breaks = _BREAKS.subn(lambda match: "\n\n" if match.group() == "\u2029" else "\n", text)
+    if breaks:
+        notes.append(f"{breaks} page, line or paragraph separator(s) read as line breaks")
+    return text, tuple(notes)
 
 
 def _c1_as_cp1252(match: re.Match[str]) -> str:

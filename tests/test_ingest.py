@@ -325,6 +325,23 @@ def test_decomposed_accents_are_composed() -> None:
     assert decoded.notes == ("decomposed accents composed (Unicode NFC)",)
 
 
+def test_invisible_characters_are_removed_and_other_breaks_read_as_newlines(tmp_path: Path) -> None:
+    text = ("Les compé\u00adtences d'é\u200bcoute\u2060.\fPage deux.\vLigne.\u2028Autre ligne."
+            "\u2029Paragraphe.\n")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    document = read_document(tmp_path / "a.txt", tmp_path)
+    assert document.text == ("Les compétences d'écoute.\nPage deux.\nLigne.\nAutre ligne.\n\n"
+                             "Paragraphe.\n")
+    assert any("3 invisible" in note for note in document.notes)
+    assert any("4 page, line or paragraph" in note for note in document.notes)
+
+
+def test_a_file_of_spaces_and_invisible_characters_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(" \u200b\t\u00ad\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="vide"):
+        read_document(tmp_path / "a.txt", tmp_path)
+
+
 def test_typographic_characters_are_left_alone() -> None:
     text = "« Coopérer » — l’œuvre… ﬁn ＡＢ"  # quotes, dash, ligature and full-width letters stay as written
     assert ingest.decode_bytes(text.encode()).text == text

@@ -357,3 +357,32 @@ def test_a_run_prunes_cache_entries_no_run_used_for_a_month_and_keeps_its_own(se
     assert manifest["caches_pruned"]["entries"] == 1 and not stale.exists()
     assert sorted(p.parent.parent.name for p in cache.rglob("*") if p.is_file()) == [
         "analysis", "parse", "prepared"]
+
+
+def test_a_report_typed_with_special_spaces_and_breaks_reads_as_the_same_report_typed_plainly(tmp_path):
+    # French typography puts no-break spaces everywhere, a word processor or a PDF's text adds soft
+    # hyphens, zero-width spaces, page and line separators: none of them may change what is found.
+    plain = ("Compte rendu du séminaire des développeurs territoriaux\n\n"
+             "Les communes et l'intercommunalité ont mutualisé leurs services techniques.\nL'écoute et "
+             "l'esprit de synthèse sont des compétences clés pour animer des ateliers de concertation.\n\n"
+             "Les élus soulignent les freins à la coopération : le manque de confiance et de moyens.\n")
+    typed = (plain.replace("esprit de synthèse", "esprit\u00a0de\u00a0synthèse")
+             .replace("animer des ateliers", "animer\u202fdes\u2009ateliers")
+             .replace("compétences", "compé\u00adtences").replace("écoute", "é\u200bcoute")
+             .replace(" :", "\u00a0:").replace("séminaire\n\n", "séminaire\n\f")
+             .replace("techniques.\n", "techniques.\u2028"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plain.txt").write_text(plain, encoding="utf-8")
+    (corpus / "typed.txt").write_text(typed, encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             models_dir=tmp_path / "no-models", progress=False)
+    analyse(settings)
+    found: dict[str, list] = {}
+    for line in (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        found.setdefault(record["doc_id"], []).append(
+            (sorted(c["id"] for c in record["categories"]), sorted(c["term"] for c in record["competences"])))
+    assert found["typed.txt"] == found["plain.txt"]
+    terms = {term for _, passage_terms in found["plain.txt"] for term in passage_terms}
+    assert {"écoute", "esprit de synthèse", "animer des ateliers"} <= terms
