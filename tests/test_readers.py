@@ -84,6 +84,51 @@ def test_word_and_opendocument_give_headings_paragraphs_and_bullets(tmp_path):
     assert "# Atelier du Pays" in odt and PARAGRAPH in odt
 
 
+WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_word_text_a_reader_sees_is_read_once_and_deleted_text_is_not(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Les communes ")
+    paragraph._p.append(parse_xml(  # a tracked insertion, not yet accepted, and a tracked deletion
+        f'<w:ins {WORD_NS} w:id="1" w:author="A"><w:r><w:t xml:space="preserve">et leur communauté </w:t>'
+        f'</w:r></w:ins>'))
+    paragraph._p.append(parse_xml(
+        f'<w:del {WORD_NS} w:id="2" w:author="A"><w:r><w:delText>ancienne version </w:delText></w:r>'
+        f'</w:del>'))
+    paragraph.add_run("coopèrent.")
+    document.element.body.insert(1, parse_xml(  # a content control, as templates and forms hold them
+        f'<w:sdt {WORD_NS}><w:sdtContent><w:p><w:r><w:t>Synthèse des ateliers.</w:t></w:r></w:p>'
+        f'</w:sdtContent></w:sdt>'))
+    boxed = document.add_paragraph("Voir l'encadré.")
+    box = ('<w:txbxContent><w:p><w:r><w:t>Encadré : les chiffres clés.</w:t></w:r></w:p></w:txbxContent>')
+    boxed._p.append(parse_xml(  # a text box, with the copy for old readers that repeats it
+        f'<w:r {WORD_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        f'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        f'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent><mc:Choice Requires="wps">'
+        f'<wps:txbx>{box}</wps:txbx></mc:Choice><mc:Fallback><w:pict><v:textbox>{box}</v:textbox></w:pict>'
+        f'</mc:Fallback></mc:AlternateContent></w:r>'))
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "Programme de la journée"
+    table.cell(1, 0).text = "9 h"
+    table.cell(1, 1).add_table(rows=1, cols=1).cell(0, 0).text = "Atelier mutualisation"
+    numbered = document.add_paragraph("la confiance entre élus")
+    numbered._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {WORD_NS}><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'))
+    document.save(tmp_path / "cr.docx")
+
+    text = read_document(tmp_path / "cr.docx", tmp_path).text
+    assert "Les communes et leur communauté coopèrent." in text and "ancienne version" not in text
+    assert "Synthèse des ateliers." in text
+    assert text.count("Encadré : les chiffres clés.") == 1
+    assert text.count("Programme de la journée") == 1  # a cell merged over three columns, once
+    assert "Atelier mutualisation" in text  # a table inside a cell
+    assert "- la confiance entre élus" in text  # a numbered paragraph is a list item
+
+
 def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
     text, notes = repair("l’e\ufb03cacité de la co-\nopération, socio-\nÉconomique")
     assert text.startswith("l’efficacité de la coopération")

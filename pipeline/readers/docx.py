@@ -1,46 +1,102 @@
-"""Word (.docx) -> text with python-docx: paragraphs in order, headings written `#` (their level), list
-paragraphs written `- `, table cells one per line; a blank line between blocks."""
+"""Word (.docx) -> text with python-docx: the body read in document order, headings written `#` (their level),
+list paragraphs written `- `, a table cell's text on its own lines; a blank line between blocks.
+
+The body's XML is walked rather than python-docx's paragraph and cell lists, which leave out text a reader
+of the document sees: a tracked insertion not yet accepted, a content control's paragraphs (templates and
+forms), a text box, a table inside a cell; and give a merged cell's text once per column it spans."""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 
 from pipeline.errors import UnreadableFile
 
 _HEADING = re.compile(r"(?:heading|titre)\s*(\d)", re.IGNORECASE)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Inside a paragraph, what is not its text: deleted runs (a tracked deletion), text boxes (read as blocks of
+# their own), the copy of a drawing kept for old readers (it repeats the text box), field codes.
+_NOT_THE_PARAGRAPHS_TEXT = frozenset({f"{_W}del", f"{_W}txbxContent", _MC_FALLBACK, f"{_W}instrText"})
+_CHARACTERS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+# Elements that only wrap blocks (a content control, custom XML, a tracked insertion of whole paragraphs)
+_WRAPPERS = {f"{_W}sdt": f"{_W}sdtContent", f"{_W}customXml": None, f"{_W}ins": None}
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     import docx  # imported when a .docx is met
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableFile(f"document Word illisible ({exc})") from None
-    blocks = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            blocks.append(_paragraph(item))
-        elif isinstance(item, Table):
-            blocks.extend(cell.text.strip() for row in item.rows for cell in row.cells)
-    text = "\n\n".join(block for block in blocks if block.strip())
+    body = document._body  # the body's XML, and the part paragraph styles are looked up in
+    text = "\n\n".join(block for block in _blocks(body._element, body) if block.strip())
     if not text.strip():
         raise UnreadableFile("aucun texte dans le document Word")
     return text + "\n", ("Word document",)
 
 
-def _paragraph(paragraph) -> str:
-    text = paragraph.text.strip()
+def _blocks(element, body) -> Iterator[str]:
+    """The text blocks of the block-level children of `element`, in order."""
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}p":
+            yield _paragraph(child, body)
+            for box in child.iter(f"{_W}txbxContent"):  # a box inside a box is read with the outer one
+                if not _inside(box, child, (_MC_FALLBACK, f"{_W}txbxContent")):
+                    yield from _blocks(box, body)
+        elif tag == f"{_W}tbl":
+            for row in child.iterchildren(f"{_W}tr"):
+                for cell in row.iterchildren(f"{_W}tc"):  # a merged cell is one element, however wide
+                    yield "\n".join(block for block in _blocks(cell, body) if block.strip())
+        elif tag in _WRAPPERS:
+            inner = child.find(_WRAPPERS[tag]) if _WRAPPERS[tag] else child
+            if inner is not None:
+                yield from _blocks(inner, body)
+
+
+def _inside(element, top, tags: tuple[str, ...]) -> bool:
+    """Whether an element with one of `tags` lies between `element` and its ancestor `top`."""
+    for ancestor in element.iterancestors():
+        if ancestor is top:
+            return False
+        if ancestor.tag in tags:
+            return True
+    return False
+
+
+def _paragraph(element, body) -> str:
+    from docx.text.paragraph import Paragraph
+
+    text = _text(element).strip()
+    if not text:
+        return ""
+    paragraph = Paragraph(element, body)
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     heading = _HEADING.search(style)
-    if heading and text:
+    if heading:
         return "#" * int(heading.group(1)) + " " + text
-    if style.lower().startswith(("title", "titre")) and text:
+    if style.lower().startswith(("title", "titre")):
         return "# " + text
-    if "list" in style.lower() and text:
+    numbered = element.find(f"{_W}pPr/{_W}numPr") is not None
+    if "list" in style.lower() or numbered:
         return "- " + text
     return text
+
+
+def _text(element) -> str:
+    parts: list[str] = []
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag in _NOT_THE_PARAGRAPHS_TEXT:
+            continue
+        if tag == f"{_W}t":
+            parts.append(child.text or "")
+        elif tag in _CHARACTERS:
+            parts.append(_CHARACTERS[tag])
+        else:
+            parts.append(_text(child))
+    return "".join(parts)
