@@ -129,6 +129,45 @@ def test_word_text_a_reader_sees_is_read_once_and_deleted_text_is_not(tmp_path):
     assert "- la confiance entre élus" in text  # a numbered paragraph is a list item
 
 
+def test_opendocument_footnotes_do_not_cut_their_sentence_and_deleted_text_is_not_read(tmp_path):
+    from odf.element import Element
+    from odf.namespaces import TEXTNS
+    from odf.office import Annotation
+    from odf.opendocument import OpenDocumentText
+    from odf.text import Deletion, LineBreak, Note, NoteBody, NoteCitation, P, S, TrackedChanges
+
+    document = OpenDocumentText()
+    changes, region, deletion = TrackedChanges(), Element(qname=(TEXTNS, "changed-region"),
+                                                          check_grammar=False), Deletion()
+    region.setAttrNS(TEXTNS, "id", "ct1")
+    deletion.addElement(P(text="Paragraphe supprimé à la relecture."))
+    region.addElement(deletion)
+    changes.addElement(region)
+    document.text.addElement(changes)
+    paragraph = P(text="Les communes coopèrent")
+    note, citation, body = Note(id="n1", noteclass="footnote"), NoteCitation(), NoteBody()
+    citation.addText("1")
+    body.addElement(P(text="Source : rapport de 2015."))
+    note.addElement(citation)
+    note.addElement(body)
+    paragraph.addElement(note)
+    paragraph.addText(" depuis dix")
+    paragraph.addElement(S(c=2))
+    paragraph.addText("ans.")
+    comment = Annotation()
+    comment.addElement(P(text="À vérifier"))
+    paragraph.addElement(comment)
+    paragraph.addElement(LineBreak())
+    paragraph.addText("Deuxième ligne.")
+    document.text.addElement(paragraph)
+    document.save(str(tmp_path / "cr.odt"))
+
+    text = read_document(tmp_path / "cr.odt", tmp_path).text
+    assert "Les communes coopèrent depuis dix  ans.\nDeuxième ligne." in text
+    assert "Source : rapport de 2015." in text.split("Deuxième ligne.")[1]  # the note, after its paragraph
+    assert "supprimé" not in text and "vérifier" not in text
+
+
 def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
     text, notes = repair("l’e\ufb03cacité de la co-\nopération, socio-\nÉconomique")
     assert text.startswith("l’efficacité de la coopération")

@@ -1,5 +1,8 @@
 """OpenDocument text (.odt) -> text with odfpy: headings (`#` per outline level), paragraphs and list items
-(`- `) in document order, a blank line between blocks."""
+(`- `) in document order, a blank line between blocks.
+
+A paragraph's footnotes and text boxes are read as blocks of their own after it, so that they do not cut its
+sentence (« coopèrent1Source : … depuis »); tracked deletions and reviewers' comments are left out."""
 
 from __future__ import annotations
 
@@ -11,8 +14,6 @@ from pipeline.errors import UnreadableFile
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
-    from odf import teletype
-    from odf.namespaces import TEXTNS
     from odf.opendocument import load
 
     try:
@@ -20,23 +21,64 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     except (zipfile.BadZipFile, KeyError, ExpatError, ValueError) as exc:
         raise UnreadableFile(f"texte OpenDocument illisible ({exc})") from None
     blocks: list[str] = []
-
-    def walk(node, in_list: bool = False) -> None:
-        for child in node.childNodes:
-            qname = getattr(child, "qname", None)
-            if qname == (TEXTNS, "h"):
-                level = int(child.attributes.get((TEXTNS, "outline-level")) or 1)
-                blocks.append("#" * min(level, 6) + " " + teletype.extractText(child).strip())
-            elif qname == (TEXTNS, "p"):
-                content = teletype.extractText(child).strip()
-                blocks.append(("- " if in_list and content else "") + content)
-            elif qname == (TEXTNS, "list-item"):
-                walk(child, in_list=True)
-            elif getattr(child, "childNodes", None):
-                walk(child, in_list)
-
-    walk(document.text)
+    _walk(document.text, blocks, in_list=False)
     body = "\n\n".join(block for block in blocks if block.strip())
     if not body.strip():
         raise UnreadableFile("aucun texte dans le fichier OpenDocument")
     return body + "\n", ("OpenDocument text",)
+
+
+def _walk(node, blocks: list[str], in_list: bool) -> None:
+    from odf.namespaces import TEXTNS
+
+    for child in node.childNodes:
+        qname = getattr(child, "qname", None)
+        if qname in _LEFT_OUT:
+            continue
+        if qname in ((TEXTNS, "h"), (TEXTNS, "p")):
+            inner: list = []
+            content = _text(child, inner).strip()
+            if qname == (TEXTNS, "h") and content:
+                level = int(child.attributes.get((TEXTNS, "outline-level")) or 1)
+                content = "#" * min(level, 6) + " " + content
+            elif in_list and content:
+                content = "- " + content
+            blocks.append(content)
+            for element in inner:  # its footnotes and text boxes, after it
+                _walk(element, blocks, in_list=False)
+        elif qname == (TEXTNS, "list-item"):
+            _walk(child, blocks, in_list=True)
+        elif getattr(child, "childNodes", None):
+            _walk(child, blocks, in_list)
+
+
+def _text(node, inner: list) -> str:
+    """The text of a paragraph's children; the note bodies and text boxes met are put in `inner`."""
+    from odf.namespaces import DRAWNS, TEXTNS
+
+    parts = []
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            parts.append(child.data)
+            continue
+        qname = getattr(child, "qname", None)
+        if qname in _LEFT_OUT or qname == (TEXTNS, "note-citation"):
+            continue
+        if qname == (TEXTNS, "s"):
+            parts.append(" " * int(child.attributes.get((TEXTNS, "c")) or 1))
+        elif qname == (TEXTNS, "tab"):
+            parts.append("\t")
+        elif qname == (TEXTNS, "line-break"):
+            parts.append("\n")
+        elif qname in ((TEXTNS, "note-body"), (DRAWNS, "text-box")):
+            inner.append(child)
+        else:
+            parts.append(_text(child, inner))
+    return "".join(parts)
+
+
+# Tracked deletions (kept apart from the text, in the body's tracked-changes list) and reviewers' comments
+_LEFT_OUT = frozenset({
+    ("urn:oasis:names:tc:opendocument:xmlns:text:1.0", "tracked-changes"),
+    ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "annotation"),
+})
