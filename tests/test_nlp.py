@@ -34,3 +34,25 @@ def test_words_in_inclusive_writing_get_the_lemma_of_their_base_word(nlp):
 @pytest.mark.parametrize("word", ["M.", "U.E.", "3.5", "www.site.fr", "etc.", "fin.Les", "Paris"])
 def test_abbreviations_numbers_and_addresses_are_not_inclusive_forms(word):
     assert inclusive_base(word) is None
+
+
+def test_the_model_reads_a_markdown_links_words_and_not_its_address(nlp):
+    from pipeline.nlp import parsing_text
+
+    text = ("Les communes ont présenté leur [schéma de mutualisation](https://exemple.fr/schema-mutu.pdf) "
+            "et l'écoute des élus.[^1] ![Photo de l'atelier](atelier.jpg) <https://exemple.fr/cr> "
+            "<!-- à relire --> [Paris](https://fr.wikipedia.org/wiki/Paris_(ville)) fin")
+    read = parsing_text(text)
+    assert len(read) == len(text)  # every offset into the doc is an offset into the passage
+    words = [t.text for t in nlp(read) if not t.is_space]
+    assert words[:8] == ["Les", "communes", "ont", "présenté", "leur", "schéma", "de", "mutualisation"]
+    assert "Paris" in words and words[-1] == "fin"
+    assert not {"schema", "Photo", "atelier.jpg", "relire", "ville"} & set(words)
+    assert not any("http" in word or "]" in word for word in words)
+
+
+def test_the_model_reads_every_space_as_a_space(nlp):
+    from pipeline.nlp import parsing_text
+
+    text = "esprit\u00a0de\u202fsynthèse\u2009:\u00a012\u00a0000 euros"
+    assert parsing_text(text) == "esprit de synthèse : 12 000 euros"

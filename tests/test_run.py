@@ -386,3 +386,21 @@ def test_a_report_typed_with_special_spaces_and_breaks_reads_as_the_same_report_
     assert found["typed.txt"] == found["plain.txt"]
     terms = {term for _, passage_terms in found["plain.txt"] for term in passage_terms}
     assert {"écoute", "esprit de synthèse", "animer des ateliers"} <= terms
+
+
+def test_a_markdown_links_words_are_read_and_counted_and_its_address_is_not(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notes.md").write_text(
+        "# Atelier\n\nLes communes ont présenté leur [schéma de mutualisation](https://exemple.fr/"
+        "schema-pilote.pdf) aux élus.\n\n![Photo de la salle](salle-pleine.jpg)\n", encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             models_dir=tmp_path / "no-models", progress=False)
+    analyse(settings)
+    records = [json.loads(line) for line in
+               (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+    linked = next(r for r in records if "schéma" in r["text"])
+    assert "objet:organisationnel" in {c["id"] for c in linked["categories"]}  # the codebook's phrase
+    counted = {row["lemma"] for row in read_csv(tmp_path / "out" / "tables" / "frequencies.csv")}
+    assert {"mutualisation", "schéma", "élu"} <= counted
+    assert not {"schema", "pilote", "photo", "salle"} & counted

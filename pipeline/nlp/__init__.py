@@ -8,24 +8,13 @@ import spacy
 from spacy.language import Language
 
 from pipeline.nlp.inclusive import COMPONENT
+from pipeline.nlp.modeltext import parsing_text as parsing_text  # what the model reads of a text
 
 # POS tags and lemmas are all the stages need: the tagger (morphologizer), the attribute ruler that maps
 # its output, and the rule lemmatizer that reads the POS tags. The parser and NER are excluded (issue 7).
 USED_COMPONENTS = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer")
 # Added after the lemmatizer, whenever it runs: lemmas of words in inclusive writing (nlp/inclusive.py).
 ADDED_COMPONENTS = (COMPONENT,)
-
-# The spaces other than U+0020 that French text carries: no-break (before « : ; ? ! » and inside numbers),
-# narrow no-break, thin, figure, en, em, ideographic. spaCy separates words at U+0020 only and makes each of
-# these a token of its own, so that « esprit de synthèse » typed with no-break spaces matched no phrase.
-_SPACES = str.maketrans(dict.fromkeys("\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-                                      "\u202f\u205f\u3000", " "))
-
-
-def parsing_text(text: str) -> str:
-    """`text` as the model reads it: every space a plain space. One character for one, so that every offset
-    into the doc is an offset into `text`."""
-    return text.translate(_SPACES)
 
 
 @lru_cache(maxsize=4)
