@@ -89,6 +89,13 @@ def test_a_scraped_page_with_one_block_per_line_keeps_one_passage_per_line():
     assert passages[2].heading == ("Journées des Territoires 2023",)
 
 
+def test_lines_without_a_letter_or_digit_are_no_passages_outside_markdown_and_a_markdown_table_is_one():
+    text = "Programme.\n\n| Heure | Atelier |\n|---|---|\n| 9 h | Accueil des élus |\n\n====\n\n,\n\nFin.\n"
+    assert [p.text for p in _passages_of("page.html", text)] == [
+        "Programme.", "| Heure | Atelier |", "| 9 h | Accueil des élus |", "Fin."]
+    assert "| Heure | Atelier |\n|---|---|\n| 9 h | Accueil des élus |" in [p.text for p in _passages(text)]
+
+
 def test_hard_wrapped_lines_of_a_pdf_are_one_paragraph():
     text = ("Le séminaire national a réuni les élus des\n"
             "intercommunalités, les agents de développement et\n"

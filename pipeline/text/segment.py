@@ -32,6 +32,7 @@ from pipeline.types import CleanDocument, Passage, is_markdown
 
 _MD_HEADING = re.compile(r"#{1,6}(?=\s|$)")
 _BULLET = re.compile(r"(?:[•◦▪▫●○·\-–—*+]|\d{1,3}[.)]|[a-zA-Z][)])[ \t\u00a0]+")
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 _THEMATIC_BREAK = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}")
 _QUOTE_START = ("«", "“", '"', ">", "‘")
 _SENTENCE_END = tuple(".,;:!?…")
@@ -90,11 +91,15 @@ def _front_matter_end(lines: list[_Line]) -> int:
     return 0
 
 
-def _blocks(lines: list[_Line]) -> Iterator[list[_Line]]:
-    """Runs of non-blank lines; thematic breaks (`---`, `***`, `___`) separate blocks like blank lines."""
+def _blocks(lines: list[_Line], markdown: bool) -> Iterator[list[_Line]]:
+    """Runs of non-blank lines; thematic breaks (`---`, `***`, `___`) separate blocks like blank lines, and so
+    do, outside Markdown, lines without a letter or a digit (a table's border row from a web page, `====`,
+    a lone `,`): nothing in them to read, tag or count. In Markdown a table's border row stays inside its
+    table, which is one passage."""
     block: list[_Line] = []
     for line in lines[_front_matter_end(lines) :]:
-        if line.body and not _THEMATIC_BREAK.fullmatch(line.body):
+        if (line.body and not _THEMATIC_BREAK.fullmatch(line.body)
+                and (markdown or _WORD_CHARACTER.search(line.body))):
             block.append(line)
         elif block:
             yield block
@@ -225,7 +230,7 @@ def segment(doc: CleanDocument) -> tuple[Passage, ...]:
     soft_breaks = is_markdown(doc.doc_id)
     builder = _Builder(doc)
     first_block = True
-    for block in _blocks(_lines(doc.text)):
+    for block in _blocks(_lines(doc.text), markdown=soft_breaks):
         i = 0
         while i < len(block):
             line = block[i]
