@@ -24,7 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.errors import CorpusError
+from pipeline.errors import CorpusError, UnreadableFile
+from pipeline.ingest import decode_bytes
 
 METADATA_FILE = "metadata.csv"
 _YEAR_OR_DATE = re.compile(
@@ -82,18 +83,22 @@ def strip_front_matter(text: str) -> str:
 
 
 def read_metadata_table(corpus: Path) -> dict[str, dict[str, str]]:
-    """doc_id -> variables from `metadata.csv` in `corpus` ({} when there is none). Raises CorpusError naming
-    the file and line for a file that is not UTF-8, has no `doc_id` column, a row with too many or too few
-    cells, an empty or repeated doc_id."""
+    """doc_id -> variables from `metadata.csv` in `corpus` ({} when there is none). The file may be in any
+    encoding the corpus files may be in (a spreadsheet saves Windows-1252, or UTF-16 as « texte Unicode »),
+    its cells separated by commas, semicolons (a French spreadsheet's CSV) or tabs, whichever its header
+    line holds most. Raises CorpusError naming the file and line for a file that cannot be read as text,
+    has no `doc_id` column, a row with too many or too few cells, an empty or repeated doc_id."""
     path = Path(corpus) / METADATA_FILE
     if not path.is_file():
         return {}
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        text = decode_bytes(path.read_bytes()).text
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnreadableFile as exc:
+        raise CorpusError(f"{path}: cannot be read as text ({exc.reason})") from None
+    header_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header_line.count)  # a tie (none at all) keeps the comma
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows:
         return {}

@@ -55,6 +55,25 @@ def test_a_bad_table_is_an_error_naming_its_line(tmp_path, content, message):
         read_metadata_table(tmp_path)
 
 
+@pytest.mark.parametrize(("encoding", "delimiter"), [("cp1252", ";"), ("utf-16", "\t"), ("utf-8-sig", ",")])
+def test_a_table_saved_by_a_spreadsheet_is_read(tmp_path, encoding, delimiter):
+    # a French spreadsheet saves its CSV in Windows-1252 with semicolons, its « texte Unicode » in UTF-16
+    # with tabs
+    rows = [["doc_id", "Réseau d'origine", "Thème"],
+            ["comptes rendus/séance-1.txt", "Pays, Quartiers", "Été"]]
+    text = "\r\n".join(delimiter.join(f'"{cell}"' if delimiter in cell or "," in cell else cell
+                                      for cell in row) for row in rows) + "\r\n"
+    (tmp_path / "metadata.csv").write_bytes(text.encode(encoding))
+    assert read_metadata_table(tmp_path) == {
+        "comptes rendus/séance-1.txt": {"reseau_d_origine": "Pays, Quartiers", "theme": "Été"}}
+
+
+def test_a_table_that_is_not_text_is_an_error_naming_it(tmp_path):
+    (tmp_path / "metadata.csv").write_bytes(b"PK\x03\x04 an xlsx file renamed")
+    with pytest.raises(CorpusError, match="metadata.csv: cannot be read as text"):
+        read_metadata_table(tmp_path)
+
+
 def test_no_table_means_no_variables(tmp_path):
     assert read_metadata_table(tmp_path) == {}
     assert variable_name(" Type d'événement ") == "type_d_evenement"
