@@ -54,5 +54,5 @@ def test_the_model_reads_a_markdown_links_words_and_not_its_address(nlp):
 def test_the_model_reads_every_space_as_a_space(nlp):
     from pipeline.nlp import parsing_text
 
-    text = "esprit\u00a0de\u202fsynthèse\u2009:\u00a012\u00a0000 euros"
-    assert parsing_text(text) == "esprit de synthèse : 12 000 euros"
+    text = "esprit\u00a0de\u202fsynthèse\u2009:\u00a012\u00a0000 euros\tanimer\tdes ateliers"
+    assert parsing_text(text) == "esprit de synthèse : 12 000 euros animer des ateliers"
