@@ -69,6 +69,23 @@ def test_a_pdf_without_a_text_layer_is_skipped_as_scanned(tmp_path):
         read_document(path, tmp_path)
 
 
+@pytest.mark.parametrize(("user_password", "readable"), [("", True), ("secret", False)])
+def test_a_pdf_locked_to_read_is_skipped_as_such_and_one_locked_to_edit_is_read(tmp_path, user_password,
+                                                                               readable):
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.set_encryption(owner_password="maitre", user_password=user_password)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.cell(0, 8, "Les communes cooperent depuis dix ans.")
+    (tmp_path / "cr.pdf").write_bytes(bytes(pdf.output()))
+    if readable:
+        assert "Les communes cooperent" in read_document(tmp_path / "cr.pdf", tmp_path).text
+    else:
+        with pytest.raises(UnreadableFile, match="protégé par un mot de passe"):
+            read_document(tmp_path / "cr.pdf", tmp_path)
+
+
 def test_a_broken_pdf_is_unreadable_not_a_crash(tmp_path):
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.4 this is not a pdf")

@@ -16,6 +16,9 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     try:
         document = pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():  # a password to open it (one only to edit it does not stop us)
+            raise UnreadableFile("PDF protégé par un mot de passe : l'enregistrer sans protection "
+                                 "pour l'analyser") from None
         raise UnreadableFile(f"PDF illisible ({exc})") from None
     try:
         pages = []
