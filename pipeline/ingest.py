@@ -279,6 +279,9 @@ def read_document(path: Path, corpus: Path) -> Document:
         if not decoded.text.strip():
             raise UnreadableFile("fichier vide (seulement des espaces)")
         text, notes, encoding = decoded.text, decoded.notes, decoded.encoding
+        if file_format == "txt" and _HTML_START.match(text):  # a page's source saved under a .txt name
+            file_format = "html"
+            notes += ("HTML page in a text file: read as a web page",)
         if file_format == "html":
             text, html_notes, found = _html_main_text(text)
             notes += html_notes
@@ -617,6 +620,12 @@ def _declared_charset(raw: bytes) -> str | None:
     if not match:
         return None
     return (match.group(1) or match.group(2)).decode("ascii")
+
+
+# The opening of an HTML page (an XML declaration and comments may come first)
+_HTML_START = re.compile(
+    r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+    re.IGNORECASE | re.DOTALL)
 
 
 # What a page says of itself, as the report's variables (pipeline.metadata): trafilatura's field -> name.

@@ -384,6 +384,19 @@ def test_html_keeps_the_article_and_drops_navigation_and_comments(tmp_path: Path
     assert documents["ok.txt"].text == OK_TEXT
 
 
+def test_a_page_source_saved_as_txt_is_read_as_a_web_page(tmp_path: Path) -> None:
+    page = ("<!-- enregistré depuis le navigateur -->\n<!DOCTYPE html><html lang=\"fr\"><body>"
+            "<nav>Accueil</nav><article><h1>Séminaire</h1><p>Les communes et l&rsquo;intercommunalité "
+            "ont mutualisé leurs services techniques depuis dix ans.</p></article></body></html>")
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "note.txt").write_text("Le balisage <html> ouvre une page.\n", encoding="utf-8")
+    document = read_document(tmp_path / "page.txt", tmp_path)
+    assert document.format == "html" and "<" not in document.text and "&" not in document.text
+    assert "Les communes et l’intercommunalité ont mutualisé" in document.text
+    assert any("HTML page in a text file" in note for note in document.notes)
+    assert read_document(tmp_path / "note.txt", tmp_path).text == "Le balisage <html> ouvre une page.\n"
+
+
 def test_html_declared_charset_is_used(tmp_path: Path) -> None:
     corpus = build(tmp_path, {"page.htm": PAGE.format(charset="windows-1252").encode("cp1252")})
     document = read_document(corpus / "page.htm", corpus)
