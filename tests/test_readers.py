@@ -146,6 +146,39 @@ def test_word_text_a_reader_sees_is_read_once_and_deleted_text_is_not(tmp_path):
     assert "- la confiance entre élus" in text  # a numbered paragraph is a list item
 
 
+def test_word_footnotes_are_read_after_the_body_and_their_calls_glue_no_number(tmp_path):
+    import zipfile
+
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Les communes coopèrent")
+    paragraph._p.append(parse_xml(f'<w:r {WORD_NS}><w:footnoteReference w:id="1"/></w:r>'))
+    paragraph.add_run(" depuis dix ans.")
+    document.save(tmp_path / "plain.docx")
+    notes = (f'<w:footnotes {WORD_NS}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/>'
+             f'</w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r>'
+             f'<w:t>Source : rapport du Pays, 2015.</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    with zipfile.ZipFile(tmp_path / "plain.docx") as source, \
+            zipfile.ZipFile(tmp_path / "cr.docx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="'
+                                    b'application/vnd.openxmlformats-officedocument.wordprocessingml.'
+                                    b'footnotes+xml"/></Types>')
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdNotes" Type="http://schemas.'
+                                    b'openxmlformats.org/officeDocument/2006/relationships/footnotes" '
+                                    b'Target="footnotes.xml"/></Relationships>')
+            target.writestr(item, data)
+        target.writestr("word/footnotes.xml", notes)
+
+    text = read_document(tmp_path / "cr.docx", tmp_path).text
+    assert text == "Les communes coopèrent depuis dix ans.\n\nSource : rapport du Pays, 2015.\n"
+
+
 def test_opendocument_footnotes_do_not_cut_their_sentence_and_deleted_text_is_not_read(tmp_path):
     from odf.element import Element
     from odf.namespaces import TEXTNS

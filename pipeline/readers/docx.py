@@ -3,7 +3,8 @@ list paragraphs written `- `, a table cell's text on its own lines; a blank line
 
 The body's XML is walked rather than python-docx's paragraph and cell lists, which leave out text a reader
 of the document sees: a tracked insertion not yet accepted, a content control's paragraphs (templates and
-forms), a text box, a table inside a cell; and give a merged cell's text once per column it spans."""
+forms), a text box, a table inside a cell; and give a merged cell's text once per column it spans. The
+footnotes and endnotes follow the body, as blocks of their own."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableFile(f"document Word illisible ({exc})") from None
     body = document._body  # the body's XML, and the part paragraph styles are looked up in
-    text = "\n\n".join(block for block in _blocks(body._element, body) if block.strip())
+    blocks = [*_blocks(body._element, body), *_notes(document, body)]
+    text = "\n\n".join(block for block in blocks if block.strip())
     if not text.strip():
         raise UnreadableFile("aucun texte dans le document Word")
     return text + "\n", ("Word document",)
@@ -56,6 +58,20 @@ def _blocks(element, body) -> Iterator[str]:
             inner = child.find(_WRAPPERS[tag]) if _WRAPPERS[tag] else child
             if inner is not None:
                 yield from _blocks(inner, body)
+
+
+def _notes(document, body) -> Iterator[str]:
+    """The text blocks of the footnotes, then the endnotes, after the body (their calls in the text are left
+    out, so that no number is glued to a word)."""
+    from docx.oxml.parser import parse_xml  # python-docx's parser: no entities resolved, no network
+
+    for kind in ("footnotes", "endnotes"):
+        for relation in document.part.rels.values():
+            if relation.is_external or not relation.reltype.endswith("/" + kind):
+                continue
+            for note in parse_xml(relation.target_part.blob).iterchildren(f"{_W}{kind[:-1]}"):
+                if note.get(f"{_W}type") in (None, "normal"):  # not the separator lines Word adds
+                    yield from _blocks(note, body)
 
 
 def _inside(element, top, tags: tuple[str, ...]) -> bool:
