@@ -26,7 +26,8 @@ from pipeline.types import Competence, PassageWords
 log = logging.getLogger(__name__)
 
 NAME = "analysis"
-VERSION = 2  # 2: zlib-compressed (crdh: 24.8 MB -> 10.1 MB), which also checksums the entry
+VERSION = 3  # 2: zlib-compressed (crdh: 24.8 MB -> 10.1 MB), which also checksums the entry; 3: context
+# keys stored under their passage's text
 
 CODEC: Codec[DocumentReading] = Codec(
     ".msgpack",
@@ -71,7 +72,9 @@ def _keys_from(value: tuple) -> TokenKeys:
 def _to_plain(reading: DocumentReading) -> dict[str, Any]:
     return {
         "keys": [_keys_plain(k) for k in reading.keys],
-        "context": [_keys_plain(k) for k in reading.context_keys.values()],
+        # by the passage's own text: the keys' text is what the model read (nlp/modeltext.py), which may
+        # differ from it (a no-break space read as a space)
+        "context": [[text, _keys_plain(k)] for text, k in reading.context_keys.items()],
         "competences": [[[c.term, c.type, c.start, c.end, c.origin, c.score] for c in found]
                         for found in reading.competences],
         "words": [[w.content, w.terms, w.tokens] for w in reading.words],
@@ -79,10 +82,9 @@ def _to_plain(reading: DocumentReading) -> dict[str, Any]:
 
 
 def _from_plain(data: dict[str, Any]) -> DocumentReading:
-    context = [_keys_from(value) for value in data["context"]]
     return DocumentReading(
         keys=tuple(_keys_from(value) for value in data["keys"]),
-        context_keys={keys.text: keys for keys in context},
+        context_keys={text: _keys_from(value) for text, value in data["context"]},
         competences=tuple(tuple(Competence(*c) for c in found) for found in data["competences"]),
         words=tuple(PassageWords(*words) for words in data["words"]),
     )
