@@ -25,7 +25,6 @@ from pipeline.analysis.readcache import ReadingCache
 from pipeline.clean import NO_REPETITION, RepeatedLines
 from pipeline.ingest import UnreadableFile, corpus_files, document_id
 from pipeline.metadata import document_metadata
-from pipeline.nlp import parsing_text
 from pipeline.nlp.parse import ParseCache, parse_documents
 from pipeline.outputs.passagesfile import passage_line
 from pipeline.parallel import fork_map
@@ -136,7 +135,7 @@ class DocumentProcessor:
             docs = self.parse_cache.load(texts, parse_key)
             if docs is None:
                 parse_cached = False
-                docs = list(self.nlp.pipe(map(parsing_text, texts), batch_size=settings.batch_size))
+                docs = list(self.nlp.pipe(texts, batch_size=settings.batch_size))
                 self.parse_cache.store(texts, docs, parse_key)
         else:  # not loaded, but still what this document parses into: kept from pruning
             self.parse_cache.mark_used(parse_key)

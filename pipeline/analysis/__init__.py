@@ -25,7 +25,6 @@ from pipeline.analysis.tagging import RuleTagger, TokenKeys, token_keys
 from pipeline.codebook import Codebook, check_patterns
 from pipeline.errors import ModelError
 from pipeline.modelfile import check_codebook
-from pipeline.nlp import parsing_text
 from pipeline.settings import Settings
 from pipeline.types import AnalysedPassage, Competence, Passage, PassageWords, Tag, is_markdown
 
@@ -43,7 +42,7 @@ def context_docs(passage: Passage, docs_by_text: dict[str, Doc], nlp: Language) 
     for text in (*passage.heading, *passage.context):
         doc = docs_by_text.get(text)
         if doc is None:
-            doc = docs_by_text[text] = nlp(parsing_text(text))
+            doc = docs_by_text[text] = nlp(text)
         context.append(doc)
     return context
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.nlp.inclusive import COMPONENT
 from pipeline.nlp.modeltext import parsing_text as parsing_text  # what the model reads of a text
@@ -26,10 +28,22 @@ def load_nlp(
         return spacy.load(model)
     exclude = [name for name in _package_meta(model).get("components", []) if name not in components]
     nlp = spacy.load(model, exclude=exclude)
+    nlp.tokenizer = ModelTextTokenizer(nlp.tokenizer)
     _speed_up_lemmatizer(nlp)
     if "lemmatizer" in nlp.pipe_names:
         nlp.add_pipe(COMPONENT, after="lemmatizer")
     return nlp
+
+
+class ModelTextTokenizer:
+    """The model's tokenizer, given what the model reads of a text (`parsing_text`: the same length, so a
+    doc's offsets are the text's), whichever way the text comes in (`nlp(text)`, `nlp.pipe(texts)`)."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        return self.tokenizer(parsing_text(text))
 
 
 def _package_meta(model: str) -> dict:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, DocBin
 
 from pipeline.diskcache import CacheCounts, Codec, DiskCache
 from pipeline.fingerprint import code_fingerprint
-from pipeline.nlp import model_signature, parsing_text
+from pipeline.nlp import model_signature
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def _parse_chunk(
     texts = [text for _, item_texts, docs in chunk if docs is None for text in item_texts]
     parsed: Iterator[Doc] = iter(())
     if texts:
-        parsed = iter(nlp.pipe(map(parsing_text, texts), batch_size=batch_size))
+        parsed = iter(nlp.pipe(texts, batch_size=batch_size))
     for key, item_texts, docs in chunk:
         if docs is None:
             docs = [next(parsed) for _ in item_texts]
