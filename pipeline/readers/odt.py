@@ -12,6 +12,12 @@ from xml.parsers.expat import ExpatError
 
 from pipeline.errors import UnreadableFile
 
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# Tracked deletions (kept apart from the text, in the body's tracked-changes list) and reviewers' comments
+_LEFT_OUT = frozenset({(_TEXT, "tracked-changes"), (_OFFICE, "annotation")})
+
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     from odf.opendocument import load
@@ -29,24 +35,22 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
 
 
 def _walk(node, blocks: list[str], in_list: bool) -> None:
-    from odf.namespaces import TEXTNS
-
     for child in node.childNodes:
         qname = getattr(child, "qname", None)
         if qname in _LEFT_OUT:
             continue
-        if qname in ((TEXTNS, "h"), (TEXTNS, "p")):
+        if qname in ((_TEXT, "h"), (_TEXT, "p")):
             inner: list = []
             content = _text(child, inner).strip()
-            if qname == (TEXTNS, "h") and content:
-                level = int(child.attributes.get((TEXTNS, "outline-level")) or 1)
+            if qname == (_TEXT, "h") and content:
+                level = int(child.attributes.get((_TEXT, "outline-level")) or 1)
                 content = "#" * min(level, 6) + " " + content
             elif in_list and content:
                 content = "- " + content
             blocks.append(content)
             for element in inner:  # its footnotes and text boxes, after it
                 _walk(element, blocks, in_list=False)
-        elif qname == (TEXTNS, "list-item"):
+        elif qname == (_TEXT, "list-item"):
             _walk(child, blocks, in_list=True)
         elif getattr(child, "childNodes", None):
             _walk(child, blocks, in_list)
@@ -54,31 +58,22 @@ def _walk(node, blocks: list[str], in_list: bool) -> None:
 
 def _text(node, inner: list) -> str:
     """The text of a paragraph's children; the note bodies and text boxes met are put in `inner`."""
-    from odf.namespaces import DRAWNS, TEXTNS
-
     parts = []
     for child in node.childNodes:
         if child.nodeType == child.TEXT_NODE:
             parts.append(child.data)
             continue
         qname = getattr(child, "qname", None)
-        if qname in _LEFT_OUT or qname == (TEXTNS, "note-citation"):
+        if qname in _LEFT_OUT or qname == (_TEXT, "note-citation"):
             continue
-        if qname == (TEXTNS, "s"):
-            parts.append(" " * int(child.attributes.get((TEXTNS, "c")) or 1))
-        elif qname == (TEXTNS, "tab"):
+        if qname == (_TEXT, "s"):
+            parts.append(" " * int(child.attributes.get((_TEXT, "c")) or 1))
+        elif qname == (_TEXT, "tab"):
             parts.append("\t")
-        elif qname == (TEXTNS, "line-break"):
+        elif qname == (_TEXT, "line-break"):
             parts.append("\n")
-        elif qname in ((TEXTNS, "note-body"), (DRAWNS, "text-box")):
+        elif qname in ((_TEXT, "note-body"), (_DRAW, "text-box")):
             inner.append(child)
         else:
             parts.append(_text(child, inner))
     return "".join(parts)
-
-
-# Tracked deletions (kept apart from the text, in the body's tracked-changes list) and reviewers' comments
-_LEFT_OUT = frozenset({
-    ("urn:oasis:names:tc:opendocument:xmlns:text:1.0", "tracked-changes"),
-    ("urn:oasis:names:tc:opendocument:xmlns:office:1.0", "annotation"),
-})
