@@ -116,6 +116,9 @@ def test_word_text_a_reader_sees_is_read_once_and_deleted_text_is_not(tmp_path):
     paragraph._p.append(parse_xml(
         f'<w:del {WORD_NS} w:id="2" w:author="A"><w:r><w:delText>ancienne version </w:delText></w:r>'
         f'</w:del>'))
+    paragraph._p.append(parse_xml(  # the place text was moved away from, with the change tracked
+        f'<w:moveFrom {WORD_NS} w:id="3" w:author="A"><w:r><w:t xml:space="preserve">déplacé </w:t></w:r>'
+        f'</w:moveFrom>'))
     paragraph.add_run("coopèrent.")
     document.element.body.insert(1, parse_xml(  # a content control, as templates and forms hold them
         f'<w:sdt {WORD_NS}><w:sdtContent><w:p><w:r><w:t>Synthèse des ateliers.</w:t></w:r></w:p>'
@@ -139,6 +142,7 @@ def test_word_text_a_reader_sees_is_read_once_and_deleted_text_is_not(tmp_path):
 
     text = read_document(tmp_path / "cr.docx", tmp_path).text
     assert "Les communes et leur communauté coopèrent." in text and "ancienne version" not in text
+    assert "déplacé" not in text
     assert "Synthèse des ateliers." in text
     assert text.count("Encadré : les chiffres clés.") == 1
     assert text.count("Programme de la journée") == 1  # a cell merged over three columns, once

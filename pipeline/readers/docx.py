@@ -18,12 +18,14 @@ from pipeline.errors import UnreadableFile
 _HEADING = re.compile(r"(?:heading|titre)\s*(\d)", re.IGNORECASE)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-# Inside a paragraph, what is not its text: deleted runs (a tracked deletion), text boxes (read as blocks of
-# their own), the copy of a drawing kept for old readers (it repeats the text box), field codes.
-_NOT_THE_PARAGRAPHS_TEXT = frozenset({f"{_W}del", f"{_W}txbxContent", _MC_FALLBACK, f"{_W}instrText"})
+# Inside a paragraph, what is not its text: deleted runs (a tracked deletion, or the place moved text left),
+# text boxes (read as blocks of their own), the copy of a drawing kept for old readers (it repeats the text
+# box), field codes.
+_NOT_THE_PARAGRAPHS_TEXT = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", _MC_FALLBACK,
+                                      f"{_W}instrText"})
 _CHARACTERS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
-# Elements that only wrap blocks (a content control, custom XML, a tracked insertion of whole paragraphs)
-_WRAPPERS = {f"{_W}sdt": f"{_W}sdtContent", f"{_W}customXml": None, f"{_W}ins": None}
+# Elements that only wrap blocks: a content control (its blocks in its content), custom XML
+_WRAPPERS = {f"{_W}sdt": f"{_W}sdtContent", f"{_W}customXml": None}
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
