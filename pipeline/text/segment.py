@@ -16,7 +16,8 @@ Rules, line-based on the cleaned text:
   one block (title, paragraph, caption) per line with no blank line between them, and those lines stay
   separate passages, while a PDF's hard-wrapped lines are joined; a line that follows a bullet without a
   blank line continues that bullet in the same way;
-- a YAML front matter block at the top and thematic breaks (`---`) are layout, not passages;
+- a YAML front matter block at the top and thematic breaks (`---`) are layout, not passages, and so is,
+  outside Markdown, a line without a letter or a digit (a web table's border row, `====`);
 - a paragraph, quote or bullet longer than MAX_PASSAGE_CHARS (a PDF or a pasted text without paragraph
   breaks) is cut into consecutive passages of the same kind at sentence ends (at a space where a sentence
   runs longer), so that every passage can be read and tagged; a "heading" that long is read as a paragraph.
