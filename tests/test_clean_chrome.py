@@ -84,20 +84,40 @@ def test_a_short_capitalised_line_above_prose_is_a_heading():
     assert not heading_over_prose("12 mars 2019", prose)
 
 
+def _model(baseline: float, trees: list) -> ChromeModel:
+    return ChromeModel.from_dict({"features": ["log_words"], "words": {}, "word_intercept": 0.0,
+                                  "trees": trees, "baseline": baseline, "threshold": 0.5})
+
+
+# one split: a line of two words or fewer is chrome, a longer one is not
+SHORT_LINES = {"feature": [0, 0, 0], "threshold": [1.25, 0.0, 0.0], "left": [1, 0, 0], "right": [2, 0, 0],
+               "missing_left": [1, 0, 0], "leaf": [0, 1, 1], "value": [0.0, 20.0, -20.0]}
+
+
 def test_another_model_changes_what_is_removed_and_the_prepared_text_key(tmp_path):
-    base = {"features": ["log_words"], "words": {}, "word_intercept": 0.0, "trees": [], "baseline": 10.0,
-            "threshold": 0.5}
-    removes_everything = ChromeModel.from_dict(base)
     cache = PrepCache(tmp_path, ("chrome",))
     shipped_key = cache.key("page.txt", PAGE)
+    text = "Une phrase de contenu assez longue.\nAccueil\nUne autre phrase de contenu.\n"
     try:
-        use_model(removes_everything)
+        use_model(_model(0.0, [SHORT_LINES]))
         assert cache.key("page.txt", PAGE) != shipped_key
-        spans = find_chrome("Une phrase de contenu.\nUne autre.\n")
-        assert len(spans) == 2
+        assert [text[start:end] for start, end in find_chrome(text)] == ["Accueil\n"]
     finally:
         use_model(None)
     assert cache.key("page.txt", PAGE) == shipped_key
+
+
+def test_a_page_the_model_would_empty_keeps_every_line():
+    # a text of one or two short lines has no page around it to be told from: in doubt, it stays
+    try:
+        use_model(_model(10.0, []))  # every line is chrome for it
+        assert find_chrome("Une phrase de contenu.\nUne autre.\n") == []
+        use_model(_model(0.0, [SHORT_LINES]))
+        assert find_chrome("Accueil\nContact\n") == []
+        assert len(find_chrome("Accueil\nUne phrase de contenu assez longue.\n")) == 1
+    finally:
+        use_model(None)
+    assert find_chrome("Notre réseau suppose une vision partagée.\n") == []  # the shipped model too
 
 
 def test_the_written_trees_give_the_probabilities_scikit_learn_gives():

@@ -132,9 +132,12 @@ def removable_probabilities(texts: Sequence[str], model: ChromeModel | None = No
 
 def chrome_lines(texts: Sequence[str], model: ChromeModel | None = None) -> list[bool]:
     """Whether each of a page's non-blank lines (stripped) is chrome for `model` (the active one by default):
-    above the model's threshold and not a heading right above prose."""
+    above the model's threshold and not a heading right above prose. A page the model would empty keeps
+    every line: chrome is what stands around a text, and a text of one or two lines (a short note, a page
+    whose body was lost before) has nothing around it to be told from; in doubt, a line stays."""
     model = model or active_model()
-    return [p is not None and p >= model.threshold for p in removable_probabilities(texts, model)]
+    flags = [p is not None and p >= model.threshold for p in removable_probabilities(texts, model)]
+    return [False] * len(flags) if all(flags) else flags
 
 
 def find_chrome(text: str) -> list[Span]:
