@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.clean import DEFAULT_CLEAN_RULES, RULES, clean_text
+from pipeline.nlp import parsing_text
+from pipeline.spaces import UNICODE_SPACES
 
 SPACES = " \t\xa0"
 
@@ -78,6 +80,13 @@ def test_seed_glued_camera_name_goes_and_the_sentence_stays(seed_clean):
 def test_seed_nbsp_only_lines_are_gone(seed_clean):
     assert all(line.strip(SPACES) or line == "" for line in _clean_lines(seed_clean.text))
     assert "\n\n\n" not in seed_clean.text
+
+
+@pytest.mark.parametrize("space", list(UNICODE_SPACES), ids=lambda c: f"U+{ord(c):04X}")
+def test_every_unicode_space_the_model_reads_as_a_space_makes_a_blank_line_for_cleaning(space):
+    text = f"Premier paragraphe.\n{space * 3}\n\n\nSecond paragraphe.{space}\n"
+    assert clean_text(text, rules=("whitespace",)).text == "Premier paragraphe.\n\nSecond paragraphe.\n"
+    assert parsing_text(space) == " "
 
 
 def test_seed_cc_inside_a_sentence_is_kept(seed_clean):

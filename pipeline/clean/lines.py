@@ -6,10 +6,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pipeline.spaces import UNICODE_SPACES
+
 # Characters that count as "space" for blank lines and trailing spaces: the ASCII ones plus the Unicode
-# spaces that scraped French pages carry (non-breaking, narrow non-breaking before « : ? », thin, figure,
-# ideographic), the zero-width space and BOM, and a stray carriage return.
-HORIZONTAL_SPACE = " \t\r\xa0\u2002\u2003\u2007\u2009\u200a\u200b\u202f\u3000\ufeff"
+# spaces that scraped French pages carry (pipeline/spaces.py), the zero-width space and BOM, and a stray
+# carriage return.
+HORIZONTAL_SPACE = " \t\r" + UNICODE_SPACES + "\u200b\ufeff"
 
 Span = tuple[int, int]
 

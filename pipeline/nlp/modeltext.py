@@ -2,10 +2,9 @@
 turned into plain spaces, one character for one, so that every offset into the doc is an offset into the
 passage, and the passage itself (shown, exported, encoded) stays as written.
 
-- The spaces other than U+0020 that French text carries: no-break (before « : ; ? ! » and inside numbers),
-  narrow no-break, thin, figure, en, em, ideographic; and the tab (a Word document's tab stops). spaCy
-  separates words at U+0020 only and made each of these a token, so « esprit de synthèse » typed with
-  no-break spaces matched no phrase.
+- The spaces other than U+0020 that French text carries (`pipeline/spaces.py`), and the tab (a Word
+  document's tab stops). spaCy separates words at U+0020 only and made each of these a token, so « esprit
+  de synthèse » typed with no-break spaces matched no phrase.
 - Markdown's markup around words: a link's target (`[texte](https://…)`: spaCy glued the link's last word to
   the address, « mutualisation](https://example.org », and counted pieces of the address as words), an
   image (`![…](photo.jpg)`), an autolink (`<https://…>`), a footnote call (`[^1]`), an HTML comment.
@@ -15,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-_SPACES = str.maketrans(dict.fromkeys("\t\xa0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-                                      "\u202f\u205f\u3000", " "))
+from pipeline.spaces import UNICODE_SPACES
+
+_SPACES = str.maketrans(dict.fromkeys("\t" + UNICODE_SPACES, " "))
 _TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"  # (address "title"), one level of brackets inside
 _IMAGE = re.compile(r"!\[[^\]\n]*\]" + _TARGET)
 _LINK = re.compile(r"(\[)[^\[\]\n]+(\]" + _TARGET + ")")
