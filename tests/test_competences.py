@@ -61,6 +61,11 @@ def extractor(lexicon, nlp):
 
 
 @pytest.fixture(scope="module")
+def rules_only(nlp):
+    return CompetenceExtractor(load_lexicon(LEXICON_PATH, with_licence=False), nlp)
+
+
+@pytest.fixture(scope="module")
 def competence_context(nlp):
     return tuple(nlp.pipe([COMPETENCE_HEADING, COMPETENCE_INTRO]))
 
@@ -123,11 +128,15 @@ def test_ambiguous_variants_need_a_passage_about_competences(nlp, extractor, com
     assert extractor.extract(doc) == ()
 
 
-def test_a_passage_about_what_agents_do_is_about_competences(nlp, extractor):
+def test_a_passage_about_what_agents_do_is_about_competences(nlp, extractor, rules_only):
     doc = nlp("Le rôle de l'agent de développement est d'animer les ateliers et d'évaluer les actions.")
     assert extractor.about_roles(doc) and not extractor.about_competences(doc)
     assert {c.term for c in extractor.extract(doc)} >= {"animation", "évaluation"}
-    assert not extractor.extract(nlp("Les ateliers ont été animés par une compagnie de théâtre."))
+    # neither roles nor a person of the lists: the rules refuse it; the licence model may read it again
+    # (readers mark « ateliers animés par … » more often than not), and what it keeps carries its score
+    passive = nlp("Les ateliers ont été animés par une compagnie de théâtre.")
+    assert not rules_only.extract(passive)
+    assert all(c.score is not None for c in extractor.extract(passive))
 
 
 @pytest.mark.parametrize("text, term", [
@@ -182,8 +191,23 @@ def test_a_gathering_qualified_without_an_agent_is_no_activity_of_anyone(nlp, ex
     assert extractor.extract(nlp("Après les exposés, un débat très animé a suivi.")) == ()
 
 
-def test_a_joined_activity_without_a_person_as_object_is_no_competence(nlp, extractor):
-    assert extractor.extract(nlp("Il faut sensibiliser et informer sur les risques.")) == ()
+def test_a_joined_activity_without_a_person_as_object_is_no_competence_for_the_rules(
+        nlp, extractor, rules_only):
+    doc = nlp("Il faut sensibiliser et informer sur les risques.")
+    assert rules_only.extract(doc) == ()
+    # rejected for want of an anchor, not refused: the licence model reads it again, with its score shown
+    assert all(c.score is not None for c in extractor.extract(doc))
+
+
+@pytest.mark.parametrize("text", [
+    "Il faut faciliter l'accès aux données publiques.",  # a form that needs a person as object, given a thing
+    "Après les exposés, un débat très animé a suivi.",  # a participle without its agent: a lively debate
+    "Lors de ces journées, les acteurs mobilisés par le PETR ont construit un schéma.",  # who took part
+])
+def test_what_the_rules_refuse_by_its_structure_the_licence_model_never_reads_again(nlp, extractor, text):
+    candidates = extractor.lexicon_candidates(nlp(text))
+    assert candidates and not any(c.second_reading for c in candidates)
+    assert extractor.extract(nlp(text)) == ()
 
 
 def test_a_persons_title_after_their_name_is_no_competence(nlp, extractor):

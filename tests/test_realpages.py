@@ -440,3 +440,16 @@ def test_held_out_folds_train_without_their_sites_and_keep_the_shipped_chrome_mo
     assert len(trained_without) == 2 and set().union(*trained_without) == {f"site{i}.fr" for i in range(4)}
     assert not trained_without[0] & trained_without[1]  # each fold's classifier misses only its own sites
     assert licensed_without == trained_without  # and so does each fold's competence licence model
+
+
+def test_the_licence_cut_is_the_best_term_f1_whose_terms_stay_right_at_least_half_the_time():
+    from bench.fit_licence import EVEN_ODDS, best_cut
+
+    # cut -> (gold terms, gold found, terms extracted, extracted right)
+    scores = {0.2: (100, 70, 160, 70),   # F1 0.538, right 44 % of the time
+              0.3: (100, 60, 110, 57),   # F1 0.556, right 52 %
+              0.5: (100, 40, 70, 40)}    # F1 0.471, right 57 %
+    assert best_cut(scores) == 0.3
+    assert best_cut({**scores, 0.3: (100, 60, 130, 60)}) == 0.2  # the F1-best cut alone
+    assert best_cut({**scores, 0.3: (100, 60, 130, 60)}, floor=0.5) == 0.5  # the floor rules 0.2 and 0.3 out
+    assert best_cut({0.2: (100, 70, 160, 70)}, floor=0.5) == EVEN_ODDS  # no cut reaches it

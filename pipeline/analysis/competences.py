@@ -257,8 +257,10 @@ class LicenceCandidate:
     @property
     def second_reading(self) -> bool:
         """Whether the licence model may keep it although the rules do not: a form the rules reject for want
-        of context or anchor, never one inside a name (« comité d'animation », « écoutes territoriales »)."""
-        return not self.features["rules_licence"] and not self.features["in_name"]
+        of context or anchor, never one inside a name (« comité d'animation », « écoutes territoriales ») nor
+        one they refuse by what stands around it (`_refused_by_structure`: « faciliter l'accès aux données »,
+        « un débat très animé », « les acteurs mobilisés par le PETR »)."""
+        return not (self.features["rules_licence"] or self.features["in_name"] or self.features["refused"])
 
 
 # ---------------------------------------------------------------------------------------- patterns
@@ -545,6 +547,9 @@ class CompetenceExtractor:
             features = {
                 "needs_context": float(needs), "anchored_form": float(form.kind == ANCHORED),
                 "rules_licence": float(licensed), "in_name": float(self._part_of_name(doc, hit)),
+                "refused": float(not anchored and _refused_by_structure(
+                    doc, start, end, form.kind == ANCHORED, form.term.anchors or self._anchors,
+                    self.lexicon.activity_objects)),
                 "anchored": float(anchored),
                 "about_competences": float(on_competences), "about_roles": float(on_roles),
                 "passage_words": words, "capitalised": float(doc[start].text[:1].isupper()),
@@ -764,6 +769,32 @@ def _complement_noun(doc: Doc, end: int) -> Token | None:
         if not (token.pos_ in {"DET", "ADJ", "NUM"} or _norm(token.text) in _COMPLEMENT_WORDS):
             return None
     return None
+
+
+def _refused_by_structure(doc: Doc, start: int, end: int, needs_anchor: bool, objects: frozenset[str],
+                          people: frozenset[str]) -> bool:
+    """Whether the rules read the verb form at doc[start:end] as no activity with people, from what stands
+    around it (not for want of it): a form that counts only with an anchor (`needs_anchor`: « faciliter »,
+    « partager ») whose object, or that of the verb joined to it by « et »/« ou », is a noun outside
+    `objects` (« faciliter l'accès aux données »); a participle without its agent qualifying the noun
+    before it (« un débat très animé »: a lively one); a participle qualifying `people` (« les acteurs
+    mobilisés par le PETR »: who took part). Other forms whose object is not in the lists stay open to the
+    licence model (« animer ce lieu », « animer le territoire »: the lists cannot name every object)."""
+    last = doc[end - 1]
+    if last.pos_ not in {"VERB", "AUX"}:
+        return False  # a noun's complement (« l'animation du territoire ») says what it is of, not to whom
+    if needs_anchor:
+        following = _complement_noun(doc, end)
+        if following is None and (conjunct_end := _conjunct_end(doc, end)) is not None:
+            following = _complement_noun(doc, conjunct_end)
+        if following is not None and _norm(following.lemma_) not in objects:
+            return True
+    if "Part" not in last.morph.get("VerbForm"):
+        return False
+    qualified = _qualified_nouns(doc, start)
+    if qualified and (end >= len(doc) or _norm(doc[end].text) != "par"):
+        return True
+    return any(_norm(noun.lemma_) in people for noun in qualified)
 
 
 def _agrees(noun: Token, participle: Token) -> bool:

@@ -7,7 +7,7 @@ licence model (`licence:` in the lexicon file, fitted by `python -m bench.fit_li
 annotations, `docs/competences.md` section 7), every form match is a candidate and the model decides from
 what the rules know of it, how often readers marked that term in the training pages, and the shape of the
 match and its passage. The rules keep what they keep; the model reads again only the forms they reject for
-want of context or anchor, never a form inside a name.
+want of context or anchor, never a form inside a name or one they refuse by what stands around it.
 
 The model is JSON (weights, threshold, per-term counts), read without unpickling anything."""
 
