@@ -104,6 +104,11 @@ class Competence:
     # the rules did not, the model's probability
     score: float | None = None
 
+    @property
+    def kept_by_model(self) -> bool:
+        """A lexicon term the rules rejected and the licence model kept (its probability is the score)."""
+        return self.origin == "lexicon" and self.score is not None
+
 
 @dataclass(frozen=True)
 class PassageWords:

@@ -231,6 +231,7 @@ def test_competence_tables(corpus, tmp_path):
         "passages": "2",
         "example_passage_id": "a.md#0",
         "origin": "lexicon",
+        "kept_by_model": "0",
     }
     by_type = read_csv(tmp_path / "competences_by_type.csv")
     assert [(row["type"], row["terms"], row["occurrences"]) for row in by_type] == [
@@ -258,3 +259,22 @@ def test_top_limits_the_rows_of_each_part(corpus, tmp_path):
     by_doc = read_csv(tmp_path / "frequencies_by_document.csv")
     assert [row["doc_id"] for row in by_doc] == ["a.md", "b.md"]
     assert len(read_csv(tmp_path / "frequencies.csv")) == len(counts.frequencies())
+
+
+def test_the_competence_table_says_how_many_occurrences_the_licence_model_kept(tmp_path):
+    def passage(doc_id: str, scores: tuple[float | None, ...]) -> AnalysedPassage:
+        plain = analysed(doc_id, 0, "habitants et élus")
+        found = tuple(Competence(term="animation", type="methode", start=0, end=9, origin="lexicon", score=s)
+                      for s in scores)
+        discovered = Competence(term="capacité d'écoute", type="savoir-etre", start=0, end=9,
+                                origin="discovered", score=0.61)  # a typing similarity, not the model's
+        return AnalysedPassage(plain.passage, (), (*found, discovered), plain.tokens)
+
+    counts, other = CorpusCounts(DIMENSIONS), CorpusCounts(DIMENSIONS)
+    counts.add("a.md", [passage("a.md", (None, 0.31))])  # the rules' and the model's
+    other.add("b.md", [passage("b.md", (0.42,))])
+    counts.merge(other)  # as the parallel engines add up their workers' counts
+    write_tables(counts, [], tmp_path)
+    rows = {row["term"]: row for row in read_csv(tmp_path / "competences.csv")}
+    assert (rows["animation"]["count"], rows["animation"]["kept_by_model"]) == ("3", "2")
+    assert rows["capacité d'écoute"]["kept_by_model"] == "0"

@@ -170,6 +170,7 @@ class CompetenceCount:
     documents: int
     passages: int
     example_passage_id: str  # the first passage it was seen in
+    kept_by_model: int = 0  # occurrences the rules rejected and the licence model kept (surer when fewer)
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,7 @@ class _CompetenceTally:
     documents: int = 0
     passages: int = 0
     origins: set[str] = field(default_factory=set)
+    kept_by_model: int = 0
     last_doc: str | None = None
     last_passage: str | None = None
 
@@ -310,6 +312,7 @@ class CorpusCounts:
             mine.documents += theirs.documents  # documents are disjoint (checked above)
             mine.passages += theirs.passages
             mine.origins |= theirs.origins
+            mine.kept_by_model += theirs.kept_by_model
             mine.last_doc, mine.last_passage = theirs.last_doc, theirs.last_passage
 
     def _add_competences(self, doc_id: str, analysed: AnalysedPassage, categories: Sequence[str]) -> None:
@@ -323,6 +326,7 @@ class CorpusCounts:
             )
             tally.count += 1
             tally.origins.add(competence.origin)
+            tally.kept_by_model += competence.kept_by_model
             if tally.last_doc != doc_id:
                 tally.documents += 1
                 tally.last_doc = doc_id
@@ -406,6 +410,7 @@ class CorpusCounts:
                 documents=tally.documents,
                 passages=tally.passages,
                 example_passage_id=tally.example_passage_id,
+                kept_by_model=tally.kept_by_model,
             )
             for (term, kind), tally in self._competences.items()
         ]

@@ -101,7 +101,8 @@ def category_rows(analysed: Iterable[AnalysedPassage]) -> Iterator[tuple[object,
 
 def _competence_rows(counts: CorpusCounts) -> Iterator[tuple[object, ...]]:
     for row in counts.competence_counts():
-        yield row.term, row.type, row.count, row.documents, row.passages, row.example_passage_id, row.origin
+        yield (row.term, row.type, row.count, row.documents, row.passages, row.example_passage_id, row.origin,
+               row.kept_by_model)
 
 
 def _competence_type_rows(counts: CorpusCounts) -> Iterator[tuple[object, ...]]:
@@ -156,7 +157,8 @@ def write_tables(
     tables += [
         (
             "competences.csv",
-            ("term", "type", "count", "documents", "passages", "example_passage_id", "origin"),
+            ("term", "type", "count", "documents", "passages", "example_passage_id", "origin",
+             "kept_by_model"),
             _competence_rows(counts),
         ),
         ("competences_by_type.csv", ("type", "terms", "occurrences"), _competence_type_rows(counts)),
