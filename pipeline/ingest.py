@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from html.entities import html5 as HTML5_ENTITIES
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -285,6 +286,9 @@ def read_document(path: Path, corpus: Path) -> Document:
         if file_format == "html":
             text, html_notes, found = _html_main_text(text)
             notes += html_notes
+        else:
+            text, references = _decode_character_references(text)
+            notes += (references,) if references else ()
     text, layout_notes = _read_layout_characters(text)
     if not text.strip():  # what was left besides spaces was invisible
         raise UnreadableFile("fichier vide (seulement des espaces)")
@@ -574,6 +578,43 @@ def _compose_accents(text: str) -> tuple[str, str | None]:
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         return text, None
     return unicodedata.normalize("NFC", text), "decomposed accents composed (Unicode NFC)"
+
+
+# An HTML character reference left in text taken from a page or a feed (« s&eacute;minaire »,
+# « l&#8217;écoute », « coop&eacute;rer&nbsp;»): named (HTML5's list) or numeric, always with its closing
+# semicolon, since without it « &ampli » or « R&Dcaron » in plain prose would be read as one.
+_CHARACTER_REFERENCE = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));")
+
+
+def _reference_text(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name is not None:
+        return HTML5_ENTITIES.get(name + ";", match.group())
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    if code in (0x9, 0xA, 0xD) or (0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+                                   and not 0x7F <= code <= 0x9F):
+        return chr(code)
+    return match.group()  # a control character or no character at all: left as written
+
+
+def _decode_character_references(text: str) -> tuple[str, str | None]:
+    """`text` (a plain-text or Markdown file) with its HTML character references read as the characters they
+    stand for, as a browser and a Markdown renderer would show them, and a note saying how many. Left in,
+    « s&eacute;minaire » is no word, and « l&#8217;écoute » no competence."""
+    if "&" not in text:
+        return text, None
+    count = 0
+
+    def decoded(match: re.Match[str]) -> str:
+        nonlocal count
+        character = _reference_text(match)
+        count += character != match.group()
+        return character
+
+    text = _CHARACTER_REFERENCE.sub(decoded, text)
+    if not count:
+        return text, None
+    return text, f"{count} HTML character reference(s) read as characters (&eacute;, &#8217;…)"
 
 
 # Characters that are never read: a soft hyphen (where a word may be cut at a line's end), a zero-width

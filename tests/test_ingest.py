@@ -336,6 +336,25 @@ def test_invisible_characters_are_removed_and_other_breaks_read_as_newlines(tmp_
     assert any("4 page, line or paragraph" in note for note in document.notes)
 
 
+@pytest.mark.parametrize("name", ["page.txt", "notes.md"])
+def test_html_character_references_in_text_are_read_as_the_characters_they_stand_for(tmp_path: Path,
+                                                                                     name: str) -> None:
+    (tmp_path / name).write_text("Le s&eacute;minaire&nbsp;: l&#8217;&Eacute;tat et l&#x2019;&eacute;coute "
+                                 "&amp; la m&eacute;diation&shy;.\n", encoding="utf-8")
+    document = read_document(tmp_path / name, tmp_path)
+    assert document.text == "Le séminaire\u00a0: l\u2019État et l\u2019écoute & la médiation.\n"
+    assert any("9 HTML character reference" in note for note in document.notes)
+
+
+def test_what_only_looks_like_a_character_reference_is_left_as_written(tmp_path: Path) -> None:
+    text = ("R&D, AT&T, Sciences&Territoires, &ampli sans point-virgule, &inconnu; &#0; &#128; &#xD800; "
+            "&#99999999; et « & » seul.\n")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    document = read_document(tmp_path / "a.txt", tmp_path)
+    assert document.text == text
+    assert not any("character reference" in note for note in document.notes)
+
+
 def test_a_file_of_spaces_and_invisible_characters_is_empty(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(" \u200b\t\u00ad\n", encoding="utf-8")
     with pytest.raises(UnreadableFile, match="vide"):
