@@ -286,6 +286,11 @@ def read_document(path: Path, corpus: Path) -> Document:
         if file_format == "html":
             text, html_notes, found = _html_main_text(text)
             notes += html_notes
+        elif file_format == "txt" and _is_html_fragment(text):  # a CMS export, a copied page body
+            text = _html_text_nodes(text)
+            notes += ("HTML markup in a text file: read as the text it marks up",)
+            if not text.strip():
+                raise UnreadableFile("aucun texte trouvé dans le HTML")
         else:
             text, references = _decode_character_references(text)
             notes += (references,) if references else ()
@@ -667,6 +672,23 @@ def _declared_charset(raw: bytes) -> str | None:
 _HTML_START = re.compile(
     r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html[\s>])",
     re.IGNORECASE | re.DOTALL)
+
+
+# Tags of a page's body, as a CMS export or a copied page body leaves them in a text file ("<p>", "<br />",
+# '<a href="…">', "</strong>").
+_HTML_TAG = re.compile(
+    r"<(/?)(p|br|div|span|a|strong|em|b|i|u|h[1-6]|li|ul|ol|img|table|tr|td|th|blockquote|section|article|"
+    r"figure|figcaption)(?:\s[^<>]{0,2000})?/?>", re.IGNORECASE)
+_HTML_BLOCK_TAGS = frozenset({"p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table",
+                              "tr", "blockquote", "section", "article"})
+HTML_FRAGMENT_MIN_TAGS = 3  # a text that names a tag or two (« la balise <p> ») stays a text
+
+
+def _is_html_fragment(text: str) -> bool:
+    """Whether a text file is marked-up HTML without a page around it: at least HTML_FRAGMENT_MIN_TAGS tags of
+    a page's body, one of them a block (a paragraph, a break, a heading, a list item…)."""
+    tags = [match.group(2).lower() for match in _HTML_TAG.finditer(text)]
+    return len(tags) >= HTML_FRAGMENT_MIN_TAGS and any(tag in _HTML_BLOCK_TAGS for tag in tags)
 
 
 # What a page says of itself, as the report's variables (pipeline.metadata): trafilatura's field -> name.

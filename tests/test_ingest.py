@@ -346,6 +346,30 @@ def test_html_character_references_in_text_are_read_as_the_characters_they_stand
     assert any("9 HTML character reference" in note for note in document.notes)
 
 
+def test_a_text_file_of_html_markup_is_read_as_the_text_it_marks_up(tmp_path: Path) -> None:
+    # a CMS export or a copied page body: no page around it, so not read as a web page before
+    (tmp_path / "export.txt").write_text(
+        '<h2>Compte rendu du s&eacute;minaire</h2>\n<p>Les élus ont souligné l’importance de '
+        "l’<strong>écoute</strong>.<br />\nLa <a href=\"https://exemple.fr/m\">mutualisation</a> avance."
+        "</p>\n"
+        '<p><img src="photo-2015.jpg" alt="La salle" /></p>\n', encoding="utf-8")
+    document = read_document(tmp_path / "export.txt", tmp_path)
+    assert document.text == ("Compte rendu du séminaire\nLes élus ont souligné l’importance de l’écoute.\n"
+                             "La mutualisation avance.")
+    assert document.format == "txt" and any("HTML markup" in note for note in document.notes)
+
+
+@pytest.mark.parametrize("text", [
+    "La balise <p> ouvre un paragraphe et <br> coupe une ligne, a dit le formateur.\n",  # names two tags
+    "Les <strong>élus</strong> et les <em>techniciens</em> ont échangé.\n",  # inline emphasis only
+    "Le rapport compare 3 < 5 et 7 > 2, puis cite <Le Monde> et <https://exemple.fr>.\n",
+])
+def test_a_text_that_only_mentions_tags_stays_as_written(tmp_path: Path, text: str) -> None:
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    document = read_document(tmp_path / "a.txt", tmp_path)
+    assert document.text == text and not any("HTML" in note for note in document.notes)
+
+
 def test_what_only_looks_like_a_character_reference_is_left_as_written(tmp_path: Path) -> None:
     text = ("R&D, AT&T, Sciences&Territoires, &ampli sans point-virgule, &inconnu; &#0; &#128; &#xD800; "
             "&#99999999; et « & » seul.\n")

@@ -391,6 +391,30 @@ def test_a_report_typed_with_special_spaces_and_breaks_reads_as_the_same_report_
     assert {"écoute", "esprit de synthèse", "animer des ateliers"} <= terms
 
 
+def test_a_report_exported_as_html_markup_in_a_text_file_reads_as_the_report_typed_plainly(tmp_path):
+    paragraphs = ["Compte rendu du séminaire des développeurs territoriaux",
+                  "Les communes et l'intercommunalité ont mutualisé leurs services techniques.",
+                  "L'écoute et l'esprit de synthèse sont des compétences clés pour animer des ateliers.",
+                  "Les élus soulignent les freins à la coopération : le manque de confiance et de moyens."]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plain.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    markup = [f"<h2>{paragraphs[0]}</h2>",
+              *(f"<p>{p.replace('écoute', '<strong>écoute</strong>')}</p>" for p in paragraphs[1:])]
+    (corpus / "export.txt").write_text("\n".join(markup) + "\n", encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             models_dir=tmp_path / "no-models", progress=False)
+    analyse(settings)
+    found: dict[str, list] = {}
+    for line in (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        found.setdefault(record["doc_id"], []).append(
+            (record["text"], sorted(c["id"] for c in record["categories"]),
+             sorted(c["term"] for c in record["competences"])))
+    assert found["export.txt"] == found["plain.txt"]
+    assert any("écoute" in terms for _, _, terms in found["export.txt"])
+
+
 def test_a_markdown_links_words_are_read_and_counted_and_its_address_is_not(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
