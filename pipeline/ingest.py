@@ -25,6 +25,7 @@ import ftfy
 import trafilatura
 
 from pipeline.errors import CorpusError, UnreadableFile
+from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG
 from pipeline.readers import READERS
 from pipeline.types import Document, Skipped
 
@@ -674,21 +675,14 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL)
 
 
-# Tags of a page's body, as a CMS export or a copied page body leaves them in a text file ("<p>", "<br />",
-# '<a href="…">', "</strong>").
-_HTML_TAG = re.compile(
-    r"<(/?)(p|br|div|span|a|strong|em|b|i|u|h[1-6]|li|ul|ol|img|table|tr|td|th|blockquote|section|article|"
-    r"figure|figcaption)(?:\s[^<>]{0,2000})?/?>", re.IGNORECASE)
-_HTML_BLOCK_TAGS = frozenset({"p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "table",
-                              "tr", "blockquote", "section", "article"})
 HTML_FRAGMENT_MIN_TAGS = 3  # a text that names a tag or two (« la balise <p> ») stays a text
 
 
 def _is_html_fragment(text: str) -> bool:
     """Whether a text file is marked-up HTML without a page around it: at least HTML_FRAGMENT_MIN_TAGS tags of
     a page's body, one of them a block (a paragraph, a break, a heading, a list item…)."""
-    tags = [match.group(2).lower() for match in _HTML_TAG.finditer(text)]
-    return len(tags) >= HTML_FRAGMENT_MIN_TAGS and any(tag in _HTML_BLOCK_TAGS for tag in tags)
+    tags = [match.group(2).lower() for match in HTML_BODY_TAG.finditer(text)]
+    return len(tags) >= HTML_FRAGMENT_MIN_TAGS and any(tag in HTML_BLOCK_TAGS for tag in tags)
 
 
 # What a page says of itself, as the report's variables (pipeline.metadata): trafilatura's field -> name.

@@ -54,6 +54,16 @@ def test_the_model_reads_a_markdown_links_words_and_not_its_address(nlp):
     assert not any("http" in word or "]" in word for word in words)
 
 
+def test_the_model_reads_the_words_inside_html_tags_and_not_the_tags(nlp):
+    text = ('L’<strong>écoute</strong> et l’<em>esprit de synthèse</em> comptent.<br>\n'
+            'La <span class="note">mutualisation</span> avance, dit <a href="https://exemple.fr/x">le '
+            'rapport</a><sup>2</sup>. Comparer 3 < 5 reste du texte.')
+    assert len(parsing_text(text)) == len(text)
+    words = [t.text for t in nlp(text) if not t.is_space]
+    assert {"écoute", "esprit", "synthèse", "mutualisation", "rapport", "<", "5"} <= set(words)
+    assert not any(word in {"strong", "em", "span", "br", "href", "sup"} or ">" in word for word in words)
+
+
 def test_the_model_reads_every_space_as_a_space(nlp):
     text = "esprit\u00a0de\u202fsynthèse\u2009:\u00a012\u00a0000 euros\tanimer\tdes ateliers"
     assert parsing_text(text) == "esprit de synthèse : 12 000 euros animer des ateliers"

@@ -415,6 +415,32 @@ def test_a_report_exported_as_html_markup_in_a_text_file_reads_as_the_report_typ
     assert any("écoute" in terms for _, _, terms in found["export.txt"])
 
 
+def test_markdown_notes_with_html_tags_are_read_as_the_same_notes_typed_plainly(tmp_path):
+    plain = ("# Atelier\n\nLes élus ont souligné l'importance de l'écoute et de l'esprit de synthèse.\n\n"
+             "La mutualisation des services techniques avance entre les communes.\n")
+    tagged = (plain.replace("l'écoute", "l'<strong>écoute</strong>")
+              .replace("esprit de synthèse", "<em>esprit de synthèse</em>")
+              .replace("La mutualisation", 'La <span class="x">mutualisation</span>')
+              .replace("synthèse.\n", "synthèse.<br>\n"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plain.md").write_text(plain, encoding="utf-8")
+    (corpus / "tagged.md").write_text(tagged, encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             models_dir=tmp_path / "no-models", progress=False)
+    analyse(settings)
+    found: dict[str, list] = {}
+    for line in (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        found.setdefault(record["doc_id"], []).append(
+            (sorted(c["id"] for c in record["categories"]), sorted(c["term"] for c in record["competences"])))
+    assert found["tagged.md"] == found["plain.md"]
+    assert {"écoute", "esprit de synthèse"} <= {t for _, terms in found["tagged.md"] for t in terms}
+    by_document = read_csv(tmp_path / "out" / "tables" / "frequencies_by_document.csv")
+    counted = {(row["doc_id"], row["lemma"]) for row in by_document}
+    assert ("tagged.md", "mutualisation") in counted and ("tagged.md", "span") not in counted
+
+
 def test_a_markdown_links_words_are_read_and_counted_and_its_address_is_not(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

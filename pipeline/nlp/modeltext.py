@@ -7,13 +7,16 @@ passage, and the passage itself (shown, exported, encoded) stays as written.
   de synthèse » typed with no-break spaces matched no phrase.
 - Markdown's markup around words: a link's target (`[texte](https://…)`: spaCy glued the link's last word to
   the address, « mutualisation](https://example.org », and counted pieces of the address as words), an
-  image (`![…](photo.jpg)`), an autolink (`<https://…>`), a footnote call (`[^1]`), an HTML comment.
+  image (`![…](photo.jpg)`), an autolink (`<https://…>`), a footnote call (`[^1]`), an HTML comment, and
+  the HTML tags Markdown lets a writer put around words (« l'<strong>écoute</strong> », « <br> »,
+  `pipeline/htmltags.py`: spaCy glued them to the word, which then matched nothing and « span » was counted).
   These forms are Markdown's own, so they are read this way in any file."""
 
 from __future__ import annotations
 
 import re
 
+from pipeline.htmltags import HTML_BODY_TAG
 from pipeline.spaces import UNICODE_SPACES
 
 _SPACES = str.maketrans(dict.fromkeys("\t" + UNICODE_SPACES, " "))
@@ -30,7 +33,7 @@ def parsing_text(text: str) -> str:
     text = text.translate(_SPACES)
     if "](" not in text and "<" not in text and "[^" not in text:
         return text
-    for pattern in (_COMMENT, _IMAGE, _AUTOLINK, _FOOTNOTE_CALL):
+    for pattern in (_COMMENT, _IMAGE, _AUTOLINK, _FOOTNOTE_CALL, HTML_BODY_TAG):
         text = pattern.sub(_blank, text)
     return _LINK.sub(_blank_markup, text)
 
