@@ -9,14 +9,16 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.inclusive import COMPONENT
+from pipeline.nlp.inclusive import COMPONENT as INCLUSIVE_LEMMAS
+from pipeline.nlp.lemmas import COMPONENT as KNOWN_LEMMAS
 from pipeline.nlp.modeltext import parsing_text as parsing_text  # what the model reads of a text
 
 # POS tags and lemmas are all the stages need: the tagger (morphologizer), the attribute ruler that maps
 # its output, and the rule lemmatizer that reads the POS tags. The parser and NER are excluded (issue 7).
 USED_COMPONENTS = ("tok2vec", "morphologizer", "attribute_ruler", "lemmatizer")
-# Added after the lemmatizer, whenever it runs: lemmas of words in inclusive writing (nlp/inclusive.py).
-ADDED_COMPONENTS = (COMPONENT,)
+# Added after the lemmatizer, whenever it runs, in this order: the known lemma of a word the tagger mistook
+# (nlp/lemmas.py), lemmas of words in inclusive writing (nlp/inclusive.py).
+ADDED_COMPONENTS = (KNOWN_LEMMAS, INCLUSIVE_LEMMAS)
 
 
 @lru_cache(maxsize=4)
@@ -31,7 +33,8 @@ def load_nlp(
     nlp.tokenizer = ModelTextTokenizer(nlp.tokenizer)
     _speed_up_lemmatizer(nlp)
     if "lemmatizer" in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, after="lemmatizer")
+        for component in reversed(ADDED_COMPONENTS):
+            nlp.add_pipe(component, after="lemmatizer")
     return nlp
 
 
@@ -59,7 +62,8 @@ def expected_signature(
     meta = _package_meta(model)
     pipes = [name for name in meta.get("pipeline", []) if components is None or name in components]
     if components is not None and "lemmatizer" in pipes:
-        pipes.insert(pipes.index("lemmatizer") + 1, COMPONENT)
+        at = pipes.index("lemmatizer") + 1
+        pipes[at:at] = ADDED_COMPONENTS
     name = f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}"
     return f"{name}:{','.join(pipes)}:spacy-{spacy.__version__}"
 

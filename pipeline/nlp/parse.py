@@ -2,7 +2,8 @@
 
 A cache entry (cache "parse", `pipeline.diskcache`) holds the parsed passages of one document. Its key is
 the model signature (name, version, active components, spaCy version), the code of the components the
-package adds to the model (`nlp/__init__.py`, `nlp/inclusive.py`) and the passage texts, so a changed text,
+package adds to the model (`nlp/__init__.py` and what it imports: `nlp/lemmas.py`, `nlp/inclusive.py`,
+`nlp/modeltext.py`) and the passage texts, so a changed text,
 model, component list or component code misses the cache and is parsed again. A damaged entry is ignored,
 reparsed and rewritten."""
 
