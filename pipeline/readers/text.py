@@ -1,4 +1,5 @@
-"""Repairs shared by the readers of laid-out documents: ligature glyphs and words hyphenated across lines."""
+"""Repairs shared by the readers of laid-out documents (and, for words hyphenated across lines, of text files
+copied from them): ligature glyphs and words hyphenated across lines."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "
 _LOWER = "a-zàâäçéèêëîïôöùûüÿœæ"
 _HYPHENATED = re.compile(rf"(?<=[{_LOWER}])(?:-\n|\ufffe)(?=[{_LOWER}])")
 _MARKED_HYPHEN = "\ufffe"
+_ADDRESS_MARKS = ("/", "@", "www.")
 
 
 def repair(text: str) -> tuple[str, tuple[str, ...]]:
@@ -21,8 +23,26 @@ def repair(text: str) -> tuple[str, tuple[str, ...]]:
         text = text.replace(glyph, letters)
     if ligatures:
         notes.append(f"{ligatures} ligature glyph(s) spelt out (ﬁ -> fi)")
-    text, joined = _HYPHENATED.subn("", text)
+    text, joined = join_hyphenated_lines(text)
     text = text.replace(_MARKED_HYPHEN, "-")  # a marked hyphen before a capital or a digit is a real one
-    if joined:
-        notes.append(f"{joined} word(s) hyphenated across lines joined")
+    notes += [joined] if joined else []
     return text, tuple(notes)
+
+
+def join_hyphenated_lines(text: str) -> tuple[str, str | None]:
+    """`text` with the words cut by a hyphen at a line's end joined (« coopé- » then « rer » on the next
+    line: « coopérer »), and a note saying how many; a hyphen ending an address stays
+    (« https://…/Actualisation-du- » then « repertoire-des-… »)."""
+    count = 0
+
+    def joined(match: re.Match[str]) -> str:
+        nonlocal count
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        last_word = text[line_start:match.start()].rsplit(None, 1)[-1]
+        if any(mark in last_word for mark in _ADDRESS_MARKS):
+            return match.group()
+        count += 1
+        return ""
+
+    text = _HYPHENATED.sub(joined, text)
+    return text, f"{count} word(s) hyphenated across lines joined" if count else None
