@@ -27,7 +27,7 @@ import trafilatura
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG
 from pipeline.readers import READERS
-from pipeline.readers.text import join_hyphenated_lines
+from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.types import Document, Skipped
 
 if TYPE_CHECKING:
@@ -295,8 +295,9 @@ def read_document(path: Path, corpus: Path) -> Document:
                 raise UnreadableFile("aucun texte trouvé dans le HTML")
         else:
             text, references = _decode_character_references(text)
-            text, joined = join_hyphenated_lines(text)  # text copied from a PDF's hard-wrapped lines
-            notes += tuple(note for note in (references, joined) if note)
+            notes += (references,) if references else ()
+            text, repaired = repair_laid_out_text(text)  # text copied from a PDF: ligatures, hyphenated lines
+            notes += repaired
     text, layout_notes = _read_layout_characters(text)
     if not text.strip():  # what was left besides spaces was invisible
         raise UnreadableFile("fichier vide (seulement des espaces)")

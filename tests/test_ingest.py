@@ -374,14 +374,16 @@ def test_a_text_that_only_mentions_tags_stays_as_written(tmp_path: Path, text: s
 def test_words_hyphenated_across_lines_in_text_copied_from_a_pdf_are_joined(tmp_path: Path,
                                                                             name: str) -> None:
     (tmp_path / name).write_text(
-        "Les élus ont souligné l’importance de l’es-\nprit de synthèse pour coopé-\nrer.\n"
+        "Les élus ont souligné l’importance de l’es-\nprit de synthèse pour coopé-\nrer efﬁcacement.\n"
         "Voir https://exemple.fr/Actualisation-du-\nrepertoire et la Région Auvergne-\nRhône-Alpes.\n",
         encoding="utf-8")
     document = read_document(tmp_path / name, tmp_path)
-    assert document.text == ("Les élus ont souligné l’importance de l’esprit de synthèse pour coopérer.\n"
+    assert document.text == ("Les élus ont souligné l’importance de l’esprit de synthèse pour coopérer "
+                             "efficacement.\n"
                              "Voir https://exemple.fr/Actualisation-du-\nrepertoire et la Région Auvergne-\n"
                              "Rhône-Alpes.\n")  # an address's hyphen, and one before a capital, stay
     assert "2 word(s) hyphenated across lines joined" in document.notes
+    assert any("1 ligature glyph" in note for note in document.notes)
 
 
 def test_what_only_looks_like_a_character_reference_is_left_as_written(tmp_path: Path) -> None:
