@@ -430,6 +430,36 @@ def test_page_furniture_removes_a_viewers_page_labels_when_they_recur():
     assert _keeps("page_furniture", one)
 
 
+def _paginated(header: str, body: list[str], pages: int = 4) -> str:
+    """A text copied from a PDF: each page opens with `header` and ends with its number."""
+    return "\n\n".join(f"{header}\n\n" + "\n\n".join(body) + f"\n\nPage {n} / {pages}"
+                       for n in range(1, pages + 1)) + "\n"
+
+
+def test_page_furniture_removes_a_paginated_texts_running_header_but_its_title():
+    body = ["Les élus ont présenté la mutualisation des services techniques entre les communes.",
+            "Les agents de développement animent les ateliers de concertation avec les habitants."]
+    text = _paginated("Actes du séminaire – Valence, 3 juillet 2013", body)
+    cleaned = _only("page_furniture", text).text
+    assert cleaned.count("Actes du séminaire") == 1 and cleaned.startswith("Actes du séminaire")  # the title
+    assert cleaned.count(body[0]) == 4 and "Page" not in cleaned
+    # numbers set aside, the header is the same on every page
+    numbered = _only("page_furniture", text.replace("Actes du séminaire", "Actes du séminaire, chapitre 7"))
+    assert numbered.text.count("Actes du séminaire") == 1
+
+
+def test_page_furniture_keeps_a_line_repeated_away_from_the_page_numbers():
+    # a refrain the report quotes on every page, in the middle of the page: no running header
+    body = ["Les élus ont présenté la mutualisation des services techniques entre les communes.",
+            "Le réseau rural a rappelé les enjeux.", "Coopérer, c'est d'abord se connaître.",
+            "Les agents de développement animent les ateliers de concertation avec les habitants.",
+            "Les associations ont témoigné de leurs démarches."]
+    text = _paginated("", body).replace("\n\n\n\n", "\n\n").lstrip("\n")
+    assert _only("page_furniture", text).text.count("Coopérer, c'est d'abord se connaître.") == 4
+    # nor without page numbers at all
+    assert _keeps("page_furniture", "\n\n".join(["Actes du séminaire", body[0]] * 4) + "\n")
+
+
 def test_page_furniture_removes_a_table_of_contents_and_its_heading():
     contents = ["Sommaire", "Liste des participants page 4", "Les enjeux du séminaire page 8",
                 "Ateliers de réflexion ........ 27"]

@@ -10,6 +10,8 @@
   « Upload: … ») go even alone;
 - the name of the site's section a page sits in, alone on one of its first two lines (« Archives »,
   « Actualités », « Retour sur », « Reportage »): a title says what a page is about, not where it is filed;
+- a paginated text's running headers and footers: a short line printed by three or more of its page numbers
+  (or its first or last line), the same each time but for its numbers (« Actes du séminaire – Valence »);
 - a page's publication date standing alone near its top (« 17 août 2023 » under the title): the only line of
   the document that is a bare date, among its first three lines. A date with its weekday (« Jeudi 13 octobre
   2016 ») heads a day of a programme, and a document with several bare dates has them as headings: both stay.
@@ -63,6 +65,11 @@ SECTION_NAME = re.compile(
     re.IGNORECASE,
 )
 SECTION_LINES_FROM_TOP = 2
+# Running headers and footers of a paginated text (`_running_lines`).
+RUNNING_MIN_PAGES = 3
+RUNNING_MAX_WORDS = 20
+RUNNING_NEAR = 2  # non-blank lines from a page number, or from the text's first or last line
+_NUMBERS = re.compile(r"\d+")
 BARE_DATE = re.compile(rf"[-–—•·]?\s*{DATE}", re.IGNORECASE)
 # How far from the top a lone date is read as the page's publication date (title, date, text).
 DATE_LINES_FROM_TOP = 3
@@ -107,15 +114,39 @@ def _section_name(lines: list[Line]) -> set[int]:
             if SECTION_NAME.fullmatch(line.stripped)}
 
 
+def _running_lines(lines: list[Line], page_numbers: set[int]) -> set[int]:
+    """A paginated text's running headers and footers: a short line (RUNNING_MAX_WORDS words at most, no
+    sentence's end) printed on RUNNING_MIN_PAGES pages or more, each time within RUNNING_NEAR lines of a page
+    number or of the text's start or end (compared with its numbers set aside: « Actes du séminaire – page
+    3 »). The text's first line stays, as its title; a sentence, or a line a report repeats away from the
+    page numbers, stays too."""
+    if len(page_numbers) < RUNNING_MIN_PAGES - 1:
+        return set()
+    edges = sorted(page_numbers | {-1, len(lines)})
+    groups: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if (index not in page_numbers and len(line.stripped.split()) <= RUNNING_MAX_WORDS
+                and not line.stripped.endswith((".", "!", "?", "…"))):
+            groups.setdefault(_NUMBERS.sub("0", " ".join(line.stripped.lower().split())), []).append(index)
+    running: set[int] = set()
+    for indices in groups.values():
+        near = [i for i in indices if min(abs(i - edge) for edge in edges) <= RUNNING_NEAR]
+        if len(near) >= RUNNING_MIN_PAGES and 3 * len(near) >= 2 * len(indices):
+            running.update(i for i in near if i != 0)  # the first line is the text's title as well
+    return running
+
+
 def find_page_furniture(text: str) -> list[Span]:
     lines = non_blank(split_lines(text))
     labels = [PAGE_LABEL.fullmatch(line.stripped) is not None for line in lines]
     several_labels = sum(labels) >= 2
-    furniture = _contents(lines) | _viewer_text(lines) | _publication_date(lines) | _section_name(lines)
+    page_numbers = {index for index, line in enumerate(lines)
+                    if PAGE_NUMBER.fullmatch(line.stripped) is not None
+                    and not (index > 0 and lines[index - 1].stripped.endswith(":"))}
+    furniture = (_contents(lines) | _viewer_text(lines) | _publication_date(lines) | _section_name(lines)
+                 | _running_lines(lines, page_numbers))
     spans: list[Span] = []
     for index, line in enumerate(lines):
-        under_label = index > 0 and lines[index - 1].stripped.endswith(":")
-        page_number = PAGE_NUMBER.fullmatch(line.stripped) is not None and not under_label
-        if page_number or (several_labels and labels[index]) or index in furniture:
+        if index in page_numbers or (several_labels and labels[index]) or index in furniture:
             spans.append(whole_line(line))
     return spans
