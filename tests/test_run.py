@@ -359,6 +359,25 @@ def test_a_run_prunes_cache_entries_no_run_used_for_a_month_and_keeps_its_own(se
         "analysis", "parse", "prepared"]
 
 
+def _found_by_document(tmp_path: Path, files: dict[str, str], with_text: bool = False) -> dict[str, list]:
+    """Analyse a corpus of `files` (name -> text): each document's passages as (categories, terms), each with
+    its text first when `with_text`."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             models_dir=tmp_path / "no-models", progress=False)
+    analyse(settings)
+    found: dict[str, list] = {}
+    for line in (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        row = (sorted(c["id"] for c in record["categories"]),
+               sorted(c["term"] for c in record["competences"]))
+        found.setdefault(record["doc_id"], []).append((record["text"], *row) if with_text else row)
+    return found
+
+
 def test_a_report_typed_with_special_spaces_and_breaks_reads_as_the_same_report_typed_plainly(tmp_path):
     # French typography puts no-break spaces everywhere, a word processor or a PDF's text adds soft
     # hyphens, zero-width spaces, page and line separators: none of them may change what is found.
@@ -373,19 +392,7 @@ def test_a_report_typed_with_special_spaces_and_breaks_reads_as_the_same_report_
              .replace("compétences", "compé\u00adtences").replace("écoute", "é\u200bcoute")
              .replace(" :", "\u00a0:").replace("séminaire\n\n", "séminaire\n\f")
              .replace("techniques.\n", "techniques.\u2028"))
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "plain.txt").write_text(plain, encoding="utf-8")
-    (corpus / "typed.txt").write_text(typed, encoding="utf-8")
-    (corpus / "feed.txt").write_text(from_a_feed, encoding="utf-8")
-    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
-                             models_dir=tmp_path / "no-models", progress=False)
-    analyse(settings)
-    found: dict[str, list] = {}
-    for line in (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        found.setdefault(record["doc_id"], []).append(
-            (sorted(c["id"] for c in record["categories"]), sorted(c["term"] for c in record["competences"])))
+    found = _found_by_document(tmp_path, {"plain.txt": plain, "typed.txt": typed, "feed.txt": from_a_feed})
     assert found["typed.txt"] == found["plain.txt"] == found["feed.txt"]
     terms = {term for _, passage_terms in found["plain.txt"] for term in passage_terms}
     assert {"écoute", "esprit de synthèse", "animer des ateliers"} <= terms
@@ -396,21 +403,10 @@ def test_a_report_exported_as_html_markup_in_a_text_file_reads_as_the_report_typ
                   "Les communes et l'intercommunalité ont mutualisé leurs services techniques.",
                   "L'écoute et l'esprit de synthèse sont des compétences clés pour animer des ateliers.",
                   "Les élus soulignent les freins à la coopération : le manque de confiance et de moyens."]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "plain.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     markup = [f"<h2>{paragraphs[0]}</h2>",
               *(f"<p>{p.replace('écoute', '<strong>écoute</strong>')}</p>" for p in paragraphs[1:])]
-    (corpus / "export.txt").write_text("\n".join(markup) + "\n", encoding="utf-8")
-    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
-                             models_dir=tmp_path / "no-models", progress=False)
-    analyse(settings)
-    found: dict[str, list] = {}
-    for line in (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        found.setdefault(record["doc_id"], []).append(
-            (record["text"], sorted(c["id"] for c in record["categories"]),
-             sorted(c["term"] for c in record["competences"])))
+    found = _found_by_document(tmp_path, {"plain.txt": "\n\n".join(paragraphs) + "\n",
+                                          "export.txt": "\n".join(markup) + "\n"}, with_text=True)
     assert found["export.txt"] == found["plain.txt"]
     assert any("écoute" in terms for _, _, terms in found["export.txt"])
 
@@ -422,18 +418,7 @@ def test_markdown_notes_with_html_tags_are_read_as_the_same_notes_typed_plainly(
               .replace("esprit de synthèse", "<em>esprit de synthèse</em>")
               .replace("La mutualisation", 'La <span class="x">mutualisation</span>')
               .replace("synthèse.\n", "synthèse.<br>\n"))
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "plain.md").write_text(plain, encoding="utf-8")
-    (corpus / "tagged.md").write_text(tagged, encoding="utf-8")
-    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
-                             models_dir=tmp_path / "no-models", progress=False)
-    analyse(settings)
-    found: dict[str, list] = {}
-    for line in (tmp_path / "out" / "passages.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        found.setdefault(record["doc_id"], []).append(
-            (sorted(c["id"] for c in record["categories"]), sorted(c["term"] for c in record["competences"])))
+    found = _found_by_document(tmp_path, {"plain.md": plain, "tagged.md": tagged})
     assert found["tagged.md"] == found["plain.md"]
     assert {"écoute", "esprit de synthèse"} <= {t for _, terms in found["tagged.md"] for t in terms}
     by_document = read_csv(tmp_path / "out" / "tables" / "frequencies_by_document.csv")
