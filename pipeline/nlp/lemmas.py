@@ -29,8 +29,8 @@ MISTAKEN = frozenset({"adj", "verb"})
 @Language.factory(COMPONENT)
 def make_known_lemmas(nlp: Language, name: str) -> KnownLemmas:
     lookups = nlp.get_pipe("lemmatizer").lookups
-    index, rules, exceptions = (lookups.get_table(name, {}) for name in ("lemma_index", "lemma_rules",
-                                                                          "lemma_exc"))
+    index, rules, exceptions = (lookups.get_table(table, {}) for table in ("lemma_index", "lemma_rules",
+                                                                            "lemma_exc"))
     return KnownLemmas({pos: index.get(pos, ()) for pos in OPEN_CLASSES},
                        {pos: rules.get(pos, ()) for pos in OPEN_CLASSES},
                        {pos: exceptions.get(pos, {}) for pos in OPEN_CLASSES})
