@@ -27,6 +27,7 @@ import trafilatura
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG
 from pipeline.readers import READERS
+from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.types import Document, Skipped
 
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+                   ".xhtml": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml",
                    ".pdf": "pdf", ".docx": "docx", ".odt": "odt"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
 UNREAD_SUFFIXES = {
@@ -55,7 +57,7 @@ UNREAD_SUFFIXES = {
     ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
-    ".tiff": "image", ".webp": "image",
+    ".tiff": "image", ".webp": "image", ".webarchive": "page web Safari",
 }
 
 # Share of control characters (other than tab, newline, carriage return, form feed) above which decoded
@@ -277,6 +279,12 @@ def read_document(path: Path, corpus: Path) -> Document:
         text, composed = _compose_accents(text)
         notes += (composed,) if composed else ()
         encoding = "binary"
+    elif file_format == "mhtml":  # a web page saved as one file: its HTML part, read as any page
+        page, declared = page_html(raw)
+        decoded = decode_bytes(page, declared=declared or _declared_charset(page))
+        text, html_notes, found = _html_main_text(decoded.text)
+        notes = ("web page saved as one MHTML file", *decoded.notes, *html_notes)
+        file_format, encoding = "html", decoded.encoding
     else:
         decoded = decode_bytes(raw, declared=_declared_charset(raw) if file_format == "html" else None)
         if not decoded.text.strip():

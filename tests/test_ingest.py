@@ -510,3 +510,54 @@ def test_real_corpus_is_read_entirely(crdh_dir: Path) -> None:
     assert "crForwardLinking2024-05-06 - copie.md" in documents
     assert {d.encoding for d in documents.values()} - {"utf-8", "utf-8-sig"}
     assert not [d.doc_id for d in documents.values() if "Ã©" in d.text or "\ufffd" in d.text]
+
+
+def _mhtml(html: bytes, *, encoding: str = "quoted-printable", charset: str | None = None) -> bytes:
+    """A page as a browser saves it in one file (MHTML)."""
+    import base64
+    import quopri
+
+    body = quopri.encodestring(html) if encoding == "quoted-printable" else base64.encodebytes(html)
+    content_type = "text/html" + (f'; charset="{charset}"' if charset else "")
+    return (b"From: <Saved by Blink>\r\nSnapshot-Content-Location: https://exemple.fr/seminaire\r\n"
+            b"Subject: Seminaire\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n"
+            b'\ttype="text/html";\r\n\tboundary="----MultipartBoundary--abc"\r\n\r\n'
+            b"------MultipartBoundary--abc\r\nContent-Type: " + content_type.encode() + b"\r\n"
+            b"Content-Transfer-Encoding: " + encoding.encode() + b"\r\n"
+            b"Content-Location: https://exemple.fr/seminaire\r\n\r\n" + body.replace(b"\n", b"\r\n")
+            + b"\r\n------MultipartBoundary--abc\r\nContent-Type: image/png\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n------MultipartBoundary--abc--\r\n")
+
+
+SAVED_PAGE = ("<!DOCTYPE html><html><head><meta charset='{charset}'><title>Séminaire</title></head><body>"
+        "<nav>Accueil | Contact | Plan du site</nav><article><h1>Compte rendu du séminaire</h1>"
+        "<p>Les élus ont souligné l’importance de l’écoute et de l’esprit de synthèse pour coopérer entre "
+        "communes, et la mutualisation des services a été présentée par les agents de développement.</p>"
+        "</article></body></html>")
+
+
+@pytest.mark.parametrize("encoding, charset, declared", [
+    ("quoted-printable", "utf-8", None),  # Chrome: no charset on the part, the page's <meta> says it
+    ("base64", "windows-1252", "windows-1252"),
+])
+def test_a_web_page_saved_as_one_mhtml_file_is_read_as_the_page(tmp_path: Path, encoding: str, charset: str,
+                                                                 declared: str | None) -> None:
+    html = SAVED_PAGE.format(charset=charset).replace("’", "'").encode(charset)
+    (tmp_path / "page.mhtml").write_bytes(_mhtml(html, encoding=encoding, charset=declared))
+    document = read_document(tmp_path / "page.mhtml", tmp_path)
+    assert "Les élus ont souligné l'importance de l'écoute" in document.text
+    assert "Accueil" not in document.text and "iVBOR" not in document.text
+    assert document.format == "html" and "web page saved as one MHTML file" in document.notes
+
+
+def test_other_web_page_suffixes_are_read_and_a_safari_archive_is_listed_as_skipped(tmp_path: Path) -> None:
+    (tmp_path / "page.xhtml").write_text(SAVED_PAGE.format(charset="utf-8"), encoding="utf-8")
+    (tmp_path / "page.webarchive").write_bytes(b"bplist00\xd1\x01\x02")
+    (tmp_path / "pas-une-page.mht").write_text("Juste du texte, sans en-tête MIME.\n", encoding="utf-8")
+    files, skipped = discover(tmp_path)
+    assert sorted(p.name for p in files) == ["page.xhtml", "pas-une-page.mht"]
+    assert [(s.path, s.reason.split(" : ")[0]) for s in skipped] == [
+        ("page.webarchive", "format non lu (page web Safari)")]
+    assert "l’écoute" in read_document(tmp_path / "page.xhtml", tmp_path).text
+    with pytest.raises(UnreadableFile, match="MHTML"):
+        read_document(tmp_path / "pas-une-page.mht", tmp_path)
