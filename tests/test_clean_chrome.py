@@ -120,6 +120,22 @@ def test_a_page_the_model_would_empty_keeps_every_line():
     assert find_chrome("Notre réseau suppose une vision partagée.\n") == []  # the shipped model too
 
 
+def test_a_page_of_sentences_only_keeps_every_line():
+    # no title, menu, date or label around it: nothing is chrome there, however short a sentence is
+    try:
+        use_model(_model(0.0, [SHORT_LINES]))  # a line of two words or fewer is chrome for it
+        assert find_chrome("Coopérer ensuite ?\nLes communes mutualisent leurs services techniques.\n") == []
+        page = "Accueil\nCoopérer ensuite ?\nLes communes mutualisent leurs services techniques.\n"
+        assert [page[start:end] for start, end in find_chrome(page)] == ["Accueil\n", "Coopérer ensuite ?\n"]
+    finally:
+        use_model(None)
+    # the shipped model read this question, which shares no word with the rest, as a slogan (0.98)
+    text = ("Notre réseau suppose l’intérêt commun ?\n\nCette démarche facilite le projet de territoire "
+            "selon les participants. La coopération interroge les compétences des agents\u00a0?\n\n"
+            "Cette démarche renforce le projet de territoire depuis 2015.\n")
+    assert find_chrome(text) == []
+
+
 def test_the_written_trees_give_the_probabilities_scikit_learn_gives():
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier

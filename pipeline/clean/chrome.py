@@ -25,6 +25,7 @@ from pipeline.clean.lines import Span, split_lines, whole_line
 from pipeline.settings import CHROME_MODEL
 
 MODEL_FILE = CHROME_MODEL
+SENTENCE_ENDS = (".", "!", "?", "…", ".»", "!»", "?»", ". »", "! »", "? »")
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,15 @@ def removable_probabilities(texts: Sequence[str], model: ChromeModel | None = No
 
 def chrome_lines(texts: Sequence[str], model: ChromeModel | None = None) -> list[bool]:
     """Whether each of a page's non-blank lines (stripped) is chrome for `model` (the active one by default):
-    above the model's threshold and not a heading right above prose. A page the model would empty keeps
-    every line: chrome is what stands around a text, and a text of one or two lines (a short note, a page
-    whose body was lost before) has nothing around it to be told from; in doubt, a line stays."""
+    above the model's threshold and not a heading right above prose. A page the model would empty, or whose
+    every line ends a sentence, keeps every line: chrome is what stands around a text, and a text of one or
+    two lines (a short note, a page whose body was lost before) or of sentences only (no title, menu, date or
+    label: 10 of the 303 real pages, none with a chrome line) has nothing around it to be told from; its
+    short sentences would otherwise read as slogans (« Notre réseau suppose l'intérêt commun ? », which
+    shares no word with the rest of the page). In doubt, a line stays."""
     model = model or active_model()
+    if all(text.endswith(SENTENCE_ENDS) for text in texts):
+        return [False] * len(texts)
     flags = [p is not None and p >= model.threshold for p in removable_probabilities(texts, model)]
     return [False] * len(flags) if all(flags) else flags
 
