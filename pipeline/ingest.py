@@ -57,7 +57,9 @@ UNREAD_SUFFIXES = {
     ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
-    ".tiff": "image", ".webp": "image", ".webarchive": "page web Safari",
+    ".tiff": "image", ".webp": "image", ".webarchive": "page web Safari", ".eml": "courriel",
+    ".msg": "courriel Outlook", ".pages": "document Pages", ".key": "présentation Keynote",
+    ".numbers": "tableur Numbers",
 }
 
 # Share of control characters (other than tab, newline, carriage return, form feed) above which decoded

@@ -550,13 +550,16 @@ def test_a_web_page_saved_as_one_mhtml_file_is_read_as_the_page(tmp_path: Path, 
     assert document.format == "html" and "web page saved as one MHTML file" in document.notes
 
 
-def test_other_web_page_suffixes_are_read_and_a_safari_archive_is_listed_as_skipped(tmp_path: Path) -> None:
+def test_other_web_page_suffixes_are_read_and_an_archive_or_an_email_is_listed_as_skipped(
+        tmp_path: Path) -> None:
     (tmp_path / "page.xhtml").write_text(SAVED_PAGE.format(charset="utf-8"), encoding="utf-8")
     (tmp_path / "page.webarchive").write_bytes(b"bplist00\xd1\x01\x02")
+    (tmp_path / "compte-rendu.eml").write_text("From: a@exemple.fr\nSubject: CR\n\nLe compte rendu.\n")
     (tmp_path / "pas-une-page.mht").write_text("Juste du texte, sans en-tête MIME.\n", encoding="utf-8")
     files, skipped = discover(tmp_path)
     assert sorted(p.name for p in files) == ["page.xhtml", "pas-une-page.mht"]
-    assert [(s.path, s.reason.split(" : ")[0]) for s in skipped] == [
+    assert sorted((s.path, s.reason.split(" : ")[0]) for s in skipped) == [
+        ("compte-rendu.eml", "format non lu (courriel)"),
         ("page.webarchive", "format non lu (page web Safari)")]
     assert "l’écoute" in read_document(tmp_path / "page.xhtml", tmp_path).text
     with pytest.raises(UnreadableFile, match="MHTML"):
