@@ -276,22 +276,22 @@ def read_document(path: Path, corpus: Path) -> Document:
     if not raw:
         raise UnreadableFile("fichier vide (0 octet)")
     found: dict[str, str] = {}
+    content, declared, notes = raw, None, ()
+    if file_format == "mhtml":  # a web page saved as one file: its HTML part, read below as any page
+        content, declared = page_html(raw)
+        file_format, notes = "html", ("web page saved as one MHTML file",)
     if file_format in READERS:  # PDF, Word, OpenDocument: the format's reader gives the text
         text, notes = READERS[file_format](raw)
         text, composed = _compose_accents(text)
         notes += (composed,) if composed else ()
         encoding = "binary"
-    elif file_format == "mhtml":  # a web page saved as one file: its HTML part, read as any page
-        page, declared = page_html(raw)
-        decoded = decode_bytes(page, declared=declared or _declared_charset(page))
-        text, html_notes, found = _html_main_text(decoded.text)
-        notes = ("web page saved as one MHTML file", *decoded.notes, *html_notes)
-        file_format, encoding = "html", decoded.encoding
     else:
-        decoded = decode_bytes(raw, declared=_declared_charset(raw) if file_format == "html" else None)
+        if file_format == "html":
+            declared = declared or _declared_charset(content)
+        decoded = decode_bytes(content, declared=declared)
         if not decoded.text.strip():
             raise UnreadableFile("fichier vide (seulement des espaces)")
-        text, notes, encoding = decoded.text, decoded.notes, decoded.encoding
+        text, notes, encoding = decoded.text, notes + decoded.notes, decoded.encoding
         if file_format == "txt" and _HTML_START.match(text):  # a page's source saved under a .txt name
             file_format = "html"
             notes += ("HTML page in a text file: read as a web page",)

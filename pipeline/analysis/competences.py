@@ -578,10 +578,7 @@ class CompetenceExtractor:
         if not objects:
             return False
         last = doc[end - 1]
-        following = _complement_noun(doc, end)
-        conjunct_end = _conjunct_end(doc, end) if following is None else None
-        if conjunct_end is not None:  # « sensibiliser et mobiliser les citoyens »
-            following = _complement_noun(doc, conjunct_end)
+        following = _object_noun(doc, end)
         if following is not None and _norm(following.lemma_) in objects:
             return True
         if "Part" not in last.morph.get("VerbForm") or end >= len(doc) or _norm(doc[end].text) != "par":
@@ -771,6 +768,15 @@ def _complement_noun(doc: Doc, end: int) -> Token | None:
     return None
 
 
+def _object_noun(doc: Doc, end: int) -> Token | None:
+    """The noun heading the object or complement of the word ending at `end`, or, when it has none, that of
+    the word joined to it by « et »/« ou » (« sensibiliser et mobiliser les citoyens »)."""
+    following = _complement_noun(doc, end)
+    if following is None and (conjunct_end := _conjunct_end(doc, end)) is not None:
+        following = _complement_noun(doc, conjunct_end)
+    return following
+
+
 def _refused_by_structure(doc: Doc, start: int, end: int, needs_anchor: bool, objects: frozenset[str],
                           people: frozenset[str]) -> bool:
     """Whether the rules read the verb form at doc[start:end] as no activity with people, from what stands
@@ -784,9 +790,7 @@ def _refused_by_structure(doc: Doc, start: int, end: int, needs_anchor: bool, ob
     if last.pos_ not in {"VERB", "AUX"}:
         return False  # a noun's complement (« l'animation du territoire ») says what it is of, not to whom
     if needs_anchor:
-        following = _complement_noun(doc, end)
-        if following is None and (conjunct_end := _conjunct_end(doc, end)) is not None:
-            following = _complement_noun(doc, conjunct_end)
+        following = _object_noun(doc, end)
         if following is not None and _norm(following.lemma_) not in objects:
             return True
     if "Part" not in last.morph.get("VerbForm"):

@@ -23,13 +23,13 @@ def repair(text: str) -> tuple[str, tuple[str, ...]]:
         text = text.replace(glyph, letters)
     if ligatures:
         notes.append(f"{ligatures} ligature glyph(s) spelt out (ﬁ -> fi)")
-    text, joined = join_hyphenated_lines(text)
+    text, joined = _join_hyphenated_lines(text)
     text = text.replace(_MARKED_HYPHEN, "-")  # a marked hyphen before a capital or a digit is a real one
     notes += [joined] if joined else []
     return text, tuple(notes)
 
 
-def join_hyphenated_lines(text: str) -> tuple[str, str | None]:
+def _join_hyphenated_lines(text: str) -> tuple[str, str | None]:
     """`text` with the words cut by a hyphen at a line's end joined (« coopé- » then « rer » on the next
     line: « coopérer »), and a note saying how many; a hyphen ending an address stays
     (« https://…/Actualisation-du- » then « repertoire-des-… »)."""
