@@ -50,10 +50,10 @@ __all__ = [
 
 CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                    ".xhtml": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml",
-                   ".pdf": "pdf", ".docx": "docx", ".odt": "odt"}
+                   ".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".rtf": "rtf"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
 UNREAD_SUFFIXES = {
-    ".rtf": "RTF", ".doc": "Word 97-2003", ".dot": "Word 97-2003", ".odp": "présentation OpenDocument",
+    ".doc": "Word 97-2003", ".dot": "Word 97-2003", ".odp": "présentation OpenDocument",
     ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
@@ -280,7 +280,7 @@ def read_document(path: Path, corpus: Path) -> Document:
     if file_format == "mhtml":  # a web page saved as one file: its HTML part, read below as any page
         content, declared = page_html(raw)
         file_format, notes = "html", ("web page saved as one MHTML file",)
-    if file_format in READERS:  # PDF, Word, OpenDocument: the format's reader gives the text
+    if file_format in READERS:  # PDF, Word, OpenDocument, RTF: the format's reader gives the text
         text, notes = READERS[file_format](raw)
         text, composed = _compose_accents(text)
         notes += (composed,) if composed else ()

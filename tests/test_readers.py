@@ -15,6 +15,17 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 PARAGRAPH = ("Les quatre communautés de communes du Pays ont décidé de mutualiser leurs services "
              "techniques et de créer un office de tourisme commun.")
 
+# As TextEdit saves a note (its default format): escapes for accents and curly quotes, a backslash ending
+# each line
+TEXTEDIT_RTF = (
+    b"{\\rtf1\\ansi\\ansicpg1252\\cocoartf2761\n\\cocoatextscaling0\\cocoaplatform0{\\fonttbl\\f0\\fswiss"
+    b"\\fcharset0 Helvetica;}\n{\\colortbl;\\red255\\green255\\blue255;}\n\\paperw11900\\paperh16840"
+    b"\\vieww11520\\viewh8400\\viewkind0\n\\pard\\tx566\\pardirnatural\\partightenfactor0\n\n"
+    b"\\f0\\fs24 \\cf0 S\\'e9minaire du r\\'e9seau\\\n\\\n"
+    b"Les agents ont parl\\'e9 de l\\uc0\\u8217 \\'e9coute et de l\\'92esprit de synth\\'e8se.\\\n"
+    b"Les communes coop\\'e8rent \\'ab\\'a0depuis dix ans\\'a0\\'bb.}"
+)
+
 
 def make_pdf(path: Path, lines: list[str] | None) -> Path:
     fpdf = pytest.importorskip("fpdf")
@@ -222,6 +233,57 @@ def test_opendocument_footnotes_do_not_cut_their_sentence_and_deleted_text_is_no
     assert "supprimé" not in text and "vérifier" not in text
 
 
+def test_an_rtf_note_saved_by_textedit_gives_its_paragraphs_with_their_accents(tmp_path):
+    (tmp_path / "note.rtf").write_bytes(TEXTEDIT_RTF)
+    document = read_document(tmp_path / "note.rtf", tmp_path)
+    assert document.format == "rtf" and "Rich Text Format" in document.notes
+    assert document.text.split("\n\n") == [
+        "Séminaire du réseau",
+        "Les agents ont parlé de l’écoute et de l’esprit de synthèse.",
+        "Les communes coopèrent «\xa0depuis dix ans\xa0».\n",
+    ]
+
+
+def test_rtf_from_a_word_processor_keeps_footnotes_cells_and_links_and_leaves_pictures_and_headers(tmp_path):
+    rtf = (
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\froman\\fcharset0 Times New Roman;}}\n"
+        b"{\\info{\\title Compte rendu}{\\author Marie}}\n"
+        b"{\\header\\pard\\plain R\\'e9seau rural, page \\chpgn\\par}\n"
+        b"\\pard\\b Atelier 1 : la coop\\'e9ration\\b0\\par\n"
+        b"\\pard Les \\'e9lus ont d\\'e9battu{\\super\\chftn}"
+        b"{\\footnote\\pard\\plain{\\super\\chftn} Selon le compte rendu officiel.}"
+        b" de l'avenir du territoire.\\par\n"
+        b"{\\pict\\pngblip\\picw10\\pich10 89504e470d0a1a0a0000000d49484452}\\par\n"
+        b"Voir {\\field{\\*\\fldinst HYPERLINK \"https://example.org\"}"
+        b"{\\fldrslt le site du r\\'e9seau}}.\\par\n"
+        b"\\trowd\\cellx3000\\cellx6000 Acteurs\\cell Objets\\cell\\row\n"
+        b"\\pard Fin des travaux.\\par\n}"
+    )
+    (tmp_path / "cr.rtf").write_bytes(rtf)
+    blocks = read_document(tmp_path / "cr.rtf", tmp_path).text.strip().split("\n\n")
+    assert blocks == [
+        "Atelier 1 : la coopération",
+        "Les élus ont débattu de l'avenir du territoire.",  # the note follows the body
+        "Voir le site du réseau.",
+        "Acteurs",
+        "Objets",
+        "Fin des travaux.",
+        "Selon le compte rendu officiel.",
+    ]
+
+
+def test_rtf_with_8_bit_characters_is_read_by_its_code_page_and_a_false_rtf_is_skipped(tmp_path):
+    (tmp_path / "brut.rtf").write_bytes(
+        "{\\rtf1\\ansi\\ansicpg1252 Les élus coopèrent’\\par}".encode("cp1252"))
+    assert read_document(tmp_path / "brut.rtf", tmp_path).text == "Les élus coopèrent’\n"
+    (tmp_path / "faux.rtf").write_text("Un texte renommé .rtf", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="pas un document RTF"):
+        read_document(tmp_path / "faux.rtf", tmp_path)
+    (tmp_path / "vide.rtf").write_bytes(b"{\\rtf1\\ansi{\\fonttbl\\f0 Arial;}\\par\\par}")
+    with pytest.raises(UnreadableFile, match="aucun texte"):
+        read_document(tmp_path / "vide.rtf", tmp_path)
+
+
 def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
     text, notes = repair("l’e\ufb03cacité de la co-\nopération, socio-\nÉconomique")
     assert text.startswith("l’efficacité de la coopération")
@@ -230,18 +292,18 @@ def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
 
 
 def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp_path):
-    (tmp_path / "note.rtf").write_bytes(b"{\\rtf1 Compte rendu}")
+    (tmp_path / "note.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "cr.txt").write_text(PARAGRAPH, encoding="utf-8")
     (tmp_path / "metadata.csv").write_text("doc_id,date\n", encoding="utf-8")
     files, skipped = discover(tmp_path)
     assert [p.name for p in files] == ["cr.txt"]
     assert {s.path: s.reason.split(" : ")[0] for s in skipped} == {
-        "note.rtf": "format non lu (RTF)", "photo.jpg": "format non lu (image)"}
+        "note.doc": "format non lu (Word 97-2003)", "photo.jpg": "format non lu (image)"}
 
 
 @pytest.mark.slow
-def test_a_corpus_of_pdf_docx_odt_txt_and_rtf_is_analysed(tmp_path):
+def test_a_corpus_of_pdf_docx_odt_rtf_and_txt_is_analysed_and_a_doc_is_skipped(tmp_path):
     from pipeline.run import analyse
     from pipeline.settings import load_settings
 
@@ -251,15 +313,16 @@ def test_a_corpus_of_pdf_docx_odt_txt_and_rtf_is_analysed(tmp_path):
     make_docx(corpus / "cr.docx")
     make_odt(corpus / "cr.odt")
     (corpus / "cr.txt").write_text(PARAGRAPH + "\n", encoding="utf-8")
-    (corpus / "vieux.rtf").write_bytes(b"{\\rtf1 Compte rendu}")
+    (corpus / "cr.rtf").write_bytes(TEXTEDIT_RTF)
+    (corpus / "vieux.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
                              progress=False)
     result = analyse(settings)
-    assert result.documents == 4
+    assert result.documents == 5
     skipped = [(s.path, s.reason.split(" : ")[0]) for s in result.skipped]
-    assert skipped == [("vieux.rtf", "format non lu (RTF)")]
+    assert skipped == [("vieux.doc", "format non lu (Word 97-2003)")]
     with (tmp_path / "out" / "passages.jsonl").open(encoding="utf-8") as lines:
         docs = {json.loads(line)["doc_id"] for line in lines}
-    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.txt"}
+    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.rtf", "cr.txt"}
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {i["doc_id"]: i["format"] for i in manifest["inputs"]}["actes.pdf"] == "pdf"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.readers import docx, odt, pdf
+from pipeline.readers import docx, odt, pdf, rtf
 
 READERS: dict[str, Callable[[bytes], tuple[str, tuple[str, ...]]]] = {
     "pdf": pdf.read,
     "docx": docx.read,
     "odt": odt.read,
+    "rtf": rtf.read,
 }

@@ -1,0 +1,98 @@
+"""Rich Text Format (.rtf) -> text with striprtf: one block per paragraph, a table cell's text on its own
+lines, a blank line between blocks (as the Word and OpenDocument readers give them).
+
+RTF is what TextEdit saves by default and what Word and LibreOffice offer as « Texte enrichi ». Its text is
+mostly 7-bit escapes (`\\'e9`, `\\u8217`) decoded by the document's code page, which striprtf reads (the
+header's `\\ansicpg`, each font's `\\fcharset`). The few writers that put 8-bit characters in the file itself
+are read by that same code page. Footnotes follow the body as blocks of their own, so that they do not cut
+the sentence they are called from; pictures, page headers and footers and the document's properties are left
+out."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.errors import UnreadableFile
+
+_SIGNATURE = re.compile(rb"\s*\{\\rtf", re.ASCII)
+_CODE_PAGE = re.compile(rb"\\ansicpg(\d+)", re.ASCII)
+# A cell or row end (`\cell`, `\nestcell`, `\row`; not `\cellx1000`, a cell's right edge): a paragraph end,
+# so that each cell's text is a line of its own instead of cells joined by striprtf's « | ».
+_CELL_END = re.compile(r"\\(?:nest)?(?:cell|row)(?![a-zA-Z])\s?")
+_FOOTNOTE = re.compile(r"\{\\footnote(?![a-zA-Z])\s?")
+
+
+def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
+    from striprtf.striprtf import rtf_to_text
+
+    if not _SIGNATURE.match(raw):
+        raise UnreadableFile("pas un document RTF (il ne commence pas par « {\\rtf »)")
+    source = _footnotes_after_body(_CELL_END.sub(r"\\par ", _source_text(raw)))
+    notes: tuple[str, ...] = ("Rich Text Format",)
+    try:
+        try:
+            text = rtf_to_text(source, errors="strict")
+        except UnicodeDecodeError:  # an escape its code page has no character for
+            text = rtf_to_text(source, errors="replace")
+            notes += ("RTF characters its code page cannot decode replaced by \ufffd",)
+    except (LookupError, ValueError, IndexError, TypeError, RecursionError) as exc:  # malformed control words
+        raise UnreadableFile(f"document RTF illisible ({type(exc).__name__}: {exc})") from None
+    blocks = [line.strip() for line in text.replace("\r", "\n").split("\n")]
+    body = "\n\n".join(block for block in blocks if block)
+    if not body:
+        raise UnreadableFile("aucun texte dans le document RTF")
+    return body + "\n", notes
+
+
+def _source_text(raw: bytes) -> str:
+    """The file's characters: RTF's own syntax is ASCII; the 8-bit bytes some writers put in the text are
+    UTF-8 or the code page the header declares (Windows-1252 when it declares none)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _CODE_PAGE.search(raw[:2000])
+    code_page = f"cp{int(declared.group(1))}" if declared else "cp1252"
+    try:
+        return raw.decode(code_page, errors="replace")
+    except LookupError:  # a code page Python does not know
+        return raw.decode("cp1252", errors="replace")
+
+
+def _footnotes_after_body(source: str) -> str:
+    """`source` with each footnote group (`{\\footnote …}`, which striprtf skips) taken from where it is
+    called and its content set at the end of the document, a paragraph each."""
+    notes: list[str] = []
+    pieces: list[str] = []
+    position = 0
+    for found in _FOOTNOTE.finditer(source):
+        if found.start() < position:  # inside a footnote already taken
+            continue
+        end = _group_end(source, found.start())
+        pieces.append(source[position:found.start()])
+        notes.append(source[found.end():end])
+        position = end + 1
+    if not notes:
+        return source
+    rest = source[position:].rstrip()
+    closing = "}" if rest.endswith("}") else ""
+    body = "".join(pieces) + rest[: len(rest) - len(closing)]
+    return body + "".join(f"\\par {note}\\par " for note in notes) + closing
+
+
+def _group_end(source: str, start: int) -> int:
+    """The index of the brace closing the group opened at `start` (the end of `source` if none does)."""
+    depth, i = 0, start
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2  # an escaped brace or backslash, or the first letter of a control word
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(source) - 1
