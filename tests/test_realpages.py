@@ -29,6 +29,7 @@ from bench.realpages.scoring import (
     LineOutcome,
     PredictedPassage,
     Prediction,
+    gold_term_spans,
     line_outcomes,
     paired_site_intervals,
     read_predictions,
@@ -150,6 +151,18 @@ def test_scores_count_kept_chrome_removed_content_and_tags_on_chrome():
     assert scores.categories["conditions:leviers"].fp == 1
     assert scores.tags_per_gold_tag == 1.0  # two predicted (one on chrome), two gold
     assert (scores.found_terms, scores.found_terms_right) == (1, 0)
+
+
+def test_a_gold_term_is_found_in_a_copy_that_writes_its_apostrophes_and_spaces_otherwise():
+    # the annotator's copy wrote « l’écoute » and « esprit de synthèse » with a no-break space; the copy at
+    # hand, accepted by its line keys, writes them with a straight apostrophe and plain spaces
+    text = "Il faut de l'écoute et l'esprit de synthèse, et encore de l'écoute."
+    line = GoldLine(10, 10 + len(text), text, False, frozenset(),
+                    (("l’écoute", "savoir-etre"), ("esprit\xa0de synthèse", "methode"),
+                     ("l’écoute", "savoir-etre")))
+    spans = gold_term_spans(line)
+    assert [text[s - 10:e - 10] for s, e, _, _ in spans] == ["l'écoute", "esprit de synthèse", "l'écoute"]
+    assert spans[0][0] != spans[2][0]  # the second mention is the second occurrence
 
 
 def _outcomes_of_sites(removed_by_site: list[list[bool]]) -> list[LineOutcome]:

@@ -16,6 +16,7 @@ import numpy as np
 
 from bench.realpages.dataset import GoldLine, RealPage
 from pipeline.diskcache import write_atomic
+from pipeline.spaces import UNICODE_SPACES
 
 REMOVED_SHARE = 0.5  # a line counts as removed when at least half of its non-space characters are
 
@@ -107,17 +108,28 @@ def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return a_start < b_end and b_start < a_end
 
 
+# A copy of a page may write its apostrophes and spaces otherwise than the annotator's copy did
+# (`dataset.find_text`): a term is looked for with both read alike, one character for one.
+_LOOSE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", **dict.fromkeys(UNICODE_SPACES, " ")})
+
+
+def _loose(text: str) -> str:
+    return text.lower().translate(_LOOSE)
+
+
 def gold_term_spans(line: GoldLine) -> list[tuple[int, int, str, str]]:
-    """Page-text spans of a line's gold terms: each term found in the line, left to right, case-blind."""
-    lowered = line.text.lower()
+    """Page-text spans of a line's gold terms: each term found in the line, left to right, case-blind and
+    whatever the apostrophes and spaces."""
+    lowered = _loose(line.text)
     spans, taken = [], Counter()
     for term, kind in line.competences:
+        wanted = _loose(term)
         at = -1
-        for _ in range(taken[term.lower()] + 1):
-            at = lowered.find(term.lower(), at + 1)
-        taken[term.lower()] += 1
+        for _ in range(taken[wanted] + 1):
+            at = lowered.find(wanted, at + 1)
+        taken[wanted] += 1
         if at < 0:
-            at = lowered.find(term.lower())
+            at = lowered.find(wanted)
         if at >= 0:
             spans.append((line.start + at, line.start + at + len(term), term, kind))
     return spans
