@@ -41,7 +41,11 @@ NEARBY_LINES = 50  # ... when it stands within this many lines (a page is read i
 def stop_words() -> frozenset[str]:
     import justext  # on first use: 69 ms of import (lxml), which text without a scraped line never needs
 
-    return frozenset(word.lower() for word in justext.get_stoplist("French"))
+    # jusText writes most elisions with a straight apostrophe (« c'est », « n'a ») and three with a curly one:
+    # both spellings of each, so that a page typed with either has the same share of stop words
+    listed = {word.lower() for word in justext.get_stoplist("French")}
+    return frozenset(spelling for word in listed for spelling in (word, word.replace("’", "'"),
+                                                                   word.replace("'", "’")))
 
 
 def line_words(text: str) -> frozenset[str]:
