@@ -272,6 +272,30 @@ def test_rtf_from_a_word_processor_keeps_footnotes_cells_and_links_and_leaves_pi
     ]
 
 
+def test_rtf_headings_and_list_items_are_written_as_the_other_readers_write_them(tmp_path):
+    rtf = (
+        b"{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}{\\f1\\fnil\\fcharset2 Symbol;}}\n"
+        b"{\\stylesheet{\\s0 Normal;}{\\s1\\sbasedon0 heading 1;}"
+        b"{\\s2\\outlinelevel1\\sbasedon0 Sous-partie;}{\\s3\\sbasedon0 Citation;}}\n"
+        b"\\pard\\plain\\s1 Les comp\\'e9tences\\par\n"
+        b"\\pard\\plain\\s3 Les agents savent :\\par\n"
+        b"{\\listtext\\pard\\plain\\f1 \\u-3913\\'b7\\tab}"
+        b"\\pard\\plain\\ls1\\ilvl0 animer des ateliers ;\\par\n"
+        b"{\\pntext\\f1\\'b7\\tab}{\\*\\pn\\pnlvlblt\\pnf1{\\pntxtb\\'b7}}"
+        b"\\pard\\plain mobiliser les \\'e9lus ;\\par\n"
+        b"{\\listtext 2.\\tab}\\pard\\plain\\ls2 faciliter la concertation.\\par\n"
+        b"\\pard\\plain\\s2 Suite\\par\n}"
+    )
+    (tmp_path / "cr.rtf").write_bytes(rtf)
+    assert read_document(tmp_path / "cr.rtf", tmp_path).text.strip().split("\n\n") == [
+        "# Les compétences",            # the style sheet names style 1 « heading 1 »
+        "Les agents savent :",          # style 3 is no heading
+        "- animer des ateliers ;",      # the Symbol font's bullet
+        "- mobiliser les élus ;",       # an old Word list's bullet, in a group striprtf skips
+        "2. faciliter la concertation.",
+        "## Suite",                     # style 2 has outline level 1, whatever its name
+    ]
+
 def test_rtf_with_8_bit_characters_is_read_by_its_code_page_and_a_false_rtf_is_skipped(tmp_path):
     (tmp_path / "brut.rtf").write_bytes(
         "{\\rtf1\\ansi\\ansicpg1252 Les élus coopèrent’\\par}".encode("cp1252"))

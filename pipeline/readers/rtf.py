@@ -1,5 +1,6 @@
-"""Rich Text Format (.rtf) -> text with striprtf: one block per paragraph, a table cell's text on its own
-lines, a blank line between blocks (as the Word and OpenDocument readers give them).
+"""Rich Text Format (.rtf) -> text with striprtf: one block per paragraph, headings written `#` (their level),
+list items `- `, a table cell's text on its own lines, a blank line between blocks (as the Word and
+OpenDocument readers give them).
 
 RTF is what TextEdit saves by default and what Word and LibreOffice offer as « Texte enrichi ». Its text is
 mostly 7-bit escapes (`\\'e9`, `\\u8217`) decoded by the document's code page, which striprtf reads (the
@@ -20,6 +21,23 @@ _CODE_PAGE = re.compile(rb"\\ansicpg(\d+)", re.ASCII)
 # so that each cell's text is a line of its own instead of cells joined by striprtf's « | ».
 _CELL_END = re.compile(r"\\(?:nest)?(?:cell|row)(?![a-zA-Z])\s?")
 _FOOTNOTE = re.compile(r"\{\\footnote(?![a-zA-Z])\s?")
+# Headings: paragraphs whose style (`\sN`) the style sheet names « heading N » or « Titre N », or gives an
+# outline level. striprtf drops styles, so each such paragraph gets a mark of its level, a noncharacter
+# (U+FDD1 to U+FDD6, never in a text), turned into `#` marks once the text is out.
+_STYLE_SHEET = re.compile(r"\{\\stylesheet(?![a-zA-Z])")
+_STYLE_ENTRY = re.compile(r"\{(?:\\\*)?\\s(\d+)(?![0-9])([^{}]*)\}")
+_HEADING_NAME = re.compile(r"(?:heading|titre)\s*(\d)\s*;?\s*$", re.IGNORECASE)
+_OUTLINE_LEVEL = re.compile(r"\\outlinelevel(\d)")
+_PARAGRAPH_STYLE = re.compile(r"\\s(\d+)(?![0-9]) ?")
+_LEVEL_MARK = {level: chr(0xFDD0 + level) for level in range(1, 7)}
+_MARKS = re.compile("[\uFDD1-\uFDD6]")
+_MARKED_HEADING = re.compile("^([\uFDD1-\uFDD6])[\uFDD1-\uFDD6\\s]*")
+# A list item as striprtf gives it: the bullet (a symbol font's glyph, in the private use area, or a bullet
+# character) or number the list wrote, then a tab. Old Word lists write their bullet in a `\pntext` group,
+# which striprtf skips: it is read as text.
+_BULLET = re.compile("^(?:[\uF000-\uF0FF•·▪◦○■□➢►✓–—-]|o)\t\\s*")
+_NUMBER = re.compile(r"^(\d{1,3}[.)]|[a-zA-Z][.)])\t\s*")
+_OLD_LIST_TEXT = re.compile(r"\{\\pntext(?![a-zA-Z])\s?")
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
@@ -28,6 +46,7 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     if not _SIGNATURE.match(raw):
         raise UnreadableFile("pas un document RTF (il ne commence pas par « {\\rtf »)")
     source = _footnotes_after_body(_CELL_END.sub(r"\\par ", _source_text(raw)))
+    source = _mark_headings(_OLD_LIST_TEXT.sub("{", source))
     notes: tuple[str, ...] = ("Rich Text Format",)
     try:
         try:
@@ -37,11 +56,54 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
             notes += ("RTF characters its code page cannot decode replaced by \ufffd",)
     except (LookupError, ValueError, IndexError, TypeError, RecursionError) as exc:  # malformed control words
         raise UnreadableFile(f"document RTF illisible ({type(exc).__name__}: {exc})") from None
-    blocks = [line.strip() for line in text.replace("\r", "\n").split("\n")]
+    blocks = [_block(line) for line in text.replace("\r", "\n").split("\n")]
     body = "\n\n".join(block for block in blocks if block)
     if not body:
         raise UnreadableFile("aucun texte dans le document RTF")
     return body + "\n", notes
+
+
+def _block(line: str) -> str:
+    """A paragraph as the other readers write it: `#` marks for a heading, `- ` for a bulleted item."""
+    line = line.strip()
+    heading = _MARKED_HEADING.match(line)
+    if heading:
+        text = _strip_marks(line[heading.end():]).strip()
+        return "#" * (ord(heading.group(1)) - 0xFDD0) + " " + text if text else ""
+    line = _strip_marks(line)
+    if _BULLET.match(line):
+        return "- " + _BULLET.sub("", line, count=1)
+    return _NUMBER.sub(r"\1 ", line, count=1)
+
+
+def _strip_marks(text: str) -> str:
+    return _MARKS.sub("", text)
+
+
+def _mark_headings(source: str) -> str:
+    """`source` with the level mark of a heading style after each `\\sN` of one (module docstring)."""
+    sheet = _STYLE_SHEET.search(source)
+    if not sheet:
+        return source
+    end = _group_end(source, sheet.start())
+    levels: dict[str, int] = {}
+    for entry in _STYLE_ENTRY.finditer(source, sheet.end(), end):
+        properties = entry.group(2)
+        outline = _OUTLINE_LEVEL.search(properties)
+        name = _HEADING_NAME.search(re.sub(r"\\[a-zA-Z]+-?\d* ?|\\'[0-9a-fA-F]{2}", "", properties))
+        level = int(outline.group(1)) + 1 if outline else int(name.group(1)) if name else 0
+        if 1 <= level <= 6:
+            levels[entry.group(1)] = level
+
+    def mark(found: re.Match[str]) -> str:
+        level = levels.get(found.group(1))
+        if level is None:
+            return found.group()
+        return f"\\s{found.group(1)}{{\\uc1\\u{ord(_LEVEL_MARK[level])}?}}"  # a group: its \uc is its own
+
+    if not levels:
+        return source
+    return source[: end + 1] + _PARAGRAPH_STYLE.sub(mark, source[end + 1:])
 
 
 def _source_text(raw: bytes) -> str:
