@@ -139,7 +139,7 @@ def _footnotes_after_body(source: str) -> str:
     rest = source[position:].rstrip()
     closing = "}" if rest.endswith("}") else ""
     body = "".join(pieces) + rest[: len(rest) - len(closing)]
-    return body + "".join(f"\\par {note}\\par " for note in notes) + closing
+    return body + "".join(f"\\par {{{note}}}\\par " for note in notes) + closing  # each in its own group
 
 
 def _group_end(source: str, start: int) -> int:
