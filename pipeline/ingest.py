@@ -26,7 +26,7 @@ import trafilatura
 
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG
-from pipeline.readers import READERS
+from pipeline.readers import READER_NAMES, READERS
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.types import Document, Skipped
@@ -50,11 +50,12 @@ __all__ = [
 
 CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                    ".xhtml": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml",
-                   ".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".rtf": "rtf"}
+                   ".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".rtf": "rtf",
+                   ".pptx": "pptx"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
 UNREAD_SUFFIXES = {
     ".doc": "Word 97-2003", ".dot": "Word 97-2003", ".odp": "présentation OpenDocument",
-    ".ppt": "PowerPoint", ".pptx": "PowerPoint", ".xls": "Excel", ".xlsx": "Excel",
+    ".ppt": "PowerPoint 97-2003", ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
     ".tiff": "image", ".webp": "image", ".webarchive": "page web Safari", ".eml": "courriel",
@@ -230,7 +231,8 @@ class _Walker:
             self.files.append(path)
         elif resolved.is_file() and path.suffix.lower() in UNREAD_SUFFIXES:
             kind = UNREAD_SUFFIXES[path.suffix.lower()]
-            self._skip(path, f"format non lu ({kind}) : l'enregistrer en PDF, .docx, .odt, .txt ou .html")
+            self._skip(path, f"format non lu ({kind}) : l'enregistrer en PDF, .docx, .odt, .pptx, .txt "
+                             "ou .html")
 
     def _walk_subfolder(self, folder: Path) -> None:
         try:
@@ -280,8 +282,8 @@ def read_document(path: Path, corpus: Path) -> Document:
     if file_format == "mhtml":  # a web page saved as one file: its HTML part, read below as any page
         content, declared = page_html(raw)
         file_format, notes = "html", ("web page saved as one MHTML file",)
-    if file_format in READERS:  # PDF, Word, OpenDocument, RTF: the format's reader gives the text
-        text, notes = READERS[file_format](raw)
+    if file_format in READERS:  # PDF, Word, OpenDocument, RTF, PowerPoint: the format's reader gives the text
+        text, notes = _read_binary(file_format, raw)
         text, composed = _compose_accents(text)
         notes += (composed,) if composed else ()
         encoding = "binary"
@@ -323,6 +325,20 @@ def read_document(path: Path, corpus: Path) -> Document:
         notes=notes,
         metadata=found,
     )
+
+
+def _read_binary(file_format: str, raw: bytes) -> tuple[str, tuple[str, ...]]:
+    """The format's reader on `raw`. The libraries the readers call trip on a damaged file in many ways of
+    their own (a zip member whose compressed data is broken raises zlib.error, an unsupported compression
+    NotImplementedError, an encrypted member RuntimeError, a cut file EOFError, odd XML what its parser
+    raises): whatever they raise is the file's fault, reported as such, and the rest of the corpus runs."""
+    try:
+        return READERS[file_format](raw)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # see the docstring: a damaged file, not a failure of the run
+        kind = READER_NAMES.get(file_format, file_format)
+        raise UnreadableFile(f"fichier {kind} endommagé ({type(exc).__name__}: {exc})") from None
 
 
 def read_corpus(corpus: Path, *, exclude: Sequence[Path] = ()) -> Iterator[Document | Skipped]:

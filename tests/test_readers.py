@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import UnreadableFile
-from pipeline.ingest import discover, read_document
+from pipeline.ingest import discover, read_corpus, read_document
 from pipeline.readers.text import repair
+from pipeline.types import Skipped
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 PARAGRAPH = ("Les quatre communautés de communes du Pays ont décidé de mutualiser leurs services "
@@ -62,6 +63,36 @@ def make_odt(path: Path) -> Path:
     document.text.addElement(H(outlinelevel=1, text="Atelier du Pays"))
     document.text.addElement(P(text=PARAGRAPH))
     document.save(str(path))
+    return path
+
+
+def make_pptx(path: Path) -> Path:
+    """A seminar's slides: a title slide, a slide of bullets with a table, a text box, a group, a slide
+    number and speaker notes."""
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    slide.shapes.title.text = "Séminaire des agents de développement"
+    slide.placeholders[1].text = "Les intercommunalités du Pays"
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "Les compétences\vdes animateurs"  # a line break inside the title
+    body = slide.placeholders[1].text_frame
+    body.text = "Animer des ateliers"
+    item = body.add_paragraph()
+    item.text, item.level = "Faciliter la concertation", 1
+    box = slide.shapes.add_textbox(Inches(1), Inches(6.5), Inches(5), Inches(0.5))
+    box.text_frame.text = "Source : enquête du réseau, 2023."
+    table = slide.shapes.add_table(2, 2, Inches(1), Inches(4), Inches(4), Inches(1)).table
+    for (row, column), text in {(0, 0): "Savoir-être", (0, 1): "Écoute", (1, 0): "Méthode",
+                                (1, 1): "Esprit de synthèse"}.items():
+        table.cell(row, column).text = text
+    group = slide.shapes.add_group_shape()
+    group.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(6), Inches(5), Inches(2), Inches(1)).text = "Écouter"
+    slide.notes_slide.notes_text_frame.text = "L'intervenante a insisté sur l'écoute des élus."
+    deck.save(path)
     return path
 
 
@@ -308,6 +339,67 @@ def test_rtf_with_8_bit_characters_is_read_by_its_code_page_and_a_false_rtf_is_s
         read_document(tmp_path / "vide.rtf", tmp_path)
 
 
+def test_powerpoint_slides_give_titles_as_headings_bullets_cells_and_speaker_notes(tmp_path):
+    document = read_document(make_pptx(tmp_path / "seminaire.pptx"), tmp_path)
+    assert document.format == "pptx" and "PowerPoint slides" in document.notes
+    assert document.text.strip().split("\n\n") == [
+        "# Séminaire des agents de développement",
+        "Les intercommunalités du Pays",         # a subtitle: no bullet
+        "# Les compétences des animateurs",
+        "- Animer des ateliers",                 # the layout's body: bulleted
+        "- Faciliter la concertation",
+        "Savoir-être", "Écoute", "Méthode", "Esprit de synthèse",  # the table, read top to bottom
+        "Écouter",                               # a shape inside a group
+        "Source : enquête du réseau, 2023.",     # a text box at the foot of the slide
+        "L'intervenante a insisté sur l'écoute des élus.",  # the speaker notes, after the slide
+    ]
+
+
+def test_a_broken_or_empty_presentation_is_skipped_with_its_reason(tmp_path):
+    from pptx import Presentation
+
+    (tmp_path / "casse.pptx").write_bytes(b"PK\x03\x04 not a presentation")
+    with pytest.raises(UnreadableFile, match="présentation PowerPoint illisible"):
+        read_document(tmp_path / "casse.pptx", tmp_path)
+    deck = Presentation()
+    deck.slides.add_slide(deck.slide_layouts[6])  # a blank slide
+    deck.save(tmp_path / "vide.pptx")
+    with pytest.raises(UnreadableFile, match="aucun texte"):
+        read_document(tmp_path / "vide.pptx", tmp_path)
+
+
+def _damage_member(path: Path, member: str) -> None:
+    """Break the compressed data of one member of a zip package (its CRC and sizes left as they were)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        header = package.getinfo(member).header_offset
+    data = bytearray(path.read_bytes())
+    # the local header: 30 bytes, then the name and extra field, whose lengths it gives at 26 and 28
+    start = header + 30 + int.from_bytes(data[header + 26:header + 28], "little") \
+        + int.from_bytes(data[header + 28:header + 30], "little")
+    data[start:start + 16] = b"\xff" * 16  # a deflate block of the reserved type: zlib refuses it
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("name, make, member, kind", [
+    ("cr.docx", make_docx, "word/document.xml", "Word"),
+    ("cr.odt", make_odt, "content.xml", "OpenDocument"),
+    ("diapos.pptx", make_pptx, "ppt/slides/slide1.xml", "PowerPoint"),
+])
+def test_a_damaged_office_file_is_skipped_with_its_reason_and_the_rest_is_read(tmp_path, name, make, member,
+                                                                                 kind):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _damage_member(make(corpus / name), member)
+    (corpus / "cr.txt").write_text(PARAGRAPH + "\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match=f"fichier {kind} endommagé"):
+        read_document(corpus / name, corpus)
+    documents = list(read_corpus(corpus))
+    assert [d.doc_id for d in documents if not isinstance(d, Skipped)] == ["cr.txt"]
+    assert [d.path for d in documents if isinstance(d, Skipped)] == [name]
+
+
 def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
     text, notes = repair("l’e\ufb03cacité de la co-\nopération, socio-\nÉconomique")
     assert text.startswith("l’efficacité de la coopération")
@@ -327,7 +419,7 @@ def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp
 
 
 @pytest.mark.slow
-def test_a_corpus_of_pdf_docx_odt_rtf_and_txt_is_analysed_and_a_doc_is_skipped(tmp_path):
+def test_a_corpus_of_pdf_docx_odt_rtf_pptx_and_txt_is_analysed_and_a_doc_is_skipped(tmp_path):
     from pipeline.run import analyse
     from pipeline.settings import load_settings
 
@@ -338,15 +430,16 @@ def test_a_corpus_of_pdf_docx_odt_rtf_and_txt_is_analysed_and_a_doc_is_skipped(t
     make_odt(corpus / "cr.odt")
     (corpus / "cr.txt").write_text(PARAGRAPH + "\n", encoding="utf-8")
     (corpus / "cr.rtf").write_bytes(TEXTEDIT_RTF)
+    make_pptx(corpus / "diapos.pptx")
     (corpus / "vieux.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
                              progress=False)
     result = analyse(settings)
-    assert result.documents == 5
+    assert result.documents == 6
     skipped = [(s.path, s.reason.split(" : ")[0]) for s in result.skipped]
     assert skipped == [("vieux.doc", "format non lu (Word 97-2003)")]
     with (tmp_path / "out" / "passages.jsonl").open(encoding="utf-8") as lines:
         docs = {json.loads(line)["doc_id"] for line in lines}
-    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.rtf", "cr.txt"}
+    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.rtf", "cr.txt", "diapos.pptx"}
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {i["doc_id"]: i["format"] for i in manifest["inputs"]}["actes.pdf"] == "pdf"

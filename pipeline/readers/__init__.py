@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.readers import docx, odt, pdf, rtf
+from pipeline.readers import docx, odt, pdf, pptx, rtf
 
 READERS: dict[str, Callable[[bytes], tuple[str, tuple[str, ...]]]] = {
     "pdf": pdf.read,
     "docx": docx.read,
     "odt": odt.read,
     "rtf": rtf.read,
+    "pptx": pptx.read,
 }
+READER_NAMES = {"pdf": "PDF", "docx": "Word", "odt": "OpenDocument", "rtf": "RTF", "pptx": "PowerPoint"}
