@@ -51,10 +51,10 @@ __all__ = [
 CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                    ".xhtml": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml",
                    ".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".rtf": "rtf",
-                   ".pptx": "pptx"}
+                   ".pptx": "pptx", ".odp": "odp"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
 UNREAD_SUFFIXES = {
-    ".doc": "Word 97-2003", ".dot": "Word 97-2003", ".odp": "présentation OpenDocument",
+    ".doc": "Word 97-2003", ".dot": "Word 97-2003",
     ".ppt": "PowerPoint 97-2003", ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",

@@ -96,6 +96,52 @@ def make_pptx(path: Path) -> Path:
     return path
 
 
+def make_odp(path: Path) -> Path:
+    """LibreOffice Impress slides: a title, an outline of two items, a subtitle below it, a slide number, a
+    frame inside a group, and speaker notes."""
+    from odf.draw import Frame, G, Page, TextBox
+    from odf.namespaces import PRESENTATIONNS
+    from odf.opendocument import OpenDocumentPresentation
+    from odf.presentation import Notes
+    from odf.style import MasterPage, PageLayout
+    from odf.text import List, ListItem, P
+
+    def frame(kind: str | None, y: str, *paragraphs) -> Frame:
+        made = Frame(width="20cm", height="2cm", x="1cm", y=y)
+        if kind:
+            made.setAttrNS(PRESENTATIONNS, "class", kind)
+        box = TextBox()
+        made.addElement(box)
+        for paragraph in paragraphs:
+            box.addElement(paragraph)
+        return made
+
+    deck = OpenDocumentPresentation()
+    layout = PageLayout(name="mise-en-page")
+    deck.automaticstyles.addElement(layout)
+    master = MasterPage(name="maître", pagelayoutname=layout)
+    deck.masterstyles.addElement(master)
+    slide = Page(masterpagename=master, name="diapo1")
+    deck.presentation.addElement(slide)
+    outline = List()
+    for item in ("Animer des ateliers", "Faciliter la concertation"):
+        entry = ListItem()
+        entry.addElement(P(text=item))
+        outline.addElement(entry)
+    slide.addElement(frame("subtitle", "15cm", P(text="Retour des ateliers du Pays")))
+    slide.addElement(frame("outline", "5cm", outline))
+    slide.addElement(frame("title", "1cm", P(text="Les compétences des animateurs")))
+    slide.addElement(frame("page-number", "19cm", P(text="3")))
+    group = G()
+    group.addElement(frame(None, "12cm", P(text="Écoute et esprit de synthèse")))
+    slide.addElement(group)
+    notes = Notes()
+    notes.addElement(frame("notes", "10cm", P(text="L'intervenante a insisté sur l'écoute des élus.")))
+    slide.addElement(notes)
+    deck.save(str(path))
+    return path
+
+
 def test_a_pdf_gives_its_text_with_hyphenated_words_joined(tmp_path):
     lines = ["Le séminaire a réuni les agents de dévelop-", "pement des intercommunalités du Pays."]
     path = make_pdf(tmp_path / "actes.pdf", lines)
@@ -355,6 +401,19 @@ def test_powerpoint_slides_give_titles_as_headings_bullets_cells_and_speaker_not
     ]
 
 
+def test_impress_slides_give_titles_as_headings_outline_items_and_speaker_notes(tmp_path):
+    document = read_document(make_odp(tmp_path / "seminaire.odp"), tmp_path)
+    assert document.format == "odp" and "OpenDocument slides" in document.notes
+    assert document.text.strip().split("\n\n") == [
+        "# Les compétences des animateurs",   # the title first, wherever its frame stands in the file
+        "- Animer des ateliers",              # the outline's items, then the frames below it
+        "- Faciliter la concertation",
+        "Écoute et esprit de synthèse",        # a frame inside a group
+        "Retour des ateliers du Pays",
+        "L'intervenante a insisté sur l'écoute des élus.",  # the notes; the slide number left out
+    ]
+
+
 def test_a_broken_or_empty_presentation_is_skipped_with_its_reason(tmp_path):
     from pptx import Presentation
 
@@ -366,6 +425,9 @@ def test_a_broken_or_empty_presentation_is_skipped_with_its_reason(tmp_path):
     deck.save(tmp_path / "vide.pptx")
     with pytest.raises(UnreadableFile, match="aucun texte"):
         read_document(tmp_path / "vide.pptx", tmp_path)
+    (tmp_path / "texte.odp").write_bytes(make_odt(tmp_path / "texte.odt").read_bytes())  # misnamed
+    with pytest.raises(UnreadableFile, match="pas une présentation OpenDocument"):
+        read_document(tmp_path / "texte.odp", tmp_path)
 
 
 def _damage_member(path: Path, member: str) -> None:
@@ -386,6 +448,7 @@ def _damage_member(path: Path, member: str) -> None:
     ("cr.docx", make_docx, "word/document.xml", "Word"),
     ("cr.odt", make_odt, "content.xml", "OpenDocument"),
     ("diapos.pptx", make_pptx, "ppt/slides/slide1.xml", "PowerPoint"),
+    ("diapos.odp", make_odp, "content.xml", "OpenDocument"),
 ])
 def test_a_damaged_office_file_is_skipped_with_its_reason_and_the_rest_is_read(tmp_path, name, make, member,
                                                                                  kind):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.readers import docx, odt, pdf, pptx, rtf
+from pipeline.readers import docx, odp, odt, pdf, pptx, rtf
 
 READERS: dict[str, Callable[[bytes], tuple[str, tuple[str, ...]]]] = {
     "pdf": pdf.read,
@@ -16,5 +16,7 @@ READERS: dict[str, Callable[[bytes], tuple[str, tuple[str, ...]]]] = {
     "odt": odt.read,
     "rtf": rtf.read,
     "pptx": pptx.read,
+    "odp": odp.read,
 }
-READER_NAMES = {"pdf": "PDF", "docx": "Word", "odt": "OpenDocument", "rtf": "RTF", "pptx": "PowerPoint"}
+READER_NAMES = {"pdf": "PDF", "docx": "Word", "odt": "OpenDocument", "rtf": "RTF", "pptx": "PowerPoint",
+                "odp": "OpenDocument"}

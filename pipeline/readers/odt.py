@@ -34,6 +34,14 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     return body + "\n", ("OpenDocument text",)
 
 
+def text_blocks(node) -> list[str]:
+    """The non-empty blocks (headings, paragraphs, list items) under `node`, in document order, as `read`
+    writes them; the OpenDocument presentation reader reads its frames with it."""
+    blocks: list[str] = []
+    _walk(node, blocks, in_list=False)
+    return [block for block in blocks if block.strip()]
+
+
 def _walk(node, blocks: list[str], in_list: bool) -> None:
     for child in node.childNodes:
         qname = getattr(child, "qname", None)
