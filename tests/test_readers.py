@@ -418,7 +418,7 @@ def test_a_broken_or_empty_presentation_is_skipped_with_its_reason(tmp_path):
     from pptx import Presentation
 
     (tmp_path / "casse.pptx").write_bytes(b"PK\x03\x04 not a presentation")
-    with pytest.raises(UnreadableFile, match="présentation PowerPoint illisible"):
+    with pytest.raises(UnreadableFile, match="fichier PowerPoint endommagé"):
         read_document(tmp_path / "casse.pptx", tmp_path)
     deck = Presentation()
     deck.slides.add_slide(deck.slide_layouts[6])  # a blank slide

@@ -26,9 +26,7 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
         document = load(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ExpatError, ValueError) as exc:
         raise UnreadableFile(f"texte OpenDocument illisible ({exc})") from None
-    blocks: list[str] = []
-    _walk(document.text, blocks, in_list=False)
-    body = "\n\n".join(block for block in blocks if block.strip())
+    body = "\n\n".join(text_blocks(document.text))
     if not body.strip():
         raise UnreadableFile("aucun texte dans le fichier OpenDocument")
     return body + "\n", ("OpenDocument text",)
