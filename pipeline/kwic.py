@@ -15,9 +15,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from pipeline.apostrophes import STRAIGHTENED as APOSTROPHES
 from pipeline.types import AnalysedPassage
 
-APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 _SPACES = re.compile(r"\s+")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.realpages.dataset import GoldLine, RealPage
+from pipeline.apostrophes import STRAIGHTENED
 from pipeline.diskcache import write_atomic
 from pipeline.spaces import UNICODE_SPACES
 
@@ -110,11 +111,11 @@ def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 # A copy of a page may write its apostrophes and spaces otherwise than the annotator's copy did
 # (`dataset.find_text`): a term is looked for with both read alike, one character for one.
-_LOOSE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", **dict.fromkeys(UNICODE_SPACES, " ")})
+_SPACES = str.maketrans(dict.fromkeys(UNICODE_SPACES, " "))
 
 
 def _loose(text: str) -> str:
-    return text.lower().translate(_LOOSE)
+    return text.lower().translate(STRAIGHTENED).translate(_SPACES)
 
 
 def gold_term_spans(line: GoldLine) -> list[tuple[int, int, str, str]]:

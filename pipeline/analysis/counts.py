@@ -22,6 +22,7 @@ from spacy.lang.fr.lex_attrs import like_num
 from spacy.lang.fr.stop_words import STOP_WORDS
 
 from pipeline.analysis.keyness import KeyTerm, keyness
+from pipeline.apostrophes import STRAIGHTENED as APOSTROPHES
 from pipeline.types import AnalysedPassage, PassageWords
 
 Token = tuple[str, str, str, bool, int]  # (text, lemma, pos, is_stop, offset in passage)
@@ -34,7 +35,6 @@ ELIDED_FORMS = frozenset(
     {"l'", "d'", "qu'", "j'", "n'", "s'", "c'", "m'", "t'"}
     | {"jusqu'", "lorsqu'", "puisqu'", "quoiqu'", "presqu'"}
 )
-APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 # Letters only, with inner hyphens or apostrophes (peut-être, aujourd'hui); rejects digits, URLs, markup.
 PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 

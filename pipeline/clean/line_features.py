@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+from pipeline.apostrophes import STRAIGHTENED
+
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _MONTH = r"(?:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec)[a-zéû]*\.?"
 _DAY = r"(?:lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?"
@@ -44,7 +46,7 @@ def stop_words() -> frozenset[str]:
     # jusText writes most elisions with a straight apostrophe (« c'est », « n'a ») and three with a curly one:
     # both spellings of each, so that a page typed with either has the same share of stop words
     listed = {word.lower() for word in justext.get_stoplist("French")}
-    return frozenset(spelling for word in listed for spelling in (word, word.replace("’", "'"),
+    return frozenset(spelling for word in listed for spelling in (word, word.translate(STRAIGHTENED),
                                                                    word.replace("'", "’")))
 
 

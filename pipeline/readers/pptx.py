@@ -40,11 +40,11 @@ def _slide_blocks(slide) -> Iterator[str]:
     kinds = [shape.placeholder_format.type if shape.is_placeholder else None for shape in shapes]
     for shape, kind in zip(shapes, kinds, strict=True):
         if kind in titles and shape.has_text_frame and shape.text_frame.text.strip():
-            yield "# " + " ".join(shape.text_frame.text.split())
+            yield "# " + _one_line(shape.text_frame.text)
     for shape, kind in zip(shapes, kinds, strict=True):
         if kind in titles or kind in furniture:
             continue
-        if getattr(shape, "has_table", False) and shape.has_table:
+        if shape.has_table:
             for row in shape.table.rows:
                 yield from (_one_line(cell.text) for cell in row.cells if not cell.is_spanned)
         elif shape.has_text_frame:

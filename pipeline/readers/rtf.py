@@ -68,8 +68,9 @@ def _block(line: str) -> str:
         text = _strip_marks(line[heading.end():]).strip()
         return "#" * (ord(heading.group(1)) - 0xFDD0) + " " + text if text else ""
     line = _strip_marks(line)
-    if _BULLET.match(line):
-        return "- " + _BULLET.sub("", line, count=1)
+    bullet = _BULLET.match(line)
+    if bullet:
+        return "- " + line[bullet.end():]
     return _NUMBER.sub(r"\1 ", line, count=1)
 
 
