@@ -15,6 +15,18 @@ def is_markdown(doc_id: str) -> bool:
     return doc_id.lower().endswith(MARKDOWN_SUFFIXES)
 
 
+# Files people write themselves rather than pages scraped off the web: Markdown notes, word-processor files
+# and slides. The cleaning rules made for web pages (site chrome, lines repeated from page to page, a page's
+# furniture, a picture's alternative text) leave them alone: a dated subtitle, a speaker's name alone on its
+# line or a template's heading is content there. PDF is not among them: a PDF is often a page printed from the
+# web, and its running headers and page numbers are furniture.
+AUTHORED_SUFFIXES = (*MARKDOWN_SUFFIXES, ".docx", ".odt", ".rtf", ".pptx", ".odp")
+
+
+def is_authored(doc_id: str) -> bool:
+    return doc_id.lower().endswith(AUTHORED_SUFFIXES)
+
+
 @dataclass(frozen=True)
 class Document:
     """One readable file of the corpus, decoded to text.

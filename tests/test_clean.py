@@ -626,3 +626,22 @@ def test_a_related_list_stops_at_prose_under_it():
     prose = "La matinée a été consacrée aux retours des territoires sur la coopération entre les communes."
     text = _around(f"Sur le même thème\nLes conseils de développement en 2015\n{prose}")
     assert _only("share_navigation", text).text == _around(prose)
+
+
+# A Word report's opening as its reader writes it: its title, the seminar's date under it, the caption it gave
+# a picture. Scraped, a lone date under the title and a « Photo des … » line are a page's furniture.
+REPORT_OPENING = (
+    "# Rencontre du réseau des agents de développement\n\n17 août 2023\n\nPhoto des participants\n\n"
+    "Les communes rurales ont présenté leurs projets de mobilité partagée avec la communauté de communes.\n"
+)
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".odt", ".rtf", ".pptx", ".odp", ".md"])
+def test_files_people_write_lose_nothing_to_the_rules_made_for_web_pages(suffix):
+    assert clean_text(REPORT_OPENING, doc_id=f"compte-rendu{suffix}").text == REPORT_OPENING
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html", ".pdf"])
+def test_scraped_and_printed_pages_still_lose_their_furniture(suffix):
+    reasons = {r.reason for r in clean_text(REPORT_OPENING, doc_id=f"page{suffix}").removals}
+    assert {"page_furniture", "picture_alt"} <= reasons

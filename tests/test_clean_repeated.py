@@ -96,3 +96,13 @@ def test_the_corpus_pass_feeds_the_cleaning_and_the_cache_key(tmp_path):
                                                              for r in cleaned_alone.removals)
     assert cache.misses == 2
     assert corpus_repetition(paths, corpus, ("whitespace",)).shapes == frozenset()
+
+
+def test_word_and_slide_files_are_neither_counted_nor_cleaned_by_it():
+    written = {name.replace(".txt", suffix): text
+               for (name, text), suffix in zip(PAGES.items(), (".docx", ".odt", ".pptx"), strict=False)}
+    assert count_repeated(written.items()).shapes == frozenset()
+    repeated = count_repeated(PAGES.items())
+    for doc_id, text in written.items():
+        assert not [r for r in clean_text(text, doc_id=doc_id, repeated=repeated).removals
+                    if r.reason == "repeated"]

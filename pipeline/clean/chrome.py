@@ -7,7 +7,8 @@ threshold. It was fitted on the real development set's line labels with
 site-grouped cross-validation, and the threshold keeps at least 99 % of content lines there (a line is kept
 when in doubt); `python -m bench.fit_chrome` refits it and says how it does on sites it never saw. A short
 capitalised line right above prose is kept whatever the model says (a section heading). The rule runs after
-the rules that name their junk, on the lines they left, and not on Markdown files (`Rule.scraped_only`)."""
+the rules that name their junk, on the lines they left, and not on the files people write
+(`Rule.scraped_only`)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from pipeline.clean.lines import Span
 from pipeline.clean.repeated import NO_REPETITION, RepeatedLines
-from pipeline.types import CleanDocument, Removal, is_markdown
+from pipeline.types import CleanDocument, Removal, is_authored
 
 
 class SpanFinder(Protocol):
@@ -26,8 +26,9 @@ class CorpusSpanFinder(Protocol):
 @dataclass(frozen=True)
 class Rule:
     """A named cleaning rule: `find` returns the spans of `text` to delete (any order, may overlap).
-    `scraped_only`: the rule is for text scraped from the web, not for Markdown files, which people write
-    themselves (a speaker's name or a one-word heading alone on a line is content there).
+    `scraped_only`: the rule is for text scraped from the web, not for the files people write themselves
+    (`pipeline.types.is_authored`: Markdown, Word, OpenDocument, RTF, slides), where a speaker's name or a
+    one-word heading alone on a line is content.
     `uses_corpus`: `find` also takes what recurs across the corpus's documents (`RepeatedLines`).
     `label`: what the report calls its removals; `default`: whether a run uses it unless told otherwise."""
 
@@ -40,7 +41,7 @@ class Rule:
     default: bool = True
 
     def applies_to(self, doc_id: str) -> bool:
-        return not (self.scraped_only and is_markdown(doc_id))
+        return not (self.scraped_only and is_authored(doc_id))
 
 
 def _normalise(spans: Iterable[Span], length: int) -> list[Span]:

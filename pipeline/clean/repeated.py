@@ -10,7 +10,7 @@ page: a run of repeated lines most of which recur only by shape, their numbers d
 (« N° 219 », « SESSION ORDINAIRE DE 2019-2020 » heading each report of a series), is each document's own
 title block, and stays. The counts come from a pass over the whole corpus before cleaning
 (`count_repeated`); a document cleaned alone, without them, loses nothing to this rule. Like `chrome`, it
-is for scraped text, not for Markdown files."""
+is for scraped text, not for the files people write (`pipeline.types.is_authored`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pipeline.clean.line_features import WORD, heading_over_prose, shape, stop_words
 from pipeline.clean.lines import Span, split_lines, whole_line
-from pipeline.types import is_markdown
+from pipeline.types import is_authored
 
 MIN_DOCUMENTS = 2  # a line in this many documents of the corpus is repeated
 DUPLICATE_SHARE = 0.8  # two documents sharing this share of their lines are copies: their lines count once
@@ -74,13 +74,13 @@ _NOT_DIGIT = re.compile(r"\D+")  # what is left is the line's digits, which its 
 
 
 def count_repeated(documents: Iterable[tuple[str, str]]) -> RepeatedLines:
-    """The repeated lines of the `(doc_id, text)` documents; Markdown documents are not counted, and copies
-    of one document (sharing DUPLICATE_SHARE of their lines) count once."""
+    """The repeated lines of the `(doc_id, text)` documents; the files people write (`is_authored`) are not
+    counted, and copies of one document (sharing DUPLICATE_SHARE of their lines) count once."""
     lines_of: list[frozenset[int]] = []
     digits_of: dict[int, str] = {}  # shape -> the digits it was first seen with
     varying: set[int] = set()  # shapes seen with other digits since
     for doc_id, text in documents:
-        if is_markdown(doc_id):
+        if is_authored(doc_id):
             continue
         keys = set()
         for line in split_lines(text):

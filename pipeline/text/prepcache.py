@@ -21,7 +21,7 @@ from pipeline.errors import UnreadableFile
 from pipeline.fingerprint import code_fingerprint
 from pipeline.ingest import CORPUS_SUFFIXES, read_document
 from pipeline.text.segment import segment
-from pipeline.types import CleanDocument, Document, Passage, Removal, is_markdown
+from pipeline.types import CleanDocument, Document, Passage, Removal, is_authored
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class PrepCache(CacheCounts):
 
     def key(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION) -> str:
         chrome = active_model().signature if "chrome" in self.rules else ""
-        recurring = repeated.signature(text) if "repeated" in self.rules and not is_markdown(doc_id) else ""
+        recurring = repeated.signature(text) if "repeated" in self.rules and not is_authored(doc_id) else ""
         return self.cache.key(code_fingerprint(*_CODE), ",".join(self.rules), chrome, recurring, doc_id, text)
 
     def load(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION
