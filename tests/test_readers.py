@@ -238,6 +238,73 @@ def test_word_text_a_reader_sees_is_read_once_and_deleted_text_is_not(tmp_path):
     assert "- la confiance entre élus" in text  # a numbered paragraph is a list item
 
 
+def test_a_word_table_of_contents_is_left_out_and_the_headings_it_lists_are_read_once(tmp_path):
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("Table des matières", style="TOC Heading")
+    entry_style = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)  # as Word names it
+    for entry in ("Les ateliers du matin\t3", "La coopération entre communes\t5"):
+        document.add_paragraph(entry, style=entry_style)
+    document.add_heading("Les ateliers du matin", level=1)
+    document.add_paragraph(PARAGRAPH)
+    document.add_heading("La coopération entre communes", level=1)
+    document.add_paragraph("Les élus ont comparé leurs conventions de mutualisation.")
+    # Word 2010 and later put the table in a content control of the gallery « Table of Contents »
+    document.element.body.insert(0, parse_xml(
+        f'<w:sdt {WORD_NS}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        f'<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Sommaire</w:t></w:r>'
+        f'</w:p><w:p><w:r><w:t xml:space="preserve">Les ateliers du matin\t3</w:t></w:r></w:p>'
+        f'</w:sdtContent></w:sdt>'))
+    document.save(tmp_path / "actes.docx")
+
+    text = read_document(tmp_path / "actes.docx", tmp_path).text
+    assert text.split("\n\n") == [
+        "# Les ateliers du matin", PARAGRAPH, "# La coopération entre communes",
+        "Les élus ont comparé leurs conventions de mutualisation.\n",
+    ]
+
+
+def test_an_opendocument_table_of_contents_is_left_out_and_a_bibliography_is_read(tmp_path):
+    from odf.opendocument import OpenDocumentText
+    from odf.text import Bibliography, H, IndexBody, IndexTitle, P, TableOfContent
+
+    document = OpenDocumentText()
+    contents, body, title = TableOfContent(name="Sommaire"), IndexBody(), IndexTitle(name="Sommaire_Head")
+    title.addElement(P(text="Sommaire"))
+    body.addElement(title)
+    body.addElement(P(text="Atelier du Pays\t2"))
+    contents.addElement(body)
+    document.text.addElement(contents)
+    document.text.addElement(H(outlinelevel=1, text="Atelier du Pays"))
+    document.text.addElement(P(text=PARAGRAPH))
+    references, listed = Bibliography(name="Bibliographie"), IndexBody()
+    listed.addElement(P(text="Pecqueur B., Le développement local, 2000."))
+    references.addElement(listed)
+    document.text.addElement(references)
+    document.save(str(tmp_path / "actes.odt"))
+
+    text = read_document(tmp_path / "actes.odt", tmp_path).text
+    assert text.split("\n\n") == ["# Atelier du Pays", PARAGRAPH,
+                                   "Pecqueur B., Le développement local, 2000.\n"]
+
+
+def test_an_rtf_table_of_contents_is_left_out_and_other_fields_keep_their_text(tmp_path):
+    (tmp_path / "actes.rtf").write_bytes(
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Times New Roman;}}\n"
+        b"{\\stylesheet{\\s0 Normal;}{\\s1\\outlinelevel0 heading 1;}{\\s20 toc 1;}}\n"
+        b"{\\field\\fldedit{\\*\\fldinst { TOC \\\\o \"1-3\" \\\\h }}{\\fldrslt {\\pard\\s20 Sommaire\\par "
+        b"\\pard\\s20 Les ateliers du matin\\tab 3\\par }}}\n"
+        b"\\pard\\s1 Les ateliers du matin\\par\n"
+        b"\\pard\\s0 Les communes coop\\'e8rent, voir {\\field{\\*\\fldinst HYPERLINK \"https://example.org\"}"
+        b"{\\fldrslt le site du Pays}}.\\par\n}")
+    text = read_document(tmp_path / "actes.rtf", tmp_path).text
+    assert text.split("\n\n") == ["# Les ateliers du matin",
+                                   "Les communes coopèrent, voir le site du Pays.\n"]
+
+
 def test_word_footnotes_are_read_after_the_body_and_their_calls_glue_no_number(tmp_path):
     import zipfile
 

@@ -1,5 +1,6 @@
 """Word (.docx) -> text with python-docx: the body read in document order, headings written `#` (their level),
-list paragraphs written `- `, a table cell's text on its own lines; a blank line between blocks.
+list paragraphs written `- `, a table cell's text on its own lines; a blank line between blocks. A table of
+contents is left out: Word generates it from the headings, which the text then has twice, with page numbers.
 
 The body's XML is walked rather than python-docx's paragraph and cell lists, which leave out text a reader
 of the document sees: a tracked insertion not yet accepted, a content control's paragraphs (templates and
@@ -16,6 +17,9 @@ from collections.abc import Iterator
 from pipeline.errors import UnreadableFile
 
 _HEADING = re.compile(r"(?:heading|titre)\s*(\d)", re.IGNORECASE)
+# The styles of a table of contents' entries and heading: Word stores its built-in names in English whatever
+# the language of its interface (« toc 1 », « TOC Heading »); LibreOffice writes « Contents 1 ».
+_CONTENTS_STYLE = re.compile(r"(?:toc|contents)\s*(?:\d|heading)", re.IGNORECASE)
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Inside a paragraph, what is not its text: deleted runs (a tracked deletion, or the place moved text left),
@@ -57,6 +61,8 @@ def _blocks(element, body) -> Iterator[str]:
                 for cell in row.iterchildren(f"{_W}tc"):  # a merged cell is one element, however wide
                     yield "\n".join(block for block in _blocks(cell, body) if block.strip())
         elif tag in _WRAPPERS:
+            if _is_table_of_contents(child):
+                continue
             inner = child.find(_WRAPPERS[tag]) if _WRAPPERS[tag] else child
             if inner is not None:
                 yield from _blocks(inner, body)
@@ -74,6 +80,12 @@ def _notes(document, body) -> Iterator[str]:
             for note in parse_xml(relation.target_part.blob).iterchildren(f"{_W}{kind[:-1]}"):
                 if note.get(f"{_W}type") in (None, "normal"):  # not the separator lines Word adds
                     yield from _blocks(note, body)
+
+
+def _is_table_of_contents(element) -> bool:
+    """Whether a content control is the one Word puts a table of contents in (its heading and entries)."""
+    gallery = element.find(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery")
+    return gallery is not None and (gallery.get(f"{_W}val") or "").lower() == "table of contents"
 
 
 def _inside(element, top, tags: tuple[str, ...]) -> bool:
@@ -94,6 +106,8 @@ def _paragraph(element, body) -> str:
         return ""
     paragraph = Paragraph(element, body)
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if _CONTENTS_STYLE.match(style):
+        return ""
     heading = _HEADING.search(style)
     if heading:
         return "#" * int(heading.group(1)) + " " + text

@@ -1,5 +1,5 @@
 """OpenDocument text (.odt) -> text with odfpy: headings (`#` per outline level), paragraphs and list items
-(`- `) in document order, a blank line between blocks.
+(`- `) in document order, a blank line between blocks; a generated table of contents or index is left out.
 
 A paragraph's footnotes and text boxes are read as blocks of their own after it, so that they do not cut its
 sentence (« coopèrent1Source : … depuis »); tracked deletions and reviewers' comments are left out."""
@@ -15,8 +15,12 @@ from pipeline.errors import UnreadableFile
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-# Tracked deletions (kept apart from the text, in the body's tracked-changes list) and reviewers' comments
-_LEFT_OUT = frozenset({(_TEXT, "tracked-changes"), (_OFFICE, "annotation")})
+# Tracked deletions (kept apart from the text, in the body's tracked-changes list), reviewers' comments, and
+# the indexes the writer generates from the text (table of contents, lists of figures and tables, alphabetical
+# index), which repeat its headings, captions or words with page numbers. A bibliography is written, and read.
+_LEFT_OUT = frozenset({(_TEXT, "tracked-changes"), (_OFFICE, "annotation"), (_TEXT, "table-of-content"),
+                       (_TEXT, "illustration-index"), (_TEXT, "table-index"), (_TEXT, "object-index"),
+                       (_TEXT, "alphabetical-index"), (_TEXT, "user-index")})
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:

@@ -6,8 +6,8 @@ RTF is what TextEdit saves by default and what Word and LibreOffice offer as « 
 mostly 7-bit escapes (`\\'e9`, `\\u8217`) decoded by the document's code page, which striprtf reads (the
 header's `\\ansicpg`, each font's `\\fcharset`). The few writers that put 8-bit characters in the file itself
 are read by that same code page. Footnotes follow the body as blocks of their own, so that they do not cut
-the sentence they are called from; pictures, page headers and footers and the document's properties are left
-out."""
+the sentence they are called from; pictures, page headers and footers, the document's properties and a table
+of contents (a field Word generates from the headings, which the text then has twice) are left out."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ _MARKED_HEADING = re.compile("^([\uFDD1-\uFDD6])[\uFDD1-\uFDD6\\s]*")
 _BULLET = re.compile("^(?:[\uF000-\uF0FF•·▪◦○■□➢►✓–—-]|o)\t\\s*")
 _NUMBER = re.compile(r"^(\d{1,3}[.)]|[a-zA-Z][.)])\t\s*")
 _OLD_LIST_TEXT = re.compile(r"\{\\pntext(?![a-zA-Z])\s?")
+# A field (`{\field{\*\fldinst TOC …}{\fldrslt …}}`): its instruction says what it is, its result is the text
+_FIELD = re.compile(r"\{\\field(?![a-zA-Z])")
+_FIELD_INSTRUCTION = re.compile(r"\{\\\*\\fldinst(?![a-zA-Z])")
+_CONTROLS_AND_BRACES = re.compile(r"\\[a-zA-Z]+-?\d* ?|[{}]")
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
@@ -45,7 +49,8 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
 
     if not _SIGNATURE.match(raw):
         raise UnreadableFile("pas un document RTF (il ne commence pas par « {\\rtf »)")
-    source = _footnotes_after_body(_CELL_END.sub(r"\\par ", _source_text(raw)))
+    source = _without_tables_of_contents(_source_text(raw))
+    source = _footnotes_after_body(_CELL_END.sub(r"\\par ", source))
     source = _mark_headings(_OLD_LIST_TEXT.sub("{", source))
     notes: tuple[str, ...] = ("Rich Text Format",)
     try:  # malformed control words make striprtf raise: ingest reports the file as damaged
@@ -138,6 +143,25 @@ def _footnotes_after_body(source: str) -> str:
     closing = "}" if rest.endswith("}") else ""
     body = "".join(pieces) + rest[: len(rest) - len(closing)]
     return body + "".join(f"\\par {{{note}}}\\par " for note in notes) + closing  # each in its own group
+
+
+def _without_tables_of_contents(source: str) -> str:
+    """`source` without its table-of-contents fields (instruction and result)."""
+    pieces: list[str] = []
+    position = 0
+    for found in _FIELD.finditer(source):
+        if found.start() < position:  # inside a field already left out
+            continue
+        end = _group_end(source, found.start())
+        instruction = _FIELD_INSTRUCTION.search(source, found.end(), end)
+        if instruction is None:
+            continue
+        instruction_end = _group_end(source, instruction.start())
+        words = _CONTROLS_AND_BRACES.sub("", source[instruction.end():instruction_end])
+        if words.strip().upper().startswith("TOC"):
+            pieces.append(source[position:found.start()])
+            position = end + 1
+    return "".join(pieces) + source[position:] if pieces else source
 
 
 def _group_end(source: str, start: int) -> int:
