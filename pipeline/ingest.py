@@ -25,6 +25,7 @@ import ftfy
 import trafilatura
 
 from pipeline.errors import CorpusError, UnreadableFile
+from pipeline.html_headings import restore_headings
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG
 from pipeline.readers import READER_NAMES, READERS
 from pipeline.readers.mhtml import page_html
@@ -768,6 +769,9 @@ def _html_main_text(html: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
     comments = (extracted.comments or "") if extracted is not None else ""
     if comments.strip():
         notes.append(f"section de commentaires écartée ({len(comments.strip())} caractères)")
+    text, restored = restore_headings(html, text)
+    if restored:
+        notes.append(f"titres de la page remis au-dessus de leurs paragraphes ({restored})")
     if not text.strip():
         notes = ["no main text found in the HTML: the whole page text was kept (menus may remain)"]
         # html2txt without cleaning keeps footers and asides too, and still leaves scripts out.

@@ -443,6 +443,45 @@ def test_html_keeps_the_article_and_drops_navigation_and_comments(tmp_path: Path
     assert documents["ok.txt"].text == OK_TEXT
 
 
+# A report Word saved as a « page web filtrée »: no article or main element for the extraction to find
+WORD_WEB_PAGE = """<html><head><meta charset="utf-8"><title>Compte rendu</title></head><body lang=FR>
+<div class=WordSection1>
+<h1><span>Rencontre des agents de développement</span></h1>
+<p class=MsoNormal><span>Le séminaire a réuni une trentaine de participants autour de la
+coopération.</span></p>
+<h2><span>Atelier 1 : la coopération intercommunale</span></h2>
+<p class=MsoNormal><b><span>Les communes</span></b><span> ont présenté leurs projets de mobilité partagée
+avec la communauté de communes.</span></p>
+<h2><span>Atelier 2 : les compétences</span></h2>
+<p class=MsoNormal><span>Les animateurs ont insisté sur l’écoute et l’esprit de synthèse dans les
+réunions.</span></p>
+<div class=widget><h3>Articles récents</h3><ul><li><a href="/a">Un autre article</a></li>
+<li><a href="/b">Encore un article</a></li></ul></div>
+</div></body></html>"""
+
+
+def test_a_page_without_a_main_block_keeps_its_headings_above_their_paragraphs(tmp_path: Path) -> None:
+    corpus = build(tmp_path, {"compte-rendu.htm": WORD_WEB_PAGE})
+    document = read_document(corpus / "compte-rendu.htm", corpus)
+    blocks = [" ".join(block.split()) for block in document.text.strip().split("\n\n")]
+    assert blocks == [
+        "# Rencontre des agents de développement",
+        "Le séminaire a réuni une trentaine de participants autour de la coopération.",
+        "## Atelier 1 : la coopération intercommunale",
+        "**Les communes** ont présenté leurs projets de mobilité partagée avec la communauté de communes.",
+        "## Atelier 2 : les compétences",
+        "Les animateurs ont insisté sur l’écoute et l’esprit de synthèse dans les réunions.",
+    ]  # the widget's heading went with its list
+    assert "titres de la page remis au-dessus de leurs paragraphes (3)" in document.notes
+
+
+def test_headings_the_extraction_kept_are_not_put_back_twice(tmp_path: Path) -> None:
+    corpus = build(tmp_path, {"page.html": PAGE.format(charset="utf-8")})
+    document = read_document(corpus / "page.html", corpus)
+    assert document.text.count("Les leviers") == 1
+    assert not any(note.startswith("titres de la page") for note in document.notes)
+
+
 def test_a_page_source_saved_as_txt_is_read_as_a_web_page(tmp_path: Path) -> None:
     page = ("<!-- enregistré depuis le navigateur -->\n<!DOCTYPE html><html lang=\"fr\"><body>"
             "<nav>Accueil</nav><article><h1>Séminaire</h1><p>Les communes et l&rsquo;intercommunalité "
