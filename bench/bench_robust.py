@@ -4,7 +4,9 @@
 
 Each input is built at two sizes, 1x and 4x; a time ratio near 4 means linear time (quadratic would be 16).
 The second table reads one long passage (a paragraph nobody broke, as a PDF without blank lines gives) with
-the codebook's rules and the competence lexicon, on its spaCy parse (the parse itself is not timed)."""
+the codebook's rules and the competence lexicon, on its spaCy parse (the parse itself is not timed). The third
+times what the model is given to read of a passage (`parsing_text`: emphasis, links and tags blanked), on
+lines of stars that close nothing and of emphasis."""
 
 from __future__ import annotations
 
@@ -119,6 +121,28 @@ def passage_table(scale: float) -> None:
         print(f"{label:<38} {tokens:>11} {small_time:>8.3f} {large_time:>8.3f} {ratio:>6.2f}")
 
 
+MODEL_TEXT_CASES: list[tuple[str, str, int]] = [
+    ("a line of stars that close nothing", "*a ", 300_000),
+    ("a line of words in emphasis", "l'**écoute** et *l'esprit de synthèse* ", 30_000),
+    ("a line of Markdown links", "[schéma](https://exemple.fr/a.pdf) ", 30_000),
+]
+
+
+def model_text_table(scale: float) -> None:
+    from pipeline.nlp.modeltext import parsing_text
+
+    print(f"\n{'what the model reads (1x)':<38} {'chars 1x':>11} {'1x (s)':>8} {'4x (s)':>8} {'ratio':>6}")
+    for label, unit, base in MODEL_TEXT_CASES:
+        repeats = max(1, int(base * scale))
+        times = []
+        for text in (unit * repeats, unit * 4 * repeats):
+            started = time.perf_counter()
+            parsing_text(text)
+            times.append(time.perf_counter() - started)
+        ratio = times[1] / times[0] if times[0] else float("nan")
+        print(f"{label:<38} {len(unit) * repeats:>11} {times[0]:>8.3f} {times[1]:>8.3f} {ratio:>6.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every base size (default 1.0)")
@@ -131,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio = large_time / small_time if small_time else float("nan")
         print(f"{label:<38} {len(small):>11} {small_time:>8.3f} {large_time:>8.3f} {ratio:>6.2f}")
     passage_table(args.scale)
+    model_text_table(args.scale)
     return 0
 
 

@@ -122,6 +122,20 @@ def test_variants_map_to_the_canonical_term(nlp, extractor, competence_context):
     assert terms == [("écoute", "savoir-etre", "lexicon")] * 2
 
 
+WRITTEN_APART = ["l'esprit de **synthèse** et l'**écoute**", "l'esprit de  synthèse et l'écoute",
+                 "l'esprit de\nsynthèse et l'écoute"]
+
+
+@pytest.mark.parametrize("written", WRITTEN_APART)
+def test_terms_are_found_across_emphasis_double_spaces_and_line_breaks(nlp, rules_only, competence_context,
+                                                                        written):
+    doc = nlp(f"Les agents ont besoin de {written} pour animer le réseau.")
+    found = {c.term: doc.text[c.start:c.end] for c in rules_only.extract(doc, competence_context)}
+    assert {"esprit de synthèse", "écoute"} <= set(found)
+    surface = found["esprit de synthèse"]
+    assert surface.startswith("esprit") and surface.endswith("synthèse")
+
+
 def test_ambiguous_variants_need_a_passage_about_competences(nlp, extractor, competence_context):
     doc = nlp("Les capteurs écoutent la rue et soignent la communication.")
     assert {c.term for c in extractor.extract(doc, competence_context)} == {"écoute", "communication"}

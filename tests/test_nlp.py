@@ -76,6 +76,17 @@ def test_the_model_reads_the_words_inside_html_tags_and_not_the_tags(nlp):
     assert not any(word in {"strong", "em", "span", "br", "href", "sup"} or ">" in word for word in words)
 
 
+def test_the_model_reads_the_words_inside_emphasis_and_not_its_stars(nlp):
+    text = ("Ils ont cité l'**écoute**, l'esprit de **synthèse**, *animer*, __coordonner__ et "
+            "***capitaliser***. **Les *acteurs* du réseau**")
+    assert len(parsing_text(text)) == len(text)
+    words = [t.text for t in nlp(text) if not t.is_space]
+    assert {"écoute", "esprit", "synthèse", "animer", "coordonner", "capitaliser", "acteurs"} <= set(words)
+    assert not any("*" in word or "_" in word for word in words)
+    for kept in ("* une puce", "Nom * E-mail * Site web", "le fichier mot_clé_final.txt", "** rien **"):
+        assert parsing_text(kept) == kept  # stars and underscores that open no emphasis
+
+
 def test_the_model_reads_every_space_as_a_space(nlp):
     text = "esprit\u00a0de\u202fsynthèse\u2009:\u00a012\u00a0000 euros\tanimer\tdes ateliers"
     assert parsing_text(text) == "esprit de synthèse : 12 000 euros animer des ateliers"

@@ -91,6 +91,14 @@ def test_a_single_weak_cue_does_not_tag_but_does_under_a_heading_of_its_dimensio
     assert categories(tagger.tag(sentence, [nlp("Les acteurs réunis")])) == ["acteurs:public-public"]
 
 
+@pytest.mark.parametrize("written", ["coopération entre **personnes**", "coopération  entre personnes",
+                                     "coopération entre\npersonnes"])
+def test_a_cue_matches_across_emphasis_double_spaces_and_line_breaks(tagger, nlp, written):
+    tags = {tag.category: tag for tag in tagger.tag(nlp(written))}
+    assert "acteurs:interpersonnel" in tags
+    assert any("personnes" in item for item in tags["acteurs:interpersonnel"].evidence)
+
+
 def test_context_alone_does_not_tag(tagger, nlp):
     assert tagger.tag(nlp("Le repas a été servi à midi."), [nlp(ACTEURS), nlp("La mutualisation")]) == ()
 

@@ -205,6 +205,9 @@ def _norm(text: str) -> str:
     return text.lower().replace("’", "'")
 
 
+_NO_KEYS: frozenset[str] = frozenset()
+
+
 def _token_keys(token: Token) -> frozenset[str]:
     surface, lemma = _norm(token.text), _norm(token.lemma_)
     keys = {surface, lemma}
@@ -487,10 +490,14 @@ class CompetenceExtractor:
     # -- lexicon
 
     def token_keys(self, doc: Doc) -> list[frozenset[str]]:
-        """Each token's matching keys (word and lemma, function words by family), memoised."""
+        """Each token's matching keys (word and lemma, function words by family), memoised; none for a run of
+        spaces, which a form matches across (« esprit de  synthèse », emphasis blanked inside it)."""
         memo = self._keys_memo
         keys = []
         for token in doc:
+            if token.is_space:
+                keys.append(_NO_KEYS)
+                continue
             reading = (token.orth, token.lemma)
             token_keys = memo.get(reading)
             if token_keys is None:
@@ -499,12 +506,15 @@ class CompetenceExtractor:
         return keys
 
     def _form_matches(self, keys: list[frozenset[str]]) -> Iterable[tuple[int, int, _Form]]:
-        for start, first in enumerate(keys):
-            candidates = {id(f): f for k in first for f in self._forms_by_first_key.get(k, ())}
+        """(start, end, form) in token indices of the doc, for every form matching its words in a row."""
+        words = [i for i, token_keys in enumerate(keys) if token_keys]  # spaces left out
+        for at, start in enumerate(words):
+            candidates = {id(f): f for k in keys[start] for f in self._forms_by_first_key.get(k, ())}
             for form in candidates.values():
-                end = start + len(form.keys)
-                if end <= len(keys) and all(form.keys[i] & keys[start + i] for i in range(len(form.keys))):
-                    yield start, end, form
+                last = at + len(form.keys) - 1
+                if last < len(words) and all(wanted & keys[words[at + i]]
+                                             for i, wanted in enumerate(form.keys)):
+                    yield start, words[last] + 1, form
 
     def _rules_licence(self, doc: Doc, start: int, end: int, form: _Form, on_competences: bool,
                        on_roles: bool, anchored: bool | None = None) -> bool:
@@ -553,9 +563,9 @@ class CompetenceExtractor:
                 "anchored": float(anchored),
                 "about_competences": float(on_competences), "about_roles": float(on_roles),
                 "passage_words": words, "capitalised": float(doc[start].text[:1].isupper()),
-                "match_words": float(end - start), TYPE_FEATURE.format(form.term.type): 1.0,
+                "match_words": float(len(form.keys)), TYPE_FEATURE.format(form.term.type): 1.0,
             }
-            around = [*doc[max(0, start - CONTEXT_WINDOW):start], *doc[end:end + CONTEXT_WINDOW]]
+            around = _words_around(doc, start, end)
             context = _content_vector(around)
             if context is None:
                 context = np.zeros(doc.vocab.vectors_length, dtype=np.float32)
@@ -757,10 +767,19 @@ def _conjunct_end(doc: Doc, end: int) -> int | None:
     return at + 1 if other.pos_ == last.pos_ and other.pos_ in {"VERB", "NOUN"} else None
 
 
+def _words_around(doc: Doc, start: int, end: int) -> list[Token]:
+    """The CONTEXT_WINDOW tokens before doc[start:end] and after it, runs of spaces left out."""
+    before = [t for t in doc[max(0, start - 2 * CONTEXT_WINDOW):start] if not t.is_space][-CONTEXT_WINDOW:]
+    after = [t for t in doc[end:end + 2 * CONTEXT_WINDOW] if not t.is_space][:CONTEXT_WINDOW]
+    return [*before, *after]
+
+
 def _complement_noun(doc: Doc, end: int) -> Token | None:
     """The first noun after `end` when only determiners, adjectives and complement prepositions stand
     between, within `_ANCHOR_WINDOW` words."""
     for token in doc[end:end + _ANCHOR_WINDOW + 1]:
+        if token.is_space:
+            continue
         if token.pos_ in {"NOUN", "PROPN"}:
             return token
         if not (token.pos_ in {"DET", "ADJ", "NUM"} or _norm(token.text) in _COMPLEMENT_WORDS):

@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from spacy.attrs import IDX, LEMMA, LENGTH, ORTH
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -88,8 +88,10 @@ class CueMatch:
 @dataclass(frozen=True)
 class TokenKeys:
     """What the tagger reads of a parsed text: each token's lemma and word under `cue_key` (empty when the
-    token has none), and its character span in `text`. Small and made of plain values, so the analysis cache
-    keeps it and a codebook edit re-tags without the parsed docs."""
+    token has none), and its character span in `text`; runs of spaces are no tokens here, so that a phrase
+    typed with two spaces, or with emphasis blanked inside it (« esprit de **synthèse** »), still matches.
+    Small and made of plain values, so the analysis cache keeps it and a codebook edit re-tags without the
+    parsed docs."""
 
     text: str
     lemmas: tuple[str, ...]
@@ -112,7 +114,10 @@ def token_keys(doc: Doc) -> TokenKeys:
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for lemma_hash, orth_hash, idx, length in doc.to_array([LEMMA, ORTH, IDX, LENGTH]).tolist():
+    columns = doc.to_array([LEMMA, ORTH, IDX, LENGTH, IS_SPACE]).tolist()
+    for lemma_hash, orth_hash, idx, length, space in columns:
+        if space:
+            continue
         for hash_, out in ((lemma_hash, lemmas), (orth_hash, words)):
             key = memo.get(hash_)
             if key is None:
