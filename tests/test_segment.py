@@ -159,3 +159,18 @@ def test_a_long_hard_wrapped_paragraph_is_cut_between_words():
     words = "\n".join(["coopération"] * (MAX_PASSAGE_CHARS // 6))
     pieces = segment(CleanDocument("actes.txt", words, words, ()))
     assert len(pieces) >= 2 and all(p.text.startswith("coop") and p.text.endswith("tion") for p in pieces)
+
+
+def test_a_line_all_in_bold_is_a_section_heading_and_bold_words_in_a_sentence_are_not():
+    text = ("**Compte rendu de la rencontre**\n\n**Atelier 1 : la coopération**\n\n"
+            "Les communes rurales ont présenté leurs projets.\n\n**Les communes** ont parlé.\n\n"
+            "__Atelier 2__\n\nLes élus ont débattu.\n\n**Une phrase entière en gras, avec sa virgule.**\n")
+    for doc_id in ("notes.md", "page.html"):
+        passages = _passages_of(doc_id, text)
+        assert [(p.kind, p.text) for p in passages if p.kind == "heading"] == [
+            ("heading", "Compte rendu de la rencontre"), ("heading", "Atelier 1 : la coopération"),
+            ("heading", "Atelier 2")]
+        debated = next(p for p in passages if p.text.startswith("Les élus"))
+        assert debated.heading == ("Compte rendu de la rencontre", "Atelier 2")
+        assert next(p for p in passages if "ont parlé" in p.text).kind == "paragraph"
+        assert passages[-1].kind == "paragraph"

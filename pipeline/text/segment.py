@@ -4,7 +4,8 @@ bullets, the lines they hang from.
 Rules, line-based on the cleaned text:
 - a Markdown heading (`#`…`######`) is a heading of that level; the first line of a document, when it stands
   alone and is short, is its title (level 1); another short line standing alone, starting with a capital and
-  not ending like a sentence, is a section heading (level 2);
+  not ending like a sentence, is a section heading (level 2), and so is such a line written in bold
+  (`**Atelier 1 : les leviers**`, as notes and web pages set their section titles), its words the heading;
 - a line starting with a bullet marker (• ◦ ▪ · - – — * + or `1.` `1)` `a)`) is a bullet; nesting comes
   from indentation, and each bullet keeps the texts of its parent bullets, or the line that introduces the
   list (a paragraph ending with a colon), as context;
@@ -35,6 +36,7 @@ _MD_HEADING = re.compile(r"#{1,6}(?=\s|$)")
 _BULLET = re.compile(r"(?:[•◦▪▫●○·\-–—*+]|\d{1,3}[.)]|[a-zA-Z][)])[ \t\u00a0]+")
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 _THEMATIC_BREAK = re.compile(r"(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}")
+_STRONG_LINE = re.compile(r"(\*{2,3}|_{2,3})(?=[^\s*_])(.*?[^\s*_])\1\s*")  # a whole line in bold
 _QUOTE_START = ("«", "“", '"', ">", "‘")
 _SENTENCE_END = tuple(".,;:!?…")
 # Calibrated on the seed report's section titles ("Synthèse de la journée", "Séquence « compétences »") and
@@ -258,8 +260,11 @@ def segment(doc: CleanDocument) -> tuple[Passage, ...]:
             # a line standing alone (its own block, or one block per line as scraped pages have them)
             single = j == i + 1
             first = first_block and i == 0
+            strong = _STRONG_LINE.fullmatch(body) if single else None
             if single and _looks_like_title(body, first=first):
                 builder.heading(1 if first else 2, body_start, end)
+            elif strong and _looks_like_title(strong.group(2), first=first):
+                builder.heading(1 if first else 2, body_start + strong.start(2), body_start + strong.end(2))
             else:
                 kind = "quote" if body.startswith(_QUOTE_START) else "paragraph"
                 builder.paragraph(kind, body_start, end)
