@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import platform
+import re
 import sys
 import time
 from collections import Counter
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # imported where used: the up-to-date check must not pay for 
 log = logging.getLogger(__name__)
 
 OUTPUT_SCHEMA_VERSION = 1
+_WORDS = re.compile(r"[^\W_]+")
 
 
 class StrictModeError(Exception):
@@ -110,6 +112,13 @@ def _top_examples(examples: Counter[str]) -> list[list]:
     """The removals a rule made most often (then in text order), with their counts."""
     ranked = sorted(examples.items(), key=lambda item: (-item[1], item[0]))
     return [[text, n] for text, n in ranked[:EXAMPLES_PER_REASON] if text]
+
+
+def duplicate_key(clean_text: str) -> str | None:
+    """What two copies of one report share once cleaned, whatever their format or spacing: the text's words
+    and numbers, lowercased; None for a text without any (nothing to count twice)."""
+    words = _WORDS.findall(clean_text.lower())
+    return hashlib.sha256(" ".join(words).encode()).hexdigest() if words else None
 
 
 def _previous_manifest(output: Path) -> dict:
@@ -231,6 +240,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
     timings = {"load": result.timings["load"], "clean": 0.0, "parse": 0.0, "analyse": 0.0}
     # by cache folder name (pipeline.diskcache): hits (or not needed), misses
     cache_use = {"parse": [0, 0], "prepared": [0, 0], "analysis": [0, 0]}
+    first_with_text: dict[str, str] = {}  # duplicate_key of a clean text -> the first document that had it
 
     with staged_output(output) as stage:
         (stage / "clean").mkdir()
@@ -246,6 +256,11 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
                     skipped.append(outcome)
                     continue
                 document = outcome.document
+                if (key := duplicate_key(outcome.clean_text)) is not None:
+                    first = first_with_text.setdefault(key, document.doc_id)
+                    if first != document.doc_id:  # counted once, with the first copy in the corpus's order
+                        skipped.append(Skipped(document.doc_id, f"même texte que {first} : compté une fois"))
+                        continue
                 clean_path = stage / "clean" / f"{document.doc_id}.txt"
                 clean_path.parent.mkdir(parents=True, exist_ok=True)
                 clean_path.write_text(outcome.clean_text, encoding="utf-8")

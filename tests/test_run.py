@@ -363,8 +363,8 @@ def _found_by_document(tmp_path: Path, files: dict[str, str], with_text: bool = 
     """Analyse a corpus of `files` (name -> text): each document's passages as (categories, terms), each with
     its text first when `with_text`."""
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
     for name, text in files.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
         (corpus / name).write_text(text, encoding="utf-8")
     settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
                              models_dir=tmp_path / "no-models", progress=False)
@@ -442,3 +442,20 @@ def test_a_markdown_links_words_are_read_and_counted_and_its_address_is_not(tmp_
     counted = {row["lemma"] for row in read_csv(tmp_path / "out" / "tables" / "frequencies.csv")}
     assert {"mutualisation", "schéma", "élu"} <= counted
     assert not {"schema", "pilote", "photo", "salle"} & counted
+
+
+def test_a_report_found_twice_in_the_corpus_is_counted_once_and_the_copy_is_listed(tmp_path):
+    report = ("Compte rendu de la rencontre\n\nLes communes rurales et leur intercommunalité ont mutualisé "
+              "leurs services techniques.\n")
+    page = f"<html><body><article><p>{report.splitlines()[2]}</p></article></body></html>"
+    other = "Un autre compte rendu\n\nLes élus du Pays ont créé un office de tourisme commun.\n"
+    found = _found_by_document(tmp_path, {"a.txt": report, "copie/a.txt": report.replace(" ", "  "),
+                                          "b.txt": other, "page.html": page})
+    # the copy with its spaces doubled reads as the same text; the page holds only part of it and is kept
+    assert set(found) == {"a.txt", "b.txt", "page.html"}
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    copy = {"path": "copie/a.txt", "reason": "même texte que a.txt : compté une fois"}
+    assert manifest["skipped"] == [copy]
+    assert manifest["counts"]["documents"] == 3
+    by_document = read_csv(tmp_path / "out" / "tables" / "frequencies_by_document.csv")
+    assert not [row for row in by_document if row["doc_id"] == "copie/a.txt"]
