@@ -154,7 +154,8 @@ def discover(corpus: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path],
     corpus files but cannot be used (broken links, unreadable folders, link loops).
 
     Hidden entries (name starting with '.'), anything at or under a path in `exclude` (the output or
-    cache folder may sit inside the corpus) and files of other extensions are silently left out.
+    cache folder may sit inside the corpus), the resources a browser saves beside a page
+    (`is_saved_page_resources`) and files of other extensions are silently left out.
     Raises CorpusError when `corpus` is missing, is not a folder, or holds no corpus file at all."""
     corpus = Path(corpus)
     check_corpus_folder(corpus)
@@ -171,6 +172,20 @@ def discover(corpus: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path],
         raise CorpusError(f"aucun fichier de corpus ({suffixes}) dans le dossier du corpus : {corpus}")
     files = sorted(walker.files, key=lambda p: document_id(p, corpus))
     return files, sorted(walker.skipped, key=lambda s: s.path)
+
+
+# The folder a browser writes beside a page saved « complete » (`Page.html` and `Page_files/`; older French
+# browsers wrote `Page_fichiers/`): the page's pictures, scripts and styles, and its embedded frames as HTML
+# files of their own (« saved_resource.html »: an advertisement, a video player, a share widget), no report.
+_RESOURCE_FOLDER = re.compile(r"(.+)_(?:files|fichiers)", re.IGNORECASE)
+_PAGE_SUFFIXES = tuple(suffix for suffix, kind in CORPUS_SUFFIXES.items() if kind == "html")
+
+
+def is_saved_page_resources(folder: Path) -> bool:
+    """Whether `folder` is the resources of a page saved beside it (`Page_files` next to `Page.html`)."""
+    named = _RESOURCE_FOLDER.fullmatch(folder.name)
+    return named is not None and any((folder.parent / f"{named.group(1)}{suffix}").is_file()
+                                     for suffix in (*_PAGE_SUFFIXES, *(s.upper() for s in _PAGE_SUFFIXES)))
 
 
 @dataclass
@@ -224,6 +239,8 @@ class _Walker:
         if _is_within_any(path.absolute(), self.excluded) or _is_within_any(resolved, self.excluded):
             return
         if resolved.is_dir():
+            if is_saved_page_resources(path):
+                return
             if path.is_symlink():
                 self.linked_folders.append((path, resolved))
             else:

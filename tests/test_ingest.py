@@ -170,6 +170,24 @@ def test_hidden_entries_and_data_files_are_ignored_and_an_image_is_listed_as_ski
     assert {d.format for d in read_all(corpus)[0].values()} == {"txt", "md"}
 
 
+def test_the_folder_a_browser_saves_beside_a_complete_page_is_not_read(tmp_path: Path) -> None:
+    corpus = build(
+        tmp_path,
+        {
+            "Rencontre.html": PAGE.format(charset="utf-8"),
+            "Rencontre_files/saved_resource.html": "<html><body><p>Publicité : achetez.</p></body>",
+            "Rencontre_files/logo.png": b"\x89PNG\r\n\x1a\n\x00",
+            "Vieille page.htm": PAGE.format(charset="utf-8"),
+            "Vieille page_fichiers/cadre.htm": "<html><body><p>Partager sur Facebook</p></body>",
+            "notes_files/compte-rendu.txt": OK_TEXT,  # no page of that name beside it: a folder of reports
+        },
+    )
+    files, skipped = discover(corpus)
+    assert [document_id(p, corpus) for p in files] == ["Rencontre.html", "Vieille page.htm",
+                                                        "notes_files/compte-rendu.txt"]
+    assert skipped == []
+
+
 def test_output_and_cache_folders_inside_the_corpus_are_ignored(tmp_path: Path) -> None:
     corpus = build(
         tmp_path / "corpus",
