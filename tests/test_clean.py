@@ -645,3 +645,17 @@ def test_files_people_write_lose_nothing_to_the_rules_made_for_web_pages(suffix)
 def test_scraped_and_printed_pages_still_lose_their_furniture(suffix):
     reasons = {r.reason for r in clean_text(REPORT_OPENING, doc_id=f"page{suffix}").removals}
     assert {"page_furniture", "picture_alt"} <= reasons
+
+
+def test_a_page_printed_from_a_browser_loses_its_address_footer_and_date_header():
+    prose = ("Les communes rurales ont présenté leurs projets de mobilité partagée avec la communauté de "
+             "communes voisine.\n")
+    header = "07/12/2026 14:32 Rencontre des agents de développement – Réseau rural"
+    footers = [f"https://www.reseaurural.fr/rencontre-agents {page}/3" for page in (1, 2, 3)]
+    text = "\n".join(f"{header}\n{prose * 4}{footer}\n" for footer in footers)
+    removed = [text[r.start:r.end].strip() for r in clean_text(text, doc_id="page.pdf").removals
+               if r.reason == "page_furniture"]
+    # the first header stays, as the text's title
+    assert removed == [footers[0], header, footers[1], header, footers[2]]
+    ratios = "".join(f"Part des communes signataires en {2020 + n} : {n}/3\n" for n in (1, 2, 3))
+    assert clean_text(ratios, doc_id="page.pdf").text == ratios  # a column of ratios is no footer

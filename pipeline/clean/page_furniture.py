@@ -12,6 +12,8 @@
   « Actualités », « Retour sur », « Reportage »): a title says what a page is about, not where it is filed;
 - a paginated text's running headers and footers: a short line printed by three or more of its page numbers
   (or its first or last line), the same each time but for its numbers (« Actes du séminaire – Valence »);
+  a line ending with a page counter, the same on three or more pages out of one total (« https://… 2/3 », as
+  a browser prints a page's address at the foot of each sheet), is a page number itself;
 - a page's publication date standing alone near its top (« 17 août 2023 » under the title): the only line of
   the document that is a bare date, among its first three lines. A date with its weekday (« Jeudi 13 octobre
   2016 ») heads a day of a programme, and a document with several bare dates has them as headings: both stay.
@@ -70,6 +72,11 @@ RUNNING_MIN_PAGES = 3
 RUNNING_MAX_WORDS = 20
 RUNNING_NEAR = 2  # non-blank lines from a page number, or from the text's first or last line
 _NUMBERS = re.compile(r"\d+")
+# A page counter ending a running line (« https://…/rencontre 2/3 », « Actes du séminaire – page 2 sur 12 »),
+# as a browser prints a page's address at the foot of each sheet: the same line on three or more pages, its
+# counter out of the same total each time.
+PAGE_COUNTER = re.compile(r"(?:\b(?:page|p\.)\s*)?(\d{1,3})\s*(?:/|sur|of)\s*(\d{1,3})\s*[)\]]?",
+                          re.IGNORECASE)
 BARE_DATE = re.compile(rf"[-–—•·]?\s*{DATE}", re.IGNORECASE)
 # How far from the top a lone date is read as the page's publication date (title, date, text).
 DATE_LINES_FROM_TOP = 3
@@ -136,6 +143,30 @@ def _running_lines(lines: list[Line], page_numbers: set[int]) -> set[int]:
     return running
 
 
+def _counted_lines(lines: list[Line]) -> set[int]:
+    """Lines that end with a page counter (PAGE_COUNTER) and are the same but for it, on RUNNING_MIN_PAGES
+    pages or more: as many different pages out of one total, within it, in the order of the text and each
+    some lines after the one before (a column of ratios, « 1/3 », « 2/3 », on lines in a row is no footer)."""
+    groups: dict[tuple[str, str], dict[int, int]] = {}  # (the line before its counter, total) -> page -> line
+    for index, line in enumerate(lines):
+        if len(line.stripped.split()) > RUNNING_MAX_WORDS:
+            continue
+        counter = PAGE_COUNTER.search(line.stripped)
+        if counter is None or counter.end() != len(line.stripped):
+            continue
+        page, total = int(counter.group(1)), counter.group(2)
+        if 1 <= page <= int(total):
+            before = _NUMBERS.sub("0", " ".join(line.stripped[:counter.start()].lower().split()))
+            groups.setdefault((before, total), {}).setdefault(page, index)
+    counted: set[int] = set()
+    for pages in groups.values():
+        order = [index for _, index in sorted(pages.items())]  # by page: the lines must follow in that order,
+        if (len(order) >= RUNNING_MIN_PAGES and order == sorted(order)  # a page of text apart
+                and all(b - a > 2 * RUNNING_NEAR for a, b in zip(order, order[1:], strict=False))):
+            counted.update(order)
+    return counted
+
+
 def find_page_furniture(text: str) -> list[Span]:
     lines = non_blank(split_lines(text))
     labels = [PAGE_LABEL.fullmatch(line.stripped) is not None for line in lines]
@@ -143,6 +174,7 @@ def find_page_furniture(text: str) -> list[Span]:
     page_numbers = {index for index, line in enumerate(lines)
                     if PAGE_NUMBER.fullmatch(line.stripped) is not None
                     and not (index > 0 and lines[index - 1].stripped.endswith(":"))}
+    page_numbers |= _counted_lines(lines)
     furniture = (_contents(lines) | _viewer_text(lines) | _publication_date(lines) | _section_name(lines)
                  | _running_lines(lines, page_numbers))
     spans: list[Span] = []
