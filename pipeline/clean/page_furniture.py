@@ -25,6 +25,7 @@ not run on Markdown, where people number and date things as they please."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from pipeline.clean.dates import DATE
@@ -160,9 +161,10 @@ def _counted_lines(lines: list[Line]) -> set[int]:
             groups.setdefault((before, total), {}).setdefault(page, index)
     counted: set[int] = set()
     for pages in groups.values():
-        order = [index for _, index in sorted(pages.items())]  # by page: the lines must follow in that order,
-        if (len(order) >= RUNNING_MIN_PAGES and order == sorted(order)  # a page of text apart
-                and all(b - a > 2 * RUNNING_NEAR for a, b in zip(order, order[1:], strict=False))):
+        order = [index for _, index in sorted(pages.items())]  # the lines, page 1 first
+        in_page_order = order == sorted(order)
+        apart = all(after - before > 2 * RUNNING_NEAR for before, after in itertools.pairwise(order))
+        if len(order) >= RUNNING_MIN_PAGES and in_page_order and apart:
             counted.update(order)
     return counted
 
