@@ -121,7 +121,7 @@ def copy_outputs(complete: Path, folder: Path) -> tuple[Path, dict[str, str]]:
 
 
 def test_file_vanishing_during_the_run_is_skipped_with_its_reason(tmp_path, monkeypatch, complete_outputs):
-    corpus = make_corpus(tmp_path / "corpus", {"a.txt": REPORT_A, "parti.txt": REPORT_B, "z.md": REPORT_A})
+    corpus = make_corpus(tmp_path / "corpus", {"a.txt": REPORT_A, "parti.txt": REPORT_B, "z.md": REPORT_B})
     real_read = ingest.read_bytes
 
     def vanish(path):

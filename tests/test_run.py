@@ -392,8 +392,11 @@ def test_a_report_typed_with_special_spaces_and_breaks_reads_as_the_same_report_
              .replace("compétences", "compé\u00adtences").replace("écoute", "é\u200bcoute")
              .replace(" :", "\u00a0:").replace("séminaire\n\n", "séminaire\n\f")
              .replace("techniques.\n", "techniques.\u2028"))
-    found = _found_by_document(tmp_path, {"plain.txt": plain, "typed.txt": typed, "feed.txt": from_a_feed})
-    assert found["typed.txt"] == found["plain.txt"] == found["feed.txt"]
+    # a last line of its own to each, or the copies would be counted once (test_a_report_found_twice…)
+    found = _found_by_document(tmp_path, {"plain.txt": plain + "\nExemplaire un.\n",
+                                          "typed.txt": typed + "\nExemplaire deux.\n",
+                                          "feed.txt": from_a_feed + "\nExemplaire trois.\n"})
+    assert found["typed.txt"][:-1] == found["plain.txt"][:-1] == found["feed.txt"][:-1]
     terms = {term for _, passage_terms in found["plain.txt"] for term in passage_terms}
     assert {"écoute", "esprit de synthèse", "animer des ateliers"} <= terms
 
@@ -405,9 +408,11 @@ def test_a_report_exported_as_html_markup_in_a_text_file_reads_as_the_report_typ
                   "Les élus soulignent les freins à la coopération : le manque de confiance et de moyens."]
     markup = [f"<h2>{paragraphs[0]}</h2>",
               *(f"<p>{p.replace('écoute', '<strong>écoute</strong>')}</p>" for p in paragraphs[1:])]
-    found = _found_by_document(tmp_path, {"plain.txt": "\n\n".join(paragraphs) + "\n",
-                                          "export.txt": "\n".join(markup) + "\n"}, with_text=True)
-    assert found["export.txt"] == found["plain.txt"]
+    # a last line of its own to each, or the copies would be counted once (test_a_report_found_twice…)
+    plain = "\n\n".join([*paragraphs, "Exemplaire un."]) + "\n"
+    export = "\n".join([*markup, "<p>Exemplaire deux.</p>"]) + "\n"
+    found = _found_by_document(tmp_path, {"plain.txt": plain, "export.txt": export}, with_text=True)
+    assert found["export.txt"][:-1] == found["plain.txt"][:-1]
     assert any("écoute" in terms for _, _, terms in found["export.txt"])
 
 
