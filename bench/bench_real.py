@@ -76,8 +76,9 @@ def run_pipeline(pages: list[RealPage], workdir: Path, models_dir: Path | None =
     for page in pages:
         (corpus / f"{page.page_id}.txt").write_text(page.text, encoding="utf-8")
     chosen = {"lexicon": lexicon} if lexicon is not None else {}
+    # every page is scored by itself: a page whose cleaned text is another's is analysed too
     settings = load_settings(corpus=corpus, output=workdir / "out", cache_dir=CACHE, progress=False,
-                             models_dir=models_dir, encoder=encoder, **chosen)
+                             models_dir=models_dir, encoder=encoder, count_copies_once=False, **chosen)
     analyse(settings)
     out = workdir / "out"
     removals: dict[str, list[tuple[int, int, str]]] = {}

@@ -87,7 +87,8 @@ def _file_sha256(path: Path) -> str:
 def _run_signature(settings: Settings, codebook_sha: str, lexicon_sha: str, model_sha: str,
                    nlp_signature: str, inputs: list[tuple[str, str]]) -> str:
     parts = [__version__, source_fingerprint(), str(OUTPUT_SCHEMA_VERSION), nlp_signature, codebook_sha,
-             lexicon_sha, model_sha, ",".join(settings.clean_rules), _file_sha256(CHROME_MODEL),
+             lexicon_sha, model_sha, ",".join(settings.clean_rules), str(settings.count_copies_once),
+             _file_sha256(CHROME_MODEL),
              _file_sha256(settings.corpus / METADATA_FILE)]
     return cache_key(*parts, *(f"{doc_id}:{sha}" for doc_id, sha in inputs))
 
@@ -256,7 +257,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
                     skipped.append(outcome)
                     continue
                 document = outcome.document
-                if (key := duplicate_key(outcome.clean_text)) is not None:
+                if settings.count_copies_once and (key := duplicate_key(outcome.clean_text)) is not None:
                     first = first_with_text.setdefault(key, document.doc_id)
                     if first != document.doc_id:  # counted once, with the first copy in the corpus's order
                         skipped.append(Skipped(document.doc_id, f"même texte que {first} : compté une fois"))

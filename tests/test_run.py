@@ -464,3 +464,7 @@ def test_a_report_found_twice_in_the_corpus_is_counted_once_and_the_copy_is_list
     assert manifest["counts"]["documents"] == 3
     by_document = read_csv(tmp_path / "out" / "tables" / "frequencies_by_document.csv")
     assert not [row for row in by_document if row["doc_id"] == "copie/a.txt"]
+    # the benches score every page by itself
+    every = load_settings(corpus=tmp_path / "corpus", output=tmp_path / "every", cache_dir=tmp_path / "cache",
+                          models_dir=tmp_path / "no-models", progress=False, count_copies_once=False)
+    assert analyse(every).documents == 4
