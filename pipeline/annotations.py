@@ -3,7 +3,9 @@
 Reads JSON Lines in the shape doccano exports for text classification (`{"text": …, "label": [ids…]}`,
 any other keys ignored) and, as a convenience, Label Studio task exports (`{"data": {"text": …},
 "annotations": [{"result": [{"value": {"choices": [ids…]}}]}]}`), either one task per line or a `.json`
-file holding a list of tasks. Any problem stops loading with an `AnnotationError` naming the file and line.
+file holding a list of tasks; also a REFI-QDA project's codings (`.qdpx`) and a spreadsheet filled in from
+`make suggest`'s sheet (`.csv`, `pipeline.annotation_sheet`). Any problem stops loading with an
+`AnnotationError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ def _records(path: Path, known: Collection[str] = ()) -> Iterator[tuple[int, Any
     each coded selection of a REFI-QDA project (`.qdpx`, see `_qdpx_records`)."""
     if path.suffix.lower() == ".qdpx":
         yield from _qdpx_records(path, known)
+        return
+    if path.suffix.lower() == ".csv":
+        from pipeline.annotation_sheet import read_sheet
+
+        yield from read_sheet(path, sorted(known))
         return
     try:
         raw = path.read_text(encoding="utf-8-sig")
@@ -184,15 +191,17 @@ def load_annotation_source(source: Path, known_labels: Collection[str]) -> list[
     else:
         raise ConfigError(f"{source} : aucun fichier ni dossier d'annotations à ce chemin")
     if not files:
-        raise ConfigError(f"{source} : aucun fichier d'annotations .jsonl ou .json dans ce dossier")
+        raise ConfigError(f"{source} : aucun fichier d'annotations .jsonl, .json, .qdpx ou .csv dans ce "
+                          "dossier")
     return load_annotations(files, known_labels)
 
 
 def annotation_files(folder: Path) -> list[Path]:
-    """The annotation files of `folder` (`*.jsonl`, then `*.json`, then REFI-QDA projects `*.qdpx`), sorted
-    by name."""
+    """The annotation files of `folder` (`*.jsonl`, then `*.json`, then REFI-QDA projects `*.qdpx`, then
+    spreadsheets saved as `*.csv`, `pipeline.annotation_sheet`), sorted by name."""
     folder = Path(folder)
-    return sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.json")) + sorted(folder.glob("*.qdpx"))
+    return (sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.json")) + sorted(folder.glob("*.qdpx"))
+            + sorted(folder.glob("*.csv")))
 
 
 def annotations_sha256(annotations: Sequence[Annotation]) -> str:

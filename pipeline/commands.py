@@ -92,6 +92,7 @@ def _parsed_corpus(settings: Settings, nlp: Language) -> Iterator[ParsedDocument
 
 
 def suggest(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.annotation_sheet import write_sheet
     from pipeline.classifier import load_model, passage_features, predict
     from pipeline.classifier.cues import with_cue_weights
     from pipeline.suggest import suggest as pick
@@ -124,8 +125,11 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     records = pick(ids, texts, doc_ids, scores, model.thresholds, n=args.n, seed=settings.seed)
     out = args.out or _free_name(settings.output.resolve().parent / "suggestions" / "to_annotate.jsonl")
     write_jsonl(records, out)
-    print(f"{len(records)} passages à annoter ensuite, écrits dans {out} "
-          "(JSONL pour doccano ou Label Studio)")
+    sheet = _free_name(out.with_suffix(".csv"))
+    write_sheet(records, {c.id: c.label for c in codebook.categories}, sheet)
+    print(f"{len(records)} passages à annoter ensuite, écrits dans {out} (JSONL pour doccano ou Label "
+          f"Studio) et dans {sheet} (à remplir dans un tableur : une croix par catégorie, ou dans "
+          f"« aucune », puis l'enregistrer en CSV dans {settings.annotations})")
     return 0
 
 

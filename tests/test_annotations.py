@@ -134,3 +134,53 @@ def test_a_record_may_name_its_cross_validation_group_else_its_document_is_the_g
         {"text": "Deux.", "label": [], "source": "real", "doc_id": "real/p2"},
     )
     assert annotations_sha256([first, second]) != annotations_sha256(load_annotations([regrouped], KNOWN))
+
+
+def _filled_sheet(tmp_path, marks: dict[int, str], *, excel: bool = True) -> Path:
+    """The sheet `make suggest` writes for three passages, filled as a user would: `marks` maps a row
+    (0-based) to the header of the column it gets an « x » in; saved by a French Excel (Windows-1252,
+    semicolons) or as written."""
+    import csv
+
+    from pipeline.annotation_sheet import write_sheet
+
+    records = [{"text": text, "label": ["objet:projet"],
+                "meta": {"passage_id": f"r.txt#{i}", "doc_id": "r.txt"}}
+               for i, text in enumerate(["- la mutualisation des services techniques",
+                                         "Les élus ont créé un office de tourisme commun.",
+                                         "Le repas a été servi à midi."])]
+    written = tmp_path / "to_annotate.csv"
+    write_sheet(records, {"objet:projet": "Coopération de projet", "conditions:leviers": "Leviers"}, written)
+    rows = list(csv.reader(written.read_text(encoding="utf-8-sig").splitlines()))
+    for row, column in marks.items():
+        rows[row + 1][rows[0].index(column)] = "x"
+    filled = tmp_path / "annotations" / "tableur.csv"
+    filled.parent.mkdir(exist_ok=True)
+    with filled.open("w", encoding="cp1252" if excel else "utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";" if excel else ",").writerows(rows)
+    return filled
+
+
+def test_a_sheet_filled_in_a_spreadsheet_gives_its_marked_rows_as_annotations(tmp_path):
+    filled = _filled_sheet(tmp_path, {0: "objet:projet — Coopération de projet",
+                                      1: "conditions:leviers — Leviers", 2: "aucune"})
+    loaded = load_annotations([filled], KNOWN)
+    assert [(a.text, a.labels, a.doc_id) for a in loaded] == [
+        ("- la mutualisation des services techniques", ("objet:projet",), "r.txt"),  # the formula guard off
+        ("Les élus ont créé un office de tourisme commun.", ("conditions:leviers",), "r.txt"),
+        ("Le repas a été servi à midi.", (), "r.txt")]
+    # rows left blank are not annotated yet; the model's suggestion column is no annotation
+    one_row = _filled_sheet(tmp_path, {1: "aucune"}, excel=False)
+    assert [a.text for a in load_annotations([one_row], KNOWN)] == [
+        "Les élus ont créé un office de tourisme commun."]
+
+
+def test_a_sheet_with_a_contradiction_or_an_unknown_column_names_the_file_and_row(tmp_path):
+    both = _filled_sheet(tmp_path, {0: "aucune"})
+    rows = [line.split(";") for line in both.read_text(encoding="cp1252").splitlines()]
+    rows[1][rows[0].index("objet:projet — Coopération de projet")] = "oui"
+    both.write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="cp1252")
+    with pytest.raises(AnnotationError, match=r"tableur\.csv:2: « aucune » and categories marked"):
+        load_annotations([both], KNOWN)
+    with pytest.raises(AnnotationError, match="column « conditions:leviers — Leviers » is no category"):
+        load_annotations([_filled_sheet(tmp_path, {0: "aucune"})], ("objet:projet",))

@@ -101,7 +101,12 @@ def test_suggest_skips_annotated_passages_and_writes_where_analyse_never_deletes
     first = tmp_path / "suggestions" / "to_annotate.jsonl"
     offered = [json.loads(line)["text"] for line in first.read_text(encoding="utf-8").splitlines()]
     assert offered and not set(offered) & set(annotated)
+    sheet = first.with_suffix(".csv")  # the same passages, as a sheet to fill in a spreadsheet
+    header = sheet.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[:4] == ["passage_id", "doc_id", "texte", "suggestion"] and header[-1] == "aucune"
+    assert "objet:projet — Coopération de projet" in header
     suggest_command(argparse.Namespace(n=5, out=None), settings)
     assert (tmp_path / "suggestions" / "to_annotate-2.jsonl").is_file()  # the first list is kept
+    assert (tmp_path / "suggestions" / "to_annotate-2.csv").is_file()
     analyse(settings)
     assert first.is_file() and not list(corpus.rglob("to_annotate*"))

@@ -1,0 +1,113 @@
+"""Annotations in a spreadsheet: the passages `make suggest` picks, written as a CSV table that anyone fills
+in with LibreOffice Calc or Excel, and read back by `make train` from the annotations folder.
+
+Columns: `passage_id`, `doc_id`, `texte`, `suggestion` (the categories the model gives the passage now, for
+reference only), then one column per category of the codebook headed « id — label », then `aucune`. A row is
+an annotation once one of those columns is marked (x, 1, oui…: any mark but 0, non, no, faux, false); it then
+carries the categories marked, or none when `aucune` is. A row left blank is not annotated yet and is skipped.
+
+Read back whatever the spreadsheet did when saving: UTF-8 with or without its byte-order mark or Windows-1252
+(Excel's « CSV (séparateur : point-virgule) »), separated by commas, semicolons or tabs, a text cell's formula
+guard (`'- la confiance…`, `pipeline.outputs.csvio`) taken off again. A column headed by no category of the
+codebook, or a row marking both categories and `aucune`, stops loading with the file and row named."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import AnnotationError
+from pipeline.outputs.csvio import FORMULA_TRIGGERS, write_csv
+
+ID_COLUMNS = ("passage_id", "doc_id", "texte", "suggestion")
+TEXT_COLUMN = "texte"
+NONE_COLUMN = "aucune"
+HEADER_SEPARATOR = " — "  # between a category's id and its label in a column's header
+_UNMARKED = frozenset({"", "0", "non", "no", "n", "faux", "false"})
+_ENCODINGS = ("utf-8-sig", "cp1252")
+_DELIMITERS = ",;\t"
+
+
+def category_header(category_id: str, label: str) -> str:
+    return f"{category_id}{HEADER_SEPARATOR}{label}" if label else category_id
+
+
+def write_sheet(records: Sequence[Mapping[str, Any]], labels: Mapping[str, str], path: Path) -> int:
+    """The suggested passages `records` (as `pipeline.suggest.suggest` gives them) as a sheet to fill in,
+    with one column per category of `labels` (id -> label, in the codebook's order); the number of rows."""
+    header = [*ID_COLUMNS, *(category_header(c, label) for c, label in labels.items()), NONE_COLUMN]
+    rows = [[record.get("meta", {}).get("passage_id", ""), record.get("meta", {}).get("doc_id", ""),
+             record["text"], ", ".join(record.get("label", [])), *[""] * (len(labels) + 1)]
+            for record in records]
+    return write_csv(path, header, rows)
+
+
+def read_sheet(path: Path, known: Sequence[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, record) for each annotated row of the sheet at `path`, the record shaped as a doccano
+    line (`text`, `label`, `doc_id`, `source`)."""
+    table = _rows(path)
+    if not table:
+        return
+    header = [cell.strip() for cell in table[0]]
+    if TEXT_COLUMN not in header:
+        raise AnnotationError(f"{path}: no column « {TEXT_COLUMN} » in the first row (the passages' text)")
+    category_of: dict[int, str] = {}
+    none_column = None
+    for position, name in enumerate(header):
+        if name in ID_COLUMNS or not name:
+            continue
+        if name == NONE_COLUMN:
+            none_column = position
+            continue
+        category = name.split(HEADER_SEPARATOR, 1)[0].strip()
+        if category not in known:
+            raise AnnotationError(f"{path}: column « {name} » is no category of the codebook. Known labels: "
+                                  f"{', '.join(sorted(known))}")
+        category_of[position] = category
+    text_at, doc_at = header.index(TEXT_COLUMN), header.index("doc_id") if "doc_id" in header else None
+    for number, row in enumerate(table[1:], start=2):
+        def cell(position: int | None, row: list[str] = row) -> str:
+            return row[position].strip() if position is not None and position < len(row) else ""
+
+        marked = [category for position, category in category_of.items() if _marked(cell(position))]
+        nothing = _marked(cell(none_column))
+        if not marked and not nothing:
+            continue  # not annotated yet
+        if marked and nothing:
+            raise AnnotationError(f"{path}:{number}: « {NONE_COLUMN} » and categories marked on the same row "
+                                  f"({', '.join(marked)})")
+        text = _unguarded(row[text_at] if text_at < len(row) else "")
+        record: dict[str, Any] = {"text": text, "label": marked, "source": path.stem}
+        if cell(doc_at):
+            record["doc_id"] = cell(doc_at)
+        yield number, record
+
+
+def _marked(value: str) -> bool:
+    return value.strip().lower() not in _UNMARKED
+
+
+def _unguarded(text: str) -> str:
+    """A text cell as it was before `csvio` guarded it against being run as a formula."""
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_TRIGGERS and len(text) > 2 else text
+
+
+def _rows(path: Path) -> list[list[str]]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise AnnotationError(f"{path}: annotation file not found") from None
+    for encoding in _ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # cp1252 leaves five bytes undefined
+        raise AnnotationError(f"{path}: neither UTF-8 nor Windows-1252 text")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(_DELIMITERS, key=first_line.count)
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if any(row)]
