@@ -6,15 +6,19 @@ reference only), then one column per category of the codebook headed « id — l
 an annotation once one of those columns is marked (x, 1, oui…: any mark but 0, non, no, faux, false); it then
 carries the categories marked, or none when `aucune` is. A row left blank is not annotated yet and is skipped.
 
-Read back whatever the spreadsheet did when saving: UTF-8 with or without its byte-order mark or Windows-1252
-(Excel's « CSV (séparateur : point-virgule) »), separated by commas, semicolons or tabs, a text cell's formula
-guard (`'- la confiance…`, `pipeline.outputs.csvio`) taken off again. A column headed by no category of the
+Read back whatever the spreadsheet did when saving: CSV in UTF-8 with or without its byte-order mark or in
+Windows-1252 (Excel's « CSV (séparateur : point-virgule) »), separated by commas, semicolons or tabs; or the
+spreadsheet's own format, Excel's `.xlsx` or LibreOffice's `.ods` (the first sheet), which either offers to
+keep when the file is saved again. A text cell's formula guard (`'- la confiance…`, `pipeline.outputs.csvio`)
+is taken off again. A column headed by no category of the
 codebook, or a row marking both categories and `aucune`, stops loading with the file and row named."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,13 @@ HEADER_SEPARATOR = " — "  # between a category's id and its label in a column'
 _UNMARKED = frozenset({"", "0", "non", "no", "n", "faux", "false"})
 _ENCODINGS = ("utf-8-sig", "cp1252")
 _DELIMITERS = ",;\t"
+SHEET_SUFFIXES = (".csv", ".xlsx", ".ods")
+MAX_COLUMNS = 1024  # a spreadsheet's row of blank cells repeated to its last column is cut here
+_SPREADSHEETML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL_COLUMN = re.compile(r"[A-Z]+")
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_ODS_CELLS = ((_TABLE_NS, "table-cell"), (_TABLE_NS, "covered-table-cell"))
 
 
 def category_header(category_id: str, label: str) -> str:
@@ -96,6 +107,96 @@ def _unguarded(text: str) -> str:
 
 
 def _rows(path: Path) -> list[list[str]]:
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise AnnotationError(f"{path}: annotation file not found")
+    if suffix == ".xlsx":
+        return _xlsx_rows(path)
+    if suffix == ".ods":
+        return _ods_rows(path)
+    return _csv_rows(path)
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    """The cells of an Excel workbook's first sheet, as text (shared and inline strings, numbers as
+    written)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    try:
+        with zipfile.ZipFile(path) as package:
+            def xml(name: str):
+                return etree.fromstring(package.read(name), parser)
+
+            first = xml("xl/workbook.xml").find(f"{_SPREADSHEETML}sheets/{_SPREADSHEETML}sheet")
+            target = next(relation.get("Target") for relation in xml("xl/_rels/workbook.xml.rels")
+                          if relation.get("Id") == first.get(f"{_RELATIONSHIP}id"))
+            shared = []
+            if "xl/sharedStrings.xml" in package.namelist():
+                shared = ["".join(t.text or "" for t in item.iter(f"{_SPREADSHEETML}t"))
+                          for item in xml("xl/sharedStrings.xml").iter(f"{_SPREADSHEETML}si")]
+            sheet = xml(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+            rows = []
+            for row in sheet.iter(f"{_SPREADSHEETML}row"):
+                cells: dict[int, str] = {}
+                for cell in row.iter(f"{_SPREADSHEETML}c"):
+                    column = _column_index(cell.get("r", ""), len(cells))
+                    if column >= MAX_COLUMNS:
+                        continue
+                    if cell.get("t") == "inlineStr":
+                        value = "".join(t.text or "" for t in cell.iter(f"{_SPREADSHEETML}t"))
+                    else:
+                        stored = cell.find(f"{_SPREADSHEETML}v")
+                        value = (stored.text or "") if stored is not None else ""
+                        if cell.get("t") == "s" and value:
+                            value = shared[int(value)]
+                    cells[column] = value
+                rows.append([cells.get(i, "") for i in range(max(cells, default=-1) + 1)])
+    except (zipfile.BadZipFile, KeyError, StopIteration, AttributeError, IndexError, ValueError,
+            etree.XMLSyntaxError) as exc:
+        raise AnnotationError(f"{path}: not a readable Excel workbook ({type(exc).__name__}: "
+                              f"{exc})") from None
+    return [row for row in rows if any(cell.strip() for cell in row)]
+
+
+def _column_index(reference: str, otherwise: int) -> int:
+    """0 for the « A » of « A7 », 27 for « AB7 »; `otherwise` when the cell gives no reference."""
+    letters = _CELL_COLUMN.match(reference)
+    if letters is None:
+        return otherwise
+    index = 0
+    for letter in letters.group():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def _ods_rows(path: Path) -> list[list[str]]:
+    """The cells of a LibreOffice spreadsheet's first sheet, as text."""
+    from odf import teletype
+    from odf.namespaces import TABLENS
+    from odf.opendocument import load
+    from odf.table import Table, TableRow
+    from odf.text import P
+
+    try:
+        tables = load(str(path)).spreadsheet.getElementsByType(Table)
+        rows = []
+        for row in tables[0].getElementsByType(TableRow) if tables else ():
+            cells: list[str] = []
+            for cell in row.childNodes:
+                if getattr(cell, "qname", None) not in _ODS_CELLS:
+                    continue
+                repeated = int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1)
+                text = "\n".join(teletype.extractText(p) for p in cell.getElementsByType(P))
+                cells.extend([text] * max(0, min(repeated, MAX_COLUMNS - len(cells))))
+            rows.append(cells)
+    except Exception as exc:  # odfpy raises many kinds on a damaged file (ingest's readers meet them too)
+        raise AnnotationError(f"{path}: not a readable OpenDocument spreadsheet ({type(exc).__name__}: "
+                              f"{exc})") from None
+    return [row for row in rows if any(cell.strip() for cell in row)]
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

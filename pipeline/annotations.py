@@ -53,7 +53,7 @@ def _records(path: Path, known: Collection[str] = ()) -> Iterator[tuple[int, Any
     if path.suffix.lower() == ".qdpx":
         yield from _qdpx_records(path, known)
         return
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in (".csv", ".xlsx", ".ods"):  # pipeline.annotation_sheet.SHEET_SUFFIXES
         from pipeline.annotation_sheet import read_sheet
 
         yield from read_sheet(path, sorted(known))
@@ -191,17 +191,19 @@ def load_annotation_source(source: Path, known_labels: Collection[str]) -> list[
     else:
         raise ConfigError(f"{source} : aucun fichier ni dossier d'annotations à ce chemin")
     if not files:
-        raise ConfigError(f"{source} : aucun fichier d'annotations .jsonl, .json, .qdpx ou .csv dans ce "
-                          "dossier")
+        raise ConfigError(f"{source} : aucun fichier d'annotations .jsonl, .json, .qdpx, .csv, .xlsx ou .ods "
+                          "dans ce dossier")
     return load_annotations(files, known_labels)
 
 
 def annotation_files(folder: Path) -> list[Path]:
     """The annotation files of `folder` (`*.jsonl`, then `*.json`, then REFI-QDA projects `*.qdpx`, then
-    spreadsheets saved as `*.csv`, `pipeline.annotation_sheet`), sorted by name."""
+    filled-in sheets `*.csv`, `*.xlsx`, `*.ods`, `pipeline.annotation_sheet`), sorted by name. Hidden files
+    and the lock files an open spreadsheet leaves (`.~lock.…#`, `~$…`) are left out."""
     folder = Path(folder)
-    return (sorted(folder.glob("*.jsonl")) + sorted(folder.glob("*.json")) + sorted(folder.glob("*.qdpx"))
-            + sorted(folder.glob("*.csv")))
+    files = [*sorted(folder.glob("*.jsonl")), *sorted(folder.glob("*.json")), *sorted(folder.glob("*.qdpx")),
+             *sorted(path for suffix in ("csv", "xlsx", "ods") for path in folder.glob(f"*.{suffix}"))]
+    return [path for path in files if not path.name.startswith((".", "~$"))]
 
 
 def annotations_sha256(annotations: Sequence[Annotation]) -> str:

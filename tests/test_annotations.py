@@ -184,3 +184,51 @@ def test_a_sheet_with_a_contradiction_or_an_unknown_column_names_the_file_and_ro
         load_annotations([both], KNOWN)
     with pytest.raises(AnnotationError, match="column « conditions:leviers — Leviers » is no category"):
         load_annotations([_filled_sheet(tmp_path, {0: "aucune"})], ("objet:projet",))
+
+
+SHEET_ROWS = [["passage_id", "doc_id", "texte", "suggestion", "objet:projet — Coopération de projet",
+               "conditions:leviers — Leviers", "aucune"],
+              ["r.txt#0", "r.txt", "- la mutualisation des services techniques", "objet:projet", "x", "", ""],
+              ["r.txt#1", "r.txt", "Les élus ont créé un office de tourisme commun.", "", "", "", ""],
+              ["r.txt#2", "r.txt", "Le repas a été servi à midi.", "", "", "", 1]]
+SHEET_READ = [("- la mutualisation des services techniques", ("objet:projet",)),
+              ("Le repas a été servi à midi.", ())]
+
+
+def test_a_sheet_saved_as_an_excel_workbook_is_read(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    for row in SHEET_ROWS:
+        workbook.active.append(row)
+    workbook.create_sheet("Notes").append(["une autre feuille", "x"])
+    workbook.save(tmp_path / "tableur.xlsx")
+    (tmp_path / "~$tableur.xlsx").write_bytes(b"Marie")  # the lock file Excel leaves while it is open
+    from pipeline.annotations import annotation_files
+
+    assert annotation_files(tmp_path) == [tmp_path / "tableur.xlsx"]
+    loaded = load_annotations([tmp_path / "tableur.xlsx"], KNOWN)
+    assert [(a.text, a.labels) for a in loaded] == SHEET_READ
+    (tmp_path / "abîmé.xlsx").write_bytes((tmp_path / "tableur.xlsx").read_bytes()[:300])
+    with pytest.raises(AnnotationError, match=r"abîmé\.xlsx: not a readable Excel workbook"):
+        load_annotations([tmp_path / "abîmé.xlsx"], KNOWN)
+
+
+def test_a_sheet_saved_as_a_libreoffice_spreadsheet_is_read(tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="to_annotate")
+    for row in SHEET_ROWS:
+        line = TableRow()
+        for value in row:
+            cell = TableCell()
+            if value != "":
+                cell.addElement(P(text=str(value)))
+            line.addElement(cell)
+        line.addElement(TableCell(numbercolumnsrepeated=1016))  # blank to the sheet's last column
+        table.addElement(line)
+    document.spreadsheet.addElement(table)
+    document.save(str(tmp_path / "tableur.ods"))
+    assert [(a.text, a.labels) for a in load_annotations([tmp_path / "tableur.ods"], KNOWN)] == SHEET_READ
