@@ -223,7 +223,7 @@ def test_competence_tables(corpus, tmp_path):
     counts, _ = corpus
     write_tables(counts, None, tmp_path)
     competences = read_csv(tmp_path / "competences.csv")
-    assert competences[0] == {
+    assert {name: value for name, value in competences[0].items() if name != "forms"} == {
         "term": "écoute",
         "type": "savoir-etre",
         "count": "2",
@@ -278,3 +278,26 @@ def test_the_competence_table_says_how_many_occurrences_the_licence_model_kept(t
     rows = {row["term"]: row for row in read_csv(tmp_path / "competences.csv")}
     assert (rows["animation"]["count"], rows["animation"]["kept_by_model"]) == ("3", "2")
     assert rows["capacité d'écoute"]["kept_by_model"] == "0"
+
+
+def test_the_competence_table_shows_how_each_term_was_written():
+    from pipeline.outputs.tables import forms_cell
+
+    def passage(index: int, text: str, written: str) -> AnalysedPassage:
+        start = text.index(written)
+        return AnalysedPassage(
+            passage=Passage(doc_id="a.md", index=index, kind="paragraph", text=text, start=0, end=len(text)),
+            competences=(Competence(term="écoute", type="savoir-etre", start=start, end=start + len(written),
+                                    origin="lexicon"),))
+
+    counts = CorpusCounts(DIMENSIONS)
+    counts.add("a.md", [passage(0, "L’**Écoute** des élus", "L’**Écoute**"),
+                        passage(1, "savoir écouter les habitants", "écouter"),
+                        passage(2, "l'écoute active", "l'écoute")])
+    other = CorpusCounts(DIMENSIONS)
+    other.add("b.md", [passage(0, "être à l'écoute", "écoute")])
+    counts.merge(other)
+    (row,) = counts.competence_counts()
+    assert row.forms == (("l'écoute", 2), ("écoute", 1), ("écouter", 1))
+    assert forms_cell(row.forms) == "l'écoute (2) ; écoute (1) ; écouter (1)"
+    assert forms_cell([(f"forme {n}", 1) for n in range(10)]).endswith("forme 7 (1) ; … 2 autres")

@@ -23,6 +23,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 
 from pipeline.analysis.keyness import KeyTerm, keyness
 from pipeline.apostrophes import STRAIGHTENED as APOSTROPHES
+from pipeline.nlp.modeltext import parsing_text
 from pipeline.types import AnalysedPassage, PassageWords
 
 Token = tuple[str, str, str, bool, int]  # (text, lemma, pos, is_stop, offset in passage)
@@ -171,6 +172,7 @@ class CompetenceCount:
     passages: int
     example_passage_id: str  # the first passage it was seen in
     kept_by_model: int = 0  # occurrences the rules rejected and the licence model kept (surer when fewer)
+    forms: tuple[tuple[str, int], ...] = ()  # how it was written (lowercased), most frequent first
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,16 @@ class _CompetenceTally:
     kept_by_model: int = 0
     last_doc: str | None = None
     last_passage: str | None = None
+    forms: Counter[str] = field(default_factory=Counter)
+
+
+_AFTER_ELISION = re.compile(r"'\s+")  # « l' écoute » once « L’**Écoute** » is read without its stars
+
+
+def written_form(text: str) -> str:
+    """An occurrence as written, for grouping: lowercased, apostrophes straight, Markdown's emphasis marks and
+    runs of spaces or line breaks made one space (« L’**écoute** » and « l'écoute » are one form)."""
+    return _AFTER_ELISION.sub("'", " ".join(parsing_text(text).translate(APOSTROPHES).lower().split()))
 
 
 def _sorted_counts(counter: Mapping[str, int]) -> list[tuple[str, int]]:
@@ -306,13 +318,15 @@ class CorpusCounts:
         for key, theirs in other._competences.items():
             mine = self._competences.get(key)
             if mine is None:
-                self._competences[key] = replace(theirs, origins=set(theirs.origins))
+                self._competences[key] = replace(theirs, origins=set(theirs.origins),
+                                                 forms=Counter(theirs.forms))
                 continue
             mine.count += theirs.count
             mine.documents += theirs.documents  # documents are disjoint (checked above)
             mine.passages += theirs.passages
             mine.origins |= theirs.origins
             mine.kept_by_model += theirs.kept_by_model
+            mine.forms.update(theirs.forms)
             mine.last_doc, mine.last_passage = theirs.last_doc, theirs.last_passage
 
     def _add_competences(self, doc_id: str, analysed: AnalysedPassage, categories: Sequence[str]) -> None:
@@ -325,6 +339,7 @@ class CorpusCounts:
                 (competence.term, competence.type), _CompetenceTally(example_passage_id=passage_id)
             )
             tally.count += 1
+            tally.forms[written_form(analysed.passage.text[competence.start:competence.end])] += 1
             tally.origins.add(competence.origin)
             tally.kept_by_model += competence.kept_by_model
             if tally.last_doc != doc_id:
@@ -411,6 +426,7 @@ class CorpusCounts:
                 passages=tally.passages,
                 example_passage_id=tally.example_passage_id,
                 kept_by_model=tally.kept_by_model,
+                forms=tuple(_sorted_counts(tally.forms)),
             )
             for (term, kind), tally in self._competences.items()
         ]

@@ -10,7 +10,7 @@ per-document and per-category frequency tables and the keyness tables keep the `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pipeline.analysis.counts import CorpusCounts, LemmaCount
@@ -99,10 +99,20 @@ def category_rows(analysed: Iterable[AnalysedPassage]) -> Iterator[tuple[object,
             )
 
 
+FORMS_SHOWN = 8  # a term's most frequent written forms in its row; the others counted after « … »
+
+
+def forms_cell(forms: Sequence[tuple[str, int]]) -> str:
+    """« animation (30) ; animer (12) ; … 4 autres »: how a term was written, most frequent first."""
+    shown = " ; ".join(f"{form} ({count})" for form, count in forms[:FORMS_SHOWN])
+    rest = len(forms) - FORMS_SHOWN
+    return f"{shown} ; … {rest} autre{'s' if rest > 1 else ''}" if rest > 0 else shown
+
+
 def _competence_rows(counts: CorpusCounts) -> Iterator[tuple[object, ...]]:
     for row in counts.competence_counts():
         yield (row.term, row.type, row.count, row.documents, row.passages, row.example_passage_id, row.origin,
-               row.kept_by_model)
+               row.kept_by_model, forms_cell(row.forms))
 
 
 def _competence_type_rows(counts: CorpusCounts) -> Iterator[tuple[object, ...]]:
@@ -158,7 +168,7 @@ def write_tables(
         (
             "competences.csv",
             ("term", "type", "count", "documents", "passages", "example_passage_id", "origin",
-             "kept_by_model"),
+             "kept_by_model", "forms"),
             _competence_rows(counts),
         ),
         ("competences_by_type.csv", ("type", "terms", "occurrences"), _competence_type_rows(counts)),
