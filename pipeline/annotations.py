@@ -22,6 +22,9 @@ from typing import Any
 from pipeline.errors import AnnotationError, ConfigError
 
 log = logging.getLogger(__name__)
+# Spreadsheet formats an annotation sheet may be saved in but that are not read (older Excel, Apple Numbers,
+# Excel with macros): said, never silently left out.
+UNREAD_SHEETS = (".xls", ".xlsm", ".xlsb", ".numbers", ".fods")
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,11 @@ def load_annotation_source(source: Path, known_labels: Collection[str]) -> list[
     ConfigError when there is none, AnnotationError when one is malformed."""
     if source.is_dir():
         files = annotation_files(source)
+        unread = sorted(path.name for path in source.iterdir()
+                        if path.suffix.lower() in UNREAD_SHEETS and not path.name.startswith((".", "~$")))
+        if unread:
+            log.warning("%s: spreadsheets in a format not read, left out (save them as .csv, .xlsx or "
+                        ".ods): %s", source, ", ".join(unread))
     elif source.is_file():
         files = [source]
     else:

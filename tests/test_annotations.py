@@ -232,3 +232,15 @@ def test_a_sheet_saved_as_a_libreoffice_spreadsheet_is_read(tmp_path):
     document.spreadsheet.addElement(table)
     document.save(str(tmp_path / "tableur.ods"))
     assert [(a.text, a.labels) for a in load_annotations([tmp_path / "tableur.ods"], KNOWN)] == SHEET_READ
+
+
+def test_a_sheet_in_a_format_not_read_is_named_not_silently_left_out(tmp_path, caplog):
+    from pipeline.annotations import load_annotation_source
+
+    (tmp_path / "a.jsonl").write_text('{"text": "la confiance", "label": ["conditions:leviers"]}\n',
+                                      encoding="utf-8")
+    (tmp_path / "tableur.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # an Excel 97-2003 workbook
+    with caplog.at_level("WARNING"):
+        loaded = load_annotation_source(tmp_path, KNOWN)
+    assert [a.text for a in loaded] == ["la confiance"]
+    assert "tableur.xls" in caplog.text and "save them as .csv, .xlsx or .ods" in caplog.text
