@@ -10,8 +10,8 @@ Read back whatever the spreadsheet did when saving: CSV in UTF-8 with or without
 Windows-1252 (Excel's « CSV (séparateur : point-virgule) »), separated by commas, semicolons or tabs; or the
 spreadsheet's own format, Excel's `.xlsx` or LibreOffice's `.ods` (the first sheet), which either offers to
 keep when the file is saved again. A text cell's formula guard (`'- la confiance…`, `pipeline.outputs.csvio`)
-is taken off again. A column headed by no category of the
-codebook, or a row marking both categories and `aucune`, stops loading with the file and row named."""
+is taken off again. A column headed by no category of the codebook, or a row marking both categories and
+`aucune`, stops loading with the file and row named."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.annotation_sheet import SHEET_SUFFIXES, read_sheet
 from pipeline.errors import AnnotationError, ConfigError
 
 log = logging.getLogger(__name__)
@@ -56,9 +57,7 @@ def _records(path: Path, known: Collection[str] = ()) -> Iterator[tuple[int, Any
     if path.suffix.lower() == ".qdpx":
         yield from _qdpx_records(path, known)
         return
-    if path.suffix.lower() in (".csv", ".xlsx", ".ods"):  # pipeline.annotation_sheet.SHEET_SUFFIXES
-        from pipeline.annotation_sheet import read_sheet
-
+    if path.suffix.lower() in SHEET_SUFFIXES:
         yield from read_sheet(path, sorted(known))
         return
     try:
@@ -210,7 +209,7 @@ def annotation_files(folder: Path) -> list[Path]:
     and the lock files an open spreadsheet leaves (`.~lock.…#`, `~$…`) are left out."""
     folder = Path(folder)
     files = [*sorted(folder.glob("*.jsonl")), *sorted(folder.glob("*.json")), *sorted(folder.glob("*.qdpx")),
-             *sorted(path for suffix in ("csv", "xlsx", "ods") for path in folder.glob(f"*.{suffix}"))]
+             *sorted(path for suffix in SHEET_SUFFIXES for path in folder.glob(f"*{suffix}"))]
     return [path for path in files if not path.name.startswith((".", "~$"))]
 
 
