@@ -1,8 +1,9 @@
 """Annotations in a spreadsheet: the passages `make suggest` picks, written as a CSV table that anyone fills
 in with LibreOffice Calc or Excel, and read back by `make train` from the annotations folder.
 
-Columns: `passage_id`, `doc_id`, `texte`, `suggestion` (the categories the model gives the passage now, for
-reference only), then one column per category of the codebook headed « id — label », then `aucune`. A row is
+Columns: `passage_id`, `doc_id`, `titres` (the headings the passage stands under, which readers weigh as its
+context), `texte`, `suggestion` (the categories the model gives the passage now, for reference only), then
+one column per category of the codebook headed « id — label », then `aucune`. A row is
 an annotation once one of those columns is marked (x, 1, oui…: any mark but 0, non, no, faux, false); it then
 carries the categories marked, or none when `aucune` is. A row left blank is not annotated yet and is skipped.
 
@@ -26,7 +27,7 @@ from typing import Any
 from pipeline.errors import AnnotationError
 from pipeline.outputs.csvio import FORMULA_TRIGGERS, write_csv
 
-ID_COLUMNS = ("passage_id", "doc_id", "texte", "suggestion")
+ID_COLUMNS = ("passage_id", "doc_id", "titres", "texte", "suggestion")
 TEXT_COLUMN = "texte"
 NONE_COLUMN = "aucune"
 HEADER_SEPARATOR = " — "  # between a category's id and its label in a column's header
@@ -50,7 +51,7 @@ def write_sheet(records: Sequence[Mapping[str, Any]], labels: Mapping[str, str],
     """The suggested passages `records` (as `pipeline.suggest.suggest` gives them) as a sheet to fill in,
     with one column per category of `labels` (id -> label, in the codebook's order); the number of rows."""
     header = [*ID_COLUMNS, *(category_header(c, label) for c, label in labels.items()), NONE_COLUMN]
-    rows = [[record.get("meta", {}).get("passage_id", ""), record.get("meta", {}).get("doc_id", ""),
+    rows = [[*(record.get("meta", {}).get(key, "") for key in ("passage_id", "doc_id", "heading")),
              record["text"], ", ".join(record.get("label", [])), *[""] * (len(labels) + 1)]
             for record in records]
     return write_csv(path, header, rows)

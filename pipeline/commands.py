@@ -110,6 +110,7 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
     except ConfigError:  # no annotation yet: every passage may be offered
         annotated = set()
     ids, texts, doc_ids, scores = [], [], [], []
+    headings: dict[str, str] = {}  # passage id -> the headings it stands under, for the annotator
     for document in _parsed_corpus(settings, nlp):
         passages, docs = document.passages, document.docs
         # beside a model the rule tags read the passage alone, as `analyse` and training do
@@ -119,10 +120,13 @@ def suggest(args: argparse.Namespace, settings: Settings) -> int:
             if passage.kind == "heading" or normalised_text(passage.text) in annotated:
                 continue
             ids.append(passage.passage_id)
+            headings[passage.passage_id] = " › ".join(passage.heading)
             texts.append(passage.text)
             doc_ids.append(passage.doc_id)
             scores.append(score)
     records = pick(ids, texts, doc_ids, scores, model.thresholds, n=args.n, seed=settings.seed)
+    for record in records:
+        record["meta"]["heading"] = headings[record["meta"]["passage_id"]]
     out = args.out or _free_name(settings.output.resolve().parent / "suggestions" / "to_annotate.jsonl")
     write_jsonl(records, out)
     sheet = _free_name(out.with_suffix(".csv"))

@@ -186,11 +186,14 @@ def test_a_sheet_with_a_contradiction_or_an_unknown_column_names_the_file_and_ro
         load_annotations([_filled_sheet(tmp_path, {0: "aucune"})], ("objet:projet",))
 
 
-SHEET_ROWS = [["passage_id", "doc_id", "texte", "suggestion", "objet:projet — Coopération de projet",
-               "conditions:leviers — Leviers", "aucune"],
-              ["r.txt#0", "r.txt", "- la mutualisation des services techniques", "objet:projet", "x", "", ""],
-              ["r.txt#1", "r.txt", "Les élus ont créé un office de tourisme commun.", "", "", "", ""],
-              ["r.txt#2", "r.txt", "Le repas a été servi à midi.", "", "", "", 1]]
+SHEET_HEADER = ["passage_id", "doc_id", "titres", "texte", "suggestion",
+                "objet:projet — Coopération de projet", "conditions:leviers — Leviers", "aucune"]
+SHEET_ROWS = [SHEET_HEADER,
+              ["r.txt#0", "r.txt", "Atelier", "- la mutualisation des services techniques", "objet:projet",
+               "x", "", ""],
+              ["r.txt#1", "r.txt", "Atelier", "Les élus ont créé un office de tourisme commun.", "", "", "",
+               ""],
+              ["r.txt#2", "r.txt", "", "Le repas a été servi à midi.", "", "", "", 1]]
 SHEET_READ = [("- la mutualisation des services techniques", ("objet:projet",)),
               ("Le repas a été servi à midi.", ())]
 

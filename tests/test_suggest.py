@@ -103,7 +103,7 @@ def test_suggest_skips_annotated_passages_and_writes_where_analyse_never_deletes
     assert offered and not set(offered) & set(annotated)
     sheet = first.with_suffix(".csv")  # the same passages, as a sheet to fill in a spreadsheet
     header = sheet.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
-    assert header[:4] == ["passage_id", "doc_id", "texte", "suggestion"] and header[-1] == "aucune"
+    assert header[:5] == ["passage_id", "doc_id", "titres", "texte", "suggestion"] and header[-1] == "aucune"
     assert "objet:projet — Coopération de projet" in header
     suggest_command(argparse.Namespace(n=5, out=None), settings)
     assert (tmp_path / "suggestions" / "to_annotate-2.jsonl").is_file()  # the first list is kept
