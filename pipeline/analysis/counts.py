@@ -198,10 +198,12 @@ class _CompetenceTally:
 _AFTER_ELISION = re.compile(r"'\s+")  # « l' écoute » once « L’**Écoute** » is read without its stars
 
 
-def written_form(text: str) -> str:
-    """An occurrence as written, for grouping: lowercased, apostrophes straight, Markdown's emphasis marks and
-    runs of spaces or line breaks made one space (« L’**écoute** » and « l'écoute » are one form)."""
-    return _AFTER_ELISION.sub("'", " ".join(parsing_text(text).translate(APOSTROPHES).lower().split()))
+def written_form(read: str) -> str:
+    """An occurrence as written, for grouping, from the passage as the model reads it (`parsing_text`, its
+    emphasis marks blanked: cut from the passage after, so that a mark closed past the occurrence goes too):
+    lowercased, apostrophes straight, runs of spaces or line breaks made one space (« L’**Écoute** » and
+    « l'écoute » are one form)."""
+    return _AFTER_ELISION.sub("'", " ".join(read.translate(APOSTROPHES).lower().split()))
 
 
 def _sorted_counts(counter: Mapping[str, int]) -> list[tuple[str, int]]:
@@ -332,6 +334,7 @@ class CorpusCounts:
     def _add_competences(self, doc_id: str, analysed: AnalysedPassage, categories: Sequence[str]) -> None:
         passage_id = analysed.passage.passage_id
         types_here: set[str] = set()
+        read = parsing_text(analysed.passage.text) if analysed.competences else ""
         for competence in analysed.competences:
             self.competence_occurrences += 1
             types_here.add(competence.type)
@@ -339,7 +342,7 @@ class CorpusCounts:
                 (competence.term, competence.type), _CompetenceTally(example_passage_id=passage_id)
             )
             tally.count += 1
-            tally.forms[written_form(analysed.passage.text[competence.start:competence.end])] += 1
+            tally.forms[written_form(read[competence.start:competence.end])] += 1
             tally.origins.add(competence.origin)
             tally.kept_by_model += competence.kept_by_model
             if tally.last_doc != doc_id:
