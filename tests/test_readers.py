@@ -10,7 +10,8 @@ import pytest
 from pipeline.errors import UnreadableFile
 from pipeline.ingest import discover, read_corpus, read_document
 from pipeline.readers.text import repair
-from pipeline.types import Skipped
+from pipeline.text.segment import segment
+from pipeline.types import CleanDocument, Skipped
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 PARAGRAPH = ("Les quatre communautés de communes du Pays ont décidé de mutualiser leurs services "
@@ -238,6 +239,43 @@ def test_word_text_a_reader_sees_is_read_once_and_deleted_text_is_not(tmp_path):
     assert "- la confiance entre élus" in text  # a numbered paragraph is a list item
 
 
+def test_word_and_opendocument_table_cells_are_items_and_head_nothing_after_the_table(tmp_path):
+    import docx
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import H, P
+
+    cells = [["Freins", "Leviers"], ["Manque de confiance", "Animation dédiée"]]
+    after = "Les élus ont conclu la séance en fixant un calendrier commun."
+    word = docx.Document()
+    word.add_heading("Les ateliers", level=1)
+    table = word.add_table(rows=2, cols=2)
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    word.add_paragraph(after)
+    word.save(tmp_path / "cr.docx")
+    writer = OpenDocumentText()
+    writer.text.addElement(H(outlinelevel=1, text="Les ateliers"))
+    grid = Table(name="grille")
+    for row in cells:
+        line = TableRow()
+        for value in row:
+            cell = TableCell()
+            cell.addElement(P(text=value))
+            line.addElement(cell)
+        grid.addElement(line)
+    writer.text.addElement(grid)
+    writer.text.addElement(P(text=after))
+    writer.save(str(tmp_path / "cr.odt"))
+    for name in ("cr.docx", "cr.odt"):
+        text = read_document(tmp_path / name, tmp_path).text
+        passages = segment(CleanDocument(name, text, text, ()))
+        assert [(p.kind, p.text) for p in passages if p.text in {"Freins", "Animation dédiée"}] == [
+            ("bullet", "Freins"), ("bullet", "Animation dédiée")]
+        assert next(p for p in passages if p.text == after).heading == ("Les ateliers",)
+
+
 def test_a_word_table_of_contents_is_left_out_and_the_headings_it_lists_are_read_once(tmp_path):
     import docx
     from docx.enum.style import WD_STYLE_TYPE
@@ -409,8 +447,8 @@ def test_rtf_from_a_word_processor_keeps_footnotes_cells_and_links_and_leaves_pi
         "Atelier 1 : la coopération",
         "Les élus ont débattu de l'avenir du territoire.",  # the note follows the body
         "Voir le site du réseau.",
-        "Acteurs",
-        "Objets",
+        "- Acteurs",                                         # a table's cells, as items
+        "- Objets",
         "Fin des travaux.",
         "Selon le compte rendu officiel.",
     ]
@@ -461,11 +499,16 @@ def test_powerpoint_slides_give_titles_as_headings_bullets_cells_and_speaker_not
         "# Les compétences des animateurs",
         "- Animer des ateliers",                 # the layout's body: bulleted
         "- Faciliter la concertation",
-        "Savoir-être", "Écoute", "Méthode", "Esprit de synthèse",  # the table, read top to bottom
-        "Écouter",                               # a shape inside a group
-        "Source : enquête du réseau, 2023.",     # a text box at the foot of the slide
+        "- Savoir-être", "- Écoute", "- Méthode", "- Esprit de synthèse",  # the table's cells, as items
+        "- Écouter",                             # a shape inside a group
+        "- Source : enquête du réseau, 2023.",   # a text box at the foot of the slide
         "L'intervenante a insisté sur l'écoute des élus.",  # the speaker notes, after the slide
     ]
+    # a short cell or shape is no section heading: what follows the table stays under the slide's title
+    passages = segment(CleanDocument("seminaire.pptx", document.text, document.text, ()))
+    notes = next(p for p in passages if p.text.startswith("L'intervenante"))
+    assert notes.heading == ("Les compétences des animateurs",)
+    assert [p.kind for p in passages if p.text in {"Savoir-être", "Écoute"}] == ["bullet", "bullet"]
 
 
 def test_impress_slides_give_titles_as_headings_outline_items_and_speaker_notes(tmp_path):
@@ -475,7 +518,7 @@ def test_impress_slides_give_titles_as_headings_outline_items_and_speaker_notes(
         "# Les compétences des animateurs",   # the title first, wherever its frame stands in the file
         "- Animer des ateliers",              # the outline's items, then the frames below it
         "- Faciliter la concertation",
-        "Écoute et esprit de synthèse",        # a frame inside a group
+        "- Écoute et esprit de synthèse",      # a frame inside a group (a text box): an item
         "Retour des ateliers du Pays",
         "L'intervenante a insisté sur l'écoute des élus.",  # the notes; the slide number left out
     ]

@@ -1,5 +1,6 @@
 """Word (.docx) -> text with python-docx: the body read in document order, headings written `#` (their level),
-list paragraphs written `- `, a table cell's text on its own lines; a blank line between blocks. A table of
+list paragraphs written `- `, a table cell's text on its own lines, as list items; a blank line between
+blocks. A table of
 contents is left out: Word generates it from the headings, which the text then has twice, with page numbers.
 
 The body's XML is walked rather than python-docx's paragraph and cell lists, which leave out text a reader
@@ -15,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.text import list_items
 
 _HEADING = re.compile(r"(?:heading|titre)\s*(\d)", re.IGNORECASE)
 # The styles of a table of contents' entries and heading: Word stores its built-in names in English whatever
@@ -59,7 +61,7 @@ def _blocks(element, body) -> Iterator[str]:
         elif tag == f"{_W}tbl":
             for row in child.iterchildren(f"{_W}tr"):
                 for cell in row.iterchildren(f"{_W}tc"):  # a merged cell is one element, however wide
-                    yield "\n".join(block for block in _blocks(cell, body) if block.strip())
+                    yield list_items("\n".join(block for block in _blocks(cell, body) if block.strip()))
         elif tag in _WRAPPERS:
             if _is_table_of_contents(child):
                 continue

@@ -1,7 +1,8 @@
 """OpenDocument presentation (.odp, LibreOffice Impress) -> text with odfpy: each slide's title as a `#`
 heading, then its frames top to bottom and left to right (an outline's items written `- `, a table's cells one
-per line, a group's frames in place), then the slide's speaker notes; a blank line between blocks, as the
-PowerPoint reader gives them. Slide numbers, dates, headers and footers are left out."""
+per line as items, a text box's lines as items, a group's frames in place), then the slide's speaker notes; a
+blank line between blocks, as the PowerPoint reader gives them. Slide numbers, dates, headers and footers are
+left out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 
 from pipeline.errors import UnreadableFile
 from pipeline.readers.odt import text_blocks
+from pipeline.readers.text import list_items
 
 _DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 _PRESENTATION = "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"
@@ -42,7 +44,9 @@ def _slide(page) -> list[str]:
         if title:
             blocks.append("# " + title)
     for frame, kind in zip(frames, kinds, strict=True):
-        if kind not in _TITLES and kind not in _FURNITURE:
+        if kind is None:  # a text box, a diagram's shape: its lines as items, as the PowerPoint reader writes
+            blocks.extend(list_items(block) for block in text_blocks(frame))
+        elif kind not in _TITLES and kind not in _FURNITURE:
             blocks.extend(text_blocks(frame))
     for notes in _children(page, (_PRESENTATION, "notes")):
         for frame in _frames(notes):

@@ -1,5 +1,6 @@
 """OpenDocument text (.odt) -> text with odfpy: headings (`#` per outline level), paragraphs and list items
-(`- `) in document order, a blank line between blocks; a generated table of contents or index is left out.
+(`- `) in document order, a table cell's text as list items, a blank line between blocks; a generated table of
+contents or index is left out.
 
 A paragraph's footnotes and text boxes are read as blocks of their own after it, so that they do not cut its
 sentence (« coopèrent1Source : … depuis »); tracked deletions and reviewers' comments are left out."""
@@ -11,10 +12,13 @@ import zipfile
 from xml.parsers.expat import ExpatError
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.text import list_items
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_TABLE_CELLS = frozenset({(_TABLE, "table-cell"), (_TABLE, "covered-table-cell")})
 # Tracked deletions (kept apart from the text, in the body's tracked-changes list), reviewers' comments, and
 # the indexes the writer generates from the text (table of contents, lists of figures and tables, alphabetical
 # index), which repeat its headings, captions or words with page numbers. A bibliography is written, and read.
@@ -62,6 +66,10 @@ def _walk(node, blocks: list[str], in_list: bool) -> None:
                 _walk(element, blocks, in_list=False)
         elif qname == (_TEXT, "list-item"):
             _walk(child, blocks, in_list=True)
+        elif qname in _TABLE_CELLS:
+            cell: list[str] = []
+            _walk(child, cell, in_list=False)
+            blocks.append(list_items("\n".join(block for block in cell if block.strip())))
         elif getattr(child, "childNodes", None):
             _walk(child, blocks, in_list)
 

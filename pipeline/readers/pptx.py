@@ -1,6 +1,8 @@
 """PowerPoint (.pptx) -> text with python-pptx: each slide's title as a `#` heading, then its text in reading
-order (top to bottom, left to right), bulleted paragraphs written `- `, a table cell's text on its own lines,
-then the slide's speaker notes; a blank line between blocks (as the Word and OpenDocument readers give them).
+order (top to bottom, left to right), bulleted paragraphs written `- `, a table cell's text on its own lines
+and the lines of a text box or a diagram's shape written as list items too (on a slide only the title heads
+what follows), then the slide's speaker notes; a blank line between blocks (as the Word and OpenDocument
+readers give them).
 
 A seminar's slides are often the only written trace of a talk, and their speaker notes hold what was said.
 Slide numbers, dates and footers (the master's placeholders) and pictures are left out."""
@@ -11,6 +13,7 @@ import io
 from collections.abc import Iterator
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.text import list_items
 
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _EXPLICIT_BULLETS = (f"{_DRAWING}buChar", f"{_DRAWING}buAutoNum", f"{_DRAWING}buBlip")
@@ -46,7 +49,9 @@ def _slide_blocks(slide) -> Iterator[str]:
             continue
         if shape.has_table:
             for row in shape.table.rows:
-                yield from (_one_line(cell.text) for cell in row.cells if not cell.is_spanned)
+                yield from (list_items(_one_line(cell.text)) for cell in row.cells if not cell.is_spanned)
+        elif shape.has_text_frame and kind is None:  # a text box, a diagram's shape: its lines as items
+            yield from (list_items(text) for text in _paragraphs(shape.text_frame, bulleted=False))
         elif shape.has_text_frame:
             yield from _paragraphs(shape.text_frame, bulleted=kind in bodies)
     if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:

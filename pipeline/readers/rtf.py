@@ -14,12 +14,18 @@ from __future__ import annotations
 import re
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.text import list_items
 
 _SIGNATURE = re.compile(rb"\s*\{\\rtf", re.ASCII)
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d+)", re.ASCII)
 # A cell or row end (`\cell`, `\nestcell`, `\row`; not `\cellx1000`, a cell's right edge): a paragraph end,
 # so that each cell's text is a line of its own instead of cells joined by striprtf's « | ».
 _CELL_END = re.compile(r"\\(?:nest)?(?:cell|row)(?![a-zA-Z])\s?")
+# Where a table cell's text starts: a row's definition (its first cell), a paragraph in a table (`\intbl`),
+# the end of the cell before. Each gets a mark, a noncharacter like the heading marks, and the paragraph it
+# opens is written as a list item, as the other readers write a cell (`readers.text.list_items`).
+_CELL_START = re.compile(r"\\(?:trowd|intbl|(?:nest)?cell)(?![a-zA-Z])\s?")
+_CELL_MARK = "\uFDD7"
 _FOOTNOTE = re.compile(r"\{\\footnote(?![a-zA-Z])\s?")
 # Headings: paragraphs whose style (`\sN`) the style sheet names « heading N » or « Titre N », or gives an
 # outline level. striprtf drops styles, so each such paragraph gets a mark of its level, a noncharacter
@@ -30,7 +36,7 @@ _HEADING_NAME = re.compile(r"(?:heading|titre)\s*(\d)\s*;?\s*$", re.IGNORECASE)
 _OUTLINE_LEVEL = re.compile(r"\\outlinelevel(\d)")
 _PARAGRAPH_STYLE = re.compile(r"\\s(\d+)(?![0-9]) ?")
 _LEVEL_MARK = {level: chr(0xFDD0 + level) for level in range(1, 7)}
-_MARKS = re.compile("[\uFDD1-\uFDD6]")
+_MARKS = re.compile("[\uFDD1-\uFDD7]")
 _MARKED_HEADING = re.compile("^([\uFDD1-\uFDD6])[\uFDD1-\uFDD6\\s]*")
 # A list item as striprtf gives it: the bullet (a symbol font's glyph, in the private use area, or a bullet
 # character) or number the list wrote, then a tab. Old Word lists write their bullet in a `\pntext` group,
@@ -50,6 +56,7 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     if not _SIGNATURE.match(raw):
         raise UnreadableFile("pas un document RTF (il ne commence pas par « {\\rtf »)")
     source = _without_tables_of_contents(_source_text(raw))
+    source = _CELL_START.sub(_mark_cell, source)
     source = _footnotes_after_body(_CELL_END.sub(r"\\par ", source))
     source = _mark_headings(_OLD_LIST_TEXT.sub("{", source))
     notes: tuple[str, ...] = ("Rich Text Format",)
@@ -65,8 +72,21 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     return body + "\n", notes
 
 
+def _mark_cell(found: re.Match[str]) -> str:
+    """A cell start's control word, then the mark (in a group of its own: its \\uc is its own)."""
+    word = found.group().rstrip()
+    mark = f"{{\\uc1\\u{ord(_CELL_MARK)}?}}"
+    if word.endswith("cell"):  # the cell before ends here (`_CELL_END` makes it a paragraph's end)
+        return f"{word} {mark}"
+    return f"{word}{mark}"
+
+
 def _block(line: str) -> str:
-    """A paragraph as the other readers write it: `#` marks for a heading, `- ` for a bulleted item."""
+    """A paragraph as the other readers write it: `#` marks for a heading, `- ` for a bulleted item, a table
+    cell's paragraph as an item too."""
+    if _CELL_MARK in line:
+        block = _block(line.replace(_CELL_MARK, ""))
+        return list_items(block) if block else ""
     line = line.strip()
     heading = _MARKED_HEADING.match(line)
     if heading:

@@ -1,5 +1,6 @@
 """Repairs shared by the readers of laid-out documents (and, for words hyphenated across lines, of text files
-copied from them): ligature glyphs and words hyphenated across lines."""
+copied from them): ligature glyphs and words hyphenated across lines; and how their tables' cells and a
+slide's free shapes are written."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ _LOWER = "a-zàâäçéèêëîïôöùûüÿœæ"
 _HYPHENATED = re.compile(rf"(?<=[{_LOWER}])(?:-\n|\ufffe)(?=[{_LOWER}])")
 _MARKED_HYPHEN = "\ufffe"
 _ADDRESS_MARKS = ("/", "@", "www.")
+
+
+def list_items(text: str) -> str:
+    """`text`'s lines, each written as a list item (`- `): a table's cells, or the labels of a slide's shapes,
+    are items side by side, never the section headings a short line standing alone would be read as
+    (`pipeline.text.segment`: « Savoir-être », « 9 h » or « Freins » in a cell headed every passage after the
+    table). A heading's marks on such a line are dropped the same way."""
+    lines = (line.strip().lstrip("#").strip() if line.strip().startswith("#") else line.strip()
+             for line in text.splitlines())
+    return "\n".join(line if line.startswith("- ") else f"- {line}" for line in lines if line)
 
 
 def repair(text: str) -> tuple[str, tuple[str, ...]]:
