@@ -3,12 +3,13 @@ in with LibreOffice Calc or Excel, and read back by `make train` from the annota
 
 Columns: `passage_id`, `doc_id`, `titres` (the headings the passage stands under, which readers weigh as its
 context), `texte`, `suggestion` (the categories the model gives the passage now, for reference only), then
-one column per category of the codebook headed « id — label », then `aucune`. A row is
-an annotation once one of those columns is marked (x, 1, oui…: any mark but 0, non, no, faux, false); it then
-carries the categories marked, or none when `aucune` is. A row left blank is not annotated yet and is skipped.
+one column per category of the codebook headed « id — label », then `aucune`. A row is an annotation once
+one of those columns is marked (x, 1, oui…: any mark but 0, non, no, faux, false); it then carries the
+categories marked, or none when `aucune` is. A row left blank is not annotated yet and is skipped.
 
-Read back whatever the spreadsheet did when saving: CSV in UTF-8 with or without its byte-order mark or in
-Windows-1252 (Excel's « CSV (séparateur : point-virgule) »), separated by commas, semicolons or tabs; or the
+Read back whatever the spreadsheet did when saving: CSV in any encoding a spreadsheet writes (UTF-8 with or
+without its byte-order mark, UTF-16, Windows-1252 as Excel's « CSV (séparateur : point-virgule) »: the
+corpus's own decoding, `ingest.decode_bytes`), separated by commas, semicolons or tabs; or the
 spreadsheet's own format, Excel's `.xlsx` or LibreOffice's `.ods` (the first sheet), which either offers to
 keep when the file is saved again. A text cell's formula guard (`'- la confiance…`, `pipeline.outputs.csvio`)
 is taken off again. A column headed by no category of the codebook, or a row marking both categories and
@@ -32,7 +33,6 @@ TEXT_COLUMN = "texte"
 NONE_COLUMN = "aucune"
 HEADER_SEPARATOR = " — "  # between a category's id and its label in a column's header
 _UNMARKED = frozenset({"", "0", "non", "no", "n", "faux", "false"})
-_ENCODINGS = ("utf-8-sig", "cp1252")
 _DELIMITERS = ",;\t"
 SHEET_SUFFIXES = (".csv", ".xlsx", ".ods")
 MAX_COLUMNS = 1024  # a spreadsheet's row of blank cells repeated to its last column is cut here
@@ -198,18 +198,13 @@ def _ods_rows(path: Path) -> list[list[str]]:
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
+    from pipeline.errors import UnreadableFile
+    from pipeline.ingest import decode_bytes  # the corpus's own decoding: any encoding a spreadsheet saves
+
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise AnnotationError(f"{path}: annotation file not found") from None
-    for encoding in _ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # cp1252 leaves five bytes undefined
-        raise AnnotationError(f"{path}: neither UTF-8 nor Windows-1252 text")
+        text = decode_bytes(path.read_bytes()).text
+    except UnreadableFile as exc:
+        raise AnnotationError(f"{path}: not a text table ({exc.reason})") from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if any(row)]

@@ -173,6 +173,10 @@ def test_a_sheet_filled_in_a_spreadsheet_gives_its_marked_rows_as_annotations(tm
     one_row = _filled_sheet(tmp_path, {1: "aucune"}, excel=False)
     assert [a.text for a in load_annotations([one_row], KNOWN)] == [
         "Les élus ont créé un office de tourisme commun."]
+    # « Texte Unicode »: UTF-16 with tabs, as Excel also saves a sheet
+    unicode_text = tmp_path / "unicode.csv"
+    unicode_text.write_text(one_row.read_text(encoding="utf-8-sig").replace(",", "\t"), encoding="utf-16")
+    assert [a.labels for a in load_annotations([unicode_text], KNOWN)] == [()]
 
 
 def test_a_sheet_with_a_contradiction_or_an_unknown_column_names_the_file_and_row(tmp_path):
