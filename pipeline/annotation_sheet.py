@@ -39,8 +39,6 @@ MAX_COLUMNS = 1024  # a spreadsheet's row of blank cells repeated to its last co
 _SPREADSHEETML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CELL_COLUMN = re.compile(r"[A-Z]+")
-_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_ODS_CELLS = ((_TABLE_NS, "table-cell"), (_TABLE_NS, "covered-table-cell"))
 
 
 def category_header(category_id: str, label: str) -> str:
@@ -179,13 +177,14 @@ def _ods_rows(path: Path) -> list[list[str]]:
     from odf.table import Table, TableRow
     from odf.text import P
 
+    cells_qnames = ((TABLENS, "table-cell"), (TABLENS, "covered-table-cell"))
     try:
         tables = load(str(path)).spreadsheet.getElementsByType(Table)
         rows = []
         for row in tables[0].getElementsByType(TableRow) if tables else ():
             cells: list[str] = []
             for cell in row.childNodes:
-                if getattr(cell, "qname", None) not in _ODS_CELLS:
+                if getattr(cell, "qname", None) not in cells_qnames:
                     continue
                 repeated = int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1)
                 text = "\n".join(teletype.extractText(p) for p in cell.getElementsByType(P))

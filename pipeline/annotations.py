@@ -189,7 +189,7 @@ def load_annotation_source(source: Path, known_labels: Collection[str]) -> list[
     if source.is_dir():
         files = annotation_files(source)
         unread = sorted(path.name for path in source.iterdir()
-                        if path.suffix.lower() in UNREAD_SHEETS and not path.name.startswith((".", "~$")))
+                        if path.suffix.lower() in UNREAD_SHEETS and not _hidden_or_lock(path))
         if unread:
             log.warning("%s: spreadsheets in a format not read, left out (save them as .csv, .xlsx or "
                         ".ods): %s", source, ", ".join(unread))
@@ -210,7 +210,12 @@ def annotation_files(folder: Path) -> list[Path]:
     folder = Path(folder)
     files = [*sorted(folder.glob("*.jsonl")), *sorted(folder.glob("*.json")), *sorted(folder.glob("*.qdpx")),
              *sorted(path for suffix in SHEET_SUFFIXES for path in folder.glob(f"*{suffix}"))]
-    return [path for path in files if not path.name.startswith((".", "~$"))]
+    return [path for path in files if not _hidden_or_lock(path)]
+
+
+def _hidden_or_lock(path: Path) -> bool:
+    """A hidden file, or the lock file an open spreadsheet leaves beside it (`.~lock.…#`, `~$…`)."""
+    return path.name.startswith((".", "~$"))
 
 
 def annotations_sha256(annotations: Sequence[Annotation]) -> str:

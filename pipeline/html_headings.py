@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
+from pipeline.htmltags import NON_TEXT_TAGS
+
 _HEADING_TAGS = {f"h{level}": level for level in range(1, 7)}
 # Blocks whose text can follow a heading; the inline elements inside one are read with it.
 _TEXT_BLOCKS = frozenset({"p", "li", "blockquote", "pre", "td", "th", "dd", "dt", "div", "section",
                           "article", "figcaption", "main", "table", "tr", "ul", "ol", "dl", "body"})
 # Parts of a page that are not its text: their headings are never put back
-_SKIPPED = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"})
+_SKIPPED = NON_TEXT_TAGS | {"nav", "header", "footer", "aside", "form"}
 _NOT_A_WORD_CHARACTER = re.compile(r"[\W_]+")
 _ANY_HEADING = re.compile(r"<h[1-6][\s>/]", re.IGNORECASE)
 KEY_LENGTH = 40  # a block's first letters and digits that identify it

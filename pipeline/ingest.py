@@ -26,7 +26,7 @@ import trafilatura
 
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.html_headings import restore_headings
-from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG
+from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG, NON_TEXT_TAGS
 from pipeline.readers import READER_NAMES, READERS
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
@@ -739,7 +739,7 @@ HTML_METADATA = {"date": "date", "sitename": "site", "title": "titre", "author":
 class _TextNodes(HTMLParser):
     """Every text node of a page outside scripts and styles, a line break at each block element."""
 
-    SKIPPED = frozenset({"script", "style", "noscript", "template", "head"})
+    SKIPPED = NON_TEXT_TAGS | {"head"}
     BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
                         "article", "blockquote", "header", "footer", "ul", "ol", "table"})
 

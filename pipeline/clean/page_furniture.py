@@ -76,7 +76,7 @@ _NUMBERS = re.compile(r"\d+")
 # A page counter ending a running line (« https://…/rencontre 2/3 », « Actes du séminaire – page 2 sur 12 »),
 # as a browser prints a page's address at the foot of each sheet: the same line on three or more pages, its
 # counter out of the same total each time.
-PAGE_COUNTER = re.compile(r"(?:\b(?:page|p\.)\s*)?(\d{1,3})\s*(?:/|sur|of)\s*(\d{1,3})\s*[)\]]?",
+PAGE_COUNTER = re.compile(rf"(?:\b{_PAGE_WORD}\s*)?(\d{{1,3}})\s*(?:/|sur|of)\s*(\d{{1,3}})\s*[)\]]?",
                           re.IGNORECASE)
 BARE_DATE = re.compile(rf"[-–—•·]?\s*{DATE}", re.IGNORECASE)
 # How far from the top a lone date is read as the page's publication date (title, date, text).

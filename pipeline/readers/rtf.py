@@ -72,10 +72,15 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     return body + "\n", notes
 
 
+def _as_rtf(mark: str) -> str:
+    """A mark character written in RTF, in a group of its own, so that its \\uc stays its own."""
+    return f"{{\\uc1\\u{ord(mark)}?}}"
+
+
 def _mark_cell(found: re.Match[str]) -> str:
-    """A cell start's control word, then the mark (in a group of its own: its \\uc is its own)."""
+    """A cell start's control word, then the mark."""
     word = found.group().rstrip()
-    mark = f"{{\\uc1\\u{ord(_CELL_MARK)}?}}"
+    mark = _as_rtf(_CELL_MARK)
     if word.endswith("cell"):  # the cell before ends here (`_CELL_END` makes it a paragraph's end)
         return f"{word} {mark}"
     return f"{word}{mark}"
@@ -122,7 +127,7 @@ def _mark_headings(source: str) -> str:
         level = levels.get(found.group(1))
         if level is None:
             return found.group()
-        return f"\\s{found.group(1)}{{\\uc1\\u{ord(_LEVEL_MARK[level])}?}}"  # a group: its \uc is its own
+        return f"\\s{found.group(1)}{_as_rtf(_LEVEL_MARK[level])}"
 
     if not levels:
         return source
