@@ -8,7 +8,7 @@ def test_the_corpus_comes_parsed_in_order_and_unusable_files_come_last_as_skippe
     corpus.mkdir()
     (corpus / "a.txt").write_text("Les communes coopèrent.\n\nLes élus se réunissent.\n", encoding="utf-8")
     (corpus / "b.md").write_text("# Atelier\n\nUne mutualisation des services.\n", encoding="utf-8")
-    (corpus / "c.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (corpus / "c.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # a Word file cut short
     (corpus / "d.txt").write_bytes(b"\x00\x01\x02 binary")
     settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
                              progress=False)

@@ -12,6 +12,7 @@ from pipeline.ingest import discover, read_corpus, read_document
 from pipeline.readers.text import repair
 from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Skipped
+from tests.wordfile import HEADING_1, HEADING_2, LIST_BULLET, TOC_1, Paragraph, cell, row_end, word97
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 PARAGRAPH = ("Les quatre communautés de communes du Pays ont décidé de mutualiser leurs services "
@@ -490,6 +491,87 @@ def test_rtf_with_8_bit_characters_is_read_by_its_code_page_and_a_false_rtf_is_s
         read_document(tmp_path / "vide.rtf", tmp_path)
 
 
+WORD97_BODY = [
+    Paragraph("Rencontre des intercommunalités", style=HEADING_1),
+    Paragraph("Rencontre des intercommunalités\t1", style=TOC_1),  # the table of contents Word generated
+    Paragraph("Les ateliers\t2", style=TOC_1),
+    Paragraph(PARAGRAPH + "\x02"),  # the call of the first footnote
+    Paragraph("Voir \x13 HYPERLINK \"https://pays.example.fr\" \x14le site du Pays\x15, "
+              "page \x13 PAGE \x141\x15."),
+    Paragraph("Les ateliers", style=HEADING_2),
+    cell("Freins"), cell("Leviers"), row_end(),
+    cell("Manque de confiance"), cell("Animation dédiée"), row_end(),
+    Paragraph("Les élus ont conclu la séance en fixant un calendrier commun."),
+    Paragraph("la confiance entre élus", list_number=1),
+    Paragraph("l’écoute et l’œuvre commune", style=LIST_BULLET),
+    Paragraph("Synthèse\x0bet suites", style="Titre 2"),
+    Paragraph("Prochaines étapes", outline_level=1),
+    Paragraph("\x01\x08Une photo et un dessin ancrés ici ne lais\x1fsent rien."),
+]
+
+
+@pytest.mark.parametrize("one_byte", [True, False], ids=["windows-1252", "utf-16"])
+def test_a_word_97_document_is_read_as_a_docx_is_headings_lists_cells_and_notes(tmp_path, one_byte):
+    path = tmp_path / "cr.doc"
+    path.write_bytes(word97(WORD97_BODY, footnotes=[Paragraph("\x02 Source : rapport du Pays, 2004.")],
+                            one_byte=one_byte))
+    document = read_document(path, tmp_path)
+    text = document.text
+    assert document.format == "doc" and document.notes[0] == "Word 97-2003 document"
+    assert text.startswith("# Rencontre des intercommunalités\n\n" + PARAGRAPH + "\n\n")
+    assert text.count("Rencontre des intercommunalités") == 1 and "\t1" not in text  # no table of contents
+    assert "Voir le site du Pays, page 1." in text and "HYPERLINK" not in text
+    assert "- la confiance entre élus" in text and "- l’écoute et l’œuvre commune" in text
+    assert "## Synthèse" not in text and "Synthèse\net suites" in text  # a heading on two lines is no heading
+    assert "## Prochaines étapes" in text
+    assert "\n\nUne photo et un dessin ancrés ici ne laissent rien." in text
+    assert text.endswith("\n\nSource : rapport du Pays, 2004.\n")  # the notes after the body
+    passages = segment(CleanDocument("cr.doc", text, text, ()))
+    assert [(p.kind, p.text) for p in passages if p.text in {"Freins", "Animation dédiée"}] == [
+        ("bullet", "Freins"), ("bullet", "Animation dédiée")]
+    after = next(p for p in passages if p.text.startswith("Les élus ont conclu"))
+    assert after.heading == ("Rencontre des intercommunalités", "Les ateliers")
+
+
+def test_a_word_97_user_style_named_as_a_heading_is_one(tmp_path):
+    path = tmp_path / "cr.doc"
+    path.write_bytes(word97([Paragraph("Synthèse des échanges", style="Titre 2"), Paragraph(PARAGRAPH)]))
+    assert read_document(path, tmp_path).text.startswith("## Synthèse des échanges\n\n")
+
+
+def test_a_doc_that_holds_rtf_a_web_page_or_a_docx_is_read_as_what_it_is(tmp_path):
+    (tmp_path / "rtf.doc").write_bytes(TEXTEDIT_RTF)
+    (tmp_path / "page.doc").write_bytes(
+        ("<html><head><meta charset='windows-1252'><title>CR</title></head><body><h1>Séminaire</h1>"
+         f"<p>{PARAGRAPH}</p></body></html>").encode("cp1252"))
+    make_docx(tmp_path / "cr.docx").rename(tmp_path / "renommé.doc")
+    rtf = read_document(tmp_path / "rtf.doc", tmp_path)
+    assert rtf.format == "rtf" and "Séminaire du réseau" in rtf.text
+    assert rtf.notes[0] == "RTF document saved under a .doc name"
+    page = read_document(tmp_path / "page.doc", tmp_path)
+    assert page.format == "html" and PARAGRAPH in page.text and "<p>" not in page.text
+    docx_file = read_document(tmp_path / "renommé.doc", tmp_path)
+    assert docx_file.format == "docx" and "# Rencontre des intercommunalités" in docx_file.text
+
+
+def test_an_encrypted_an_old_or_a_damaged_doc_is_skipped_with_its_reason_and_the_rest_is_read(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = [Paragraph(PARAGRAPH)]
+    (corpus / "secret.doc").write_bytes(word97(body, encrypted=True))
+    (corpus / "word95.doc").write_bytes(word97(body, n_fib=0x0065))
+    whole = word97(body)
+    (corpus / "coupé.doc").write_bytes(whole[:len(whole) // 3])
+    (corpus / "vide.doc").write_bytes(word97([Paragraph("\x01"), Paragraph(" ")]))
+    (corpus / "cr.doc").write_bytes(whole)
+    documents = list(read_corpus(corpus))
+    assert [d.doc_id for d in documents if not isinstance(d, Skipped)] == ["cr.doc"]
+    reasons = {d.path: d.reason for d in documents if isinstance(d, Skipped)}
+    assert "mot de passe" in reasons["secret.doc"] and "Word 95" in reasons["word95.doc"]
+    assert reasons["coupé.doc"].startswith("document Word 97-2003 tronqué")
+    assert reasons["vide.doc"] == "aucun texte dans le document Word 97-2003"
+
+
 def test_powerpoint_slides_give_titles_as_headings_bullets_cells_and_speaker_notes(tmp_path):
     document = read_document(make_pptx(tmp_path / "seminaire.pptx"), tmp_path)
     assert document.format == "pptx" and "PowerPoint slides" in document.notes
@@ -581,18 +663,18 @@ def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
 
 
 def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp_path):
-    (tmp_path / "note.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (tmp_path / "note.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "cr.txt").write_text(PARAGRAPH, encoding="utf-8")
     (tmp_path / "metadata.csv").write_text("doc_id,date\n", encoding="utf-8")
     files, skipped = discover(tmp_path)
     assert [p.name for p in files] == ["cr.txt"]
     assert {s.path: s.reason.split(" : ")[0] for s in skipped} == {
-        "note.doc": "format non lu (Word 97-2003)", "photo.jpg": "format non lu (image)"}
+        "note.ppt": "format non lu (PowerPoint 97-2003)", "photo.jpg": "format non lu (image)"}
 
 
 @pytest.mark.slow
-def test_a_corpus_of_pdf_docx_odt_rtf_pptx_and_txt_is_analysed_and_a_doc_is_skipped(tmp_path):
+def test_a_corpus_of_pdf_doc_docx_odt_rtf_pptx_and_txt_is_analysed_and_a_ppt_is_skipped(tmp_path):
     from pipeline.run import analyse
     from pipeline.settings import load_settings
 
@@ -604,15 +686,17 @@ def test_a_corpus_of_pdf_docx_odt_rtf_pptx_and_txt_is_analysed_and_a_doc_is_skip
     (corpus / "cr.txt").write_text(PARAGRAPH + "\n", encoding="utf-8")
     (corpus / "cr.rtf").write_bytes(TEXTEDIT_RTF)
     make_pptx(corpus / "diapos.pptx")
-    (corpus / "vieux.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (corpus / "vieux.doc").write_bytes(word97([Paragraph("Séminaire de 2004", style=HEADING_1),
+                                               Paragraph(PARAGRAPH)]))
+    (corpus / "vieux.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
                              progress=False)
     result = analyse(settings)
-    assert result.documents == 6
+    assert result.documents == 7
     skipped = [(s.path, s.reason.split(" : ")[0]) for s in result.skipped]
-    assert skipped == [("vieux.doc", "format non lu (Word 97-2003)")]
+    assert skipped == [("vieux.ppt", "format non lu (PowerPoint 97-2003)")]
     with (tmp_path / "out" / "passages.jsonl").open(encoding="utf-8") as lines:
         docs = {json.loads(line)["doc_id"] for line in lines}
-    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.rtf", "cr.txt", "diapos.pptx"}
+    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.rtf", "cr.txt", "diapos.pptx", "vieux.doc"}
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {i["doc_id"]: i["format"] for i in manifest["inputs"]}["actes.pdf"] == "pdf"

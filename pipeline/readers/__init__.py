@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.readers import docx, odp, odt, pdf, pptx, rtf
+from pipeline.readers import doc, docx, odp, odt, pdf, pptx, rtf
 
 READERS: dict[str, Callable[[bytes], tuple[str, tuple[str, ...]]]] = {
     "pdf": pdf.read,
     "docx": docx.read,
+    "doc": doc.read,
     "odt": odt.read,
     "rtf": rtf.read,
     "pptx": pptx.read,
     "odp": odp.read,
 }
-READER_NAMES = {"pdf": "PDF", "docx": "Word", "odt": "OpenDocument", "rtf": "RTF", "pptx": "PowerPoint",
-                "odp": "OpenDocument"}
+READER_NAMES = {"pdf": "PDF", "docx": "Word", "doc": "Word 97-2003", "odt": "OpenDocument", "rtf": "RTF",
+                "pptx": "PowerPoint", "odp": "OpenDocument"}
