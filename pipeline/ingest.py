@@ -27,8 +27,7 @@ import trafilatura
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.html_headings import restore_headings
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG, NON_TEXT_TAGS
-from pipeline.readers import READER_NAMES, READERS
-from pipeline.readers import doc as word97
+from pipeline.readers import READER_NAMES, READERS, actual_format
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.types import Document, Skipped
@@ -53,12 +52,13 @@ __all__ = [
 CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                    ".xhtml": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml",
                    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".dot": "doc", ".odt": "odt",
-                   ".rtf": "rtf", ".pptx": "pptx", ".odp": "odp"}
-# What a file named .doc holds when it is no Word 97-2003 document (`readers.doc.actual_format`)
-_FORMAT_NAMES = {"rtf": "RTF document", "docx": "Word (.docx) document", "txt": "text or web page"}
+                   ".rtf": "rtf", ".pptx": "pptx", ".ppt": "ppt", ".pps": "ppt", ".odp": "odp"}
+# What a file named .doc or .ppt holds when it is no Office 97-2003 file (`readers.actual_format`)
+_FORMAT_NAMES = {"rtf": "RTF document", "docx": "Word (.docx) document", "pptx": "PowerPoint (.pptx) slides",
+                 "txt": "text or web page"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
 UNREAD_SUFFIXES = {
-    ".ppt": "PowerPoint 97-2003", ".xls": "Excel", ".xlsx": "Excel",
+    ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
     ".tiff": "image", ".webp": "image", ".webarchive": "page web Safari", ".eml": "courriel",
@@ -302,7 +302,7 @@ def read_document(path: Path, corpus: Path) -> Document:
     if file_format == "mhtml":  # a web page saved as one file: its HTML part, read below as any page
         content, declared = page_html(raw)
         file_format, notes = "html", ("web page saved as one MHTML file",)
-    if file_format == "doc" and (actual := word97.actual_format(raw)) != "doc":
+    if (actual := actual_format(file_format, raw)) != file_format:  # a .doc or .ppt of another format
         file_format, notes = actual, (f"{_FORMAT_NAMES[actual]} saved under a {path.suffix.lower()} name",)
     if file_format in READERS:  # PDF, Word, OpenDocument, RTF, PowerPoint: the format's reader gives the text
         text, reader_notes = _read_binary(file_format, raw)

@@ -12,6 +12,17 @@ from pipeline.ingest import discover, read_corpus, read_document
 from pipeline.readers.text import repair
 from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Skipped
+from tests.pptfile import (
+    BODY,
+    CENTER_BODY,
+    FOOTER,
+    OTHER,
+    SLIDE_NUMBER,
+    TITLE,
+    Shape,
+    Slide,
+    slide_show,
+)
 from tests.wordfile import HEADING_1, HEADING_2, LIST_BULLET, TOC_1, Paragraph, cell, row_end, word97
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -593,6 +604,53 @@ def test_powerpoint_slides_give_titles_as_headings_bullets_cells_and_speaker_not
     assert [p.kind for p in passages if p.text in {"Savoir-être", "Écoute"}] == ["bullet", "bullet"]
 
 
+@pytest.mark.parametrize("one_byte", [True, False], ids=["latin-1", "utf-16"])
+def test_powerpoint_97_slides_are_read_as_pptx_slides_are(tmp_path, one_byte):
+    slides = [
+        Slide([Shape(CENTER_BODY, "Rencontre des intercommunalités, 12 mars 2004", top=300,
+                     one_byte=one_byte),
+               Shape(TITLE, "Coopérer entre territoires", top=100, in_list=True, one_byte=one_byte),
+               Shape(OTHER, "12", top=500, placeholder=SLIDE_NUMBER),
+               Shape(OTHER, "Réseau rural", top=510, placeholder=FOOTER)],
+              notes="L’animatrice a rappelé les règles.\rChacun s’est présenté."),
+        Slide([Shape(BODY, "Freins\rManque de confiance\x0bentre élus", top=150, left=10),
+               Shape(OTHER, "Leviers", top=150, left=400),
+               Shape(TITLE, "Les ateliers", top=20)],
+              old_shapes=[Shape(TITLE, "Version abandonnée")]),
+    ]
+    path = tmp_path / "diapos.ppt"
+    path.write_bytes(slide_show(slides))
+    document = read_document(path, tmp_path)
+    assert document.format == "ppt" and document.notes[0] == "PowerPoint 97-2003 slides"
+    assert document.text == (
+        "# Coopérer entre territoires\n\nRencontre des intercommunalités, 12 mars 2004\n\n"
+        "L’animatrice a rappelé les règles.\n\nChacun s’est présenté.\n\n"
+        "# Les ateliers\n\n- Freins\n\n- Manque de confiance entre élus\n\n- Leviers\n")
+    passages = segment(CleanDocument("diapos.ppt", document.text, document.text, ()))
+    assert next(p for p in passages if p.text == "Leviers").heading == ("Les ateliers",)
+
+
+def test_a_ppt_that_is_a_pptx_is_read_and_a_locked_or_damaged_one_is_skipped_with_its_reason(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pptx(corpus / "x.pptx").rename(corpus / "renommé.ppt")
+    whole = slide_show([Slide([Shape(TITLE, "Atelier"), Shape(BODY, PARAGRAPH)])])
+    (corpus / "ok.ppt").write_bytes(whole)
+    (corpus / "secret.ppt").write_bytes(slide_show([Slide([Shape(TITLE, "Atelier")])], encrypted=True))
+    (corpus / "coupé.ppt").write_bytes(whole[:len(whole) // 2])
+    (corpus / "vide.pps").write_bytes(slide_show([Slide([Shape(OTHER, "12", placeholder=SLIDE_NUMBER)])]))
+    (corpus / "word.ppt").write_bytes(word97([Paragraph(PARAGRAPH)]))
+    documents = {d.path if isinstance(d, Skipped) else d.doc_id: d for d in read_corpus(corpus)}
+    assert documents["renommé.ppt"].format == "pptx"
+    assert documents["renommé.ppt"].notes[0] == "PowerPoint (.pptx) slides saved under a .ppt name"
+    assert documents["ok.ppt"].text == f"# Atelier\n\n- {PARAGRAPH}\n"
+    reasons = {name: d.reason for name, d in documents.items() if isinstance(d, Skipped)}
+    assert set(reasons) == {"secret.ppt", "coupé.ppt", "vide.pps", "word.ppt"}
+    assert "mot de passe" in reasons["secret.ppt"] and "tronquée" in reasons["coupé.ppt"]
+    assert reasons["vide.pps"] == "aucun texte dans la présentation PowerPoint 97-2003"
+    assert "un document Word" in reasons["word.ppt"]
+
+
 def test_impress_slides_give_titles_as_headings_outline_items_and_speaker_notes(tmp_path):
     document = read_document(make_odp(tmp_path / "seminaire.odp"), tmp_path)
     assert document.format == "odp" and "OpenDocument slides" in document.notes
@@ -663,18 +721,18 @@ def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
 
 
 def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp_path):
-    (tmp_path / "note.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (tmp_path / "budget.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "cr.txt").write_text(PARAGRAPH, encoding="utf-8")
     (tmp_path / "metadata.csv").write_text("doc_id,date\n", encoding="utf-8")
     files, skipped = discover(tmp_path)
     assert [p.name for p in files] == ["cr.txt"]
     assert {s.path: s.reason.split(" : ")[0] for s in skipped} == {
-        "note.ppt": "format non lu (PowerPoint 97-2003)", "photo.jpg": "format non lu (image)"}
+        "budget.xls": "format non lu (Excel)", "photo.jpg": "format non lu (image)"}
 
 
 @pytest.mark.slow
-def test_a_corpus_of_pdf_doc_docx_odt_rtf_pptx_and_txt_is_analysed_and_a_ppt_is_skipped(tmp_path):
+def test_a_corpus_of_pdf_doc_docx_odt_rtf_ppt_pptx_and_txt_is_analysed_and_an_xls_is_skipped(tmp_path):
     from pipeline.run import analyse
     from pipeline.settings import load_settings
 
@@ -688,15 +746,18 @@ def test_a_corpus_of_pdf_doc_docx_odt_rtf_pptx_and_txt_is_analysed_and_a_ppt_is_
     make_pptx(corpus / "diapos.pptx")
     (corpus / "vieux.doc").write_bytes(word97([Paragraph("Séminaire de 2004", style=HEADING_1),
                                                Paragraph(PARAGRAPH)]))
-    (corpus / "vieux.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (corpus / "diapos 2004.ppt").write_bytes(slide_show([Slide([Shape(TITLE, "Bilan de 2004"),
+                                                                Shape(BODY, PARAGRAPH)])]))
+    (corpus / "budget.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
     settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
                              progress=False)
     result = analyse(settings)
-    assert result.documents == 7
+    assert result.documents == 8, [s.path for s in result.skipped]
     skipped = [(s.path, s.reason.split(" : ")[0]) for s in result.skipped]
-    assert skipped == [("vieux.ppt", "format non lu (PowerPoint 97-2003)")]
+    assert skipped == [("budget.xls", "format non lu (Excel)")]
     with (tmp_path / "out" / "passages.jsonl").open(encoding="utf-8") as lines:
         docs = {json.loads(line)["doc_id"] for line in lines}
-    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.rtf", "cr.txt", "diapos.pptx", "vieux.doc"}
+    assert docs == {"actes.pdf", "cr.docx", "cr.odt", "cr.rtf", "cr.txt", "diapos.pptx", "vieux.doc",
+                    "diapos 2004.ppt"}
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert {i["doc_id"]: i["format"] for i in manifest["inputs"]}["actes.pdf"] == "pdf"

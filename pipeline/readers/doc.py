@@ -12,10 +12,7 @@ language of the interface that wrote them.
 
 What is not text is left out: a field's instructions (« HYPERLINK "…" », « PAGE », « TOC \\o »: its shown
 result stays), the marks anchoring pictures, drawings, notes and comments. Page headers and footers, comments
-and text boxes are left out, as the Word reader leaves out headers and footers.
-
-A file named .doc that is no Word 97-2003 file (Word writes RTF or a web page under that name when asked, and
-a .docx is often renamed so) is read as what it is: `actual_format`."""
+and text boxes are left out, as the Word reader leaves out headers and footers."""
 
 from __future__ import annotations
 
@@ -29,7 +26,6 @@ from dataclasses import dataclass
 from pipeline.errors import UnreadableFile
 from pipeline.readers.text import list_items
 
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_IDENT = 0xA5EC
 # nFib of Word 97 and later; Word 6 and 95 wrote 0x0065 to 0x0069, with another layout of the text
 _FIRST_WORD97_NFIB = 0x00C0
@@ -59,18 +55,6 @@ _FIELD_START, _FIELD_SEPARATOR, _FIELD_END = "\x13", "\x14", "\x15"
 # hyphens; the other control characters anchor pictures, drawings, notes and comments and are no text
 _CHARACTERS = {"\x0b": "\n", "\x0c": "\n", "\x0e": "\n", "\x1e": "-", "\x1f": "", "\t": "\t"}
 _SYMBOL_FONT = re.compile("[\uf000-\uf0ff]")  # glyphs of Symbol or Wingdings (bullets typed by hand)
-
-
-def actual_format(raw: bytes) -> str:
-    """The format a file named .doc or .dot really has: `doc` for Word 97-2003, `rtf`, `docx`, or `txt`
-    (text or a web page, read by the text formats' path, which finds the page's markup itself)."""
-    if raw.startswith(OLE_SIGNATURE):
-        return "doc"
-    if re.match(rb"\s*\{\\rtf", raw):
-        return "rtf"
-    if raw.startswith(b"PK\x03\x04"):
-        return "docx"
-    return "txt"
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
@@ -114,7 +98,7 @@ def _stream(compound, name: str) -> bytes:
     """The stream `name`; olefile gives what it finds of a stream cut short, which is no text to read."""
     try:
         data = compound.openstream(name).read()
-    except OSError as exc:  # a storage where the stream should be, a broken sector chain
+    except (OSError, ValueError) as exc:  # a storage where the stream should be, a broken sector chain
         raise UnreadableFile(f"document Word 97-2003 endommagé ({exc})") from None
     if len(data) < compound.get_size(name):
         raise UnreadableFile("document Word 97-2003 tronqué (le fichier s'arrête avant la fin de son texte)")

@@ -1,0 +1,56 @@
+"""A version 3 compound file ([MS-CFB]), the container of Word and PowerPoint 97-2003 files, for the tests."""
+
+from __future__ import annotations
+
+import struct
+
+_FREE, _END_OF_CHAIN, _FAT_SECTOR, _NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+_SECTOR = 512
+
+
+def compound_file(streams: dict[str, bytes]) -> bytes:
+    """A version 3 compound file holding `streams` (each at least 4,096 bytes, so no mini stream)."""
+    names = sorted(streams, key=lambda name: (len(name), name.upper()))
+    data_sectors = [-(-len(streams[name]) // _SECTOR) for name in names]
+    directory_sectors = -(-(len(names) + 1) // 4)
+    fat_sectors = 1
+    while fat_sectors * 128 < fat_sectors + directory_sectors + sum(data_sectors):
+        fat_sectors += 1
+    fat = [_FAT_SECTOR] * fat_sectors
+    directory_start = len(fat)
+    fat += [*range(directory_start + 1, directory_start + directory_sectors), _END_OF_CHAIN]
+    starts = []
+    for count in data_sectors:
+        starts.append(len(fat))
+        fat += [*range(len(fat) + 1, len(fat) + count), _END_OF_CHAIN]
+    fat += [_FREE] * (fat_sectors * 128 - len(fat))
+
+    # the names in a binary tree: the middle one the root's child, each half chained to its side
+    middle = len(names) // 2
+    entries = [_entry("Root Entry", 5, child=middle + 1, start=_END_OF_CHAIN, size=0)]
+    for index, name in enumerate(names):
+        left = index if 0 < index <= middle else _NO_STREAM
+        right = index + 2 if middle <= index < len(names) - 1 else _NO_STREAM
+        entries.append(_entry(name, 2, left=left, right=right, start=starts[index], size=len(streams[name])))
+    entries += [bytes(64) + struct.pack("<HBBIII", 0, 0, 0, _NO_STREAM, _NO_STREAM, _NO_STREAM) + bytes(48)
+                ] * (4 * directory_sectors - len(entries))
+
+    header = bytearray(_SECTOR)
+    header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x003E, 0x0003, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 40, 0, fat_sectors, directory_start, 0, 4096, _END_OF_CHAIN, 0,
+                     _END_OF_CHAIN, 0)
+    difat = list(range(fat_sectors)) + [_FREE] * (109 - fat_sectors)
+    struct.pack_into("<109I", header, 76, *difat)
+    body = struct.pack(f"<{len(fat)}I", *fat) + b"".join(entries)
+    for name in names:
+        data = streams[name]
+        body += data + bytes(-len(data) % _SECTOR)
+    return bytes(header) + body
+
+
+def _entry(name: str, kind: int, *, left: int = _NO_STREAM, right: int = _NO_STREAM, child: int = _NO_STREAM,
+           start: int, size: int) -> bytes:
+    encoded = name.encode("utf-16-le") + b"\0\0"
+    return (encoded.ljust(64, b"\0") + struct.pack("<HBBIII", len(encoded), kind, 1, left, right, child)
+            + bytes(16 + 4 + 16) + struct.pack("<IQ", start, size))
