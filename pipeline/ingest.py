@@ -27,7 +27,7 @@ import trafilatura
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.html_headings import restore_headings
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG, NON_TEXT_TAGS
-from pipeline.readers import READER_NAMES, READERS, actual_format
+from pipeline.readers import READER_NAMES, READERS, actual_format, mail, webarchive
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.types import Document, Skipped
@@ -52,17 +52,19 @@ __all__ = [
 CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                    ".xhtml": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml",
                    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".dot": "doc", ".odt": "odt",
-                   ".rtf": "rtf", ".pptx": "pptx", ".ppt": "ppt", ".pps": "ppt", ".odp": "odp"}
+                   ".rtf": "rtf", ".pptx": "pptx", ".ppt": "ppt", ".pps": "ppt", ".odp": "odp",
+                   ".webarchive": "webarchive", ".eml": "eml", ".msg": "msg"}
 # What a file named .doc or .ppt holds when it is no Office 97-2003 file (`readers.actual_format`)
 _FORMAT_NAMES = {"rtf": "RTF document", "docx": "Word (.docx) document", "pptx": "PowerPoint (.pptx) slides",
                  "txt": "text or web page"}
+_WRAPPER_NAMES = {"mhtml": "MHTML", "webarchive": "archive web Safari", "eml": "courriel",
+                  "msg": "message Outlook"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
 UNREAD_SUFFIXES = {
     ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
-    ".tiff": "image", ".webp": "image", ".webarchive": "page web Safari", ".eml": "courriel",
-    ".msg": "courriel Outlook", ".pages": "document Pages", ".key": "présentation Keynote",
+    ".tiff": "image", ".webp": "image", ".pages": "document Pages", ".key": "présentation Keynote",
     ".numbers": "tableur Numbers",
 }
 
@@ -298,12 +300,9 @@ def read_document(path: Path, corpus: Path) -> Document:
     if not raw:
         raise UnreadableFile("fichier vide (0 octet)")
     found: dict[str, str] = {}
-    content, declared, notes = raw, None, ()
-    if file_format == "mhtml":  # a web page saved as one file: its HTML part, read below as any page
-        content, declared = page_html(raw)
-        file_format, notes = "html", ("web page saved as one MHTML file",)
-    if (actual := actual_format(file_format, raw)) != file_format:  # a .doc or .ppt of another format
-        file_format, notes = actual, (f"{_FORMAT_NAMES[actual]} saved under a {path.suffix.lower()} name",)
+    wrapped = _unwrap(file_format, raw, path.suffix.lower())
+    content, declared, file_format, notes = (wrapped.content, wrapped.declared, wrapped.file_format,
+                                             wrapped.notes)
     if file_format in READERS:  # PDF, Word, OpenDocument, RTF, PowerPoint: the format's reader gives the text
         text, reader_notes = _read_binary(file_format, raw)
         notes += reader_notes
@@ -337,6 +336,9 @@ def read_document(path: Path, corpus: Path) -> Document:
     if not text.strip():  # what was left besides spaces was invisible
         raise UnreadableFile("fichier vide (seulement des espaces)")
     notes += layout_notes
+    if wrapped.title and wrapped.title not in text[:len(wrapped.title) + 200]:  # a mail's subject, its title
+        text = f"# {wrapped.title}\n\n{text}"
+    found = {**found, **wrapped.metadata}
     return Document(
         doc_id=document_id(path, corpus),
         path=path,
@@ -348,6 +350,43 @@ def read_document(path: Path, corpus: Path) -> Document:
         notes=notes,
         metadata=found,
     )
+
+
+@dataclass(frozen=True)
+class _Unwrapped:
+    """What a file holds once what wraps it is undone: the bytes to read, their declared charset, their
+    format, notes, and what the wrapper says of the document (a mail's subject, sender and date)."""
+
+    content: bytes
+    declared: str | None
+    file_format: str
+    notes: tuple[str, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+
+
+def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
+    """A page saved as one file (MHTML, Safari's web archive) gives its HTML; a mail its body; a .doc or
+    .ppt that holds another format is that format. Other files are read as they are."""
+    try:
+        if file_format == "mhtml":
+            content, declared = page_html(raw)
+            return _Unwrapped(content, declared, "html", ("web page saved as one MHTML file",))
+        if file_format == "webarchive":
+            content, declared = webarchive.page_html(raw)
+            return _Unwrapped(content, declared, "html", ("web page saved as a Safari web archive",))
+        if file_format in ("eml", "msg"):
+            body = mail.eml_body(raw) if file_format == "eml" else mail.msg_body(raw)
+            return _Unwrapped(body.content, body.charset, "html" if body.is_html else "txt",
+                              ("e-mail", *body.notes()), body.metadata(), body.subject)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # as in _read_binary: a damaged file, not a failure of the run
+        raise UnreadableFile(f"fichier {_WRAPPER_NAMES[file_format]} endommagé ({type(exc).__name__}: "
+                             f"{exc})") from None
+    if (actual := actual_format(file_format, raw)) != file_format:  # a .doc or .ppt of another format
+        return _Unwrapped(raw, None, actual, (f"{_FORMAT_NAMES[actual]} saved under a {suffix} name",))
+    return _Unwrapped(raw, None, file_format)
 
 
 def _read_binary(file_format: str, raw: bytes) -> tuple[str, tuple[str, ...]]:

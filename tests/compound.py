@@ -1,4 +1,4 @@
-"""A version 3 compound file ([MS-CFB]), the container of Word and PowerPoint 97-2003 files, for the tests."""
+"""A version 3 compound file ([MS-CFB]), which holds Word, PowerPoint and Outlook files, for the tests."""
 
 from __future__ import annotations
 
@@ -9,10 +9,28 @@ _SECTOR = 512
 
 
 def compound_file(streams: dict[str, bytes]) -> bytes:
-    """A version 3 compound file holding `streams` (each at least 4,096 bytes, so no mini stream)."""
-    names = sorted(streams, key=lambda name: (len(name), name.upper()))
-    data_sectors = [-(-len(streams[name]) // _SECTOR) for name in names]
-    directory_sectors = -(-(len(names) + 1) // 4)
+    """A version 3 compound file holding `streams` (each at least 4,096 bytes, so no mini stream); a name
+    `folder/name` puts the stream in a storage."""
+    paths = sorted(streams)
+    storages = sorted({path.rsplit("/", 1)[0] for path in paths if "/" in path})
+    nodes = ["", *storages, *paths]  # the root, the storages, the streams: their directory entries in order
+    children: dict[str, list[int]] = {node: [] for node in ["", *storages]}
+    for index, node in enumerate(nodes[1:], start=1):
+        children[node.rsplit("/", 1)[0] if "/" in node else ""].append(index)
+
+    def key(index: int) -> tuple[int, str]:
+        name = nodes[index].rsplit("/", 1)[-1]
+        return len(name), name.upper()
+
+    # each folder's entries in one sorted chain, each the right sibling of the one before (a valid tree)
+    first_child, right = {}, {}
+    for node, members in children.items():
+        members.sort(key=key)
+        first_child[node] = members[0] if members else _NO_STREAM
+        right.update(zip(members, [*members[1:], _NO_STREAM], strict=True))
+
+    data_sectors = [-(-len(streams[path]) // _SECTOR) for path in paths]
+    directory_sectors = -(-len(nodes) // 4)
     fat_sectors = 1
     while fat_sectors * 128 < fat_sectors + directory_sectors + sum(data_sectors):
         fat_sectors += 1
@@ -25,13 +43,14 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
         fat += [*range(len(fat) + 1, len(fat) + count), _END_OF_CHAIN]
     fat += [_FREE] * (fat_sectors * 128 - len(fat))
 
-    # the names in a binary tree: the middle one the root's child, each half chained to its side
-    middle = len(names) // 2
-    entries = [_entry("Root Entry", 5, child=middle + 1, start=_END_OF_CHAIN, size=0)]
-    for index, name in enumerate(names):
-        left = index if 0 < index <= middle else _NO_STREAM
-        right = index + 2 if middle <= index < len(names) - 1 else _NO_STREAM
-        entries.append(_entry(name, 2, left=left, right=right, start=starts[index], size=len(streams[name])))
+    entries = [_entry("Root Entry", 5, child=first_child[""], start=_END_OF_CHAIN, size=0)]
+    for index, node in enumerate(nodes[1:], start=1):
+        name = node.rsplit("/", 1)[-1]
+        if node in children:
+            entries.append(_entry(name, 1, right=right[index], child=first_child[node], start=0, size=0))
+        else:
+            stream = paths.index(node)
+            entries.append(_entry(name, 2, right=right[index], start=starts[stream], size=len(streams[node])))
     entries += [bytes(64) + struct.pack("<HBBIII", 0, 0, 0, _NO_STREAM, _NO_STREAM, _NO_STREAM) + bytes(48)
                 ] * (4 * directory_sectors - len(entries))
 
@@ -43,8 +62,8 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     difat = list(range(fat_sectors)) + [_FREE] * (109 - fat_sectors)
     struct.pack_into("<109I", header, 76, *difat)
     body = struct.pack(f"<{len(fat)}I", *fat) + b"".join(entries)
-    for name in names:
-        data = streams[name]
+    for path in paths:
+        data = streams[path]
         body += data + bytes(-len(data) % _SECTOR)
     return bytes(header) + body
 

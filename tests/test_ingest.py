@@ -12,6 +12,7 @@ import pytest
 from pipeline import ingest
 from pipeline.ingest import CorpusError, UnreadableFile, discover, document_id, read_corpus, read_document
 from pipeline.types import Document, Skipped
+from tests.wordfile import Paragraph, word97
 
 FRENCH = (
     "Le séminaire « Coopérer entre territoires » a réuni élus, agents et habitants : l’été dernier, "
@@ -607,17 +608,95 @@ def test_a_web_page_saved_as_one_mhtml_file_is_read_as_the_page(tmp_path: Path, 
     assert document.format == "html" and "web page saved as one MHTML file" in document.notes
 
 
-def test_other_web_page_suffixes_are_read_and_an_archive_or_an_email_is_listed_as_skipped(
-        tmp_path: Path) -> None:
+def test_an_xhtml_page_is_read_and_a_false_mhtml_is_skipped_with_its_reason(tmp_path: Path) -> None:
     (tmp_path / "page.xhtml").write_text(SAVED_PAGE.format(charset="utf-8"), encoding="utf-8")
-    (tmp_path / "page.webarchive").write_bytes(b"bplist00\xd1\x01\x02")
-    (tmp_path / "compte-rendu.eml").write_text("From: a@exemple.fr\nSubject: CR\n\nLe compte rendu.\n")
     (tmp_path / "pas-une-page.mht").write_text("Juste du texte, sans en-tête MIME.\n", encoding="utf-8")
     files, skipped = discover(tmp_path)
-    assert sorted(p.name for p in files) == ["page.xhtml", "pas-une-page.mht"]
-    assert sorted((s.path, s.reason.split(" : ")[0]) for s in skipped) == [
-        ("compte-rendu.eml", "format non lu (courriel)"),
-        ("page.webarchive", "format non lu (page web Safari)")]
+    assert sorted(p.name for p in files) == ["page.xhtml", "pas-une-page.mht"] and not skipped
     assert "l’écoute" in read_document(tmp_path / "page.xhtml", tmp_path).text
     with pytest.raises(UnreadableFile, match="MHTML"):
         read_document(tmp_path / "pas-une-page.mht", tmp_path)
+
+
+def test_a_page_safari_saved_as_a_web_archive_is_read_as_the_page(tmp_path: Path) -> None:
+    import plistlib
+
+    page = SAVED_PAGE.format(charset="windows-1252").encode("cp1252")
+    archive = {"WebMainResource": {"WebResourceData": page, "WebResourceMIMEType": "text/html",
+                                   "WebResourceTextEncodingName": "windows-1252",
+                                   "WebResourceURL": "https://pays.example.fr/cr"},
+               "WebSubresources": [{"WebResourceData": b"\x89PNG\r\n", "WebResourceMIMEType": "image/png",
+                                    "WebResourceURL": "https://pays.example.fr/logo.png"}]}
+    (tmp_path / "cr.webarchive").write_bytes(plistlib.dumps(archive, fmt=plistlib.FMT_BINARY))
+    (tmp_path / "cassée.webarchive").write_bytes(b"bplist00\xd1\x01\x02")
+    document = read_document(tmp_path / "cr.webarchive", tmp_path)
+    assert document.format == "html" and document.notes[0] == "web page saved as a Safari web archive"
+    assert "l’écoute et de l’esprit de synthèse" in document.text and "Plan du site" not in document.text
+    with pytest.raises(UnreadableFile, match="archive web Safari"):
+        read_document(tmp_path / "cassée.webarchive", tmp_path)
+
+
+def _mail(subject: str = "Compte rendu de la journée du réseau, Florac") -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = "Marie Dupont <marie.dupont@pays.example.fr>"
+    message["To"] = "reseau@example.fr"
+    message["Subject"] = subject
+    message["Date"] = "Fri, 12 Mar 2004 17:05:00 +0100"
+    message.set_content("Bonjour,\n\nLes élus ont souligné l’importance de l’écoute.\n", charset="utf-8")
+    message.add_alternative("<html><body><p>Bonjour,</p><p>Les élus ont souligné l’importance de l’écoute "
+                            "pour coopérer entre communes, et la mutualisation des services a été présentée "
+                            "par les agents de développement.</p><p><a href='#'>Se désinscrire</a></p>"
+                            "</body></html>", subtype="html")
+    message.add_attachment(b"%PDF-1.4 ...", maintype="application", subtype="pdf", filename="actes.pdf")
+    return message.as_bytes()
+
+
+def test_a_mail_gives_its_body_with_its_subject_as_title_and_names_what_it_does_not_read(tmp_path: Path):
+    (tmp_path / "cr.eml").write_bytes(_mail())
+    plain = ("From: =?iso-8859-1?q?Jos=E9?= <jose@example.fr>\nSubject: =?iso-8859-1?q?R=E9union?=\n"
+             "Date: Mon, 3 Jun 2002 09:00:00 +0200\nMIME-Version: 1.0\n"
+             "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n"
+             "Les communes coop=E8rent depuis dix ans.\n").encode("ascii")
+    (tmp_path / "réunion.eml").write_bytes(plain)
+    (tmp_path / "pas-un-mail.eml").write_text("Juste une ligne de texte.\n", encoding="utf-8")
+    document = read_document(tmp_path / "cr.eml", tmp_path)
+    assert document.text.startswith("# Compte rendu de la journée du réseau, Florac\n\nBonjour,")
+    assert "l’importance de l’écoute pour coopérer" in document.text and document.format == "html"
+    assert document.metadata["titre"] == "Compte rendu de la journée du réseau, Florac"
+    assert (document.metadata["auteur"], document.metadata["date"]) == ("Marie Dupont", "2004-03-12")
+    assert document.notes[:2] == ("e-mail", "pièces jointes non lues (1) : actes.pdf ; pour les analyser, "
+                                            "déposez-les dans le corpus")
+    latin = read_document(tmp_path / "réunion.eml", tmp_path)
+    assert latin.text == "# Réunion\n\nLes communes coopèrent depuis dix ans.\n"
+    assert (latin.metadata["auteur"], latin.metadata["date"]) == ("José", "2002-06-03")
+    with pytest.raises(UnreadableFile, match="pas un courriel"):
+        read_document(tmp_path / "pas-un-mail.eml", tmp_path)
+
+
+def test_an_outlook_message_gives_its_body_subject_sender_and_date(tmp_path: Path) -> None:
+    from tests.compound import compound_file
+
+    def unicode(text: str) -> bytes:
+        return text.encode("utf-16-le").ljust(4096, b"\0")
+
+    streams = {
+        "__properties_version1.0": bytes(4096),
+        "__substg1.0_0037001F": unicode("Atelier coopération : synthèse"),
+        "__substg1.0_0C1A001F": unicode("Paul Martin"),
+        "__substg1.0_007D001F": unicode("Received: from x\r\nDate: Tue, 5 Oct 2010 10:00:00 +0200\r\n"),
+        "__substg1.0_1000001F": unicode("Les agents de développement animent les ateliers.\r\nÀ bientôt."),
+        "__attach_version1.0_#00000000/__substg1.0_3707001F": unicode("programme.docx"),
+        "__attach_version1.0_#00000000/__substg1.0_37010102": bytes(4096),
+    }
+    (tmp_path / "atelier.msg").write_bytes(compound_file(streams))
+    (tmp_path / "word.msg").write_bytes(word97([Paragraph("Un document Word nommé .msg")]))
+    document = read_document(tmp_path / "atelier.msg", tmp_path)
+    assert document.text == ("# Atelier coopération : synthèse\n\n"
+                             "Les agents de développement animent les ateliers.\nÀ bientôt.")
+    assert document.metadata == {"titre": "Atelier coopération : synthèse", "auteur": "Paul Martin",
+                                 "date": "2010-10-05"}
+    assert "programme.docx" in document.notes[1]
+    with pytest.raises(UnreadableFile, match="pas un message Outlook"):
+        read_document(tmp_path / "word.msg", tmp_path)
