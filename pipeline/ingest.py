@@ -30,6 +30,7 @@ from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG, NON_TEXT_TAGS
 from pipeline.readers import READER_NAMES, READERS, actual_format, mail, webarchive
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
+from pipeline.readers.text import table_rows_as_items
 from pipeline.types import Document, Skipped
 
 if TYPE_CHECKING:
@@ -833,6 +834,7 @@ def _html_main_text(html: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
     text, restored = restore_headings(html, text)
     if restored:
         notes.append(f"titres de la page remis au-dessus de leurs paragraphes ({restored})")
+    text = table_rows_as_items(text)
     if not text.strip():
         notes = ["no main text found in the HTML: the whole page text was kept (menus may remain)"]
         # html2txt without cleaning keeps footers and asides too, and still leaves scripts out.

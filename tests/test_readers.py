@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.errors import UnreadableFile
 from pipeline.ingest import discover, read_corpus, read_document
-from pipeline.readers.text import repair
+from pipeline.readers.text import repair, table_rows_as_items
 from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Skipped
 from tests.pptfile import (
@@ -251,7 +251,7 @@ def test_word_text_a_reader_sees_is_read_once_and_deleted_text_is_not(tmp_path):
     assert "- la confiance entre élus" in text  # a numbered paragraph is a list item
 
 
-def test_word_and_opendocument_table_cells_are_items_and_head_nothing_after_the_table(tmp_path):
+def test_word_opendocument_and_web_page_table_cells_are_items_and_head_nothing_after_the_table(tmp_path):
     import docx
     from odf.opendocument import OpenDocumentText
     from odf.table import Table, TableCell, TableRow
@@ -280,8 +280,13 @@ def test_word_and_opendocument_table_cells_are_items_and_head_nothing_after_the_
     writer.text.addElement(grid)
     writer.text.addElement(P(text=after))
     writer.save(str(tmp_path / "cr.odt"))
-    for name in ("cr.docx", "cr.odt"):
+    rows = "".join("<tr>" + "".join(f"<td>{value}</td>" for value in row) + "</tr>" for row in cells)
+    (tmp_path / "cr.html").write_text(
+        f"<html><body><article><h1>Les ateliers</h1><p>{PARAGRAPH}</p><table>{rows}</table><p>{after}</p>"
+        "</article></body></html>", encoding="utf-8")
+    for name in ("cr.docx", "cr.odt", "cr.html"):
         text = read_document(tmp_path / name, tmp_path).text
+        assert "|" not in text
         passages = segment(CleanDocument(name, text, text, ()))
         assert [(p.kind, p.text) for p in passages if p.text in {"Freins", "Animation dédiée"}] == [
             ("bullet", "Freins"), ("bullet", "Animation dédiée")]
@@ -711,6 +716,13 @@ def test_a_damaged_office_file_is_skipped_with_its_reason_and_the_rest_is_read(t
     documents = list(read_corpus(corpus))
     assert [d.doc_id for d in documents if not isinstance(d, Skipped)] == ["cr.txt"]
     assert [d.path for d in documents if isinstance(d, Skipped)] == [name]
+
+
+def test_a_page_table_as_trafilatura_writes_it_becomes_its_cells_items():
+    text = ("Le tarif | réduit | vaut pour tous.\n\n| Freins | Leviers | \n|---|:---:|\n"
+            "| 9 h 30 | Accueil \\| café |  | \n|  |  | \n| Atelier 1 | Marie | \n\nFin.\n")
+    assert table_rows_as_items(text) == ("Le tarif | réduit | vaut pour tous.\n\n- Freins\n- Leviers\n"
+                                         "- 9 h 30\n- Accueil | café\n- Atelier 1\n- Marie\n\nFin.\n")
 
 
 def test_ligatures_are_spelt_out_and_compounds_are_not_joined():

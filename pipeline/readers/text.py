@@ -26,6 +26,28 @@ def list_items(text: str) -> str:
     return "\n".join(line if line.startswith("- ") else f"- {line}" for line in lines if line)
 
 
+# A row of a Markdown table as trafilatura writes a page's table: `| a | b |`, a pipe inside a cell escaped
+_TABLE_ROW = re.compile(r"^(\|.*\|)[ \t]*(?:\n|$)", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^\|(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*$")
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+
+def table_rows_as_items(text: str) -> str:
+    """`text` with each row of a Markdown table written as its cells' list items, the rule under a header
+    row and empty cells left out: a web page's table read as the other readers read a table's cells
+    (`list_items`), so that a report saved as a page and as a Word file gives the same passages."""
+
+    def items(match: re.Match[str]) -> str:
+        row = match.group(1)
+        if _TABLE_RULE.match(row):
+            return ""
+        cells = (cell.strip().replace("\\|", "|") for cell in _CELL_BORDER.split(row)[1:-1])
+        written = list_items("\n".join(cell for cell in cells if cell))
+        return written + "\n" if written else ""
+
+    return _TABLE_ROW.sub(items, text)
+
+
 def repair(text: str) -> tuple[str, tuple[str, ...]]:
     """`text` with ligature glyphs spelt out and hyphenated line ends joined, and notes saying so."""
     notes = []
