@@ -67,7 +67,11 @@ UNREAD_SUFFIXES = {
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
     ".tiff": "image", ".webp": "image", ".pages": "document Pages", ".key": "présentation Keynote",
     ".numbers": "tableur Numbers",
+    ".zip": "archive", ".7z": "archive", ".rar": "archive", ".tar": "archive", ".tgz": "archive",
 }
+# What to do with a file of each kind the readers do not read
+_UNREAD_ADVICE = {"archive": "décompressez-la dans le dossier du corpus, ses fichiers seront lus"}
+_DEFAULT_ADVICE = "l'enregistrer en PDF, .docx, .odt, .pptx, .txt ou .html"
 
 # Share of control characters (other than tab, newline, carriage return, form feed) above which decoded
 # content is taken for binary data. Real reports have none; random bytes give 10-25 %.
@@ -254,8 +258,7 @@ class _Walker:
             self.files.append(path)
         elif resolved.is_file() and path.suffix.lower() in UNREAD_SUFFIXES:
             kind = UNREAD_SUFFIXES[path.suffix.lower()]
-            self._skip(path, f"format non lu ({kind}) : l'enregistrer en PDF, .docx, .odt, .pptx, .txt "
-                             "ou .html")
+            self._skip(path, f"format non lu ({kind}) : {_UNREAD_ADVICE.get(kind, _DEFAULT_ADVICE)}")
 
     def _walk_subfolder(self, folder: Path) -> None:
         try:

@@ -734,13 +734,17 @@ def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
 
 def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp_path):
     (tmp_path / "budget.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+    (tmp_path / "comptes-rendus.zip").write_bytes(b"PK\x05\x06" + bytes(18))
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "cr.txt").write_text(PARAGRAPH, encoding="utf-8")
     (tmp_path / "metadata.csv").write_text("doc_id,date\n", encoding="utf-8")
     files, skipped = discover(tmp_path)
     assert [p.name for p in files] == ["cr.txt"]
     assert {s.path: s.reason.split(" : ")[0] for s in skipped} == {
-        "budget.xls": "format non lu (Excel)", "photo.jpg": "format non lu (image)"}
+        "budget.xls": "format non lu (Excel)", "photo.jpg": "format non lu (image)",
+        "comptes-rendus.zip": "format non lu (archive)"}
+    assert next(s.reason for s in skipped if s.path == "comptes-rendus.zip").endswith(
+        "décompressez-la dans le dossier du corpus, ses fichiers seront lus")
 
 
 @pytest.mark.slow
