@@ -52,11 +52,14 @@ __all__ = [
 
 CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
                    ".xhtml": "html", ".shtml": "html", ".mhtml": "mhtml", ".mht": "mhtml",
-                   ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".dot": "doc", ".odt": "odt",
-                   ".rtf": "rtf", ".pptx": "pptx", ".ppt": "ppt", ".pps": "ppt", ".odp": "odp",
+                   ".pdf": "pdf", ".docx": "docx", ".docm": "docx", ".dotx": "docx", ".dotm": "docx",
+                   ".doc": "doc", ".dot": "doc", ".odt": "odt", ".ott": "odt", ".rtf": "rtf",
+                   ".pptx": "pptx", ".pptm": "pptx", ".ppsx": "pptx", ".ppsm": "pptx", ".potx": "pptx",
+                   ".potm": "pptx", ".ppt": "ppt", ".pps": "ppt", ".odp": "odp", ".otp": "odp",
                    ".webarchive": "webarchive", ".eml": "eml", ".msg": "msg"}
-# What a file named .doc or .ppt holds when it is no Office 97-2003 file (`readers.actual_format`)
+# What a Word or PowerPoint file holds when its suffix says another format (`readers.actual_format`)
 _FORMAT_NAMES = {"rtf": "RTF document", "docx": "Word (.docx) document", "pptx": "PowerPoint (.pptx) slides",
+                 "doc": "Word 97-2003 document", "ppt": "PowerPoint 97-2003 slides",
                  "txt": "text or web page"}
 _WRAPPER_NAMES = {"mhtml": "MHTML", "webarchive": "archive web Safari", "eml": "courriel",
                   "msg": "message Outlook"}
@@ -370,8 +373,8 @@ class _Unwrapped:
 
 
 def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
-    """A page saved as one file (MHTML, Safari's web archive) gives its HTML; a mail its body; a .doc or
-    .ppt that holds another format is that format. Other files are read as they are."""
+    """A page saved as one file (MHTML, Safari's web archive) gives its HTML; a mail its body; a Word or
+    PowerPoint file whose suffix names another format is read as what it is. Other files as they are."""
     try:
         if file_format == "mhtml":
             content, declared = page_html(raw)
@@ -388,7 +391,7 @@ def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
     except Exception as exc:  # as in _read_binary: a damaged file, not a failure of the run
         raise UnreadableFile(f"fichier {_WRAPPER_NAMES[file_format]} endommagé ({type(exc).__name__}: "
                              f"{exc})") from None
-    if (actual := actual_format(file_format, raw)) != file_format:  # a .doc or .ppt of another format
+    if (actual := actual_format(file_format, raw)) != file_format:  # a .doc that is a .docx, and so on
         return _Unwrapped(raw, None, actual, (f"{_FORMAT_NAMES[actual]} saved under a {suffix} name",))
     return _Unwrapped(raw, None, file_format)
 

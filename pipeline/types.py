@@ -20,8 +20,9 @@ def is_markdown(doc_id: str) -> bool:
 # furniture, a picture's alternative text) leave them alone: a dated subtitle, a speaker's name alone on its
 # line or a template's heading is content there. PDF is not among them: a PDF is often a page printed from the
 # web, and its running headers and page numbers are furniture.
-AUTHORED_SUFFIXES = (*MARKDOWN_SUFFIXES, ".docx", ".doc", ".dot", ".odt", ".rtf", ".pptx", ".ppt", ".pps",
-                     ".odp")
+AUTHORED_SUFFIXES = (*MARKDOWN_SUFFIXES, ".docx", ".docm", ".dotx", ".dotm", ".doc", ".dot", ".odt", ".ott",
+                     ".rtf", ".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm", ".ppt", ".pps", ".odp",
+                     ".otp")
 
 
 def is_authored(doc_id: str) -> bool:

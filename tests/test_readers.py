@@ -570,6 +570,55 @@ def test_a_doc_that_holds_rtf_a_web_page_or_a_docx_is_read_as_what_it_is(tmp_pat
     assert docx_file.format == "docx" and "# Rencontre des intercommunalités" in docx_file.text
 
 
+def _retyped(path: Path, old: str, new: str, target: Path) -> Path:
+    """A copy of the package at `path` whose main part's content type `old` is `new`, as Word or
+    PowerPoint write a macro-enabled file, a template or a slide show."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as copy:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "[Content_Types].xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            copy.writestr(member, data)
+    return target
+
+
+OOXML = "application/vnd.openxmlformats-officedocument"
+WORD_MAIN = f"{OOXML}.wordprocessingml.document.main+xml"
+SLIDES_MAIN = f"{OOXML}.presentationml.presentation.main+xml"
+
+
+@pytest.mark.parametrize("name, kind, content_type", [
+    ("cr.docm", "docx", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    ("modèle.dotx", "docx", f"{OOXML}.wordprocessingml.template.main+xml"),
+    ("diaporama.ppsx", "pptx", f"{OOXML}.presentationml.slideshow.main+xml"),
+    ("diapos.pptm", "pptx", "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml"),
+    ("modèle.potx", "pptx", f"{OOXML}.presentationml.template.main+xml"),
+])
+def test_office_files_with_macros_templates_and_slide_shows_are_read_as_their_kind(tmp_path, name, kind,
+                                                                                     content_type):
+    made = make_docx(tmp_path / "x.docx") if kind == "docx" else make_pptx(tmp_path / "x.pptx")
+    path = _retyped(made, WORD_MAIN if kind == "docx" else SLIDES_MAIN, content_type, tmp_path / name)
+    document = read_document(path, tmp_path)
+    expected = read_document(made, tmp_path)
+    assert document.format == kind and document.text == expected.text
+
+
+def test_a_template_in_opendocument_and_files_renamed_across_office_versions_are_read(tmp_path):
+    make_odt(tmp_path / "x.odt").rename(tmp_path / "modèle.ott")
+    (tmp_path / "ancien.docx").write_bytes(word97([Paragraph("Séminaire de 2004", style=HEADING_1),
+                                                   Paragraph(PARAGRAPH)]))
+    (tmp_path / "ancien.pptx").write_bytes(slide_show([Slide([Shape(TITLE, "Atelier du Pays")])]))
+    assert "# Atelier du Pays" in read_document(tmp_path / "modèle.ott", tmp_path).text
+    word = read_document(tmp_path / "ancien.docx", tmp_path)
+    assert word.format == "doc" and word.text == f"# Séminaire de 2004\n\n{PARAGRAPH}\n"
+    assert word.notes[0] == "Word 97-2003 document saved under a .docx name"
+    slides = read_document(tmp_path / "ancien.pptx", tmp_path)
+    assert slides.format == "ppt" and slides.text == "# Atelier du Pays\n"
+
+
 def test_an_encrypted_an_old_or_a_damaged_doc_is_skipped_with_its_reason_and_the_rest_is_read(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -29,14 +29,20 @@ _RTF = re.compile(rb"\s*\{\\rtf")
 _ZIP = b"PK\x03\x04"
 
 
+_OLD_AND_NEW = {"doc": "docx", "ppt": "pptx"}
+
+
 def actual_format(file_format: str, raw: bytes) -> str:
-    """The format a file named as an Office 97-2003 file (`doc`, `ppt`) really has: Word writes RTF or a web
-    page under a .doc name when asked, and a .docx or .pptx is often renamed to the old suffix. `txt` stands
-    for text or a web page, which the text formats' path reads (it finds a page's markup itself)."""
-    if file_format not in ("doc", "ppt") or raw.startswith(_OLE_SIGNATURE):
+    """The format a Word or PowerPoint file really has, whatever its suffix says: Word writes RTF or a web
+    page under a .doc name when asked, and a file is often renamed from the old suffix to the new one or
+    back. `txt` stands for text or a web page, which the text formats' path reads (it finds the markup)."""
+    old = {new: old for old, new in _OLD_AND_NEW.items()}
+    if file_format in old and raw.startswith(_OLE_SIGNATURE):
+        return old[file_format]
+    if file_format not in _OLD_AND_NEW or raw.startswith(_OLE_SIGNATURE):
         return file_format
     if raw.startswith(_ZIP):
-        return file_format + "x"
+        return _OLD_AND_NEW[file_format]
     if file_format == "doc":
         return "rtf" if _RTF.match(raw) else "txt"
     return file_format

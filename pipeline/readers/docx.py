@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.ooxml import with_standard_content_type
 from pipeline.readers.text import list_items
 
 _HEADING = re.compile(r"(?:heading|titre)\s*(\d)", re.IGNORECASE)
@@ -38,7 +39,7 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     import docx  # imported when a .docx is met
 
     try:
-        document = docx.Document(io.BytesIO(raw))
+        document = docx.Document(io.BytesIO(with_standard_content_type(raw, "docx")))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableFile(f"document Word illisible ({exc})") from None
     body = document._body  # the body's XML, and the part paragraph styles are looked up in

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.ooxml import with_standard_content_type
 from pipeline.readers.text import list_items
 
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -22,7 +23,8 @@ _EXPLICIT_BULLETS = (f"{_DRAWING}buChar", f"{_DRAWING}buAutoNum", f"{_DRAWING}bu
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     from pptx import Presentation
 
-    presentation = Presentation(io.BytesIO(raw))  # a damaged file: ingest reports what python-pptx raises
+    # a damaged file: ingest reports what python-pptx raises
+    presentation = Presentation(io.BytesIO(with_standard_content_type(raw, "pptx")))
     blocks = [block for slide in presentation.slides for block in _slide_blocks(slide)]
     body = "\n\n".join(block for block in blocks if block.strip())
     if not body:
