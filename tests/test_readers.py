@@ -12,6 +12,7 @@ from pipeline.ingest import discover, read_corpus, read_document
 from pipeline.readers.text import repair, table_rows_as_items
 from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Skipped
+from tests.compound import compound_file
 from tests.pptfile import (
     BODY,
     CENTER_BODY,
@@ -617,6 +618,12 @@ def test_a_template_in_opendocument_and_files_renamed_across_office_versions_are
     assert word.notes[0] == "Word 97-2003 document saved under a .docx name"
     slides = read_document(tmp_path / "ancien.pptx", tmp_path)
     assert slides.format == "ppt" and slides.text == "# Atelier du Pays\n"
+    # Office protects any file with a password by putting it, encrypted, in a compound file
+    locked = compound_file({"EncryptionInfo": bytes(4096), "EncryptedPackage": bytes(4096)})
+    for name in ("verrouillé.docx", "verrouillé.pptx", "verrouillé.doc"):
+        (tmp_path / name).write_bytes(locked)
+        with pytest.raises(UnreadableFile, match="protégé par un mot de passe"):
+            read_document(tmp_path / name, tmp_path)
 
 
 def test_an_encrypted_an_old_or_a_damaged_doc_is_skipped_with_its_reason_and_the_rest_is_read(tmp_path):

@@ -16,7 +16,6 @@ and text boxes are left out, as the Word reader leaves out headers and footers."
 
 from __future__ import annotations
 
-import io
 import re
 import struct
 from bisect import bisect_right
@@ -24,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.compound import opened
 from pipeline.readers.text import list_items
 
 _WORD_IDENT = 0xA5EC
@@ -58,21 +58,13 @@ _SYMBOL_FONT = re.compile("[\uf000-\uf0ff]")  # glyphs of Symbol or Wingdings (b
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
-    import olefile  # imported when a .doc is met
-
-    try:
-        compound = olefile.OleFileIO(io.BytesIO(raw))
-    except (OSError, ValueError, struct.error, IndexError) as exc:  # a damaged header or sector table
-        raise UnreadableFile(f"document Word 97-2003 illisible ({type(exc).__name__})") from None
-    with compound:
+    with opened(raw, "document Word 97-2003") as compound:
         if not compound.exists("WordDocument"):
             raise UnreadableFile("fichier Office sans texte Word (ni flux WordDocument) : un classeur ou une "
                                  "présentation nommé .doc ?")
-        word = _stream(compound, "WordDocument")
+        word = compound.stream("WordDocument")
         fib = _Fib.parse(word)
-        if not compound.exists(fib.table_stream):
-            raise UnreadableFile(f"document Word 97-2003 incomplet (flux {fib.table_stream} absent)")
-        table = _stream(compound, fib.table_stream)
+        table = compound.stream(fib.table_stream)
     try:
         blocks = _text_blocks(word, table, fib)
     except (struct.error, IndexError) as exc:  # a count or an offset that points outside its stream
@@ -92,17 +84,6 @@ def _text_blocks(word: bytes, table: bytes, fib: _Fib) -> list[str]:
     for start, end in fib.readable_parts():
         blocks += _blocks(text, start, min(end, len(text)), pieces, paragraphs, styles)
     return blocks
-
-
-def _stream(compound, name: str) -> bytes:
-    """The stream `name`; olefile gives what it finds of a stream cut short, which is no text to read."""
-    try:
-        data = compound.openstream(name).read()
-    except (OSError, ValueError) as exc:  # a storage where the stream should be, a broken sector chain
-        raise UnreadableFile(f"document Word 97-2003 endommagé ({exc})") from None
-    if len(data) < compound.get_size(name):
-        raise UnreadableFile("document Word 97-2003 tronqué (le fichier s'arrête avant la fin de son texte)")
-    return data
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
-import io
 import re
 import struct
 from dataclasses import dataclass
 from email.message import EmailMessage
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.compound import opened
 
 
 @dataclass(frozen=True)
@@ -73,32 +73,25 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORE
 
 def msg_body(raw: bytes) -> MailBody:
     """The body of an Outlook message (.msg)."""
-    import olefile  # imported when a .msg is met
-
-    try:
-        compound = olefile.OleFileIO(io.BytesIO(raw))
-    except (OSError, ValueError, struct.error, IndexError) as exc:
-        raise UnreadableFile(f"message Outlook illisible ({type(exc).__name__})") from None
-    with compound:
+    with opened(raw, "message Outlook") as compound:
         if not compound.exists("__properties_version1.0"):
             raise UnreadableFile("fichier Office qui n'est pas un message Outlook (aucune propriété de "
                                  "message)")
-        code_page = _code_page(_read(compound, "__properties_version1.0"))
+        code_page = _code_page(compound.stream("__properties_version1.0"))
 
         def text(prefix: str, tag: str) -> str:
-            unicode = _read(compound, f"{prefix}__substg1.0_{tag}001F")
+            unicode = compound.stream(f"{prefix}__substg1.0_{tag}001F", required=False)
             if unicode:
                 return unicode.decode("utf-16-le", errors="replace").rstrip("\0")
-            eight_bit = _read(compound, f"{prefix}__substg1.0_{tag}001E")
+            eight_bit = compound.stream(f"{prefix}__substg1.0_{tag}001E", required=False)
             return eight_bit.decode(code_page, errors="replace").rstrip("\0")
 
-        folders = sorted({entry[0] for entry in compound.listdir(streams=True, storages=False)
-                          if entry[0].startswith("__attach_version1.0_")})
+        folders = compound.folders("__attach_version1.0_")
         attachments = tuple(next((name for tag in _ATTACHMENT_NAMES if (name := text(f"{folder}/", tag))),
                                  "pièce jointe sans nom") for folder in folders)
         subject, sender = text("", _SUBJECT), text("", _SENDER_NAME) or text("", _SENDER_ADDRESS)
         headers = email.message_from_string(text("", _HEADERS), policy=email.policy.default)
-        html = _read(compound, f"__substg1.0_{_HTML}0102")
+        html = compound.stream(f"__substg1.0_{_HTML}0102", required=False)
         plain = text("", _BODY)
     date = _iso_date(headers.get("Date", "")) if headers else ""
     if html.strip(b"\0 \r\n"):
@@ -108,15 +101,6 @@ def msg_body(raw: bytes) -> MailBody:
     if plain.strip():
         return MailBody(plain.encode("utf-8"), "utf-8", False, subject, sender, date, attachments)
     raise UnreadableFile("message Outlook sans texte (ni corps texte ni corps HTML)")
-
-
-def _read(compound, name: str) -> bytes:
-    if not compound.exists(name):
-        return b""
-    try:
-        return compound.openstream(name).read()
-    except (OSError, ValueError) as exc:
-        raise UnreadableFile(f"message Outlook endommagé ({exc})") from None
 
 
 def _code_page(properties: bytes) -> str:

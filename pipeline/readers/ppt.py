@@ -12,12 +12,12 @@ out, as in a .pptx."""
 
 from __future__ import annotations
 
-import io
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.compound import opened
 from pipeline.readers.text import list_items
 
 _DOCUMENT, _SLIDE, _SLIDE_ATOM, _NOTES, _SLIDE_PERSIST = 0x03E8, 0x03EE, 0x03EF, 0x03F0, 0x03F3
@@ -64,20 +64,12 @@ class _SlideEntry:
 
 
 def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
-    import olefile  # imported when a .ppt is met
-
-    try:
-        compound = olefile.OleFileIO(io.BytesIO(raw))
-    except (OSError, ValueError, struct.error, IndexError) as exc:  # a damaged header or sector table
-        raise UnreadableFile(f"présentation PowerPoint 97-2003 illisible ({type(exc).__name__})") from None
-    with compound:
+    with opened(raw, "présentation PowerPoint 97-2003", feminine=True) as compound:
         if not compound.exists("PowerPoint Document"):
             raise UnreadableFile("fichier Office sans diapositives PowerPoint (ni flux « PowerPoint "
                                  "Document ») : un document Word ou un classeur nommé .ppt ?")
-        if not compound.exists("Current User"):
-            raise UnreadableFile("présentation PowerPoint 97-2003 incomplète (flux « Current User » absent)")
-        stream = _stream(compound, "PowerPoint Document")
-        current_user = _stream(compound, "Current User")
+        stream = compound.stream("PowerPoint Document")
+        current_user = compound.stream("Current User")
     try:
         blocks = list(_blocks(stream, current_user))
     except (struct.error, IndexError, KeyError, RecursionError) as exc:
@@ -86,16 +78,6 @@ def read(raw: bytes) -> tuple[str, tuple[str, ...]]:
     if not body:
         raise UnreadableFile("aucun texte dans la présentation PowerPoint 97-2003")
     return body + "\n", ("PowerPoint 97-2003 slides",)
-
-
-def _stream(compound, name: str) -> bytes:
-    try:
-        data = compound.openstream(name).read()
-    except (OSError, ValueError) as exc:
-        raise UnreadableFile(f"présentation PowerPoint 97-2003 endommagée ({exc})") from None
-    if len(data) < compound.get_size(name):
-        raise UnreadableFile("présentation PowerPoint 97-2003 tronquée (le fichier s'arrête avant sa fin)")
-    return data
 
 
 def _blocks(stream: bytes, current_user: bytes) -> Iterator[str]:
