@@ -531,7 +531,7 @@ WORD97_BODY = [
 def test_a_word_97_document_is_read_as_a_docx_is_headings_lists_cells_and_notes(tmp_path, one_byte):
     path = tmp_path / "cr.doc"
     path.write_bytes(word97(WORD97_BODY, footnotes=[Paragraph("\x02 Source : rapport du Pays, 2004.")],
-                            one_byte=one_byte))
+                            text_boxes=[Paragraph("Encadré : trois communes pilotes")], one_byte=one_byte))
     document = read_document(path, tmp_path)
     text = document.text
     assert document.format == "doc" and document.notes[0] == "Word 97-2003 document"
@@ -542,7 +542,8 @@ def test_a_word_97_document_is_read_as_a_docx_is_headings_lists_cells_and_notes(
     assert "## Synthèse" not in text and "Synthèse\net suites" in text  # a heading on two lines is no heading
     assert "## Prochaines étapes" in text
     assert "\n\nUne photo et un dessin ancrés ici ne laissent rien." in text
-    assert text.endswith("\n\nSource : rapport du Pays, 2004.\n")  # the notes after the body
+    # the text boxes after the body, then the notes
+    assert text.endswith("\n\nEncadré : trois communes pilotes\n\nSource : rapport du Pays, 2004.\n")
     passages = segment(CleanDocument("cr.doc", text, text, ()))
     assert [(p.kind, p.text) for p in passages if p.text in {"Freins", "Animation dédiée"}] == [
         ("bullet", "Freins"), ("bullet", "Animation dédiée")]

@@ -42,9 +42,9 @@ def row_end() -> Paragraph:
     return Paragraph("", in_table=True, row_end=True, end="\x07")
 
 
-def word97(body: list[Paragraph], *, footnotes: list[Paragraph] = (), one_byte: bool = True,
-           encrypted: bool = False, n_fib: int = 0x00C1) -> bytes:
-    paragraphs = [*body, *footnotes]
+def word97(body: list[Paragraph], *, footnotes: list[Paragraph] = (), text_boxes: list[Paragraph] = (),
+           one_byte: bool = True, encrypted: bool = False, n_fib: int = 0x00C1) -> bytes:
+    paragraphs = [*body, *footnotes, *text_boxes]  # the parts in the file's order
     text = "".join(paragraph.text + paragraph.end for paragraph in paragraphs)
     width = 1 if one_byte else 2
     encoded = text.encode("cp1252") if one_byte else text.encode("utf-16-le")
@@ -81,6 +81,7 @@ def word97(body: list[Paragraph], *, footnotes: list[Paragraph] = (), one_byte: 
     counts[0] = len(word)
     counts[3] = sum(len(p.text) + 1 for p in body)
     counts[4] = sum(len(p.text) + 1 for p in footnotes)
+    counts[9] = sum(len(p.text) + 1 for p in text_boxes)
     flags = 0x0200 | (0x0100 if encrypted else 0)
     fib = (struct.pack("<HHHHHHHIBBHHII", 0xA5EC, n_fib, 0, 0x040C, 0, flags, 0xBF, 0, 0, 0, 0, 0, 0, 0)
            + struct.pack("<H", 14) + bytes(28)

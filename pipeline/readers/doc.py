@@ -1,6 +1,6 @@
-"""Word 97-2003 (.doc, .dot) -> text: the body, then the footnotes and endnotes, written as the Word reader
-writes a .docx (headings `#` by level, list paragraphs `- `, a table cell's text as list items, a blank line
-between blocks; a table of contents left out).
+"""Word 97-2003 (.doc, .dot) -> text: the body, then its text boxes, the footnotes and endnotes, written as
+the Word reader writes a .docx (headings `#` by level, list paragraphs `- `, a table cell's text as list
+items, a blank line between blocks; a table of contents left out).
 
 olefile opens the compound file; the text is then read as the format's specification ([MS-DOC]) lays it out:
 the File Information Block at the start of the `WordDocument` stream gives the length of each part of the
@@ -11,8 +11,8 @@ style sheet tells Word's built-in headings and table-of-contents styles from the
 language of the interface that wrote them.
 
 What is not text is left out: a field's instructions (« HYPERLINK "…" », « PAGE », « TOC \\o »: its shown
-result stays), the marks anchoring pictures, drawings, notes and comments. Page headers and footers, comments
-and text boxes are left out, as the Word reader leaves out headers and footers."""
+result stays), the marks anchoring pictures, drawings, notes and comments. Page headers and footers and
+comments are left out, as the Word reader leaves them out."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ _FIRST_WORD97_NFIB = 0x00C0
 _ENCRYPTED = 0x0100
 _TABLE_STREAM_1 = 0x0200
 # positions in FibRgLw97 (4-byte counts) and in FibRgFcLcb (offset and length pairs in the table stream)
-_CCP_TEXT, _CCP_FOOTNOTES, _CCP_HEADERS, _CCP_MACROS, _CCP_COMMENTS, _CCP_ENDNOTES = 3, 4, 5, 6, 7, 8
+_CCP_TEXT, _CCP_FOOTNOTES, _CCP_ENDNOTES, _CCP_TEXT_BOXES = 3, 4, 8, 9  # headers, macros, comments: 5-7
 _STYLE_SHEET, _PARAGRAPH_BIN_TABLE, _PIECE_TABLE = 1, 13, 33
 _COMPRESSED = 0x40000000
 _PAGE = 512
@@ -120,7 +120,7 @@ class _Fib:
             raise UnreadableFile("document Word 97-2003 endommagé (bloc d'information hors du fichier)")
         values = struct.unpack_from(f"<{2 * pair_count}I", word, position + 2)
         pairs = tuple(zip(values[::2], values[1::2], strict=True))
-        if len(counts) <= _CCP_ENDNOTES or len(pairs) <= _PIECE_TABLE:
+        if len(counts) <= _CCP_TEXT_BOXES or len(pairs) <= _PIECE_TABLE:
             raise UnreadableFile("document Word 97-2003 tronqué (bloc d'information incomplet)")
         return cls("1Table" if flags & _TABLE_STREAM_1 else "0Table", counts, pairs)
 
@@ -128,14 +128,14 @@ class _Fib:
         return self.pairs[index]
 
     def readable_parts(self) -> Iterator[tuple[int, int]]:
-        """Character ranges of the body, the footnotes and the endnotes, in that order: the parts follow
-        one another as main text, footnotes, headers, macros, comments, endnotes."""
-        count = [max(0, self.counts[index]) for index in range(_CCP_ENDNOTES + 1)]
-        yield 0, count[_CCP_TEXT]
-        footnotes = count[_CCP_TEXT]
-        yield footnotes, footnotes + count[_CCP_FOOTNOTES]
-        endnotes = footnotes + sum(count[_CCP_FOOTNOTES:_CCP_ENDNOTES])
-        yield endnotes, endnotes + count[_CCP_ENDNOTES]
+        """Character ranges of the body, its text boxes, the footnotes and the endnotes, in that order. In the
+        file the parts follow one another as main text, footnotes, headers, macros, comments, endnotes, text
+        boxes (a text box's text cannot be put back where its box stands, so it follows the body)."""
+        count = [max(0, self.counts[index]) if index < len(self.counts) else 0
+                 for index in range(_CCP_TEXT_BOXES + 1)]
+        starts = {index: sum(count[_CCP_TEXT:index]) for index in range(_CCP_TEXT, _CCP_TEXT_BOXES + 1)}
+        for part in (_CCP_TEXT, _CCP_TEXT_BOXES, _CCP_FOOTNOTES, _CCP_ENDNOTES):
+            yield starts[part], starts[part] + count[part]
 
 
 @dataclass(frozen=True)
