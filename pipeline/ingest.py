@@ -57,10 +57,14 @@ CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html
                    ".pptx": "pptx", ".pptm": "pptx", ".ppsx": "pptx", ".ppsm": "pptx", ".potx": "pptx",
                    ".potm": "pptx", ".ppt": "ppt", ".pps": "ppt", ".odp": "odp", ".otp": "odp",
                    ".webarchive": "webarchive", ".eml": "eml", ".msg": "msg"}
+# Pages a site mirror (wget, HTTrack) saves under the name of the script that served them (« actes.php »,
+# « article.aspx ») or under no suffix at all: read when their first bytes are a page's or a PDF's
+_SERVER_PAGE_SUFFIXES = frozenset({".php", ".php3", ".asp", ".aspx", ".jsp", ".cfm", ".cgi", ""})
+_SNIFFED_BYTES = 4096
 # What a Word or PowerPoint file holds when its suffix says another format (`readers.actual_format`)
 _FORMAT_NAMES = {"rtf": "RTF document", "docx": "Word (.docx) document", "pptx": "PowerPoint (.pptx) slides",
                  "doc": "Word 97-2003 document", "ppt": "PowerPoint 97-2003 slides",
-                 "txt": "text or web page"}
+                 "txt": "text or web page", "pdf": "PDF document"}
 _WRAPPER_NAMES = {"mhtml": "MHTML", "webarchive": "archive web Safari", "eml": "courriel",
                   "msg": "message Outlook"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
@@ -142,6 +146,29 @@ def document_id(path: Path, corpus: Path) -> str:
     relative = os.path.relpath(os.path.abspath(path), os.path.abspath(corpus))
     posix = Path(relative).as_posix()
     return os.fsencode(posix).decode("utf-8", errors="backslashreplace")
+
+
+def name_suffix(path: Path) -> str:
+    """The suffix of `path`'s name, lowercased, without the query a site mirror keeps in a saved page's name
+    (« index.html?p=2 », « page.php?id=3 »)."""
+    return Path(path.name.split("?", 1)[0]).suffix.lower()
+
+
+def corpus_format(path: Path) -> str | None:
+    """The format a corpus file's name says (`CORPUS_SUFFIXES`); `html` for a page saved under a server
+    script's name or no suffix; None for other names."""
+    suffix = name_suffix(path)
+    return CORPUS_SUFFIXES.get(suffix) or ("html" if suffix in _SERVER_PAGE_SUFFIXES else None)
+
+
+def _starts_as_page(path: Path) -> bool:
+    """Whether the file's first bytes are those of a web page or a PDF (a site mirror's saved page)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFFED_BYTES)
+    except OSError:
+        return False
+    return head.startswith(b"%PDF-") or _HTML_START.match(head.decode("latin-1")) is not None
 
 
 def corpus_files(settings: Settings) -> tuple[list[Path], list[Skipped]]:
@@ -236,7 +263,7 @@ class _Walker:
         try:
             resolved = path.resolve(strict=True)
         except FileNotFoundError:
-            if path.suffix.lower() in CORPUS_SUFFIXES:
+            if name_suffix(path) in CORPUS_SUFFIXES:
                 self._skip(path, "lien cassé (sa cible n'existe pas)")
             return
         except RuntimeError:  # Python < 3.13 reports a symlink loop this way
@@ -257,10 +284,15 @@ class _Walker:
                 self.linked_folders.append((path, resolved))
             else:
                 self._walk_subfolder(path)
-        elif resolved.is_file() and path.suffix.lower() in CORPUS_SUFFIXES:
+        elif resolved.is_file():
+            self._visit_file(path, resolved)
+
+    def _visit_file(self, path: Path, resolved: Path) -> None:
+        suffix = name_suffix(path)
+        if suffix in CORPUS_SUFFIXES or (suffix in _SERVER_PAGE_SUFFIXES and _starts_as_page(resolved)):
             self.files.append(path)
-        elif resolved.is_file() and path.suffix.lower() in UNREAD_SUFFIXES:
-            kind = UNREAD_SUFFIXES[path.suffix.lower()]
+        elif suffix in UNREAD_SUFFIXES:
+            kind = UNREAD_SUFFIXES[suffix]
             self._skip(path, f"format non lu ({kind}) : {_UNREAD_ADVICE.get(kind, _DEFAULT_ADVICE)}")
 
     def _walk_subfolder(self, folder: Path) -> None:
@@ -291,7 +323,7 @@ def read_bytes(path: Path) -> bytes:
 def read_document(path: Path, corpus: Path) -> Document:
     """Read and decode one corpus file. Raises UnreadableFile with a plain-words reason on any problem."""
     path = Path(path)
-    file_format = CORPUS_SUFFIXES.get(path.suffix.lower(), "txt")
+    file_format = corpus_format(path) or "txt"
     try:
         raw = read_bytes(path)
     except FileNotFoundError:
@@ -307,7 +339,7 @@ def read_document(path: Path, corpus: Path) -> Document:
     if not raw:
         raise UnreadableFile("fichier vide (0 octet)")
     found: dict[str, str] = {}
-    wrapped = _unwrap(file_format, raw, path.suffix.lower())
+    wrapped = _unwrap(file_format, raw, name_suffix(path) or "(sans suffixe)")
     content, declared, file_format, notes = (wrapped.content, wrapped.declared, wrapped.file_format,
                                              wrapped.notes)
     if file_format in READERS:  # PDF, Word, OpenDocument, RTF, PowerPoint: the format's reader gives the text

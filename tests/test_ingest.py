@@ -56,7 +56,6 @@ def fingerprint(folder: Path) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\nendobj\n", "PDF"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "PNG"),
         (bytes(range(256)) * 8, "octets nuls"),
         (bytes(b for b in range(1, 256) if b not in b"\t\n\r\x0b\x0c ") * 8, "caractères de contrôle"),
@@ -70,6 +69,39 @@ def test_binary_file_is_skipped_and_the_others_are_read(
     assert list(documents) == ["ok.txt"]
     assert "binaire" in skipped["rapport.txt"]
     assert expected in skipped["rapport.txt"]
+
+
+def test_a_pdf_under_a_text_or_page_name_is_read_as_a_pdf(tmp_path: Path) -> None:
+    from tests.test_readers import PARAGRAPH, make_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "x.pdf", [PARAGRAPH]).rename(corpus / "actes.txt")
+    (corpus / "cassé.html").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\n")
+    documents, skipped = read_all(corpus)
+    assert documents["actes.txt"].format == "pdf" and PARAGRAPH[:40] in documents["actes.txt"].text
+    assert documents["actes.txt"].notes[0] == "PDF document saved under a .txt name"
+    assert "PDF" in skipped["cassé.html"]
+
+
+def test_pages_a_site_mirror_saved_under_a_script_name_a_query_or_no_suffix_are_read(tmp_path: Path) -> None:
+    from tests.test_readers import PARAGRAPH, make_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    page = SAVED_PAGE.format(charset="utf-8")
+    for name in ("actes.php", "article.aspx?id=12", "index.html?p=2", "compte-rendu"):
+        (corpus / name).write_text(page, encoding="utf-8")
+    make_pdf(corpus / "x.pdf", [PARAGRAPH]).rename(corpus / "telecharger.php?doc=3")
+    (corpus / "LICENSE").write_text("Permission is hereby granted, free of charge.\n", encoding="utf-8")
+    (corpus / "outil.php").write_text("<?php echo 'bonjour'; ?>\n", encoding="utf-8")
+    files, skipped = discover(corpus)
+    assert not skipped and sorted(p.name for p in files) == [
+        "actes.php", "article.aspx?id=12", "compte-rendu", "index.html?p=2", "telecharger.php?doc=3"]
+    for path in files:
+        document = read_document(path, corpus)
+        assert ("l’écoute" in document.text) or (PARAGRAPH[:40] in document.text)
+        assert "Plan du site" not in document.text
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\t\r\n  ", "\ufeff \n".encode("utf-8")])

@@ -30,12 +30,16 @@ _ZIP = b"PK\x03\x04"
 
 
 _OLD_AND_NEW = {"doc": "docx", "ppt": "pptx"}
+_TEXT_FORMATS = frozenset({"txt", "md", "html"})
+_PDF = b"%PDF-"
 
 
 def actual_format(file_format: str, raw: bytes) -> str:
     """The format a Word or PowerPoint file really has, whatever its suffix says: Word writes RTF or a web
     page under a .doc name when asked, and a file is often renamed from the old suffix to the new one or
     back. `txt` stands for text or a web page, which the text formats' path reads (it finds the markup)."""
+    if file_format in _TEXT_FORMATS and raw.startswith(_PDF):  # a PDF saved under a page's or a text's name
+        return "pdf"
     old = {new: old for old, new in _OLD_AND_NEW.items()}
     if file_format in old and raw.startswith(_OLE_SIGNATURE):
         return old[file_format]

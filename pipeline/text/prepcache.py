@@ -19,7 +19,7 @@ from pipeline.clean.chrome import active_model
 from pipeline.diskcache import CacheCounts, Codec, DiskCache
 from pipeline.errors import UnreadableFile
 from pipeline.fingerprint import code_fingerprint
-from pipeline.ingest import CORPUS_SUFFIXES, read_document
+from pipeline.ingest import corpus_format, read_document
 from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Document, Passage, Removal, is_authored
 
@@ -87,7 +87,7 @@ def corpus_repetition(paths: Iterable[Path], corpus: Path, rules: tuple[str, ...
 
     def texts() -> Iterator[tuple[str, str]]:
         for path in paths:
-            if CORPUS_SUFFIXES.get(path.suffix.lower()) not in _SCRAPED_FORMATS:
+            if corpus_format(path) not in _SCRAPED_FORMATS:
                 continue
             try:
                 document = read_document(path, corpus)
