@@ -27,7 +27,7 @@ import trafilatura
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.html_headings import restore_headings
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG, NON_TEXT_TAGS
-from pipeline.readers import READER_NAMES, READERS, actual_format, mail, webarchive
+from pipeline.readers import PDF_SIGNATURE, READER_NAMES, READERS, actual_format, mail, webarchive
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.readers.text import table_rows_as_items
@@ -168,7 +168,7 @@ def _starts_as_page(path: Path) -> bool:
             head = handle.read(_SNIFFED_BYTES)
     except OSError:
         return False
-    return head.startswith(b"%PDF-") or _HTML_START.match(head.decode("latin-1")) is not None
+    return head.startswith(PDF_SIGNATURE) or _HTML_START.match(head.decode("latin-1")) is not None
 
 
 def corpus_files(settings: Settings) -> tuple[list[Path], list[Skipped]]:

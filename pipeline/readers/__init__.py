@@ -24,29 +24,27 @@ READERS: dict[str, Callable[[bytes], tuple[str, tuple[str, ...]]]] = {
 READER_NAMES = {"pdf": "PDF", "docx": "Word", "doc": "Word 97-2003", "odt": "OpenDocument", "rtf": "RTF",
                 "pptx": "PowerPoint", "ppt": "PowerPoint 97-2003", "odp": "OpenDocument"}
 
-_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_RTF = re.compile(rb"\s*\{\\rtf")
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: Office 97-2003, or protected
+PDF_SIGNATURE = b"%PDF-"
 _ZIP = b"PK\x03\x04"
-
-
-_OLD_AND_NEW = {"doc": "docx", "ppt": "pptx"}
+_RTF = re.compile(rb"\s*\{\\rtf")
+_NEWER = {"doc": "docx", "ppt": "pptx"}
+_OLDER = {new: old for old, new in _NEWER.items()}
 _TEXT_FORMATS = frozenset({"txt", "md", "html"})
-_PDF = b"%PDF-"
 
 
 def actual_format(file_format: str, raw: bytes) -> str:
-    """The format a Word or PowerPoint file really has, whatever its suffix says: Word writes RTF or a web
-    page under a .doc name when asked, and a file is often renamed from the old suffix to the new one or
-    back. `txt` stands for text or a web page, which the text formats' path reads (it finds the markup)."""
-    if file_format in _TEXT_FORMATS and raw.startswith(_PDF):  # a PDF saved under a page's or a text's name
-        return "pdf"
-    old = {new: old for old, new in _OLD_AND_NEW.items()}
-    if file_format in old and raw.startswith(_OLE_SIGNATURE):
-        return old[file_format]
-    if file_format not in _OLD_AND_NEW or raw.startswith(_OLE_SIGNATURE):
-        return file_format
-    if raw.startswith(_ZIP):
-        return _OLD_AND_NEW[file_format]
-    if file_format == "doc":
-        return "rtf" if _RTF.match(raw) else "txt"
+    """The format a file really has when its suffix says another: a PDF saved under a text's or a page's
+    name; a Word or PowerPoint file renamed from the old suffix to the new one or back; the RTF or web page
+    Word writes under a .doc name when asked (`txt`: the text formats' path, which finds a page's markup)."""
+    if file_format in _TEXT_FORMATS:
+        return "pdf" if raw.startswith(PDF_SIGNATURE) else file_format
+    compound = raw.startswith(OLE_SIGNATURE)
+    if file_format in _OLDER:
+        return _OLDER[file_format] if compound else file_format
+    if file_format in _NEWER and not compound:
+        if raw.startswith(_ZIP):
+            return _NEWER[file_format]
+        if file_format == "doc":
+            return "rtf" if _RTF.match(raw) else "txt"
     return file_format

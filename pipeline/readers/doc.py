@@ -106,19 +106,18 @@ class _Fib:
             raise UnreadableFile("document Word protégé par un mot de passe : enregistrez-en une copie sans "
                                  "mot de passe")
         # FibBase (32 bytes), then three blocks each preceded by its count: 2-byte words, 4-byte longs, pairs
-        position = 32
-        position += 2 + 2 * _u16(word, position)
-        if position + 2 > len(word):
-            raise UnreadableFile("document Word 97-2003 endommagé (bloc d'information hors du fichier)")
-        longs = _u16(word, position)
-        if position + 4 + 4 * longs > len(word):
-            raise UnreadableFile("document Word 97-2003 endommagé (bloc d'information hors du fichier)")
-        counts = struct.unpack_from(f"<{longs}i", word, position + 2)
-        position += 2 + 4 * longs
-        pair_count = _u16(word, position)
-        if position + 2 + 8 * pair_count > len(word):
-            raise UnreadableFile("document Word 97-2003 endommagé (bloc d'information hors du fichier)")
-        values = struct.unpack_from(f"<{2 * pair_count}I", word, position + 2)
+        def block(position: int, width: int) -> tuple[int, int]:
+            """The count of the block at `position` and where its items start, checked against the stream."""
+            count = _u16(word, position) if position + 2 <= len(word) else -1
+            if count < 0 or position + 2 + width * count > len(word):
+                raise UnreadableFile("document Word 97-2003 endommagé (bloc d'information hors du fichier)")
+            return count, position + 2
+
+        words, position = block(32, 2)
+        longs, position = block(position + 2 * words, 4)
+        counts = struct.unpack_from(f"<{longs}i", word, position)
+        pair_count, position = block(position + 4 * longs, 8)
+        values = struct.unpack_from(f"<{2 * pair_count}I", word, position)
         pairs = tuple(zip(values[::2], values[1::2], strict=True))
         if len(counts) <= _CCP_TEXT_BOXES or len(pairs) <= _PIECE_TABLE:
             raise UnreadableFile("document Word 97-2003 tronqué (bloc d'information incomplet)")
