@@ -13,7 +13,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,7 @@ from pipeline.ingest import corpus_files, document_id
 from pipeline.metadata import METADATA_FILE
 from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
+from pipeline.readers.mail import UNREAD_ATTACHMENTS
 from pipeline.settings import CHROME_MODEL, Settings
 from pipeline.types import Document, Skipped
 
@@ -113,6 +114,18 @@ def _top_examples(examples: Counter[str]) -> list[list]:
     """The removals a rule made most often (then in text order), with their counts."""
     ranked = sorted(examples.items(), key=lambda item: (-item[1], item[0]))
     return [[text, n] for text, n in ranked[:EXAMPLES_PER_REASON] if text]
+
+
+def _unread_attachments(documents: Sequence[Document]) -> list[str]:
+    """A note of the run naming the mails whose attachments were not read, for the user to add them."""
+    mails = [(document.doc_id, note.split(" : ", 1)[-1].split(" ; ")[0]) for document in documents
+             for note in document.notes if note.startswith(UNREAD_ATTACHMENTS)]
+    if not mails:
+        return []
+    shown = " ; ".join(f"{doc_id} : {names}" for doc_id, names in mails[:3])
+    shown += " ; …" if len(mails) > 3 else ""
+    return [f"{len(mails)} courriel(s) avec des pièces jointes non lues ({shown}) : enregistrez-les dans le "
+            "dossier du corpus pour qu'elles soient analysées"]
 
 
 def duplicate_key(clean_text: str) -> str | None:
@@ -309,6 +322,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
 
         result.documents = len(documents)
         result.skipped = skipped
+        result.notes.extend(_unread_attachments(documents))
         manifest = {
             "schema_version": OUTPUT_SCHEMA_VERSION,
             "signature": signature,

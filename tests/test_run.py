@@ -449,6 +449,23 @@ def test_a_markdown_links_words_are_read_and_counted_and_its_address_is_not(tmp_
     assert not {"schema", "pilote", "photo", "salle"} & counted
 
 
+def test_mails_whose_attachments_are_not_read_are_named_in_the_summary_and_the_report(tmp_path):
+    from tests.test_ingest import _mail
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "cr.eml").write_bytes(_mail())
+    (corpus / "notes.txt").write_text("Les communes coopèrent depuis dix ans.\n", encoding="utf-8")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             models_dir=tmp_path / "no-models", progress=False)
+    result = analyse(settings)
+    expected = ("1 courriel(s) avec des pièces jointes non lues (cr.eml : actes.pdf) : enregistrez-les dans "
+                "le dossier du corpus pour qu'elles soient analysées")
+    assert expected in result.notes
+    assert expected in (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert "cr.eml : actes.pdf" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
 def test_a_report_found_twice_in_the_corpus_is_counted_once_and_the_copy_is_listed(tmp_path):
     report = ("Compte rendu de la rencontre\n\nLes communes rurales et leur intercommunalité ont mutualisé "
               "leurs services techniques.\n")

@@ -20,6 +20,8 @@ from email.message import EmailMessage
 from pipeline.errors import UnreadableFile
 from pipeline.readers.compound import opened
 
+UNREAD_ATTACHMENTS = "pièces jointes non lues"  # how a mail's note on its attachments begins
+
 
 @dataclass(frozen=True)
 class MailBody:
@@ -40,7 +42,7 @@ class MailBody:
         if not self.attachments:
             return ()
         names = ", ".join(self.attachments[:5]) + (" …" if len(self.attachments) > 5 else "")
-        return (f"pièces jointes non lues ({len(self.attachments)}) : {names} ; pour les analyser, "
+        return (f"{UNREAD_ATTACHMENTS} ({len(self.attachments)}) : {names} ; pour les analyser, "
                 "déposez-les dans le corpus",)
 
 
