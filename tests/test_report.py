@@ -188,6 +188,18 @@ def test_evidence_and_competences_are_highlighted(data):
     assert "".join(s if isinstance(s, str) else s[0] for s in segments) == COOPERATION
 
 
+def test_a_passage_is_shown_without_the_markdown_markup_around_its_words():
+    text = ("Les agents ont parlé de l'**écoute** et du [schéma de mutualisation](https://exemple.fr/s.pdf) "
+            "![photo de la salle](salle.jpg), de *snake_case* et de 3 * 4.")
+    item = analysed("notes.md", 0, text, competences=[competence(text, "écoute", "savoir-etre")])
+    segments = highlight_segments(item)
+    assert "".join(s if isinstance(s, str) else s[0] for s in segments) == (
+        "Les agents ont parlé de l'écoute et du schéma de mutualisation , de snake_case et de 3 * 4.")
+    assert ["écoute", [], [["savoir-etre", "écoute"]]] in segments
+    plain = "Les communes <b>coopèrent</b>."  # what the author wrote in HTML is shown as written (escaped)
+    assert highlight_segments(analysed("a.txt", 0, plain)) == [plain]
+
+
 def test_lemma_evidence_is_found_on_inflected_words():
     text = "Les communes coopèrent souvent."
     tokens = [("Les", "le", "DET", True, 0), ("communes", "commune", "NOUN", False, 4),

@@ -44,7 +44,29 @@ _EMPHASIS_PASSES = 3  # emphasis inside emphasis (« **les *acteurs* du réseau*
 
 def parsing_text(text: str) -> str:
     """`text` as the model reads it (module docstring): the same length, every offset the same."""
-    text = text.translate(_SPACES)
+    text = _without_emphasis(text.translate(_SPACES))
+    if "](" not in text and "<" not in text and "[^" not in text:
+        return text
+    for pattern in (_COMMENT, _IMAGE, _AUTOLINK, _FOOTNOTE_CALL, HTML_BODY_TAG):
+        text = pattern.sub(_blank, text)
+    return _LINK.sub(_blank_markup, text)
+
+
+def rendered_markup(text: str) -> frozenset[int]:
+    """The positions of the Markdown markup a reader of the rendered text does not see: emphasis stars and
+    underscores, a link's brackets and target, an image. (HTML tags and comments are not among them: a
+    passage that shows them shows what its author wrote.)"""
+    read = _without_emphasis(text)
+    hidden = {index for index, (written, seen) in enumerate(zip(text, read, strict=True)) if written != seen}
+    if "](" in read:
+        images = [match.span() for match in _IMAGE.finditer(read)]
+        read = _IMAGE.sub(_blank, read)
+        links = [span for match in _LINK.finditer(read) for span in (match.span(1), match.span(2))]
+        hidden.update(index for start, end in images + links for index in range(start, end))
+    return frozenset(hidden)
+
+
+def _without_emphasis(text: str) -> str:
     if "*" in text or "_" in text:
         for _ in range(_EMPHASIS_PASSES):
             unmarked = _STAR_EMPHASIS.sub(_blank_delimiters, text)
@@ -52,11 +74,7 @@ def parsing_text(text: str) -> str:
             if unmarked == text:
                 break
             text = unmarked
-    if "](" not in text and "<" not in text and "[^" not in text:
-        return text
-    for pattern in (_COMMENT, _IMAGE, _AUTOLINK, _FOOTNOTE_CALL, HTML_BODY_TAG):
-        text = pattern.sub(_blank, text)
-    return _LINK.sub(_blank_markup, text)
+    return text
 
 
 def _blank_delimiters(match: re.Match[str]) -> str:

@@ -21,6 +21,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from pipeline.clean import RULES
+from pipeline.nlp.modeltext import rendered_markup
 from pipeline.outputs.colours import dimension_tint, type_colours
 from pipeline.settings import PACKAGE_DATA
 from pipeline.types import AnalysedPassage, Passage
@@ -154,8 +155,17 @@ def _evidence_spans(
 
 def highlight_segments(passage: AnalysedPassage) -> list[str | list[object]]:
     """The passage text cut into pieces: a plain piece is a string, a highlighted one is
-    `[text, [category ids whose evidence covers it], [[competence type, term], …]]`."""
+    `[text, [category ids whose evidence covers it], [[competence type, term], …]]`. The Markdown markup
+    a reader of the rendered text does not see (`nlp.modeltext.rendered_markup`: emphasis stars, a link's
+    brackets and target, an image) is not shown: « l'**écoute** » reads « l'écoute »; the passage keeps it in
+    `passages.jsonl` and the exports."""
     text = passage.passage.text
+    hidden = rendered_markup(text)
+
+    def shown(start: int, end: int) -> str:
+        return text[start:end] if not hidden else "".join(
+            char for index, char in enumerate(text[start:end], start) if index not in hidden)
+
     positions = _token_positions(passage.tokens) if passage.tokens and passage.tags else {}
     evidence_marks: list[tuple[int, int, str]] = []
     for tag in passage.tags:
@@ -166,7 +176,7 @@ def highlight_segments(passage: AnalysedPassage) -> list[str | list[object]]:
         (c.start, c.end, [c.type, c.term]) for c in passage.competences if 0 <= c.start < c.end <= len(text)
     ]
     if not evidence_marks and not competence_marks:
-        return [text] if text else []
+        return [shown(0, len(text))] if shown(0, len(text)) else []
     cuts = sorted({0, len(text), *(m[0] for m in evidence_marks), *(m[1] for m in evidence_marks),
                    *(m[0] for m in competence_marks), *(m[1] for m in competence_marks)})
     segments: list[str | list[object]] = []
@@ -179,7 +189,9 @@ def highlight_segments(passage: AnalysedPassage) -> list[str | list[object]]:
         for mark_start, mark_end, pair in competence_marks:
             if mark_start <= start and end <= mark_end and pair not in competences:
                 competences.append(pair)
-        piece = text[start:end]
+        piece = shown(start, end)
+        if not piece:
+            continue
         if categories or competences:
             segments.append([piece, categories, competences])
         elif segments and isinstance(segments[-1], str):
