@@ -27,7 +27,7 @@ import trafilatura
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.html_headings import restore_headings
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG, NON_TEXT_TAGS
-from pipeline.readers import PDF_SIGNATURE, READER_NAMES, READERS, actual_format, mail, webarchive
+from pipeline.readers import PDF_SIGNATURE, READER_NAMES, READERS, actual_format, archive, mail, webarchive
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.readers.text import table_rows_as_items
@@ -74,7 +74,7 @@ UNREAD_SUFFIXES = {
     ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
     ".tiff": "image", ".webp": "image", ".pages": "document Pages", ".key": "présentation Keynote",
     ".numbers": "tableur Numbers",
-    ".zip": "archive", ".7z": "archive", ".rar": "archive", ".tar": "archive", ".tgz": "archive",
+    ".7z": "archive", ".rar": "archive", ".tar": "archive", ".tgz": "archive",
 }
 # What to do with a file of each kind the readers do not read
 _UNREAD_ADVICE = {"archive": "décompressez-la dans le dossier du corpus, ses fichiers seront lus"}
@@ -220,6 +220,18 @@ _RESOURCE_FOLDER = re.compile(r"(.+)_(?:files|fichiers)", re.IGNORECASE)
 _PAGE_SUFFIXES = tuple(suffix for suffix, kind in CORPUS_SUFFIXES.items() if kind == "html")
 
 
+def _saved_page_resource(name: str, names: Sequence[str]) -> bool:
+    """Whether the archive member `name` lies in the resources folder of a page saved beside it."""
+    listed = set(names)
+    parts = name.split("/")
+    for depth, part in enumerate(parts[:-1]):
+        named = _RESOURCE_FOLDER.fullmatch(part)
+        page = "/".join([*parts[:depth], named.group(1)]) if named else ""
+        if named and any(f"{page}{suffix}" in listed for suffix in _PAGE_SUFFIXES):
+            return True
+    return False
+
+
 def is_saved_page_resources(folder: Path) -> bool:
     """Whether `folder` is the resources of a page saved beside it (`Page_files` next to `Page.html`)."""
     named = _RESOURCE_FOLDER.fullmatch(folder.name)
@@ -289,11 +301,33 @@ class _Walker:
 
     def _visit_file(self, path: Path, resolved: Path) -> None:
         suffix = name_suffix(path)
-        if suffix in CORPUS_SUFFIXES or (suffix in _SERVER_PAGE_SUFFIXES and _starts_as_page(resolved)):
+        if suffix == archive.ARCHIVE_SUFFIX:
+            self._visit_archive(path, resolved)
+        elif suffix in CORPUS_SUFFIXES or (suffix in _SERVER_PAGE_SUFFIXES and _starts_as_page(resolved)):
             self.files.append(path)
         elif suffix in UNREAD_SUFFIXES:
             kind = UNREAD_SUFFIXES[suffix]
             self._skip(path, f"format non lu ({kind}) : {_UNREAD_ADVICE.get(kind, _DEFAULT_ADVICE)}")
+
+    def _visit_archive(self, path: Path, resolved: Path) -> None:
+        """The documents of a zip archive, read where they lie (`readers.archive`), listed as a folder's."""
+        try:
+            names = archive.member_names(resolved)
+        except UnreadableFile as exc:
+            self._skip(path, exc.reason)
+            return
+        found = len(self.files)
+        for name in names:
+            member, suffix = path / name, name_suffix(Path(name))
+            if suffix in CORPUS_SUFFIXES and not _saved_page_resource(name, names):
+                self.files.append(member)
+            elif suffix == archive.ARCHIVE_SUFFIX:
+                self._skip(member, "archive dans une archive : décompressez-la dans le dossier du corpus")
+            elif suffix in UNREAD_SUFFIXES:
+                kind = UNREAD_SUFFIXES[suffix]
+                self._skip(member, f"format non lu ({kind}) : {_UNREAD_ADVICE.get(kind, _DEFAULT_ADVICE)}")
+        if len(self.files) == found:
+            self._skip(path, "archive zip sans document à lire (.txt, .md, .html, .pdf, .docx, .odt…)")
 
     def _walk_subfolder(self, folder: Path) -> None:
         try:
@@ -315,7 +349,10 @@ def _is_within_any(path: Path, folders: tuple[Path, ...]) -> bool:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The raw content of `path`, opened read-only. A separate function so tests can simulate failures."""
+    """The raw content of `path`, opened read-only; a document inside a zip archive is read from it
+    (`readers.archive`). A separate function so tests can simulate failures."""
+    if (located := archive.locate(path)) is not None:
+        return archive.read_member(*located)
     with open(path, "rb") as handle:
         return handle.read()
 

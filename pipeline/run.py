@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.diskcache import cache_key
-from pipeline.errors import CorpusError
+from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.fingerprint import source_fingerprint
-from pipeline.ingest import corpus_files, document_id
+from pipeline.ingest import corpus_files, document_id, read_bytes
 from pipeline.metadata import METADATA_FILE
 from pipeline.nlp import expected_signature
 from pipeline.outputs import recover
@@ -82,6 +82,17 @@ def _file_sha256(path: Path) -> str:
     except FileNotFoundError:
         return ""
     except OSError as exc:
+        return f"unreadable:{exc.__class__.__name__}"
+
+
+def _input_sha256(path: Path) -> str:
+    """sha256 of a corpus file's bytes, a document inside a zip archive included (`ingest.read_bytes`); a
+    marker when it cannot be read (the run that follows reports why)."""
+    try:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnreadableFile) as exc:
         return f"unreadable:{exc.__class__.__name__}"
 
 
@@ -153,7 +164,7 @@ def analyse(settings: Settings) -> RunResult:
     recover(output)
     paths, skipped = corpus_files(settings)
 
-    hashes = [(document_id(p, settings.corpus), _file_sha256(p)) for p in paths]
+    hashes = [(document_id(p, settings.corpus), _input_sha256(p)) for p in paths]
     signature = _run_signature(settings, _file_sha256(settings.codebook), _lexicon_sha256(settings.lexicon),
                                _file_sha256(settings.model_path), expected_signature(settings.spacy_model),
                                hashes)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import UnreadableFile
-from pipeline.ingest import discover, read_corpus, read_document
+from pipeline.ingest import discover, document_id, read_corpus, read_document
 from pipeline.readers.text import repair, table_rows_as_items
 from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Skipped
@@ -782,6 +782,69 @@ def test_a_page_table_as_trafilatura_writes_it_becomes_its_cells_items():
                                          "- 9 h 30\n- Accueil | café\n- Atelier 1\n- Marie\n\nFin.\n")
 
 
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return path
+
+
+def test_a_zip_archive_in_the_corpus_is_read_where_it_lies_and_left_as_it_is(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_docx(tmp_path / "cr.docx")
+    archive = _zip(corpus / "envoi.zip", {
+        "2019/cr.docx": (tmp_path / "cr.docx").read_bytes(),
+        "notes.txt": PARAGRAPH.encode("utf-8"),
+        "s?minaire.txt": "Les élus ont coopéré.".encode("cp1252"),  # renamed below as Windows names it
+        "Page.html": f"<html><body><article><p>{PARAGRAPH}</p></article></body></html>".encode(),
+        "Page_files/frame.html": b"<html><body><p>Publicite</p></body></html>",
+        "__MACOSX/._notes.txt": b"\x00\x05\x16\x07",
+        ".DS_Store": b"\x00\x00\x00\x01Bud1",
+        "budget.xls": b"\xd0\xcf\x11\xe0",
+        "autre.zip": b"PK\x05\x06" + bytes(18),
+    })
+    # a name as Windows writes it in a zip: in the DOS code page, without the flag that says UTF-8
+    archive.write_bytes(archive.read_bytes().replace(b"s?minaire.txt", "séminaire.txt".encode("cp850")))
+    (corpus / "cassée.zip").write_bytes(b"PK\x03\x04 pas une archive")
+    (corpus / "vide.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    files, skipped = discover(corpus)
+    assert [document_id(p, corpus) for p in files] == [
+        "envoi.zip/2019/cr.docx", "envoi.zip/Page.html", "envoi.zip/notes.txt", "envoi.zip/séminaire.txt"]
+    reasons = {s.path: s.reason for s in skipped}
+    assert reasons["envoi.zip/budget.xls"].startswith("format non lu (Excel)")
+    assert reasons["envoi.zip/autre.zip"].startswith("archive dans une archive")
+    assert reasons["cassée.zip"].startswith("archive zip illisible")
+    assert reasons["vide.zip"].startswith("archive zip sans document à lire")
+    documents = {d.doc_id: d for d in read_corpus(corpus) if not isinstance(d, Skipped)}
+    assert "# Rencontre des intercommunalités" in documents["envoi.zip/2019/cr.docx"].text
+    assert documents["envoi.zip/séminaire.txt"].text == "Les élus ont coopéré."
+    assert PARAGRAPH in documents["envoi.zip/Page.html"].text
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before  # nothing unpacked, nothing written
+
+
+def test_a_damaged_or_locked_document_in_a_zip_is_skipped_with_its_reason(tmp_path):
+    import zipfile
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    archive = _zip(corpus / "envoi.zip", {"a.txt": PARAGRAPH.encode() * 20, "b.txt": PARAGRAPH.encode()})
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as package:
+        first = package.getinfo("a.txt")
+        start = first.header_offset + 30 + len("a.txt")
+    data[start + 10:start + 30] = bytes(20)  # a.txt's compressed data broken
+    archive.write_bytes(bytes(data))
+    documents = list(read_corpus(corpus))
+    kept = [d.doc_id for d in documents if not isinstance(d, Skipped)]
+    reasons = {d.path: d.reason for d in documents if isinstance(d, Skipped)}
+    assert kept == ["envoi.zip/b.txt"]
+    assert reasons["envoi.zip/a.txt"].startswith("fichier illisible dans l'archive zip")
+
+
 def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
     text, notes = repair("l’e\ufb03cacité de la co-\nopération, socio-\nÉconomique")
     assert text.startswith("l’efficacité de la coopération")
@@ -791,7 +854,7 @@ def test_ligatures_are_spelt_out_and_compounds_are_not_joined():
 
 def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp_path):
     (tmp_path / "budget.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
-    (tmp_path / "comptes-rendus.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    (tmp_path / "comptes-rendus.7z").write_bytes(b"7z\xbc\xaf\x27\x1c")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "cr.txt").write_text(PARAGRAPH, encoding="utf-8")
     (tmp_path / "metadata.csv").write_text("doc_id,date\n", encoding="utf-8")
@@ -799,8 +862,8 @@ def test_other_document_formats_are_listed_as_skipped_never_silently_ignored(tmp
     assert [p.name for p in files] == ["cr.txt"]
     assert {s.path: s.reason.split(" : ")[0] for s in skipped} == {
         "budget.xls": "format non lu (Excel)", "photo.jpg": "format non lu (image)",
-        "comptes-rendus.zip": "format non lu (archive)"}
-    assert next(s.reason for s in skipped if s.path == "comptes-rendus.zip").endswith(
+        "comptes-rendus.7z": "format non lu (archive)"}
+    assert next(s.reason for s in skipped if s.path == "comptes-rendus.7z").endswith(
         "décompressez-la dans le dossier du corpus, ses fichiers seront lus")
 
 

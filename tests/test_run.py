@@ -449,6 +449,30 @@ def test_a_markdown_links_words_are_read_and_counted_and_its_address_is_not(tmp_
     assert not {"schema", "pilote", "photo", "salle"} & counted
 
 
+def test_a_corpus_sent_as_a_zip_is_analysed_and_a_changed_member_is_seen(tmp_path):
+    import zipfile
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+
+    def send(second: str) -> None:
+        with zipfile.ZipFile(corpus / "envoi.zip", "w") as package:
+            package.writestr("a.txt", "Les communes rurales ont mutualisé leurs services techniques.\n")
+            package.writestr("b/c.md", second)
+
+    send("# Atelier\n\nLes élus du Pays ont créé un office de tourisme commun.\n")
+    settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
+                             models_dir=tmp_path / "no-models", progress=False)
+    first = analyse(settings)
+    assert first.documents == 2 and not first.skipped
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["doc_id"] for i in manifest["inputs"]] == ["envoi.zip/a.txt", "envoi.zip/b/c.md"]
+    assert analyse(settings).up_to_date
+    send("# Atelier\n\nLes élus du Pays ont créé une maison de services commune.\n")
+    again = analyse(settings)
+    assert not again.up_to_date and again.documents == 2
+
+
 def test_mails_whose_attachments_are_not_read_are_named_in_the_summary_and_the_report(tmp_path):
     from tests.test_ingest import _mail
 
