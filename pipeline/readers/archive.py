@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import UnreadableFile
@@ -48,18 +49,27 @@ def read_member(archive: Path, name: str) -> bytes:
     """The bytes of the member `name` of `archive`. Raises FileNotFoundError when it is not there (any
     more), UnreadableFile when it cannot be read."""
     try:
-        with zipfile.ZipFile(archive) as package:
-            info = next((info for info in package.infolist() if _name(info) == name), None)
-            if info is None:
-                raise FileNotFoundError(name)
-            if info.flag_bits & _ENCRYPTED:
-                raise UnreadableFile("fichier protégé par un mot de passe dans l'archive zip")
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise UnreadableFile(f"fichier de {info.file_size // 2**20} Mo une fois décompressé, au-delà "
-                                     f"de {MAX_MEMBER_BYTES // 2**20} Mo : décompressez-le à part")
-            return package.read(info)
+        stat = archive.stat()
+        package, members = _opened(str(archive), stat.st_mtime_ns, stat.st_size)
+        info = members.get(name)
+        if info is None:
+            raise FileNotFoundError(name)
+        if info.flag_bits & _ENCRYPTED:
+            raise UnreadableFile("fichier protégé par un mot de passe dans l'archive zip")
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise UnreadableFile(f"fichier de {info.file_size // 2**20} Mo une fois décompressé, au-delà "
+                                 f"de {MAX_MEMBER_BYTES // 2**20} Mo : décompressez-le à part")
+        return package.read(info)
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, ValueError) as exc:
         raise UnreadableFile(f"fichier illisible dans l'archive zip ({type(exc).__name__}: {exc})") from None
+
+
+@lru_cache(maxsize=4)
+def _opened(archive: str, modified: int, size: int) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+    """The archive opened once for all its members (its directory is read at each opening: reading every
+    member of an archive of thousands would read it thousands of times), opened again when it changes."""
+    package = zipfile.ZipFile(archive)
+    return package, {_name(info): info for info in package.infolist() if not info.is_dir()}
 
 
 def _name(info: zipfile.ZipInfo) -> str:
