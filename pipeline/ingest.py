@@ -27,7 +27,16 @@ import trafilatura
 from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.html_headings import restore_headings
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG, NON_TEXT_TAGS
-from pipeline.readers import PDF_SIGNATURE, READER_NAMES, READERS, actual_format, archive, mail, webarchive
+from pipeline.readers import (
+    PDF_SIGNATURE,
+    READER_NAMES,
+    READERS,
+    actual_format,
+    archive,
+    containers,
+    mail,
+    webarchive,
+)
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.readers.text import table_rows_as_items
@@ -305,6 +314,9 @@ class _Walker:
             self._visit_archive(path, resolved)
         elif suffix in CORPUS_SUFFIXES or (suffix in _SERVER_PAGE_SUFFIXES and _starts_as_page(resolved)):
             self.files.append(path)
+            if suffix in containers.MAIL_SUFFIXES:  # the files attached to it, each a document of its own
+                self.files += [path / name for name in containers.attachment_names(resolved)
+                               if name_suffix(Path(name)) in CORPUS_SUFFIXES]
         elif suffix in UNREAD_SUFFIXES:
             kind = UNREAD_SUFFIXES[suffix]
             self._skip(path, f"format non lu ({kind}) : {_UNREAD_ADVICE.get(kind, _DEFAULT_ADVICE)}")
@@ -349,10 +361,10 @@ def _is_within_any(path: Path, folders: tuple[Path, ...]) -> bool:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The raw content of `path`, opened read-only; a document inside a zip archive is read from it
-    (`readers.archive`). A separate function so tests can simulate failures."""
-    if (located := archive.locate(path)) is not None:
-        return archive.read_member(*located)
+    """The raw content of `path`, opened read-only; a document inside a zip archive or attached to a mail is
+    read from it (`readers.containers`). A separate function so tests can simulate failures."""
+    if (located := containers.locate(path)) is not None:
+        return containers.read_member(*located)
     with open(path, "rb") as handle:
         return handle.read()
 
@@ -453,8 +465,9 @@ def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
             return _Unwrapped(content, declared, "html", ("web page saved as a Safari web archive",))
         if file_format in ("eml", "msg"):
             body = mail.eml_body(raw) if file_format == "eml" else mail.msg_body(raw)
+            notes = body.notes(read=lambda name: name_suffix(Path(name)) in CORPUS_SUFFIXES)
             return _Unwrapped(body.content, body.charset, "html" if body.is_html else "txt",
-                              ("e-mail", *body.notes()), body.metadata(), body.subject)
+                              ("e-mail", *notes), body.metadata(), body.subject)
     except UnreadableFile:
         raise
     except Exception as exc:  # as in _read_binary: a damaged file, not a failure of the run

@@ -668,7 +668,8 @@ def test_a_page_safari_saved_as_a_web_archive_is_read_as_the_page(tmp_path: Path
         read_document(tmp_path / "cassée.webarchive", tmp_path)
 
 
-def _mail(subject: str = "Compte rendu de la journée du réseau, Florac") -> bytes:
+def _mail(subject: str = "Compte rendu de la journée du réseau, Florac",
+          attachments: dict[str, bytes] | None = None) -> bytes:
     from email.message import EmailMessage
 
     message = EmailMessage()
@@ -681,12 +682,20 @@ def _mail(subject: str = "Compte rendu de la journée du réseau, Florac") -> by
                             "pour coopérer entre communes, et la mutualisation des services a été présentée "
                             "par les agents de développement.</p><p><a href='#'>Se désinscrire</a></p>"
                             "</body></html>", subtype="html")
-    message.add_attachment(b"%PDF-1.4 ...", maintype="application", subtype="pdf", filename="actes.pdf")
+    if attachments is None:
+        attachments = {"actes.pdf": b"%PDF-1.4 ...", "budget.xlsx": b"PK\x03\x04", "logo.png": b"\x89PNG"}
+    for name, data in attachments.items():
+        message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
     return message.as_bytes()
 
 
-def test_a_mail_gives_its_body_with_its_subject_as_title_and_names_what_it_does_not_read(tmp_path: Path):
-    (tmp_path / "cr.eml").write_bytes(_mail())
+def test_a_mail_gives_its_body_with_its_subject_as_title_and_its_attachments_as_documents(tmp_path: Path):
+    from tests.test_readers import PARAGRAPH, make_pdf
+
+    actes = make_pdf(tmp_path / "x.pdf", [PARAGRAPH]).read_bytes()
+    (tmp_path / "x.pdf").unlink()
+    (tmp_path / "cr.eml").write_bytes(_mail(attachments={
+        "actes.pdf": actes, "actes.pdf ": actes, "budget.xlsx": b"PK\x03\x04", "logo.png": b"\x89PNG"}))
     plain = ("From: =?iso-8859-1?q?Jos=E9?= <jose@example.fr>\nSubject: =?iso-8859-1?q?R=E9union?=\n"
              "Date: Mon, 3 Jun 2002 09:00:00 +0200\nMIME-Version: 1.0\n"
              "Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n"
@@ -698,8 +707,24 @@ def test_a_mail_gives_its_body_with_its_subject_as_title_and_names_what_it_does_
     assert "l’importance de l’écoute pour coopérer" in document.text and document.format == "html"
     assert document.metadata["titre"] == "Compte rendu de la journée du réseau, Florac"
     assert (document.metadata["auteur"], document.metadata["date"]) == ("Marie Dupont", "2004-03-12")
-    assert document.notes[:2] == ("e-mail", "pièces jointes non lues (1) : actes.pdf ; pour les analyser, "
-                                            "déposez-les dans le corpus")
+    assert document.notes[:2] == ("e-mail", "pièces jointes non lues (1) : budget.xlsx ; pour les analyser, "
+                                            "enregistrez-les dans le corpus")
+    # the attached PDF (twice, under one name: told apart) is a document of the corpus, read where it lies
+    files, skipped = discover(tmp_path)
+    assert [document_id(p, tmp_path) for p in files if "cr.eml" in str(p)] == [
+        "cr.eml", "cr.eml/actes (2).pdf", "cr.eml/actes.pdf"]
+    attached = read_document(tmp_path / "cr.eml" / "actes.pdf", tmp_path)
+    assert attached.doc_id == "cr.eml/actes.pdf" and PARAGRAPH[:40] in attached.text
+    # a forwarded mail attached as a message is named in the note, not read
+    import email
+    import email.policy
+
+    policy = email.policy.default
+    outer = email.message_from_bytes(_mail("Tr : le compte rendu", attachments={}), policy=policy)
+    outer.add_attachment(email.message_from_bytes(_mail(attachments={}), policy=policy))
+    (tmp_path / "transfert.eml").write_bytes(outer.as_bytes())
+    assert read_document(tmp_path / "transfert.eml", tmp_path).notes[1].startswith(
+        "pièces jointes non lues (1) : message joint")
     latin = read_document(tmp_path / "réunion.eml", tmp_path)
     assert latin.text == "# Réunion\n\nLes communes coopèrent depuis dix ans.\n"
     assert (latin.metadata["auteur"], latin.metadata["date"]) == ("José", "2002-06-03")
@@ -707,8 +732,9 @@ def test_a_mail_gives_its_body_with_its_subject_as_title_and_names_what_it_does_
         read_document(tmp_path / "pas-un-mail.eml", tmp_path)
 
 
-def test_an_outlook_message_gives_its_body_subject_sender_and_date(tmp_path: Path) -> None:
+def test_an_outlook_message_gives_its_body_subject_sender_date_and_attachments(tmp_path: Path) -> None:
     from tests.compound import compound_file
+    from tests.test_readers import make_docx
 
     def unicode(text: str) -> bytes:
         return text.encode("utf-16-le").ljust(4096, b"\0")
@@ -720,7 +746,9 @@ def test_an_outlook_message_gives_its_body_subject_sender_and_date(tmp_path: Pat
         "__substg1.0_007D001F": unicode("Received: from x\r\nDate: Tue, 5 Oct 2010 10:00:00 +0200\r\n"),
         "__substg1.0_1000001F": unicode("Les agents de développement animent les ateliers.\r\nÀ bientôt."),
         "__attach_version1.0_#00000000/__substg1.0_3707001F": unicode("programme.docx"),
-        "__attach_version1.0_#00000000/__substg1.0_37010102": bytes(4096),
+        "__attach_version1.0_#00000000/__substg1.0_37010102": make_docx(tmp_path / "p.docx").read_bytes(),
+        "__attach_version1.0_#00000001/__substg1.0_3707001F": unicode("tableau.xlsx"),
+        "__attach_version1.0_#00000001/__substg1.0_37010102": bytes(4096),
     }
     (tmp_path / "atelier.msg").write_bytes(compound_file(streams))
     (tmp_path / "word.msg").write_bytes(word97([Paragraph("Un document Word nommé .msg")]))
@@ -729,6 +757,8 @@ def test_an_outlook_message_gives_its_body_subject_sender_and_date(tmp_path: Pat
                              "Les agents de développement animent les ateliers.\nÀ bientôt.")
     assert document.metadata == {"titre": "Atelier coopération : synthèse", "auteur": "Paul Martin",
                                  "date": "2010-10-05"}
-    assert "programme.docx" in document.notes[1]
+    assert document.notes[1].startswith("pièces jointes non lues (1) : tableau.xlsx")
+    attached = read_document(tmp_path / "atelier.msg" / "programme.docx", tmp_path)
+    assert "# Rencontre des intercommunalités" in attached.text
     with pytest.raises(UnreadableFile, match="pas un message Outlook"):
         read_document(tmp_path / "word.msg", tmp_path)

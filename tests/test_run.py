@@ -483,11 +483,13 @@ def test_mails_whose_attachments_are_not_read_are_named_in_the_summary_and_the_r
     settings = load_settings(corpus=corpus, output=tmp_path / "out", cache_dir=tmp_path / "cache",
                              models_dir=tmp_path / "no-models", progress=False)
     result = analyse(settings)
-    expected = ("1 courriel(s) avec des pièces jointes non lues (cr.eml : actes.pdf) : enregistrez-les dans "
-                "le dossier du corpus pour qu'elles soient analysées")
+    expected = ("1 courriel(s) avec des pièces jointes non lues (cr.eml : budget.xlsx) : enregistrez-les "
+                "dans le dossier du corpus pour qu'elles soient analysées")
     assert expected in result.notes
     assert expected in (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
-    assert "cr.eml : actes.pdf" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "cr.eml : budget.xlsx" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    # the attached PDF is a document of its own; this one is broken, and listed as such
+    assert [s.path for s in result.skipped] == ["cr.eml/actes.pdf"]
 
 
 def test_a_report_found_twice_in_the_corpus_is_counted_once_and_the_copy_is_listed(tmp_path):

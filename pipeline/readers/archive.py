@@ -34,17 +34,6 @@ def member_names(archive: Path) -> list[str]:
     return [name for name in names if _kept(name)]
 
 
-def locate(path: Path) -> tuple[Path, str] | None:
-    """The archive and member name `path` stands for, when one of its folders is a zip archive on disk and
-    `path` itself is no file; None otherwise."""
-    if path.exists():
-        return None
-    for parent in path.parents:
-        if parent.suffix.lower() == ARCHIVE_SUFFIX and parent.is_file():
-            return parent, path.relative_to(parent).as_posix()
-    return None
-
-
 def read_member(archive: Path, name: str) -> bytes:
     """The bytes of the member `name` of `archive`. Raises FileNotFoundError when it is not there (any
     more), UnreadableFile when it cannot be read."""
