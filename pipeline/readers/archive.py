@@ -9,6 +9,7 @@ archive is not opened."""
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from functools import lru_cache
@@ -19,6 +20,10 @@ from pipeline.errors import UnreadableFile
 ARCHIVE_SUFFIX = ".zip"
 # Above this, a member is refused rather than decompressed into memory (a « zip bomb », or a video)
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
+# what zipfile raises on a damaged archive or member: a broken header, an unknown version or compression,
+# compressed data that does not inflate, a cut file
+_DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, EOFError, ValueError,
+            struct.error, UnicodeDecodeError)
 _UTF8_NAMES = 0x800
 _ENCRYPTED = 0x1
 
@@ -29,8 +34,8 @@ def member_names(archive: Path) -> list[str]:
     try:
         with zipfile.ZipFile(archive) as package:
             names = [_name(info) for info in package.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise UnreadableFile(f"archive zip illisible ({exc})") from None
+    except (*_DAMAGED, OSError) as exc:
+        raise UnreadableFile(f"archive zip illisible ({type(exc).__name__}: {exc})") from None
     return [name for name in names if _kept(name)]
 
 
@@ -49,7 +54,7 @@ def read_member(archive: Path, name: str) -> bytes:
             raise UnreadableFile(f"fichier de {info.file_size // 2**20} Mo une fois décompressé, au-delà "
                                  f"de {MAX_MEMBER_BYTES // 2**20} Mo : décompressez-le à part")
         return package.read(info)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, ValueError) as exc:
+    except _DAMAGED as exc:
         raise UnreadableFile(f"fichier illisible dans l'archive zip ({type(exc).__name__}: {exc})") from None
 
 
