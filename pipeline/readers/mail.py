@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import email.policy
 import email.utils
+import mimetypes
 import re
 import struct
 from collections.abc import Callable
@@ -27,6 +28,7 @@ UNREAD_ATTACHMENTS = "pièces jointes non lues"  # how a mail's note on its atta
 _PICTURES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".emz",
                        ".wmz"})
 _ATTACHED_MESSAGE = "message joint"
+_UNNAMED = "pièce jointe"  # a file attached without a name (a picture in the text), its type's suffix added
 
 
 @dataclass(frozen=True)
@@ -88,17 +90,17 @@ def _eml_files(message: EmailMessage) -> dict[str, bytes]:
     for part in message.iter_attachments():
         payload = part.get_payload(decode=True)
         if part.get_content_type() != "message/rfc822" and isinstance(payload, bytes):
-            files.append((part.get_filename() or "", payload))
+            unnamed = _UNNAMED + (mimetypes.guess_extension(part.get_content_type()) or "")
+            files.append((part.get_filename() or unnamed, payload))
     return _by_unique_name(files)
 
 
 def _by_unique_name(files: list[tuple[str, bytes]]) -> dict[str, bytes]:
     """Attached files by name, a name made safe as a path's last part and told apart from another file's of
-    the same name (« actes (2).pdf »); a file without a name is named by its rank."""
+    the same name (« actes (2).pdf »)."""
     named: dict[str, bytes] = {}
-    for rank, (name, data) in enumerate(files, start=1):
-        name = " ".join(name.replace("/", "_").replace("\\", "_").split()).lstrip(".")
-        name = name or f"pièce jointe {rank}"
+    for name, data in files:
+        name = " ".join(name.replace("/", "_").replace("\\", "_").split()).lstrip(".") or _UNNAMED
         stem, dot, suffix = name.rpartition(".")
         unique, copy = name, 1
         while unique in named:
@@ -113,7 +115,7 @@ def _by_unique_name(files: list[tuple[str, bytes]]) -> dict[str, bytes]:
 _SUBJECT, _SENDER_NAME, _SENDER_ADDRESS, _HEADERS = "0037", "0C1A", "0C1F", "007D"
 _BODY, _HTML = "1000", "1013"
 _ATTACHMENT_NAMES = ("3707", "3704", "3001")  # long file name, short file name, display name
-_ATTACHMENT_DATA = "37010102"
+_ATTACHMENT_DATA, _ATTACHMENT_EXTENSION = "37010102", "3703"
 _CODE_PAGE_TAG = 0x3FFD0003  # PR_MESSAGE_CODEPAGE, in the properties stream
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
 
@@ -157,9 +159,9 @@ def _msg_files(compound: Compound, code_page: str) -> dict[str, bytes]:
     for folder in compound.folders("__attach_version1.0_"):
         data = compound.stream(f"{folder}/__substg1.0_{_ATTACHMENT_DATA}", required=False)
         if data:
-            name = next((name for tag in _ATTACHMENT_NAMES if (name := _msg_text(compound, f"{folder}/", tag,
-                                                                                  code_page))), "")
-            files.append((name, data))
+            names = (_msg_text(compound, f"{folder}/", tag, code_page) for tag in _ATTACHMENT_NAMES)
+            unnamed = _UNNAMED + _msg_text(compound, f"{folder}/", _ATTACHMENT_EXTENSION, code_page)
+            files.append((next((name for name in names if name), unnamed), data))
     return _by_unique_name(files)
 
 
