@@ -40,7 +40,7 @@ from pipeline.readers import (
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.readers.text import table_rows_as_items
-from pipeline.types import Document, Skipped
+from pipeline.types import PICTURE_SUFFIXES, Document, Skipped
 
 if TYPE_CHECKING:
     from pipeline.settings import Settings
@@ -80,9 +80,9 @@ _WRAPPER_NAMES = {"mhtml": "MHTML", "webarchive": "archive web Safari", "eml": "
 UNREAD_SUFFIXES = {
     ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
-    ".epub": "EPUB", ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".tif": "image",
-    ".tiff": "image", ".webp": "image", ".pages": "document Pages", ".key": "présentation Keynote",
+    ".epub": "EPUB", ".pages": "document Pages", ".key": "présentation Keynote",
     ".numbers": "tableur Numbers",
+    **dict.fromkeys(PICTURE_SUFFIXES, "image"),
     ".7z": "archive", ".rar": "archive", ".tar": "archive", ".tgz": "archive",
 }
 # What to do with a file of each kind the readers do not read

@@ -25,6 +25,10 @@ AUTHORED_SUFFIXES = (*MARKDOWN_SUFFIXES, ".docx", ".docm", ".dotx", ".dotm", ".d
                      ".otp")
 
 
+# Pictures: no text to read (a scan needs OCR first; a mail's attached picture is mostly a signature's logo)
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".emz", ".wmz")
+
+
 def is_authored(doc_id: str) -> bool:
     return doc_id.lower().endswith(AUTHORED_SUFFIXES)
 

@@ -32,11 +32,11 @@ def member_names(archive: Path) -> list[str]:
     """The names of the files in `archive` (folders, hidden files and macOS's copies left out), in order.
     Raises UnreadableFile when the archive cannot be opened."""
     try:
-        with zipfile.ZipFile(archive) as package:
-            names = [_name(info) for info in package.infolist() if not info.is_dir()]
+        stat = archive.stat()
+        _, members = _opened(str(archive), stat.st_mtime_ns, stat.st_size)
     except (*_DAMAGED, OSError) as exc:
         raise UnreadableFile(f"archive zip illisible ({type(exc).__name__}: {exc})") from None
-    return [name for name in names if _kept(name)]
+    return [name for name in members if _kept(name)]
 
 
 def read_member(archive: Path, name: str) -> bytes:

@@ -6,6 +6,7 @@ the corpus folder is never unpacked or written to."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.readers import archive, mail
@@ -33,8 +34,7 @@ def read_member(container: Path, name: str) -> bytes:
     suffix = container.suffix.lower()
     if suffix == archive.ARCHIVE_SUFFIX:
         return archive.read_member(container, name)
-    with open(container, "rb") as handle:
-        files = _ATTACHMENTS[suffix](handle.read())
+    files = _attachments(container)
     if name not in files:
         raise FileNotFoundError(name)
     return files[name]
@@ -44,7 +44,19 @@ def attachment_names(mail_file: Path) -> list[str]:
     """The names of the files attached to the mail `mail_file` (none when it cannot be read: the mail's own
     reading says why)."""
     try:
-        with open(mail_file, "rb") as handle:
-            return list(_ATTACHMENTS[mail_file.suffix.lower()](handle.read()))
+        return list(_attachments(mail_file))
     except Exception:  # noqa: BLE001 - a damaged mail: reported when the mail itself is read
         return []
+
+
+def _attachments(mail_file: Path) -> dict[str, bytes]:
+    stat = mail_file.stat()
+    return _parsed(str(mail_file), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _parsed(mail_file: str, modified: int, size: int) -> dict[str, bytes]:
+    """A mail's attached files, parsed once while its documents are listed, hashed and read one after the
+    other (parsed again when the mail changes)."""
+    with open(mail_file, "rb") as handle:
+        return _ATTACHMENTS[Path(mail_file).suffix.lower()](handle.read())

@@ -23,10 +23,9 @@ from pathlib import PurePosixPath
 
 from pipeline.errors import UnreadableFile
 from pipeline.readers.compound import Compound, opened
+from pipeline.types import PICTURE_SUFFIXES
 
 UNREAD_ATTACHMENTS = "pièces jointes non lues"  # how a mail's note on its attachments begins
-_PICTURES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".emz",
-                       ".wmz"})
 _ATTACHED_MESSAGE = "message joint"
 _UNNAMED = "pièce jointe"  # a file attached without a name (a picture in the text), its type's suffix added
 
@@ -51,7 +50,7 @@ class MailBody:
         """A note naming the attachments not read as documents of their own (`read` says which are, by
         name), pictures left out: a signature's logo is no report."""
         files = [name for name in self.attachments
-                 if not read(name) and PurePosixPath(name).suffix.lower() not in _PICTURES]
+                 if not read(name) and PurePosixPath(name).suffix.lower() not in PICTURE_SUFFIXES]
         unread = [*files, *self.messages]
         if not unread:
             return ()
