@@ -865,6 +865,9 @@ def _is_html_fragment(text: str) -> bool:
     return len(tags) >= HTML_FRAGMENT_MIN_TAGS and any(tag in HTML_BLOCK_TAGS for tag in tags)
 
 
+# The tags trafilatura's formatted output keeps around words (underline, superscript, subscript): no meaning
+# for the analysis, and « 1<sup>re</sup> édition » is « 1re édition »
+_EXTRACTION_TAGS = re.compile(r"</?(?:u|sup|sub)>")
 # What a page says of itself, as the report's variables (pipeline.metadata): trafilatura's field -> name.
 HTML_METADATA = {"date": "date", "sitename": "site", "title": "titre", "author": "auteur"}
 
@@ -922,7 +925,7 @@ def _html_main_text(html: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
     text, restored = restore_headings(html, text)
     if restored:
         notes.append(f"titres de la page remis au-dessus de leurs paragraphes ({restored})")
-    text = table_rows_as_items(text)
+    text = table_rows_as_items(_EXTRACTION_TAGS.sub("", text))
     if not text.strip():
         notes = ["no main text found in the HTML: the whole page text was kept (menus may remain)"]
         # html2txt without cleaning keeps footers and asides too, and still leaves scripts out.

@@ -640,6 +640,15 @@ def test_a_web_page_saved_as_one_mhtml_file_is_read_as_the_page(tmp_path: Path, 
     assert document.format == "html" and "web page saved as one MHTML file" in document.notes
 
 
+def test_a_page_s_underline_and_superscript_tags_are_read_as_the_words_they_mark(tmp_path: Path) -> None:
+    (tmp_path / "cr.html").write_text(
+        "<html><body><article><h1>Rencontre</h1><p>La 1<sup>re</sup> édition a réuni les élus, "
+        "<u>pour la première fois</u>, autour du CO<sub>2</sub> et de la coopération entre communes "
+        "voisines du Pays.</p></article></body></html>", encoding="utf-8")
+    text = read_document(tmp_path / "cr.html", tmp_path).text
+    assert "La 1re édition a réuni les élus, pour la première fois, autour du CO2 et" in text
+
+
 def test_an_xhtml_page_is_read_and_a_false_mhtml_is_skipped_with_its_reason(tmp_path: Path) -> None:
     (tmp_path / "page.xhtml").write_text(SAVED_PAGE.format(charset="utf-8"), encoding="utf-8")
     (tmp_path / "pas-une-page.mht").write_text("Juste du texte, sans en-tête MIME.\n", encoding="utf-8")
