@@ -34,6 +34,7 @@ from pipeline.readers import (
     actual_format,
     archive,
     containers,
+    epub,
     mail,
     webarchive,
 )
@@ -65,7 +66,7 @@ CORPUS_SUFFIXES = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html
                    ".doc": "doc", ".dot": "doc", ".odt": "odt", ".ott": "odt", ".rtf": "rtf",
                    ".pptx": "pptx", ".pptm": "pptx", ".ppsx": "pptx", ".ppsm": "pptx", ".potx": "pptx",
                    ".potm": "pptx", ".ppt": "ppt", ".pps": "ppt", ".odp": "odp", ".otp": "odp",
-                   ".webarchive": "webarchive", ".eml": "eml", ".msg": "msg"}
+                   ".webarchive": "webarchive", ".eml": "eml", ".msg": "msg", ".epub": "epub"}
 # Pages a site mirror (wget, HTTrack) saves under the name of the script that served them (« actes.php »,
 # « article.aspx ») or under no suffix at all: read when their first bytes are a page's or a PDF's
 _SERVER_PAGE_SUFFIXES = frozenset({".php", ".php3", ".asp", ".aspx", ".jsp", ".cfm", ".cgi", ""})
@@ -75,12 +76,12 @@ _FORMAT_NAMES = {"rtf": "RTF document", "docx": "Word (.docx) document", "pptx":
                  "doc": "Word 97-2003 document", "ppt": "PowerPoint 97-2003 slides",
                  "txt": "text or web page", "pdf": "PDF document"}
 _WRAPPER_NAMES = {"mhtml": "MHTML", "webarchive": "archive web Safari", "eml": "courriel",
-                  "msg": "message Outlook"}
+                  "msg": "message Outlook", "epub": "livre numérique"}
 # Documents a user may leave in a corpus folder that no reader handles: listed as skipped, with what to do.
 UNREAD_SUFFIXES = {
     ".xls": "Excel", ".xlsx": "Excel",
     ".ods": "tableur OpenDocument",
-    ".epub": "EPUB", ".pages": "document Pages", ".key": "présentation Keynote",
+    ".pages": "document Pages", ".key": "présentation Keynote",
     ".numbers": "tableur Numbers",
     **dict.fromkeys(PICTURE_SUFFIXES, "image"),
     ".7z": "archive", ".rar": "archive", ".tar": "archive", ".tgz": "archive",
@@ -463,6 +464,9 @@ def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
         if file_format == "webarchive":
             content, declared = webarchive.page_html(raw)
             return _Unwrapped(content, declared, "html", ("web page saved as a Safari web archive",))
+        if file_format == "epub":
+            content, found = epub.book_html(raw)
+            return _Unwrapped(content, "utf-8", "html", ("EPUB book",), found)
         if file_format in ("eml", "msg"):
             body = mail.eml_body(raw) if file_format == "eml" else mail.msg_body(raw)
             notes = body.notes(read=lambda name: name_suffix(Path(name)) in CORPUS_SUFFIXES)
@@ -868,6 +872,19 @@ def _is_html_fragment(text: str) -> bool:
 # The tags trafilatura's formatted output keeps around words (underline, superscript, subscript): no meaning
 # for the analysis, and « 1<sup>re</sup> édition » is « 1re édition »
 _EXTRACTION_TAGS = re.compile(r"</?(?:u|sup|sub)>")
+# trafilatura's formatted output escapes the characters Markdown would read (« 1\. Contexte », « 5 \* 3 »,
+# « \_quinze\_ »); the escapes are dropped, but for a « # » opening a line, which would then read as a heading
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()+\-.!|~>#])")
+
+
+def _unescaped(text: str) -> str:
+    def character(match: re.Match[str]) -> str:
+        at_line_start = match.start() == 0 or text[match.start() - 1] == "\n"
+        return match.group() if match.group(1) == "#" and at_line_start else match.group(1)
+
+    return _MARKDOWN_ESCAPE.sub(character, text)
+
+
 # What a page says of itself, as the report's variables (pipeline.metadata): trafilatura's field -> name.
 HTML_METADATA = {"date": "date", "sitename": "site", "title": "titre", "author": "auteur"}
 
@@ -925,7 +942,7 @@ def _html_main_text(html: str) -> tuple[str, tuple[str, ...], dict[str, str]]:
     text, restored = restore_headings(html, text)
     if restored:
         notes.append(f"titres de la page remis au-dessus de leurs paragraphes ({restored})")
-    text = table_rows_as_items(_EXTRACTION_TAGS.sub("", text))
+    text = _unescaped(table_rows_as_items(_EXTRACTION_TAGS.sub("", text)))
     if not text.strip():
         notes = ["no main text found in the HTML: the whole page text was kept (menus may remain)"]
         # html2txt without cleaning keeps footers and asides too, and still leaves scripts out.

@@ -22,7 +22,7 @@ def is_markdown(doc_id: str) -> bool:
 # web, and its running headers and page numbers are furniture.
 AUTHORED_SUFFIXES = (*MARKDOWN_SUFFIXES, ".docx", ".docm", ".dotx", ".dotm", ".doc", ".dot", ".odt", ".ott",
                      ".rtf", ".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm", ".ppt", ".pps", ".odp",
-                     ".otp")
+                     ".otp", ".epub")
 
 
 # Pictures: no text to read (a scan needs OCR first; a mail's attached picture is mostly a signature's logo)

@@ -649,6 +649,68 @@ def test_a_page_s_underline_and_superscript_tags_are_read_as_the_words_they_mark
     assert "La 1re édition a réuni les élus, pour la première fois, autour du CO2 et" in text
 
 
+def test_the_escapes_of_the_page_extraction_are_dropped_but_for_a_hash_opening_a_line(tmp_path: Path):
+    (tmp_path / "cr.html").write_text(
+        "<html><body><article><h1>Rencontre</h1><p>1. Contexte de la coopération entre les communes du Pays."
+        "</p><p># pas un titre, un dièse écrit dans le texte des élus du Pays.</p><p>Le budget est de 5 * 3 "
+        "euros par habitant et par an pour les communes voisines.</p></article></body></html>",
+        encoding="utf-8")
+    text = read_document(tmp_path / "cr.html", tmp_path).text
+    assert "\n1. Contexte de la coopération" in text and "5 * 3 euros" in text
+    assert "\n\\# pas un titre" in text  # unescaped, it would read as a heading
+
+
+def _epub(path: Path, chapters: list[str], *, encrypted: bool = False) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("META-INF/container.xml",
+                      '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:'
+                      'xmlns:container"><rootfiles><rootfile full-path="OEBPS/content.opf" '
+                      'media-type="application/oebps-package+xml"/></rootfiles></container>')
+        items = "".join(f'<item id="c{i}" href="Text/ch%20{i}.xhtml" media-type="application/xhtml+xml"/>'
+                        for i in range(len(chapters)))
+        spine = "".join(f'<itemref idref="c{i}"/>' for i in reversed(range(len(chapters))))  # not the order
+        book.writestr("OEBPS/content.opf",
+                      '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+                      '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Actes du séminaire'
+                      '</dc:title><dc:creator>Réseau rural</dc:creator>'
+                      '<dc:date>2019-06-14T10:00:00Z</dc:date>'
+                      f'</metadata><manifest>{items}</manifest><spine>{spine}</spine></package>')
+        for i, body in enumerate(chapters):
+            book.writestr(f"OEBPS/Text/ch {i}.xhtml",
+                          '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml" '
+                          f'xmlns:epub="http://www.idpf.org/2007/ops"><head><title>c</title></head><body>{body}'
+                          '</body></html>')
+        if encrypted:
+            book.writestr("META-INF/encryption.xml", "<encryption><EncryptedData/></encryption>")
+    return path
+
+
+def test_an_epub_book_gives_its_chapters_in_reading_order_with_their_headings_and_notes(tmp_path: Path):
+    chapters = [
+        "<header><h1>Conclusion</h1></header><p>Les élus ont fixé un calendrier commun pour la suite.</p>",
+        "<h1>Atelier 1</h1><p>Les communes ont mutualisé leurs services techniques."
+        "<a epub:type='noteref' href='#n1'>1</a></p><ul><li>la confiance entre élus</li></ul>"
+        "<aside epub:type='footnote' id='n1'><p>Voir le rapport de 2018 sur la coopération.</p></aside>",
+        "<h1>Introduction</h1><p>Le séminaire a réuni cinquante agents de développement et des élus.</p>",
+    ]
+    _epub(tmp_path / "actes.epub", chapters)
+    _epub(tmp_path / "verrouillé.epub", chapters, encrypted=True)
+    (tmp_path / "cassé.epub").write_bytes(b"PK\x03\x04 pas un livre")
+    book = read_document(tmp_path / "actes.epub", tmp_path)
+    text = book.text
+    assert book.notes[0] == "EPUB book"
+    assert text.index("# Introduction") < text.index("# Atelier 1") < text.index("# Conclusion")
+    assert "- la confiance entre élus" in text and "Voir le rapport de 2018 sur la coopération." in text
+    assert book.metadata == {"titre": "Actes du séminaire", "auteur": "Réseau rural", "date": "2019-06-14"}
+    with pytest.raises(UnreadableFile, match="DRM"):
+        read_document(tmp_path / "verrouillé.epub", tmp_path)
+    with pytest.raises(UnreadableFile, match="livre numérique"):
+        read_document(tmp_path / "cassé.epub", tmp_path)
+
+
 def test_an_xhtml_page_is_read_and_a_false_mhtml_is_skipped_with_its_reason(tmp_path: Path) -> None:
     (tmp_path / "page.xhtml").write_text(SAVED_PAGE.format(charset="utf-8"), encoding="utf-8")
     (tmp_path / "pas-une-page.mht").write_text("Juste du texte, sans en-tête MIME.\n", encoding="utf-8")
