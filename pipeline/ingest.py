@@ -28,9 +28,11 @@ from pipeline.errors import CorpusError, UnreadableFile
 from pipeline.html_headings import restore_headings
 from pipeline.htmltags import HTML_BLOCK_TAGS, HTML_BODY_TAG, NON_TEXT_TAGS
 from pipeline.readers import (
+    OLE_SIGNATURE,
     PDF_SIGNATURE,
     READER_NAMES,
     READERS,
+    ZIP_SIGNATURE,
     actual_format,
     archive,
     containers,
@@ -96,12 +98,12 @@ MAX_CONTROL_SHARE = 0.01
 
 # Magic numbers of the binary formats most often renamed .txt by mistake, for a clearer message.
 _BINARY_SIGNATURES = (
-    (b"%PDF-", "un fichier PDF"),
+    (PDF_SIGNATURE, "un fichier PDF"),
     (b"\x89PNG\r\n\x1a\n", "une image PNG"),
     (b"\xff\xd8\xff", "une image JPEG"),
     (b"GIF8", "une image GIF"),
-    (b"PK\x03\x04", "une archive ZIP ou un document Office"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "un ancien document Word ou Excel"),
+    (ZIP_SIGNATURE, "une archive ZIP ou un document Office"),
+    (OLE_SIGNATURE, "un ancien document Word ou Excel"),
     (b"{\\rtf", "un document RTF"),
     (b"\x1f\x8b", "une archive gzip"),
 )

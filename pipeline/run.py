@@ -74,22 +74,12 @@ def _lexicon_sha256(path: Path) -> str:
         return _file_sha256(path)
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(path: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> str:
     """sha256 of a file's bytes: "" when there is no such file, a marker when it cannot be read (the run that
-    follows reports why)."""
+    follows reports why). A corpus file is read with `ingest.read_bytes`, which reads a document inside a zip
+    archive or attached to a mail too."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return ""
-    except OSError as exc:
-        return f"unreadable:{exc.__class__.__name__}"
-
-
-def _input_sha256(path: Path) -> str:
-    """sha256 of a corpus file's bytes, a document inside a zip archive included (`ingest.read_bytes`); a
-    marker when it cannot be read (the run that follows reports why)."""
-    try:
-        return hashlib.sha256(read_bytes(path)).hexdigest()
+        return hashlib.sha256(read(path)).hexdigest()
     except FileNotFoundError:
         return ""
     except (OSError, UnreadableFile) as exc:
@@ -164,7 +154,7 @@ def analyse(settings: Settings) -> RunResult:
     recover(output)
     paths, skipped = corpus_files(settings)
 
-    hashes = [(document_id(p, settings.corpus), _input_sha256(p)) for p in paths]
+    hashes = [(document_id(p, settings.corpus), _file_sha256(p, read_bytes)) for p in paths]
     signature = _run_signature(settings, _file_sha256(settings.codebook), _lexicon_sha256(settings.lexicon),
                                _file_sha256(settings.model_path), expected_signature(settings.spacy_model),
                                hashes)

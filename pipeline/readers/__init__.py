@@ -26,7 +26,7 @@ READER_NAMES = {"pdf": "PDF", "docx": "Word", "doc": "Word 97-2003", "odt": "Ope
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: Office 97-2003, or protected
 PDF_SIGNATURE = b"%PDF-"
-_ZIP = b"PK\x03\x04"
+ZIP_SIGNATURE = b"PK\x03\x04"  # a zip: an Office Open XML, OpenDocument or EPUB file, an archive
 _RTF = re.compile(rb"\s*\{\\rtf")
 _NEWER = {"doc": "docx", "ppt": "pptx"}
 _OLDER = {new: old for old, new in _NEWER.items()}
@@ -43,7 +43,7 @@ def actual_format(file_format: str, raw: bytes) -> str:
     if file_format in _OLDER:
         return _OLDER[file_format] if compound else file_format
     if file_format in _NEWER and not compound:
-        if raw.startswith(_ZIP):
+        if raw.startswith(ZIP_SIGNATURE):
             return _NEWER[file_format]
         if file_format == "doc":
             return "rtf" if _RTF.match(raw) else "txt"

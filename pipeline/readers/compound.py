@@ -16,6 +16,13 @@ from pipeline.errors import UnreadableFile
 _ENCRYPTED = ("EncryptedPackage", "EncryptionInfo")
 
 
+def password_protected(what: str, *, feminine: bool = False) -> UnreadableFile:
+    """The reason given for a file `what` names (« document Word ») that a password protects."""
+    ending = "e" if feminine else ""
+    return UnreadableFile(f"{what} protégé{ending} par un mot de passe : enregistrez-en une copie "
+                          "sans mot de passe")
+
+
 @contextmanager
 def opened(raw: bytes, kind: str, *, feminine: bool = False) -> Iterator[Compound]:
     """The compound file `raw`, `kind` naming its format in messages (« document Word 97-2003 », with
@@ -28,8 +35,7 @@ def opened(raw: bytes, kind: str, *, feminine: bool = False) -> Iterator[Compoun
         raise UnreadableFile(f"{kind} illisible ({type(exc).__name__})") from None
     with ole:
         if any(ole.exists(name) for name in _ENCRYPTED):
-            raise UnreadableFile("document Office protégé par un mot de passe : enregistrez-en une copie "
-                                 "sans mot de passe")
+            raise password_protected("document Office")
         yield Compound(ole, kind, feminine)
 
 

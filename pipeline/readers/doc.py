@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.errors import UnreadableFile
-from pipeline.readers.compound import opened
-from pipeline.readers.text import list_items
+from pipeline.readers.compound import opened, password_protected
+from pipeline.readers.text import HEADING_STYLE_NAME, list_items
 
 _WORD_IDENT = 0xA5EC
 # nFib of Word 97 and later; Word 6 and 95 wrote 0x0065 to 0x0069, with another layout of the text
@@ -41,7 +41,6 @@ _PAGE = 512
 _HEADING_STIS = range(1, 10)
 _CONTENTS_STIS = range(19, 28)
 _LIST_STIS = range(47, 62)
-_USER_STYLE_HEADING = re.compile(r"(?:heading|titre)\s*(\d)", re.IGNORECASE)
 # paragraph property modifiers read: in a table, a row's end, table depth, outline level, list
 _SPRM_IN_TABLE, _SPRM_ROW_END, _SPRM_TABLE_DEPTH = 0x2416, 0x2417, 0x6649
 _SPRM_INNER_CELL, _SPRM_INNER_ROW_END = 0x244B, 0x244C
@@ -103,8 +102,7 @@ class _Fib:
                                  "enregistrez-le en .docx")
         flags = _u16(word, 10)
         if flags & _ENCRYPTED:
-            raise UnreadableFile("document Word protégé par un mot de passe : enregistrez-en une copie sans "
-                                 "mot de passe")
+            raise password_protected("document Word")
         # FibBase (32 bytes), then three blocks each preceded by its count: 2-byte words, 4-byte longs, pairs
         def block(position: int, width: int) -> tuple[int, int]:
             """The count of the block at `position` and where its items start, checked against the stream."""
@@ -308,7 +306,7 @@ def _styles(sheet: bytes) -> dict[int, _Style]:
             continue
         identifier = _u16(entry, 0) & 0x0FFF
         name = _style_name(entry, base_size)
-        named = _USER_STYLE_HEADING.match(name)
+        named = HEADING_STYLE_NAME.match(name)
         if identifier in _HEADING_STIS:
             styles[index] = _Style(heading_level=identifier)
         elif identifier in _CONTENTS_STIS:

@@ -17,9 +17,8 @@ from collections.abc import Iterator
 
 from pipeline.errors import UnreadableFile
 from pipeline.readers.ooxml import with_standard_content_type
-from pipeline.readers.text import list_items
+from pipeline.readers.text import HEADING_STYLE_NAME, list_items
 
-_HEADING = re.compile(r"(?:heading|titre)\s*(\d)", re.IGNORECASE)
 # The styles of a table of contents' entries and heading: Word stores its built-in names in English whatever
 # the language of its interface (« toc 1 », « TOC Heading »); LibreOffice writes « Contents 1 ».
 _CONTENTS_STYLE = re.compile(r"(?:toc|contents)\s*(?:\d|heading)", re.IGNORECASE)
@@ -111,7 +110,7 @@ def _paragraph(element, body) -> str:
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     if _CONTENTS_STYLE.match(style):
         return ""
-    heading = _HEADING.search(style)
+    heading = HEADING_STYLE_NAME.search(style)
     if heading:
         return "#" * int(heading.group(1)) + " " + text
     if style.lower().startswith(("title", "titre")):

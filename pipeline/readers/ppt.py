@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pipeline.errors import UnreadableFile
-from pipeline.readers.compound import opened
-from pipeline.readers.text import list_items
+from pipeline.readers.compound import opened, password_protected
+from pipeline.readers.text import list_items, one_line
 
 _DOCUMENT, _SLIDE, _SLIDE_ATOM, _NOTES, _SLIDE_PERSIST = 0x03E8, 0x03EE, 0x03EF, 0x03F0, 0x03F3
 _DRAWING, _SLIDE_LIST, _USER_EDIT, _PERSIST_DIRECTORY = 0x040C, 0x0FF0, 0x0FF5, 0x1772
@@ -84,8 +84,7 @@ def _blocks(stream: bytes, current_user: bytes) -> Iterator[str]:
     if len(current_user) < 20:
         raise UnreadableFile("présentation PowerPoint 97-2003 endommagée (flux « Current User » trop court)")
     if _u32(current_user, 12) == _ENCRYPTED_TOKEN:
-        raise UnreadableFile("présentation PowerPoint protégée par un mot de passe : enregistrez-en une "
-                             "copie sans mot de passe")
+        raise password_protected("présentation PowerPoint", feminine=True)
     persist, document_id = _persist_directory(stream, _u32(current_user, 16))
     document = _record_at(stream, persist[document_id], _DOCUMENT)
     slides = _slide_list(stream, document, _SLIDES_LIST)
@@ -207,7 +206,7 @@ def _written(texts: list[_Text]) -> Iterator[str]:
 def _paragraphs(text: str) -> list[str]:
     """A text's paragraphs (PowerPoint ends each with a carriage return), each on one line: a line break
     inside a paragraph is a vertical tab."""
-    lines = (" ".join(part.replace("\x0b", " ").split()) for part in text.split("\r"))
+    lines = (one_line(part) for part in text.split("\r"))
     return [line for line in lines if line]
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from pipeline.errors import UnreadableFile
 from pipeline.readers.ooxml import with_standard_content_type
-from pipeline.readers.text import list_items
+from pipeline.readers.text import list_items, one_line
 
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _EXPLICIT_BULLETS = (f"{_DRAWING}buChar", f"{_DRAWING}buAutoNum", f"{_DRAWING}buBlip")
@@ -45,13 +45,13 @@ def _slide_blocks(slide) -> Iterator[str]:
     kinds = [shape.placeholder_format.type if shape.is_placeholder else None for shape in shapes]
     for shape, kind in zip(shapes, kinds, strict=True):
         if kind in titles and shape.has_text_frame and shape.text_frame.text.strip():
-            yield "# " + _one_line(shape.text_frame.text)
+            yield "# " + one_line(shape.text_frame.text)
     for shape, kind in zip(shapes, kinds, strict=True):
         if kind in titles or kind in furniture:
             continue
         if shape.has_table:
             for row in shape.table.rows:
-                yield from (list_items(_one_line(cell.text)) for cell in row.cells if not cell.is_spanned)
+                yield from (list_items(one_line(cell.text)) for cell in row.cells if not cell.is_spanned)
         elif shape.has_text_frame and kind is None:  # a text box, a diagram's shape: its lines as items
             yield from (list_items(text) for text in _paragraphs(shape.text_frame, bulleted=False))
         elif shape.has_text_frame:
@@ -77,7 +77,7 @@ def _reading_position(shape) -> tuple[int, int]:
 
 def _paragraphs(frame, bulleted: bool) -> Iterator[str]:
     for paragraph in frame.paragraphs:
-        text = _one_line(paragraph.text)
+        text = one_line(paragraph.text)
         if not text:
             continue
         properties = paragraph._p.pPr  # python-pptx gives no bullet property: read the paragraph's own
@@ -88,8 +88,3 @@ def _paragraphs(frame, bulleted: bool) -> Iterator[str]:
             yield "- " + text
         else:
             yield text
-
-
-def _one_line(text: str) -> str:
-    """A paragraph's text on one line: python-pptx writes a line break inside it as a vertical tab."""
-    return " ".join(text.replace("\v", " ").split())

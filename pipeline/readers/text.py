@@ -16,6 +16,16 @@ _MARKED_HYPHEN = "\ufffe"
 _ADDRESS_MARKS = ("/", "@", "www.")
 
 
+# A style whose name says it is a heading and which level (« Heading 2 », « Titre 1 »): Word writes its
+# built-in names in English whatever the language of its interface, a user's own style may be named in French
+HEADING_STYLE_NAME = re.compile(r"(?:heading|titre)\s*(\d)", re.IGNORECASE)
+
+
+def one_line(text: str) -> str:
+    """A paragraph's text on one line: PowerPoint writes a line break inside a paragraph as a vertical tab."""
+    return " ".join(text.replace("\v", " ").split())
+
+
 def list_items(text: str) -> str:
     """`text`'s lines, each written as a list item (`- `): a table's cells, or the labels of a slide's shapes,
     are items side by side, never the section headings a short line standing alone would be read as
