@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.entities import html5 as HTML5_ENTITIES
 from html.parser import HTMLParser
@@ -86,7 +86,7 @@ UNREAD_SUFFIXES = {
     ".pages": "document Pages", ".key": "présentation Keynote",
     ".numbers": "tableur Numbers",
     **dict.fromkeys(PICTURE_SUFFIXES, "image"),
-    ".7z": "archive", ".rar": "archive", ".tar": "archive", ".tgz": "archive",
+    ".7z": "archive", ".rar": "archive",
 }
 # What to do with a file of each kind the readers do not read
 _UNREAD_ADVICE = {"archive": "décompressez-la dans le dossier du corpus, ses fichiers seront lus"}
@@ -313,36 +313,48 @@ class _Walker:
 
     def _visit_file(self, path: Path, resolved: Path) -> None:
         suffix = name_suffix(path)
-        if suffix == archive.ARCHIVE_SUFFIX:
-            self._visit_archive(path, resolved)
+        if archive.archive_kind(path.name):
+            self._visit_container(path, lambda: containers.on_disk(resolved), depth=1)
         elif suffix in CORPUS_SUFFIXES or (suffix in _SERVER_PAGE_SUFFIXES and _starts_as_page(resolved)):
             self.files.append(path)
             if suffix in containers.MAIL_SUFFIXES:  # the files attached to it, each a document of its own
-                self.files += [path / name for name in containers.attachment_names(resolved)
-                               if name_suffix(Path(name)) in CORPUS_SUFFIXES]
+                self._visit_container(path, lambda: containers.on_disk(resolved), depth=1)
         elif suffix in UNREAD_SUFFIXES:
             kind = UNREAD_SUFFIXES[suffix]
             self._skip(path, f"format non lu ({kind}) : {_UNREAD_ADVICE.get(kind, _DEFAULT_ADVICE)}")
 
-    def _visit_archive(self, path: Path, resolved: Path) -> None:
-        """The documents of a zip archive, read where they lie (`readers.archive`), listed as a folder's."""
+    def _visit_container(self, path: Path, open_: Callable[[], containers.Container], depth: int) -> None:
+        """The documents inside an archive (`readers.archive`) or attached to a mail, read where they lie and
+        listed as a folder's; a container among them (a zip attached to a mail, mails kept in a zip) is
+        visited in turn, down to `containers.MAX_DEPTH`. A mail's unread attachments are named in its own
+        notes, and a mail that cannot be read says why when it is read."""
+        is_mail = name_suffix(path) in containers.MAIL_SUFFIXES
         try:
-            names = archive.member_names(resolved)
+            container = open_()
         except UnreadableFile as exc:
-            self._skip(path, exc.reason)
+            if not is_mail:
+                self._skip(path, exc.reason)
             return
+        names = container.names()
         found = len(self.files)
         for name in names:
             member, suffix = path / name, name_suffix(Path(name))
-            if suffix in CORPUS_SUFFIXES and not _saved_page_resource(name, names):
+            inner = containers.container_kind(name)
+            if inner and depth >= containers.MAX_DEPTH:
+                self._skip(member, f"contenu dans {depth} archives ou courriels imbriqués, au-delà de ce qui "
+                                   "est ouvert : enregistrez-le à part dans le dossier du corpus")
+            elif archive.archive_kind(name):
+                self._visit_container(member, lambda name=name: containers.nested(container, name), depth + 1)
+            elif suffix in CORPUS_SUFFIXES and (is_mail or not _saved_page_resource(name, names)):
                 self.files.append(member)
-            elif suffix == archive.ARCHIVE_SUFFIX:
-                self._skip(member, "archive dans une archive : décompressez-la dans le dossier du corpus")
-            elif suffix in UNREAD_SUFFIXES:
+                if inner:  # a mail: its attachments too
+                    self._visit_container(member, lambda name=name: containers.nested(container, name),
+                                          depth + 1)
+            elif suffix in UNREAD_SUFFIXES and not is_mail:
                 kind = UNREAD_SUFFIXES[suffix]
                 self._skip(member, f"format non lu ({kind}) : {_UNREAD_ADVICE.get(kind, _DEFAULT_ADVICE)}")
-        if len(self.files) == found:
-            self._skip(path, "archive zip sans document à lire (.txt, .md, .html, .pdf, .docx, .odt…)")
+        if not is_mail and len(self.files) == found:
+            self._skip(path, "archive sans document à lire (.txt, .md, .html, .pdf, .docx, .odt…)")
 
     def _walk_subfolder(self, folder: Path) -> None:
         try:
@@ -471,7 +483,8 @@ def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
             return _Unwrapped(content, "utf-8", "html", ("EPUB book",), found)
         if file_format in ("eml", "msg"):
             body = mail.eml_body(raw) if file_format == "eml" else mail.msg_body(raw)
-            notes = body.notes(read=lambda name: name_suffix(Path(name)) in CORPUS_SUFFIXES)
+            notes = body.notes(read=lambda name: name_suffix(Path(name)) in CORPUS_SUFFIXES
+                               or archive.archive_kind(name) is not None)
             return _Unwrapped(body.content, body.charset, "html" if body.is_html else "txt",
                               ("e-mail", *notes), body.metadata(), body.subject)
     except UnreadableFile:

@@ -10,9 +10,10 @@ _SECTOR = 512
 
 def compound_file(streams: dict[str, bytes]) -> bytes:
     """A version 3 compound file holding `streams` (each at least 4,096 bytes, so no mini stream); a name
-    `folder/name` puts the stream in a storage."""
+    `folder/name` puts the stream in a storage (`a/b/name` in a storage inside another)."""
     paths = sorted(streams)
-    storages = sorted({path.rsplit("/", 1)[0] for path in paths if "/" in path})
+    storages = sorted({"/".join(path.split("/")[:end]) for path in paths
+                       for end in range(1, path.count("/") + 1)})
     nodes = ["", *storages, *paths]  # the root, the storages, the streams: their directory entries in order
     children: dict[str, list[int]] = {node: [] for node in ["", *storages]}
     for index, node in enumerate(nodes[1:], start=1):

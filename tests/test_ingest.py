@@ -3,8 +3,10 @@ user meets comes back as the same text."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
+import struct
 from pathlib import Path
 
 import pytest
@@ -786,16 +788,24 @@ def test_a_mail_gives_its_body_with_its_subject_as_title_and_its_attachments_as_
         "cr.eml", "cr.eml/actes (2).pdf", "cr.eml/actes.pdf"]
     attached = read_document(tmp_path / "cr.eml" / "actes.pdf", tmp_path)
     assert attached.doc_id == "cr.eml/actes.pdf" and PARAGRAPH[:40] in attached.text
-    # a forwarded mail attached as a message is named in the note, not read
+    # a mail forwarded as an attachment is a document of its own, its attached files too
     import email
     import email.policy
 
     policy = email.policy.default
     outer = email.message_from_bytes(_mail("Tr : le compte rendu", attachments={}), policy=policy)
-    outer.add_attachment(email.message_from_bytes(_mail(attachments={}), policy=policy))
+    outer.add_attachment(email.message_from_bytes(_mail(attachments={"actes.pdf": actes}), policy=policy))
+    outer.add_attachment(email.message_from_bytes(_mail("Une question ?", attachments={}), policy=policy))
     (tmp_path / "transfert.eml").write_bytes(outer.as_bytes())
-    assert read_document(tmp_path / "transfert.eml", tmp_path).notes[1].startswith(
-        "pièces jointes non lues (1) : message joint")
+    forwarded = "transfert.eml/Compte rendu de la journée du réseau, Florac.eml"
+    files, _ = discover(tmp_path)
+    assert [document_id(p, tmp_path) for p in files if "transfert" in str(p)] == [
+        "transfert.eml", forwarded, f"{forwarded}/actes.pdf", "transfert.eml/Une question _.eml"]
+    assert len(read_document(tmp_path / "transfert.eml", tmp_path).notes) == 1  # nothing left unread
+    inner = read_document(tmp_path / forwarded, tmp_path)
+    assert inner.text.startswith("# Compte rendu de la journée du réseau, Florac\n\nBonjour,")
+    assert inner.metadata["date"] == "2004-03-12"
+    assert PARAGRAPH[:40] in read_document(tmp_path / forwarded / "actes.pdf", tmp_path).text
     latin = read_document(tmp_path / "réunion.eml", tmp_path)
     assert latin.text == "# Réunion\n\nLes communes coopèrent depuis dix ans.\n"
     assert (latin.metadata["auteur"], latin.metadata["date"]) == ("José", "2002-06-03")
@@ -833,3 +843,48 @@ def test_an_outlook_message_gives_its_body_subject_sender_date_and_attachments(t
     assert "# Rencontre des intercommunalités" in attached.text
     with pytest.raises(UnreadableFile, match="pas un message Outlook"):
         read_document(tmp_path / "word.msg", tmp_path)
+
+
+def test_a_message_attached_to_an_outlook_message_is_read_with_its_date_and_attachments(tmp_path: Path):
+    from tests.compound import compound_file
+    from tests.test_readers import make_docx
+
+    def unicode(text: str) -> bytes:
+        return text.encode("utf-16-le").ljust(4096, b"\0")
+
+    def properties(header: int, sent: datetime.datetime | None = None) -> bytes:
+        stream = bytearray(header)
+        if sent is not None:  # PR_CLIENT_SUBMIT_TIME, a FILETIME
+            steps = (sent - datetime.datetime(1601, 1, 1)) // datetime.timedelta(microseconds=1) * 10
+            stream += struct.pack("<IIQ", 0x00390040, 6, steps)
+        return bytes(stream).ljust(4096, b"\0")
+
+    attached = "__attach_version1.0_#00000000/__substg1.0_3701000D/"
+    streams = {
+        "__properties_version1.0": properties(32, datetime.datetime(2021, 6, 3, 9, 30)),
+        "__substg1.0_0037001F": unicode("TR: compte rendu du séminaire"),
+        "__substg1.0_1000001F": unicode("Je vous transfère le compte rendu."),
+        "__attach_version1.0_#00000000/__properties_version1.0": bytes(4096),
+        "__attach_version1.0_#00000000/__substg1.0_3001001F": unicode("Compte rendu"),
+        f"{attached}__properties_version1.0": properties(24, datetime.datetime(2021, 5, 28, 17, 0)),
+        f"{attached}__substg1.0_0037001F": unicode("Compte rendu du séminaire de Florac"),
+        f"{attached}__substg1.0_0C1A001F": unicode("Marie Dupont"),
+        f"{attached}__substg1.0_1000001F": unicode("Les élus ont souligné l'importance de l'écoute."),
+        f"{attached}__attach_version1.0_#00000000/__substg1.0_3707001F": unicode("programme.docx"),
+        f"{attached}__attach_version1.0_#00000000/__substg1.0_37010102":
+            make_docx(tmp_path / "p.docx").read_bytes(),
+    }
+    (tmp_path / "p.docx").unlink()
+    (tmp_path / "transfert.msg").write_bytes(compound_file(streams))
+    files, skipped = discover(tmp_path)
+    assert [document_id(p, tmp_path) for p in files] == [
+        "transfert.msg", "transfert.msg/Compte rendu.eml", "transfert.msg/Compte rendu.eml/programme.docx"]
+    outer = read_document(tmp_path / "transfert.msg", tmp_path)
+    assert outer.metadata["date"] == "2021-06-03" and len(outer.notes) == 1  # no transport headers: sent time
+    inner = read_document(tmp_path / "transfert.msg" / "Compte rendu.eml", tmp_path)
+    assert inner.text == ("# Compte rendu du séminaire de Florac\n\n"
+                          "Les élus ont souligné l'importance de l'écoute.\n")
+    assert inner.metadata == {"titre": "Compte rendu du séminaire de Florac", "auteur": "Marie Dupont",
+                              "date": "2021-05-28"}
+    docx = read_document(tmp_path / "transfert.msg" / "Compte rendu.eml" / "programme.docx", tmp_path)
+    assert "# Rencontre des intercommunalités" in docx.text

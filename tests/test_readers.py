@@ -816,14 +816,92 @@ def test_a_zip_archive_in_the_corpus_is_read_where_it_lies_and_left_as_it_is(tmp
         "envoi.zip/2019/cr.docx", "envoi.zip/Page.html", "envoi.zip/notes.txt", "envoi.zip/séminaire.txt"]
     reasons = {s.path: s.reason for s in skipped}
     assert reasons["envoi.zip/budget.xls"].startswith("format non lu (Excel)")
-    assert reasons["envoi.zip/autre.zip"].startswith("archive dans une archive")
+    assert reasons["envoi.zip/autre.zip"].startswith("archive sans document à lire")
     assert reasons["cassée.zip"].startswith("archive zip illisible")
-    assert reasons["vide.zip"].startswith("archive zip sans document à lire")
+    assert reasons["vide.zip"].startswith("archive sans document à lire")
     documents = {d.doc_id: d for d in read_corpus(corpus) if not isinstance(d, Skipped)}
     assert "# Rencontre des intercommunalités" in documents["envoi.zip/2019/cr.docx"].text
     assert documents["envoi.zip/séminaire.txt"].text == "Les élus ont coopéré."
     assert PARAGRAPH in documents["envoi.zip/Page.html"].text
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before  # nothing unpacked, nothing written
+
+
+def _tar(path: Path, members: dict[str, bytes], mode: str = "w:gz") -> Path:
+    import io
+    import tarfile
+
+    with tarfile.open(path, mode) as package:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            package.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_archives_and_mails_inside_archives_and_mails_are_read_where_they_lie(tmp_path):
+    from tests.test_ingest import _mail
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    docx = make_docx(tmp_path / "cr.docx").read_bytes()
+    actes = _zip(tmp_path / "actes.zip", {"actes.docx": docx}).read_bytes()
+    _tar(corpus / "envoi.tar.gz", {
+        "2019/cr.txt": PARAGRAPH.encode("utf-8"),
+        "/ailleurs.txt": b"Un nom qui commence par une barre.",
+        "../dehors.txt": b"hors de l'archive",
+        "mails/cr.eml": _mail(attachments={"actes.zip": actes, "budget.xlsx": b"PK\x03\x04"}),
+    })
+    _tar(corpus / "plat.tar", {"notes.md": "# Notes\n\nLes élus ont coopéré.\n".encode()}, mode="w")
+    deepest = _zip(tmp_path / "z5.zip", {"x.txt": b"cinq"}).read_bytes()
+    for level in (4, 3, 2):
+        deepest = _zip(tmp_path / f"z{level}.zip", {f"z{level + 1}.zip": deepest}).read_bytes()
+    (corpus / "z1.zip").write_bytes(_zip(tmp_path / "z1.zip", {"z2.zip": deepest}).read_bytes())
+    (corpus / "cassée.tgz").write_bytes(b"\x1f\x8b\x08\x00 pas une archive")
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    files, skipped = discover(corpus)
+    assert [document_id(p, corpus) for p in files] == [
+        "envoi.tar.gz/2019/cr.txt", "envoi.tar.gz/ailleurs.txt", "envoi.tar.gz/mails/cr.eml",
+        "envoi.tar.gz/mails/cr.eml/actes.zip/actes.docx", "plat.tar/notes.md"]
+    reasons = {s.path: s.reason for s in skipped}
+    assert reasons["cassée.tgz"].startswith("archive tar illisible")
+    assert reasons["z1.zip/z2.zip/z3.zip/z4.zip/z5.zip"].startswith("contenu dans 4 archives ou courriels")
+    documents = {d.doc_id: d for d in read_corpus(corpus) if not isinstance(d, Skipped)}
+    assert documents["envoi.tar.gz/2019/cr.txt"].text == PARAGRAPH
+    assert documents["plat.tar/notes.md"].text.startswith("# Notes")
+    mail = documents["envoi.tar.gz/mails/cr.eml"]
+    assert "pièces jointes non lues (1) : budget.xlsx" in mail.notes[1]  # the zip is read, not named
+    attached = documents["envoi.tar.gz/mails/cr.eml/actes.zip/actes.docx"]
+    assert "# Rencontre des intercommunalités" in attached.text
+    assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before  # nothing unpacked, nothing written
+    assert not (tmp_path / "dehors.txt").exists()
+
+
+def test_the_documents_of_a_zip_are_read_whole_by_forked_workers(tmp_path):
+    """The archive opened while the corpus is listed is not the one the workers read from: a file opened
+    before a fork shares its position with the children, and two workers seeking in it read each other's
+    bytes (members skipped as damaged)."""
+    from pipeline.ingest import read_bytes
+    from pipeline.parallel import can_fork, fork_map
+
+    if not can_fork():
+        pytest.skip("no fork on this platform")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = {f"cr-{index:03}.txt": f"Compte rendu {index}. " + "Les communes coopèrent. " * (50 + 7 * index)
+             for index in range(200)}
+    _zip(corpus / "envoi.zip", {name: text.encode() for name, text in texts.items()})
+    files, _ = discover(corpus)
+    for path in files:  # hashed in this process first, as `make analyse` does
+        read_bytes(path)
+    read = list(fork_map(_read_text_or_reason, files * 3, workers=2))
+    assert read == [texts[path.name] for path in files * 3]
+
+
+def _read_text_or_reason(path: Path) -> str:
+    try:
+        return read_document(path, path.parent.parent).text
+    except UnreadableFile as exc:
+        return exc.reason
 
 
 def test_a_damaged_or_locked_document_in_a_zip_is_skipped_with_its_reason(tmp_path):

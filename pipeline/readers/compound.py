@@ -61,7 +61,11 @@ class Compound:
             raise UnreadableFile(f"{self.kind} tronqué{self.ending} (le fichier s'arrête avant sa fin)")
         return data
 
-    def folders(self, prefix: str) -> list[str]:
-        """The top-level storages whose name starts with `prefix`, in name order."""
-        return sorted({entry[0] for entry in self.ole.listdir(streams=True, storages=False)
-                       if len(entry) > 1 and entry[0].startswith(prefix)})
+    def folders(self, prefix: str, inside: str = "") -> list[str]:
+        """The storages whose name starts with `prefix`, at the top or in the storage `inside` (a path,
+        « a/b/ »), by path, in name order."""
+        parent = [part for part in inside.split("/") if part]
+        depth = len(parent)
+        return sorted({"/".join(entry[:depth + 1]) for entry in self.ole.listdir(streams=True, storages=False)
+                       if len(entry) > depth + 1 and entry[:depth] == parent
+                       and entry[depth].startswith(prefix)})

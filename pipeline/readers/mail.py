@@ -5,11 +5,14 @@ or a network's newsletter kept as one.
 Each gives its body, as HTML when the mail has an HTML body (the richer one, read by `pipeline.ingest` as
 any web page) or as text, and what the mail says of itself: its subject (the report's title), sender and
 date; and its attached files, each a document of the corpus when its format is read (« cr.eml/actes.pdf »,
-`readers.containers`). The attachments that are not (an attached message, a spreadsheet) are named in a
-note."""
+`readers.containers`). A message attached to it (a mail forwarded « as an attachment ») is one of them, as a
+standard mail (« cr.eml/Compte rendu.eml »), with its own attachments; Outlook keeps it inside the .msg
+file, and it is written out as such a mail. The attachments that are not read (a spreadsheet) are named in
+a note."""
 
 from __future__ import annotations
 
+import datetime
 import email
 import email.policy
 import email.utils
@@ -27,6 +30,7 @@ from pipeline.types import PICTURE_SUFFIXES
 
 UNREAD_ATTACHMENTS = "pièces jointes non lues"  # how a mail's note on its attachments begins
 _ATTACHED_MESSAGE = "message joint"
+_NOT_IN_FILE_NAMES = re.compile(r'[:*?"<>|]')
 _UNNAMED = "pièce jointe"  # a file attached without a name (a picture in the text), its type's suffix added
 
 
@@ -38,8 +42,8 @@ class MailBody:
     subject: str = ""
     sender: str = ""
     date: str = ""  # ISO date, yyyy-mm-dd
-    attachments: tuple[str, ...] = ()  # the attached files' names
-    messages: tuple[str, ...] = ()  # the attached messages' names (a forwarded mail)
+    attachments: tuple[str, ...] = ()  # the attached files' names (attached messages as `.eml` files)
+    messages: tuple[str, ...] = ()  # the attached messages that could not be read (a damaged one)
 
     def metadata(self) -> dict[str, str]:
         """The mail's subject, sender and date as the report's variables (`pipeline.metadata`)."""
@@ -66,8 +70,6 @@ def eml_body(raw: bytes) -> MailBody:
                                                         ("From", "To", "Subject", "Date", "MIME-Version")):
         raise UnreadableFile("pas un courriel (aucun en-tête From, To, Subject ou Date)")
     attachments = tuple(_eml_files(message))
-    messages = tuple(part.get_filename() or _ATTACHED_MESSAGE for part in message.iter_attachments()
-                     if part.get_content_type() == "message/rfc822")
     body = message.get_body(preferencelist=("html", "plain"))
     if body is None:
         raise UnreadableFile("courriel sans texte (ni partie texte ni partie HTML)")
@@ -76,7 +78,12 @@ def eml_body(raw: bytes) -> MailBody:
         raise UnreadableFile("courriel au corps vide")
     return MailBody(payload, body.get_content_charset(), body.get_content_type() == "text/html",
                     _header_text(message, "Subject"), _sender(message), _iso_date(message.get("Date", "")),
-                    attachments, messages)
+                    attachments)
+
+
+def attached_files(kind: str, raw: bytes) -> dict[str, bytes]:
+    """The files attached to a mail of `kind` (« eml », « msg »), by a name unique in the mail."""
+    return eml_attachments(raw) if kind == "eml" else msg_attachments(raw)
 
 
 def eml_attachments(raw: bytes) -> dict[str, bytes]:
@@ -87,11 +94,25 @@ def eml_attachments(raw: bytes) -> dict[str, bytes]:
 def _eml_files(message: EmailMessage) -> dict[str, bytes]:
     files = []
     for part in message.iter_attachments():
+        if part.get_content_type() == "message/rfc822":
+            attached = part.get_payload()
+            attached = attached[0] if isinstance(attached, list) and attached else attached
+            if isinstance(attached, email.message.Message):
+                subject = _header_text(attached, "Subject")  # type: ignore[arg-type]
+                files.append((_message_name(part.get_filename() or subject), attached.as_bytes()))
+            continue
         payload = part.get_payload(decode=True)
-        if part.get_content_type() != "message/rfc822" and isinstance(payload, bytes):
+        if isinstance(payload, bytes):
             unnamed = _UNNAMED + (mimetypes.guess_extension(part.get_content_type()) or "")
             files.append((part.get_filename() or unnamed, payload))
     return _by_unique_name(files)
+
+
+def _message_name(name: str) -> str:
+    """The file name of an attached message: its own, or its subject, as a mail's (`.eml`), without the
+    characters a file name cannot hold on Windows (« Réunion ? » would read as a page's query)."""
+    name = _NOT_IN_FILE_NAMES.sub("_", name or _ATTACHED_MESSAGE)
+    return name if name.lower().endswith(".eml") else f"{name[:120]}.eml"
 
 
 def _by_unique_name(files: list[tuple[str, bytes]]) -> dict[str, bytes]:
@@ -115,60 +136,127 @@ _SUBJECT, _SENDER_NAME, _SENDER_ADDRESS, _HEADERS = "0037", "0C1A", "0C1F", "007
 _BODY, _HTML = "1000", "1013"
 _ATTACHMENT_NAMES = ("3707", "3704", "3001")  # long file name, short file name, display name
 _ATTACHMENT_DATA, _ATTACHMENT_EXTENSION = "37010102", "3703"
-_CODE_PAGE_TAG = 0x3FFD0003  # PR_MESSAGE_CODEPAGE, in the properties stream
+_EMBEDDED_MESSAGE = "__substg1.0_3701000D"  # a storage: an attached message (or an OLE object)
+_PROPERTIES = "__properties_version1.0"
+# The fixed-size properties stream's header: 32 bytes for the message, 24 for a message attached to it
+_TOP_HEADER, _EMBEDDED_HEADER = 32, 24
+_CODE_PAGE_TAG = 0x3FFD0003  # PR_MESSAGE_CODEPAGE
+# When it was sent (PR_CLIENT_SUBMIT_TIME) or received (PR_MESSAGE_DELIVERY_TIME): a FILETIME, for a message
+# without transport headers (one saved from the drafts or sent items, or attached to another)
+_TIME_TAGS = (0x00390040, 0x0E060040)
+_MAX_NESTED_MESSAGES = 8  # messages attached to attached messages written out, deeper ones left out
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
 
 
 def msg_body(raw: bytes) -> MailBody:
     """The body of an Outlook message (.msg)."""
     with opened(raw, "message Outlook") as compound:
-        if not compound.exists("__properties_version1.0"):
+        if not compound.exists(_PROPERTIES):
             raise UnreadableFile("fichier Office qui n'est pas un message Outlook (aucune propriété de "
                                  "message)")
-        code_page = _code_page(compound.stream("__properties_version1.0"))
-
-        def text(tag: str) -> str:
-            return _msg_text(compound, "", tag, code_page)
-
-        attachments = tuple(_msg_files(compound, code_page))
-        messages = tuple(_msg_messages(compound, code_page))
-        subject, sender = text(_SUBJECT), text(_SENDER_NAME) or text(_SENDER_ADDRESS)
-        headers = email.message_from_string(text(_HEADERS), policy=email.policy.default)
-        html = compound.stream(f"__substg1.0_{_HTML}0102", required=False)
-        plain = text(_BODY)
-    date = _iso_date(headers.get("Date", "")) if headers else ""
-    if html.strip(b"\0 \r\n"):
+        message = _OutlookMessage(compound, "", _TOP_HEADER)
+        files, unread = message.files()
+        subject, sender, date = message.subject(), message.sender(), message.date()
+        html, plain = message.html(), message.plain()
+    if html:
         declared = _META_CHARSET.search(html[:4096])
-        return MailBody(html.rstrip(b"\0"), None if declared else code_page, True, subject, sender, date,
-                        attachments, messages)
+        return MailBody(html, None if declared else message.code_page, True, subject, sender, date,
+                        tuple(files), tuple(unread))
     if plain.strip():
-        return MailBody(plain.encode("utf-8"), "utf-8", False, subject, sender, date, attachments, messages)
+        return MailBody(plain.encode("utf-8"), "utf-8", False, subject, sender, date, tuple(files),
+                        tuple(unread))
     raise UnreadableFile("message Outlook sans texte (ni corps texte ni corps HTML)")
 
 
 def msg_attachments(raw: bytes) -> dict[str, bytes]:
-    """The files attached to an Outlook message, by a name unique in the message."""
+    """The files attached to an Outlook message, by a name unique in the message; an attached message
+    written out as a standard mail (`.eml`)."""
     with opened(raw, "message Outlook") as compound:
-        return _msg_files(compound, _code_page(compound.stream("__properties_version1.0", required=False)))
+        return _OutlookMessage(compound, "", _TOP_HEADER).files()[0]
 
 
-def _msg_files(compound: Compound, code_page: str) -> dict[str, bytes]:
-    """The attachments that are files (an attached message is a storage, not data), by unique name."""
-    files = []
-    for folder in compound.folders("__attach_version1.0_"):
-        data = compound.stream(f"{folder}/__substg1.0_{_ATTACHMENT_DATA}", required=False)
-        if data:
-            names = (_msg_text(compound, f"{folder}/", tag, code_page) for tag in _ATTACHMENT_NAMES)
-            unnamed = _UNNAMED + _msg_text(compound, f"{folder}/", _ATTACHMENT_EXTENSION, code_page)
-            files.append((next((name for name in names if name), unnamed), data))
-    return _by_unique_name(files)
+class _OutlookMessage:
+    """The message at the top of an Outlook file, or one attached to it (its storage's path, `root`)."""
 
+    def __init__(self, compound: Compound, root: str, header: int, depth: int = 0) -> None:
+        self.compound, self.root, self.depth = compound, root, depth
+        self.properties = _fixed_properties(compound.stream(f"{root}{_PROPERTIES}", required=False), header)
+        self.code_page = _code_page(self.properties.get(_CODE_PAGE_TAG))
 
-def _msg_messages(compound: Compound, code_page: str) -> list[str]:
-    """The names of the messages attached to an Outlook message (each a storage of its own)."""
-    return [_msg_text(compound, f"{folder}/", "3001", code_page) or _ATTACHED_MESSAGE
-            for folder in compound.folders("__attach_version1.0_")
-            if not compound.stream(f"{folder}/__substg1.0_{_ATTACHMENT_DATA}", required=False)]
+    def text(self, tag: str, root: str | None = None) -> str:
+        """A string property of the message (or of the attachment whose storage is `root`)."""
+        return _msg_text(self.compound, self.root if root is None else root, tag, self.code_page)
+
+    def subject(self) -> str:
+        return self.text(_SUBJECT)
+
+    def sender(self) -> str:
+        return self.text(_SENDER_NAME) or self.text(_SENDER_ADDRESS)
+
+    def date(self) -> str:
+        headers = email.message_from_string(self.text(_HEADERS), policy=email.policy.default)
+        if headers and (date := _iso_date(headers.get("Date", ""))):
+            return date
+        return next((date for tag in _TIME_TAGS if (date := _filetime_date(self.properties.get(tag)))), "")
+
+    def html(self) -> bytes:
+        html = self.compound.stream(f"{self.root}__substg1.0_{_HTML}0102", required=False)
+        return html.rstrip(b"\0") if html.strip(b"\0 \r\n") else b""
+
+    def plain(self) -> str:
+        return self.text(_BODY)
+
+    def files(self) -> tuple[dict[str, bytes], list[str]]:
+        """The attached files by unique name, attached messages among them as standard mails; and the
+        names of the attached messages that could not be written out."""
+        files, unread = [], []
+        for folder in self.compound.folders("__attach_version1.0_", inside=self.root):
+            data = self.compound.stream(f"{folder}/__substg1.0_{_ATTACHMENT_DATA}", required=False)
+            names = (self.text(tag, f"{folder}/") for tag in _ATTACHMENT_NAMES)
+            if data:
+                unnamed = _UNNAMED + self.text(_ATTACHMENT_EXTENSION, f"{folder}/")
+                files.append((next((name for name in names if name), unnamed), data))
+                continue
+            embedded = f"{folder}/{_EMBEDDED_MESSAGE}/"
+            if not self.compound.exists(f"{embedded}{_PROPERTIES}"):
+                continue  # an OLE object (a drawing, an equation), no document
+            name = next((name for name in names if name), "")
+            try:
+                if self.depth >= _MAX_NESTED_MESSAGES:
+                    raise UnreadableFile("messages joints imbriqués trop profondément")
+                attached = _OutlookMessage(self.compound, embedded, _EMBEDDED_HEADER, self.depth + 1)
+                files.append((_message_name(name or attached.subject()), attached.as_eml()))
+            except UnreadableFile:
+                unread.append(name or _ATTACHED_MESSAGE)
+        return _by_unique_name(files), unread
+
+    def as_eml(self) -> bytes:
+        """The message as a standard mail: its subject, sender, date, body and attached files."""
+        message = EmailMessage()
+        if subject := self.subject():
+            message["Subject"] = " ".join(subject.split())
+        if sender := self.sender():
+            message["From"] = email.utils.formataddr((" ".join(sender.split()), ""))
+        if date := self.date():
+            message["Date"] = email.utils.format_datetime(datetime.datetime.fromisoformat(date))
+        html, plain = self.html(), self.plain()
+        if html:
+            declared = _META_CHARSET.search(html[:4096])
+            charset = declared.group(1).decode("ascii") if declared else self.code_page
+            message.set_content(html, maintype="text", subtype="html", cte="base64")
+            message.set_param("charset", charset)
+        elif plain.strip():
+            message.set_content(plain, charset="utf-8")
+        else:
+            raise UnreadableFile("message joint sans texte")
+        files, _ = self.files()
+        for name, data in files.items():
+            if name.lower().endswith(".eml"):
+                message.add_attachment(email.message_from_bytes(data, policy=email.policy.default),
+                                       filename=name)
+            else:
+                message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+        return message.as_bytes()
 
 
 def _msg_text(compound: Compound, prefix: str, tag: str, code_page: str) -> str:
@@ -180,19 +268,36 @@ def _msg_text(compound: Compound, prefix: str, tag: str, code_page: str) -> str:
     return eight_bit.decode(code_page, errors="replace").rstrip("\0")
 
 
-def _code_page(properties: bytes) -> str:
+def _fixed_properties(stream: bytes, header: int) -> dict[int, bytes]:
+    """The fixed-size properties of a properties stream, by tag: entries of 16 bytes (tag, flags, an 8-byte
+    value) after the stream's header."""
+    return {struct.unpack_from("<I", stream, offset)[0]: stream[offset + 8:offset + 16]
+            for offset in range(header, len(stream) - 15, 16)}
+
+
+def _code_page(value: bytes | None) -> str:
     """The message's code page, for its 8-bit strings: Windows-1252 unless the message says otherwise."""
-    # fixed-size entries of 16 bytes (tag, flags, value) after a header of 32 bytes (24 in an attachment)
-    for offset in range(32, len(properties) - 15, 16):
-        tag, _, value = struct.unpack_from("<III", properties, offset)
-        if tag == _CODE_PAGE_TAG:
-            name = f"cp{value}" if value != 65001 else "utf-8"
-            try:
-                "".encode(name)
-            except LookupError:
-                break
-            return name
-    return "cp1252"
+    if value is None:
+        return "cp1252"
+    number = struct.unpack_from("<I", value)[0]
+    name = f"cp{number}" if number != 65001 else "utf-8"
+    try:
+        "".encode(name)
+    except LookupError:
+        return "cp1252"
+    return name
+
+
+def _filetime_date(value: bytes | None) -> str:
+    """A FILETIME (100-nanosecond steps since 1601) as an ISO date; empty when absent or out of range."""
+    if value is None:
+        return ""
+    steps = struct.unpack_from("<Q", value)[0]
+    try:
+        when = datetime.datetime(1601, 1, 1) + datetime.timedelta(microseconds=steps // 10)
+    except OverflowError:
+        return ""
+    return when.date().isoformat() if 1980 <= when.year <= 2100 else ""
 
 
 def _header_text(message: EmailMessage, name: str) -> str:
