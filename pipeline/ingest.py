@@ -34,7 +34,6 @@ from pipeline.readers import (
     READERS,
     ZIP_SIGNATURE,
     actual_format,
-    archive,
     containers,
     epub,
     mail,
@@ -313,7 +312,7 @@ class _Walker:
 
     def _visit_file(self, path: Path, resolved: Path) -> None:
         suffix = name_suffix(path)
-        if archive.archive_kind(path.name):
+        if containers.is_collection(path.name):
             self._visit_container(path, lambda: containers.on_disk(resolved), depth=1)
         elif suffix in CORPUS_SUFFIXES or (suffix in _SERVER_PAGE_SUFFIXES and _starts_as_page(resolved)):
             self.files.append(path)
@@ -343,7 +342,7 @@ class _Walker:
             if inner and depth >= containers.MAX_DEPTH:
                 self._skip(member, f"contenu dans {depth} archives ou courriels imbriqués, au-delà de ce qui "
                                    "est ouvert : enregistrez-le à part dans le dossier du corpus")
-            elif archive.archive_kind(name):
+            elif containers.is_collection(name):
                 self._visit_container(member, lambda name=name: containers.nested(container, name), depth + 1)
             elif suffix in CORPUS_SUFFIXES and (is_mail or not _saved_page_resource(name, names)):
                 self.files.append(member)
@@ -484,7 +483,7 @@ def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
         if file_format in ("eml", "msg"):
             body = mail.eml_body(raw) if file_format == "eml" else mail.msg_body(raw)
             notes = body.notes(read=lambda name: name_suffix(Path(name)) in CORPUS_SUFFIXES
-                               or archive.archive_kind(name) is not None)
+                               or containers.is_collection(name))
             return _Unwrapped(body.content, body.charset, "html" if body.is_html else "txt",
                               ("e-mail", *notes), body.metadata(), body.subject)
     except UnreadableFile:

@@ -845,6 +845,43 @@ def test_an_outlook_message_gives_its_body_subject_sender_date_and_attachments(t
         read_document(tmp_path / "word.msg", tmp_path)
 
 
+def test_the_messages_of_an_exported_mailbox_are_documents_with_their_attachments(tmp_path: Path) -> None:
+    from tests.test_readers import PARAGRAPH, make_pdf
+
+    actes = make_pdf(tmp_path / "x.pdf", [PARAGRAPH]).read_bytes()
+    (tmp_path / "x.pdf").unlink()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    quoted = ("From: reseau@example.fr\nSubject: Les ateliers\nDate: Tue, 2 Mar 2021 09:00:00 +0100\n"
+              "Content-Type: text/plain; charset=utf-8\n\nLes agents animent les ateliers.\n"
+              ">From the start, les élus ont coopéré.\n").encode()
+    mails = [_mail("Compte rendu : Florac ?", attachments={}),
+             _mail("Actes", attachments={"actes.pdf": actes}), quoted]
+    # as Thunderbird exports a folder: each message after a « From - date » line
+    (corpus / "lettres.mbox").write_bytes(b"".join(
+        b"From - Tue Mar 02 09:00:00 2021\n" + mail.replace(b"\r\n", b"\n") + b"\n" for mail in mails))
+    apple = corpus / "Réseau.mbox"  # as Apple Mail exports a mailbox: a folder holding a file named mbox
+    apple.mkdir()
+    (apple / "mbox").write_bytes(b"From nobody@example.fr Mon Jun  3 10:00:00 2019\n" + quoted)
+    (apple / "table_of_contents").write_bytes(b"\x00\x01\x02")
+    (corpus / "faux.mbox").write_text("Une liste de noms.\n", encoding="utf-8")
+    files, skipped = discover(corpus)
+    assert [document_id(p, corpus) for p in files] == [
+        "Réseau.mbox/mbox/001 Les ateliers.eml", "lettres.mbox/001 Compte rendu _ Florac _.eml",
+        "lettres.mbox/002 Actes.eml", "lettres.mbox/002 Actes.eml/actes.pdf",
+        "lettres.mbox/003 Les ateliers.eml"]
+    assert [(s.path, s.reason[:30]) for s in skipped] == [("faux.mbox", "pas une boîte de courriels mbo")]
+    documents = {d.doc_id: d for d in read_corpus(corpus) if not isinstance(d, Skipped)}
+    ateliers = documents["lettres.mbox/003 Les ateliers.eml"]
+    assert ateliers.text == ("# Les ateliers\n\nLes agents animent les ateliers.\n"
+                             "From the start, les élus ont coopéré.\n")
+    assert ateliers.metadata["date"] == "2021-03-02"
+    florac = documents["lettres.mbox/001 Compte rendu _ Florac _.eml"]
+    assert florac.metadata["titre"] == "Compte rendu : Florac ?"
+    assert PARAGRAPH[:40] in documents["lettres.mbox/002 Actes.eml/actes.pdf"].text
+    assert documents["Réseau.mbox/mbox/001 Les ateliers.eml"].text == ateliers.text
+
+
 def test_a_message_attached_to_an_outlook_message_is_read_with_its_date_and_attachments(tmp_path: Path):
     from tests.compound import compound_file
     from tests.test_readers import make_docx

@@ -1,6 +1,7 @@
-"""Files that hold documents of their own: an archive's files (`readers.archive`: zip, tar) and a mail's
-attached files and messages (`readers.mail`). A document inside one is named by the container's path
-followed by its own name (« envoi.zip/2019/cr.docx », « cr.eml/actes.pdf »). A container may lie in another
+"""Files that hold documents of their own: an archive's files (`readers.archive`: zip, tar), a mailbox's
+messages (`readers.mbox`) and a mail's attached files and messages (`readers.mail`). A document inside one
+is named by the container's path followed by its own name (« envoi.zip/2019/cr.docx », « cr.eml/actes.pdf »,
+« lettres.mbox/003 Compte rendu.eml »). A container may lie in another
 (a zip attached to a mail, mails kept in a zip, a forwarded message): its documents are named along the way
 (« envoi.zip/cr.eml/actes.pdf »), down to `MAX_DEPTH` containers. `pipeline.ingest` lists and reads them
 where they lie; the corpus folder is never unpacked or written to."""
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from pipeline.errors import UnreadableFile
-from pipeline.readers import archive, mail
+from pipeline.readers import archive, mail, mbox
 
 MAIL_SUFFIXES = (".eml", ".msg")
 # Containers inside containers read: a zip attached to a mail kept in a zip is three. Deeper ones are listed
@@ -23,11 +24,19 @@ _OPENED_KEPT = 8  # containers kept open, the most recently used: a corpus's doc
 
 
 def container_kind(name: str) -> str | None:
-    """« zip », « tar », « eml » or « msg » for a container's file name; None for another name."""
+    """« zip », « tar », « mbox », « eml » or « msg » for a container's file name; None for another name."""
     if kind := archive.archive_kind(name):
         return kind
-    suffix = PurePosixPath(name).suffix.lower()
+    path = PurePosixPath(name)
+    suffix = path.suffix.lower()
+    if suffix == mbox.MBOX_SUFFIX or path.name == mbox.MBOX_FILE_NAME:
+        return "mbox"
     return suffix[1:] if suffix in MAIL_SUFFIXES else None
+
+
+def is_collection(name: str) -> bool:
+    """Whether `name` is a container that is no document itself (an archive, a mailbox; a mail has a body)."""
+    return container_kind(name) in ("zip", "tar", "mbox")
 
 
 class Container:
@@ -35,8 +44,11 @@ class Container:
 
     def __init__(self, kind: str, source: Path | bytes, key: tuple) -> None:
         self.kind, self.key = kind, key  # the key: what it is opened from, for the cache of opened ones
+        self._files: archive.ZipArchive | archive.TarArchive | mbox.Mailbox | _Attached
         if kind in ("zip", "tar"):
-            self._files: archive.ZipArchive | archive.TarArchive | _Attached = archive.opened(kind, source)
+            self._files = archive.opened(kind, source)
+        elif kind == "mbox":
+            self._files = mbox.Mailbox(source)
         else:
             raw = source.read_bytes() if isinstance(source, Path) else source
             try:
