@@ -9,7 +9,6 @@ import hashlib
 import json
 import logging
 import platform
-import re
 import sys
 import time
 from collections import Counter
@@ -39,7 +38,6 @@ if TYPE_CHECKING:  # imported where used: the up-to-date check must not pay for 
 log = logging.getLogger(__name__)
 
 OUTPUT_SCHEMA_VERSION = 1
-_WORDS = re.compile(r"[^\W_]+")
 
 
 class StrictModeError(Exception):
@@ -127,13 +125,6 @@ def _unread_attachments(documents: Sequence[Document]) -> list[str]:
     shown += " ; …" if len(mails) > 3 else ""
     return [f"{len(mails)} courriel(s) avec des pièces jointes non lues ({shown}) : enregistrez-les dans le "
             "dossier du corpus pour qu'elles soient analysées"]
-
-
-def duplicate_key(clean_text: str) -> str | None:
-    """What two copies of one report share once cleaned, whatever their format or spacing: the text's words
-    and numbers, lowercased; None for a text without any (nothing to count twice)."""
-    words = _WORDS.findall(clean_text.lower())
-    return hashlib.sha256(" ".join(words).encode()).hexdigest() if words else None
 
 
 def _previous_manifest(output: Path) -> dict:
@@ -236,6 +227,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
     import tqdm
 
     from pipeline.analysis.comparisons import compare
+    from pipeline.copies import CopyFinder
     from pipeline.diskcache import prune
     from pipeline.outputs import staged_output, write_json
     from pipeline.outputs.csvio import write_csv
@@ -255,7 +247,7 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
     timings = {"load": result.timings["load"], "clean": 0.0, "parse": 0.0, "analyse": 0.0}
     # by cache folder name (pipeline.diskcache): hits (or not needed), misses
     cache_use = {"parse": [0, 0], "prepared": [0, 0], "analysis": [0, 0]}
-    first_with_text: dict[str, str] = {}  # duplicate_key of a clean text -> the first document that had it
+    copies = CopyFinder() if settings.count_copies_once else None
 
     with staged_output(output) as stage:
         (stage / "clean").mkdir()
@@ -271,11 +263,9 @@ def _process_and_write(settings: Settings, result: RunResult, output: Path, path
                     skipped.append(outcome)
                     continue
                 document = outcome.document
-                if settings.count_copies_once and (key := duplicate_key(outcome.clean_text)) is not None:
-                    first = first_with_text.setdefault(key, document.doc_id)
-                    if first != document.doc_id:  # counted once, with the first copy in the corpus's order
-                        skipped.append(Skipped(document.doc_id, f"même texte que {first} : compté une fois"))
-                        continue
+                if copies is not None and (copy := copies.copy_of(document.doc_id, outcome.clean_text)):
+                    skipped.append(Skipped(document.doc_id, copy.reason()))  # the first in the corpus's order
+                    continue
                 clean_path = stage / "clean" / f"{document.doc_id}.txt"
                 clean_path.parent.mkdir(parents=True, exist_ok=True)
                 clean_path.write_text(outcome.clean_text, encoding="utf-8")

@@ -61,7 +61,8 @@ class Settings:
     n_process: int = field(default_factory=default_workers)
     clean_rules: tuple[str, ...] = field(default_factory=_default_clean_rules)  # rules marked default
     strict: bool = False
-    # a document whose cleaned words are an earlier one's is left out and listed as skipped (pipeline.run);
+    # a document whose cleaned words are an earlier one's, or nearly (pipeline.copies), is left out and listed
+    # as skipped (pipeline.run);
     # the benches turn it off, as they score every page by itself
     count_copies_once: bool = True
     progress: bool = True

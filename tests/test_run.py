@@ -493,21 +493,27 @@ def test_mails_whose_attachments_are_not_read_are_named_in_the_summary_and_the_r
 
 
 def test_a_report_found_twice_in_the_corpus_is_counted_once_and_the_copy_is_listed(tmp_path):
-    report = ("Compte rendu de la rencontre\n\nLes communes rurales et leur intercommunalité ont mutualisé "
-              "leurs services techniques.\n")
-    page = f"<html><body><article><p>{report.splitlines()[2]}</p></article></body></html>"
+    from tests.test_copies import REPORT, _as_printed
+
+    report = REPORT + "\n"
+    page = f"<html><body><article><p>{report.split(chr(10) * 2)[2]}</p></article></body></html>"
     other = "Un autre compte rendu\n\nLes élus du Pays ont créé un office de tourisme commun.\n"
     found = _found_by_document(tmp_path, {"a.txt": report, "copie/a.txt": report.replace(" ", "  "),
-                                          "b.txt": other, "page.html": page})
-    # the copy with its spaces doubled reads as the same text; the page holds only part of it and is kept
+                                          "imprimé.txt": _as_printed(report), "b.txt": other,
+                                          "page.html": page})
+    # the copy with its spaces doubled reads as the same text, the report as its PDF gives it nearly so; the
+    # page holds only part of it and is kept
     assert set(found) == {"a.txt", "b.txt", "page.html"}
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     copy = {"path": "copie/a.txt", "reason": "même texte que a.txt : compté une fois"}
-    assert manifest["skipped"] == [copy]
+    assert manifest["skipped"][0] == copy
+    assert manifest["skipped"][1]["path"] == "imprimé.txt"
+    assert manifest["skipped"][1]["reason"].startswith("presque le même texte que a.txt (9")
+    assert len(manifest["skipped"]) == 2
     assert manifest["counts"]["documents"] == 3
     by_document = read_csv(tmp_path / "out" / "tables" / "frequencies_by_document.csv")
     assert not [row for row in by_document if row["doc_id"] == "copie/a.txt"]
     # the benches score every page by itself
     every = load_settings(corpus=tmp_path / "corpus", output=tmp_path / "every", cache_dir=tmp_path / "cache",
                           models_dir=tmp_path / "no-models", progress=False, count_copies_once=False)
-    assert analyse(every).documents == 4
+    assert analyse(every).documents == 5
