@@ -897,6 +897,28 @@ def test_the_documents_of_a_zip_are_read_whole_by_forked_workers(tmp_path):
     assert read == [texts[path.name] for path in files * 3]
 
 
+def test_a_zip_rewritten_with_its_size_and_time_kept_is_read_again(tmp_path):
+    """An archive replaced by another of the same size whose modification time a copy kept (`cp -p`,
+    `rsync -t`) is read anew, not from the archive opened before."""
+    import os
+    import zipfile
+
+    def stored(text: str) -> None:
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as package:
+            package.writestr(zipfile.ZipInfo("cr.txt", (2024, 1, 1, 0, 0, 0)), text)
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    archive = corpus / "envoi.zip"
+    stored("Les communes coopèrent.")
+    stat = archive.stat()
+    assert read_document(corpus / "envoi.zip" / "cr.txt", corpus).text == "Les communes coopèrent."
+    stored("Les habitant coopèrent.")
+    os.utime(archive, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert archive.stat().st_size == stat.st_size and archive.stat().st_mtime_ns == stat.st_mtime_ns
+    assert read_document(corpus / "envoi.zip" / "cr.txt", corpus).text == "Les habitant coopèrent."
+
+
 def _read_text_or_reason(path: Path) -> str:
     try:
         return read_document(path, path.parent.parent).text

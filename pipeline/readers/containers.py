@@ -81,8 +81,8 @@ def on_disk(path: Path) -> Container:
     kind = container_kind(path.name)
     if kind is None:
         raise ValueError(f"{path} is no container")
-    stat = path.stat()
-    key = (os.getpid(), str(path), stat.st_mtime_ns, stat.st_size)
+    stat = path.stat()  # a file replaced has another inode; one rewritten in place, another change time
+    key = (os.getpid(), str(path), stat.st_ino, stat.st_ctime_ns, stat.st_mtime_ns, stat.st_size)
     return _cached(key, lambda: Container(kind, path, key))
 
 
