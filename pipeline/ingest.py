@@ -39,10 +39,11 @@ from pipeline.readers import (
     mail,
     webarchive,
 )
+from pipeline.readers.mailhtml import mail_html_text
 from pipeline.readers.mhtml import page_html
 from pipeline.readers.text import repair as repair_laid_out_text
 from pipeline.readers.text import table_rows_as_items
-from pipeline.types import PICTURE_SUFFIXES, Document, Skipped
+from pipeline.types import MAIL_SUFFIXES, PICTURE_SUFFIXES, Document, Skipped
 
 if TYPE_CHECKING:
     from pipeline.settings import Settings
@@ -316,7 +317,7 @@ class _Walker:
             self._visit_container(path, lambda: containers.on_disk(resolved), depth=1)
         elif suffix in CORPUS_SUFFIXES or (suffix in _SERVER_PAGE_SUFFIXES and _starts_as_page(resolved)):
             self.files.append(path)
-            if suffix in containers.MAIL_SUFFIXES:  # the files attached to it, each a document of its own
+            if suffix in MAIL_SUFFIXES:  # the files attached to it, each a document of its own
                 self._visit_container(path, lambda: containers.on_disk(resolved), depth=1)
         elif suffix in UNREAD_SUFFIXES:
             kind = UNREAD_SUFFIXES[suffix]
@@ -327,7 +328,7 @@ class _Walker:
         listed as a folder's; a container among them (a zip attached to a mail, mails kept in a zip) is
         visited in turn, down to `containers.MAX_DEPTH`. A mail's unread attachments are named in its own
         notes, and a mail that cannot be read says why when it is read."""
-        is_mail = name_suffix(path) in containers.MAIL_SUFFIXES
+        is_mail = name_suffix(path) in MAIL_SUFFIXES
         try:
             container = open_()
         except UnreadableFile as exc:
@@ -421,7 +422,9 @@ def read_document(path: Path, corpus: Path) -> Document:
         if file_format == "txt" and _HTML_START.match(text):  # a page's source saved under a .txt name
             file_format = "html"
             notes += ("HTML page in a text file: read as a web page",)
-        if file_format == "html":
+        if file_format == "html" and wrapped.mail:
+            text = mail_html_text(text)
+        elif file_format == "html":
             text, html_notes, found = _html_main_text(text)
             notes += html_notes
         elif file_format == "txt" and _is_html_fragment(text):  # a CMS export, a copied page body
@@ -465,6 +468,7 @@ class _Unwrapped:
     notes: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
     title: str = ""
+    mail: bool = False  # a mail's body: its HTML read whole (`readers.mailhtml`), not as a page's
 
 
 def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
@@ -485,7 +489,7 @@ def _unwrap(file_format: str, raw: bytes, suffix: str) -> _Unwrapped:
             notes = body.notes(read=lambda name: name_suffix(Path(name)) in CORPUS_SUFFIXES
                                or containers.is_collection(name))
             return _Unwrapped(body.content, body.charset, "html" if body.is_html else "txt",
-                              ("e-mail", *notes), body.metadata(), body.subject)
+                              ("e-mail", *notes), body.metadata(), body.subject, mail=True)
     except UnreadableFile:
         raise
     except Exception as exc:  # as in _read_binary: a damaged file, not a failure of the run

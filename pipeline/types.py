@@ -33,6 +33,13 @@ def is_authored(doc_id: str) -> bool:
     return doc_id.lower().endswith(AUTHORED_SUFFIXES)
 
 
+MAIL_SUFFIXES = (".eml", ".msg")  # a mail, or a message of a mailbox or attached to a mail (named .eml)
+
+
+def is_mail(doc_id: str) -> bool:
+    return doc_id.lower().endswith(MAIL_SUFFIXES)
+
+
 @dataclass(frozen=True)
 class Document:
     """One readable file of the corpus, decoded to text.

@@ -21,6 +21,7 @@ from pipeline.clean.engine import Rule, run_rules, select_rules
 from pipeline.clean.image_residue import find_image_residue
 from pipeline.clean.initials import find_initials
 from pipeline.clean.keyword_stuffing import find_keyword_stuffing
+from pipeline.clean.mail_furniture import find_mail_furniture
 from pipeline.clean.page_furniture import find_page_furniture
 from pipeline.clean.picture_alt import find_picture_alt
 from pipeline.clean.repeated import NO_REPETITION, RepeatedLines, count_repeated, find_repeated
@@ -43,6 +44,8 @@ _ALL_RULES = (
          "commentaires et rétroliens", find_comments),
     Rule("image_residue", "image file names and caption lines", "noms et légendes d'images",
          find_image_residue),
+    Rule("mail_furniture", "a reply's quoted message, header blocks, signatures and notices of a mail",
+         "citations, signatures et mentions de courriels", find_mail_furniture, mail_only=True),
     Rule("share_navigation", "share buttons, related posts, breadcrumbs, cookies",
          "partage, navigation, cookies", find_share_navigation),
     Rule("initials", "stray lines of one to three capitals under the title or in a group",

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from pipeline.clean.lines import Span
 from pipeline.clean.repeated import NO_REPETITION, RepeatedLines
-from pipeline.types import CleanDocument, Removal, is_authored
+from pipeline.types import CleanDocument, Removal, is_authored, is_mail
 
 
 class SpanFinder(Protocol):
@@ -29,6 +29,8 @@ class Rule:
     `scraped_only`: the rule is for text scraped from the web, not for the files people write themselves
     (`pipeline.types.is_authored`: Markdown, Word, OpenDocument, RTF, slides), where a speaker's name or a
     one-word heading alone on a line is content.
+    `mail_only`: the rule is for the body of a mail (`pipeline.types.is_mail`), where a program puts
+    quotes, signatures and notices around the message.
     `uses_corpus`: `find` also takes what recurs across the corpus's documents (`RepeatedLines`).
     `label`: what the report calls its removals; `default`: whether a run uses it unless told otherwise."""
 
@@ -39,8 +41,11 @@ class Rule:
     scraped_only: bool = False
     uses_corpus: bool = False
     default: bool = True
+    mail_only: bool = False
 
     def applies_to(self, doc_id: str) -> bool:
+        if self.mail_only:
+            return is_mail(doc_id)
         return not (self.scraped_only and is_authored(doc_id))
 
 

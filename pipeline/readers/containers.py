@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from pipeline.errors import UnreadableFile
 from pipeline.readers import archive, mail, mbox
+from pipeline.types import MAIL_SUFFIXES
 
-MAIL_SUFFIXES = (".eml", ".msg")
 # Containers inside containers read: a zip attached to a mail kept in a zip is three. Deeper ones are listed
 # as skipped (an archive that holds itself, a « zip bomb » of nested archives, would never end).
 MAX_DEPTH = 4
