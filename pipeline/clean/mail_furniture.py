@@ -50,6 +50,7 @@ _CLOSING = re.compile(
     re.IGNORECASE,
 )
 _SIGNATURE_LINE_WORDS = 12
+_SIGNATURE_LINES = 20  # a name, a position, a service, an address, telephones, a site, a slogan, logos
 _NOTICE = re.compile(
     r"(?:confidenti|destinataires? (?:désignés?|exclusifs?|visés?)|à l['’]intention exclusive|"
     r"(?:reçu|received) (?:ce|this) (?:message|courriel|mail|e-?mail) (?:par erreur|in error)|"
@@ -90,9 +91,7 @@ def _quoted_replies(lines: list[Line]) -> list[Span]:
             end -= 1
         if quoted and (attributed or quoted >= 2):
             spans += [whole_line(lines[number]) for number in range(index, end)]
-            index = end
-        else:
-            index += 1
+        index = max(index + 1, end)  # the run read is read once: time linear in the number of lines
     return spans
 
 
@@ -108,14 +107,11 @@ def _header_blocks(lines: list[Line]) -> list[Span]:
         opens = _SENDER.match(lines[index].stripped) is not None  # « Date, À, Objet » may be an invitation's
         one_line = opens and len(_FIELD_INSIDE.findall(lines[index].stripped)) >= 3
         if opens and (end - index >= 3 or one_line):
-            end = max(end, index + 1)
             first = index - 1 if index and _SEPARATOR.fullmatch(lines[index - 1].stripped) else index
-            spans += [whole_line(lines[number]) for number in range(first, end)]
-            index = end
-        else:
-            if _SEPARATOR.fullmatch(lines[index].stripped):
-                spans.append(whole_line(lines[index]))
-            index += 1
+            spans += [whole_line(lines[number]) for number in range(first, max(end, index + 1))]
+        elif _SEPARATOR.fullmatch(lines[index].stripped):
+            spans.append(whole_line(lines[index]))
+        index = max(index + 1, end)
     return spans
 
 
@@ -132,19 +128,27 @@ def _signatures(lines: list[Line]) -> list[Span]:
         if not delimiter and not _CLOSING.fullmatch(stripped):
             continue
         end = _signature_end(lines, index + 1)
+        if end is None:
+            continue
         signed = [other for other in lines[index + 1:end] if not other.is_blank]
         if delimiter or (signed and all(_signature_line(other.stripped) for other in signed)):
             spans += [whole_line(other) for other in lines[index:end]]
     return spans
 
 
-def _signature_end(lines: list[Line], start: int) -> int:
-    end = start
+def _signature_end(lines: list[Line], start: int) -> int | None:
+    """Where the signature opening before `start` ends; None when more than `_SIGNATURE_LINES` lines follow
+    before the next part of the mail: that is no signature (and a text of many closing formulas is read in
+    linear time)."""
+    end, signed = start, 0
     while end < len(lines):
         stripped = lines[end].stripped
         if (_ATTRIBUTION.fullmatch(stripped) or _QUOTED.match(stripped) or _FIELD.fullmatch(stripped)
                 or _SEPARATOR.fullmatch(stripped) or _notice(lines[end]) or _SENT_FROM.fullmatch(stripped)):
             break
+        signed += bool(stripped)
+        if signed > _SIGNATURE_LINES:
+            return None
         end += 1
     while end > start and lines[end - 1].is_blank:
         end -= 1
