@@ -10,7 +10,11 @@ part of another, a revised edition, is counted as it is). The shared runs are es
 signatures with locality-sensitive hashing (Broder's resemblance), so that a corpus of thousands of
 documents is compared in one pass, holding a signature of one kilobyte per document. On 553 real
 documents (303 pages of 285 territorial sites, 250 reports of the crdh corpus), the two distinct documents
-closest to each other share 10 % of their runs; one article printed by two sites, 92 % of the longer one's."""
+closest to each other share 10 % of their runs; one article printed by two sites, 92 % of the longer one's.
+A 376-page specification attached to one mail as a `.docx`, a PDF and a `.txt` shares 79 to 81 % of its
+runs between the Word file and the other two (tables laid out otherwise, the PDF's page headers), 97 %
+between the PDF and the text; a report with one word in twenty rewritten here and there, 78 %; one word in
+ten, 51 to 68 %."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SHINGLE_WORDS = 5
-NEAR_COPY_SHARE = 0.85
+NEAR_COPY_SHARE = 0.75
 # Texts with fewer runs are compared for exact copies only: a few words in common (« Bonjour, ci-joint le
 # compte rendu ») make a large share of a short text
 MIN_SHINGLES = 50
