@@ -19,10 +19,11 @@ def is_markdown(doc_id: str) -> bool:
 # and slides. The cleaning rules made for web pages (site chrome, lines repeated from page to page, a page's
 # furniture, a picture's alternative text) leave them alone: a dated subtitle, a speaker's name alone on its
 # line or a template's heading is content there. PDF is not among them: a PDF is often a page printed from the
-# web, and its running headers and page numbers are furniture.
+# web, and its running headers and page numbers are furniture. Mails are (a person's « FYI… » or name alone on
+# a line is the message's own); what mail programs put around a message is the rule `mail_furniture`'s.
 AUTHORED_SUFFIXES = (*MARKDOWN_SUFFIXES, ".docx", ".docm", ".dotx", ".dotm", ".doc", ".dot", ".odt", ".ott",
                      ".rtf", ".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm", ".ppt", ".pps", ".odp",
-                     ".otp", ".epub")
+                     ".otp", ".epub", ".eml", ".msg")
 
 
 # Pictures: no text to read (a scan needs OCR first; a mail's attached picture is mostly a signature's logo)

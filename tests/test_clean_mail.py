@@ -100,3 +100,15 @@ def test_an_html_mail_is_read_whole_and_its_quote_and_header_block_are_removed(t
     assert "Voici les notes de l'atelier sur la mobilité rurale." in text
     for gone in ("Peux-tu", "a écrit", "Jean Roux", "04 66", "Bien cordialement"):
         assert gone not in text
+
+
+def test_a_mail_keeps_its_short_lines_and_loses_a_mailing_s_own() -> None:
+    mail = ("# Tr : lettre du réseau\n\nFYI…\n\nMeredith\n\nVoir la version en ligne\n\n"
+            "# La lettre du réseau rural\n\nLes élus des trois communautés de communes ont présenté leur "
+            "projet de covoiturage.\n\nVous recevez ce message car vous êtes inscrit à la lettre du réseau. "
+            "Se désinscrire\n")
+    cleaned = clean_text(mail, doc_id="lettre.eml")
+    assert [r.reason for r in cleaned.removals if r.reason != "whitespace"] == ["mail_furniture"] * 2
+    assert cleaned.text.startswith("# Tr : lettre du réseau\n\nFYI…\n\nMeredith\n\n# La lettre")
+    # the web pages' rules (chrome, page furniture…) leave a mail alone, as they leave the files people write
+    assert clean_text("FYI…\n\nMeredith\n\n12\n\nLes élus ont coopéré.\n", doc_id="m.eml").removals == ()

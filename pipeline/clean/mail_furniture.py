@@ -13,7 +13,9 @@ document of the corpus (`.eml`, `.msg`, a mailbox's messages, a message attached
   position, an address, a telephone number, a site), to the end of the message or of its own part; and
   « Envoyé de mon iPhone » and its kin;
 - the notices mail servers add below a message: confidentiality (« Ce message et toutes les pièces jointes
-  sont confidentiels… ») and « Pensez à l'environnement avant d'imprimer ce courriel ».
+  sont confidentiels… ») and « Pensez à l'environnement avant d'imprimer ce courriel »;
+- a mailing's own lines, which the programs that send newsletters write: « Voir la version en ligne »,
+  « Si ce message ne s'affiche pas correctement… », « Se désinscrire », « Vous recevez ce message car… ».
 
 What the rule takes is structure every mail program writes, not phrases of one network's mails: a line
 that does not have that structure stays, and the rule runs on mails only (`Rule.mail_only`): a report that
@@ -61,6 +63,16 @@ _NOTICE = re.compile(
 _MAIL_WORDS = re.compile(r"\b(?:message|courriel|mail|e-?mail|pièces? jointes?|attachments?)\b",
                          re.IGNORECASE)
 _NOTICE_WORDS = 150
+_MAILING = re.compile(
+    r".{0,120}?(?:version en ligne|version web|ne s['’]affiche pas (?:correctement|bien)|"
+    r"(?:se|vous) (?:désinscrire|désabonner)|désinscription|désabonnement|unsubscribe|"
+    r"view (?:it |this (?:e-?mail|message) )?(?:in|on) (?:your |a )?(?:browser|web)|"
+    r"vous recevez (?:ce|cet) (?:message|courriel|e-?mail|lettre)|"
+    r"gérer (?:vos|mes) (?:préférences|abonnements)|"
+    r"(?:update|manage) (?:your )?(?:preferences|subscription)).*",
+    re.IGNORECASE,
+)
+_MAILING_WORDS = 25  # a longer line may be the message's own sentence
 
 
 def find_mail_furniture(text: str) -> list[Span]:
@@ -69,7 +81,7 @@ def find_mail_furniture(text: str) -> list[Span]:
     spans += _quoted_replies(lines)
     spans += _header_blocks(lines)
     spans += _signatures(lines)
-    spans += [whole_line(line) for line in lines if _notice(line)]
+    spans += [whole_line(line) for line in lines if _notice(line) or _mailing(line)]
     return spans
 
 
@@ -159,6 +171,12 @@ def _signature_line(text: str) -> bool:
     """A line of a signature: short, and no sentence (a sentence of the message ends with its point)."""
     words = text.split()
     return len(words) <= _SIGNATURE_LINE_WORDS and not (text.endswith((".", "!", "?")) and len(words) > 4)
+
+
+def _mailing(line: Line) -> bool:
+    """A line a newsletter's sending program writes (online version, unsubscribing, why one receives it)."""
+    stripped = line.stripped
+    return len(stripped.split()) <= _MAILING_WORDS and _MAILING.fullmatch(stripped) is not None
 
 
 def _notice(line: Line) -> bool:
