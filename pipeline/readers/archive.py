@@ -82,12 +82,33 @@ class ZipArchive:
                                  f"{exc})") from None
 
 
-class TarArchive:
+class FilesInMemory:
+    """Files held in memory by name (a tar archive's, a mail's attached files): `names` lists those kept as
+    a folder's would be (hidden files and macOS's copies left out, unless `every_name`)."""
+
+    def __init__(self, files: dict[str, bytes] | None = None, *, every_name: bool = False) -> None:
+        self._files: dict[str, bytes] = {} if files is None else files
+        self._every_name = every_name
+
+    def names(self) -> list[str]:
+        return [name for name in self._files if self._every_name or _kept(name)]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._files
+
+    def read(self, name: str) -> bytes:
+        """The bytes of `name`. Raises FileNotFoundError when it is not there."""
+        if name not in self._files:
+            raise FileNotFoundError(name)
+        return self._files[name]
+
+
+class TarArchive(FilesInMemory):
     """A tar archive, compressed (gzip, bzip2, xz) or not. Its files are read in one pass when it is opened
     (a compressed stream is read from its start for each member otherwise), up to `MAX_TAR_BYTES`."""
 
     def __init__(self, source: Path | bytes) -> None:
-        self._files: dict[str, bytes] = {}
+        super().__init__()
         total = 0
         try:
             with tarfile.open(fileobj=io.BytesIO(source), mode="r:*") if isinstance(source, bytes) \
@@ -104,17 +125,6 @@ class TarArchive:
                         self._files[info.name.removeprefix("./").lstrip("/")] = handle.read()
         except _TAR_DAMAGED as exc:
             raise UnreadableFile(f"archive tar illisible ({type(exc).__name__}: {exc})") from None
-
-    def names(self) -> list[str]:
-        return [name for name in self._files if _kept(name)]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._files
-
-    def read(self, name: str) -> bytes:
-        if name not in self._files:
-            raise FileNotFoundError(name)
-        return self._files[name]
 
 
 def opened(kind: str, source: Path | bytes) -> ZipArchive | TarArchive:

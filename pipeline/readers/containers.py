@@ -44,7 +44,7 @@ class Container:
 
     def __init__(self, kind: str, source: Path | bytes, key: tuple) -> None:
         self.kind, self.key = kind, key  # the key: what it is opened from, for the cache of opened ones
-        self._files: archive.ZipArchive | archive.TarArchive | mbox.Mailbox | _Attached
+        self._files: archive.ZipArchive | archive.FilesInMemory | mbox.Mailbox
         if kind in ("zip", "tar"):
             self._files = archive.opened(kind, source)
         elif kind == "mbox":
@@ -52,7 +52,7 @@ class Container:
         else:
             raw = source.read_bytes() if isinstance(source, Path) else source
             try:
-                self._files = _Attached(mail.attached_files(kind, raw))
+                self._files = archive.FilesInMemory(mail.attached_files(kind, raw), every_name=True)
             except UnreadableFile:
                 raise
             except Exception as exc:  # noqa: BLE001 - a damaged mail: said as such
@@ -142,21 +142,3 @@ def _cached(key: tuple, open_: Callable[[], Container]) -> Container:
     while len(_OPENED) > _OPENED_KEPT:
         _OPENED.popitem(last=False)
     return container
-
-
-class _Attached:
-    """A mail's attached files and messages, by name."""
-
-    def __init__(self, files: dict[str, bytes]) -> None:
-        self._files = files
-
-    def names(self) -> list[str]:
-        return list(self._files)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._files
-
-    def read(self, name: str) -> bytes:
-        if name not in self._files:
-            raise FileNotFoundError(name)
-        return self._files[name]
