@@ -58,10 +58,6 @@ class Container:
             except Exception as exc:  # noqa: BLE001 - a damaged mail: said as such
                 raise UnreadableFile(f"pièces jointes illisibles ({type(exc).__name__}: {exc})") from None
 
-    @property
-    def is_mail(self) -> bool:
-        return self.kind in ("eml", "msg")
-
     def names(self) -> list[str]:
         """The names of what it holds, in order (an archive's hidden files and resources left out)."""
         return self._files.names()

@@ -2,13 +2,13 @@
 (Outlook's, a compound file of MAPI properties, read with olefile). A report is often sent round as a mail,
 or a network's newsletter kept as one.
 
-Each gives its body, as HTML when the mail has an HTML body (the richer one, read by `pipeline.ingest` as
-any web page) or as text, and what the mail says of itself: its subject (the report's title), sender and
-date; and its attached files, each a document of the corpus when its format is read (« cr.eml/actes.pdf »,
-`readers.containers`). A message attached to it (a mail forwarded « as an attachment ») is one of them, as a
-standard mail (« cr.eml/Compte rendu.eml »), with its own attachments; Outlook keeps it inside the .msg
-file, and it is written out as such a mail. The attachments that are not read (a spreadsheet) are named in
-a note."""
+Each gives its body, as HTML when the mail has an HTML body (the richer one, read whole by
+`readers.mailhtml`, not as a web page: a mail has no site around it) or as text, and what the mail says of
+itself: its subject (the report's title), sender and date; and its attached files, each a document of the
+corpus when its format is read (« cr.eml/actes.pdf », `readers.containers`). A message attached to it (a
+mail forwarded « as an attachment ») is one of them, as a standard mail (« cr.eml/Compte rendu.eml »), with
+its own attachments; Outlook keeps it inside the .msg file, and it is written out as such a mail. The
+attachments that are not read (a spreadsheet) are named in a note."""
 
 from __future__ import annotations
 
