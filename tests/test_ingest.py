@@ -918,6 +918,8 @@ def test_a_message_attached_to_an_outlook_message_is_read_with_its_date_and_atta
         "transfert.msg", "transfert.msg/Compte rendu.eml", "transfert.msg/Compte rendu.eml/programme.docx"]
     outer = read_document(tmp_path / "transfert.msg", tmp_path)
     assert outer.metadata["date"] == "2021-06-03" and len(outer.notes) == 1  # no transport headers: sent time
+    assert outer.metadata["titre"] == "compte rendu du séminaire"  # « TR: » left out of the title
+    assert outer.text.startswith("# TR: compte rendu du séminaire\n")  # the text keeps the subject as written
     inner = read_document(tmp_path / "transfert.msg" / "Compte rendu.eml", tmp_path)
     assert inner.text == ("# Compte rendu du séminaire de Florac\n\n"
                           "Les élus ont souligné l'importance de l'écoute.\n")

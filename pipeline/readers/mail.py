@@ -31,6 +31,8 @@ from pipeline.types import PICTURE_SUFFIXES
 UNREAD_ATTACHMENTS = "pièces jointes non lues"  # how a mail's note on its attachments begins
 _ATTACHED_MESSAGE = "message joint"
 _NOT_IN_FILE_NAMES = re.compile(r'[:*?"<>|]')
+# What mail programs put before a subject answered or forwarded, in French, English and German, repeated
+_REPLY_MARKS = re.compile(r"^(?:\s*(?:re|ré|réf|tr|fw|fwd|aw|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _UNNAMED = "pièce jointe"  # a file attached without a name (a picture in the text), its type's suffix added
 
 
@@ -46,8 +48,11 @@ class MailBody:
     messages: tuple[str, ...] = ()  # the attached messages that could not be read (a damaged one)
 
     def metadata(self) -> dict[str, str]:
-        """The mail's subject, sender and date as the report's variables (`pipeline.metadata`)."""
-        found = {"titre": self.subject, "auteur": self.sender, "date": self.date}
+        """The mail's subject, sender and date as the report's variables (`pipeline.metadata`); the title
+        without the marks a reply or a forward puts before the subject (« RE : TR: Compte rendu »), so that
+        a report sent, answered and forwarded has one title."""
+        title = _REPLY_MARKS.sub("", self.subject) or self.subject
+        found = {"titre": title, "auteur": self.sender, "date": self.date}
         return {name: value for name, value in found.items() if value}
 
     def notes(self, read: Callable[[str], bool]) -> tuple[str, ...]:
