@@ -112,3 +112,11 @@ def test_a_mail_keeps_its_short_lines_and_loses_a_mailing_s_own() -> None:
     assert cleaned.text.startswith("# Tr : lettre du réseau\n\nFYI…\n\nMeredith\n\n# La lettre")
     # the web pages' rules (chrome, page furniture…) leave a mail alone, as they leave the files people write
     assert clean_text("FYI…\n\nMeredith\n\n12\n\nLes élus ont coopéré.\n", doc_id="m.eml").removals == ()
+
+
+def test_quotes_nested_deep_are_marked_five_deep_at_most() -> None:
+    from pipeline.readers.mailhtml import mail_html_text
+
+    text = mail_html_text("<blockquote><p>cité</p>" * 2000 + "</blockquote>" * 2000 + "<p>Fin.</p>")
+    assert text.splitlines()[0] == "> cité" and "> > > > > cité" in text and "> " * 6 not in text
+    assert text.endswith("\n\nFin.\n") and len(text) < 40 * 2000

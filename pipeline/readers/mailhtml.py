@@ -25,6 +25,9 @@ _QUOTES = frozenset({"blockquote"})
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "base", "source"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# A quote inside a quote is marked « > > »; deeper ones no more (a mail nesting thousands of quotes would
+# otherwise give text quadratic in its size)
+_MAX_QUOTE_MARKS = 5
 
 
 class _MailText(HTMLParser):
@@ -95,6 +98,6 @@ def mail_html_text(html: str) -> str:
     reader = _MailText()
     reader.feed(html)
     reader.close()
-    lines = [("> " * depth + line.strip()) if line.strip() and depth else line.strip()
+    lines = [("> " * min(depth, _MAX_QUOTE_MARKS) + line.strip()) if line.strip() and depth else line.strip()
              for line, depth in reader.lines]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
