@@ -120,3 +120,32 @@ def test_quotes_nested_deep_are_marked_five_deep_at_most() -> None:
     text = mail_html_text("<blockquote><p>cité</p>" * 2000 + "</blockquote>" * 2000 + "<p>Fin.</p>")
     assert text.splitlines()[0] == "> cité" and "> > > > > cité" in text and "> " * 6 not in text
     assert text.endswith("\n\nFin.\n") and len(text) < 40 * 2000
+
+
+def test_a_newsletter_s_footer_recurring_from_issue_to_issue_is_removed_and_its_title_kept() -> None:
+    from pipeline.clean import count_repeated
+
+    sentences = ["Les élus des trois communautés de communes ont présenté leur projet de covoiturage.",
+                 "Le Parc et la Région ont signé le contrat de territoire pour la période qui commence.",
+                 "Les agents de développement ont animé un atelier sur la mobilité des habitants.",
+                 "La commune a ouvert un tiers-lieu avec deux associations et la médiathèque.",
+                 "Le conseil de développement a rendu son avis sur le projet de territoire.",
+                 "Les maires ont comparé leurs services techniques et envisagé de les mutualiser.",
+                 "Une plateforme alimentaire relie désormais les producteurs et les cantines.",
+                 "Le Pays a recruté une animatrice pour accompagner les projets des habitants.",
+                 "Les intercommunalités voisines préparent ensemble leur plan climat."]
+    news = ["\n\n".join(sentences[3 * number:3 * number + 3]) for number in range(3)]  # each issue its own
+    issues = {f"lettres.mbox/00{number} Lettre {number}.eml":
+              f"# Lettre {number}\n\nLa lettre du Réseau rural\nL'actualité des territoires ruraux\n\n"
+              f"{text}\n\nRéseau rural, 12 rue de la Paix, 75002 Paris\nContact : reseau@example.fr\n"
+              for number, text in enumerate(news, start=1)}
+    notes = {"notes.md": next(iter(issues.values()))}  # the same lines in a file people write: not counted
+    repeated = count_repeated([*issues.items(), *notes.items()])
+    for (doc_id, text), kept in zip(issues.items(), news, strict=True):
+        cleaned = clean_text(text, doc_id=doc_id, repeated=repeated)
+        # the footer goes; the title stays, and so does the header, whose last line stands right above prose
+        # (a heading of the text, for all the rule can tell) and leaves the other one alone
+        header = "La lettre du Réseau rural\nL'actualité des territoires ruraux\n\n"
+        assert cleaned.text == f"# Lettre {doc_id[15]}\n\n{header}{kept}\n", cleaned.removals
+        assert {r.reason for r in cleaned.removals} <= {"repeated", "whitespace"}
+    assert clean_text(notes["notes.md"], doc_id="notes.md", repeated=repeated).text == notes["notes.md"]

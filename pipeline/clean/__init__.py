@@ -24,11 +24,17 @@ from pipeline.clean.keyword_stuffing import find_keyword_stuffing
 from pipeline.clean.mail_furniture import find_mail_furniture
 from pipeline.clean.page_furniture import find_page_furniture
 from pipeline.clean.picture_alt import find_picture_alt
-from pipeline.clean.repeated import NO_REPETITION, RepeatedLines, count_repeated, find_repeated
+from pipeline.clean.repeated import (
+    NO_REPETITION,
+    RepeatedLines,
+    count_repeated,
+    find_repeated,
+    repetition_counted,
+)
 from pipeline.clean.share_navigation import find_share_navigation
 from pipeline.clean.spam_links import find_spam_links
 from pipeline.clean.whitespace import find_whitespace
-from pipeline.types import CleanDocument
+from pipeline.types import CleanDocument, is_mail
 
 __all__ = ["DEFAULT_CLEAN_RULES", "NO_REPETITION", "RULES", "RepeatedLines", "Rule", "clean_text",
            "count_repeated"]
@@ -45,7 +51,7 @@ _ALL_RULES = (
     Rule("image_residue", "image file names and caption lines", "noms et légendes d'images",
          find_image_residue),
     Rule("mail_furniture", "a reply's quoted message, header blocks, signatures and notices of a mail",
-         "citations, signatures et mentions de courriels", find_mail_furniture, mail_only=True),
+         "citations, signatures et mentions de courriels", find_mail_furniture, only_for=is_mail),
     Rule("share_navigation", "share buttons, related posts, breadcrumbs, cookies",
          "partage, navigation, cookies", find_share_navigation),
     Rule("initials", "stray lines of one to three capitals under the title or in a group",
@@ -55,7 +61,8 @@ _ALL_RULES = (
     Rule("picture_alt", "a picture's alternative text on a line of its own (logo, capture d'écran, bandeau…)",
          "textes de remplacement d'images", find_picture_alt, scraped_only=True),
     Rule("repeated", "lines found in several documents of the corpus (menus, footers, widgets)",
-         "lignes répétées d'une page à l'autre", find_repeated, scraped_only=True, uses_corpus=True),
+         "lignes répétées d'une page à l'autre", find_repeated, uses_corpus=True,
+         only_for=repetition_counted),
     Rule("chrome", "lines a model of generic line features reads as web chrome",
          "habillage du site (menus, dates, légendes…)", find_chrome, scraped_only=True),
     Rule("whitespace", "trailing spaces, space-only lines, repeated blank lines", "espaces et lignes vides",

@@ -6,13 +6,13 @@ span a rule removes from the current text becomes one or more spans of the sourc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline.clean.lines import Span
 from pipeline.clean.repeated import NO_REPETITION, RepeatedLines
-from pipeline.types import CleanDocument, Removal, is_authored, is_mail
+from pipeline.types import CleanDocument, Removal, is_authored
 
 
 class SpanFinder(Protocol):
@@ -29,8 +29,8 @@ class Rule:
     `scraped_only`: the rule is for text scraped from the web, not for the files people write themselves
     (`pipeline.types.is_authored`: Markdown, Word, OpenDocument, RTF, slides), where a speaker's name or a
     one-word heading alone on a line is content.
-    `mail_only`: the rule is for the body of a mail (`pipeline.types.is_mail`), where a program puts
-    quotes, signatures and notices around the message.
+    `only_for`: the documents the rule reads, by id, when they are not all those `scraped_only` says (the
+    body of a mail for `mail_furniture`, `pipeline.types.is_mail`; scraped text and mails for `repeated`).
     `uses_corpus`: `find` also takes what recurs across the corpus's documents (`RepeatedLines`).
     `label`: what the report calls its removals; `default`: whether a run uses it unless told otherwise."""
 
@@ -41,11 +41,11 @@ class Rule:
     scraped_only: bool = False
     uses_corpus: bool = False
     default: bool = True
-    mail_only: bool = False
+    only_for: Callable[[str], bool] | None = None
 
     def applies_to(self, doc_id: str) -> bool:
-        if self.mail_only:
-            return is_mail(doc_id)
+        if self.only_for is not None:
+            return self.only_for(doc_id)
         return not (self.scraped_only and is_authored(doc_id))
 
 

@@ -18,7 +18,7 @@ document of the corpus (`.eml`, `.msg`, a mailbox's messages, a message attached
   « Si ce message ne s'affiche pas correctement… », « Se désinscrire », « Vous recevez ce message car… ».
 
 What the rule takes is structure every mail program writes, not phrases of one network's mails: a line
-that does not have that structure stays, and the rule runs on mails only (`Rule.mail_only`): a report that
+that does not have that structure stays, and the rule runs on mails only (`Rule.only_for`): a report that
 quotes with « > » or signs off stays as written."""
 
 from __future__ import annotations

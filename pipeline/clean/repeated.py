@@ -3,14 +3,17 @@ site's name and slogan, a document host's viewer), removed whole.
 
 A site's chrome is the same on all its pages while its reports differ, so a line found in two documents or
 more, next to another such line, is chrome unless it looks like content: a sentence of prose (quoted in
-several reports), a line of more than ten words, or a heading right above prose (« Introduction »). Lines
+several reports), a line of more than ten words, a heading right above prose (« Introduction »), or the
+heading a document opens with, its title (« # Lettre n° 12 », a newsletter's subject). Lines
 are compared by shape (lowercased, spaces collapsed, every number written 0), so « Mis à jour le
 01/07/2022 » and « Mis à jour le 12/03/2021 » are one line. But a site's chrome is the same text on every
 page: a run of repeated lines most of which recur only by shape, their numbers differing from page to page
 (« N° 219 », « SESSION ORDINAIRE DE 2019-2020 » heading each report of a series), is each document's own
 title block, and stays. The counts come from a pass over the whole corpus before cleaning
 (`count_repeated`); a document cleaned alone, without them, loses nothing to this rule. Like `chrome`, it
-is for scraped text, not for the files people write (`pipeline.types.is_authored`)."""
+is for scraped text, not for the files people write (`pipeline.types.is_authored`), but for mails: a
+newsletter's header and footer recur from one issue to the next, and a person's signature from one mail
+to the next (`repetition_counted`)."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 from pipeline.clean.line_features import WORD, heading_over_prose, shape, stop_words
 from pipeline.clean.lines import Span, split_lines, whole_line
-from pipeline.types import is_authored
+from pipeline.types import is_authored, is_mail
 
 MIN_DOCUMENTS = 2  # a line in this many documents of the corpus is repeated
 DUPLICATE_SHARE = 0.8  # two documents sharing this share of their lines are copies: their lines count once
@@ -73,14 +76,20 @@ _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D+")  # what is left is the line's digits, which its shape writes 0
 
 
+def repetition_counted(doc_id: str) -> bool:
+    """Whether the document's lines are counted, and removed when they recur: scraped text and mails, not
+    the other files people write."""
+    return not is_authored(doc_id) or is_mail(doc_id)
+
+
 def count_repeated(documents: Iterable[tuple[str, str]]) -> RepeatedLines:
-    """The repeated lines of the `(doc_id, text)` documents; the files people write (`is_authored`) are not
-    counted, and copies of one document (sharing DUPLICATE_SHARE of their lines) count once."""
+    """The repeated lines of the `(doc_id, text)` documents; the files people write (`is_authored`) but mails
+    are not counted, and copies of one document (sharing DUPLICATE_SHARE of their lines) count once."""
     lines_of: list[frozenset[int]] = []
     digits_of: dict[int, str] = {}  # shape -> the digits it was first seen with
     varying: set[int] = set()  # shapes seen with other digits since
     for doc_id, text in documents:
-        if is_authored(doc_id):
+        if not repetition_counted(doc_id):
             continue
         keys = set()
         for line in split_lines(text):
@@ -141,8 +150,8 @@ def find_repeated(text: str, repeated: RepeatedLines = NO_REPETITION) -> list[Sp
     following = [*texts[1:], ""]
     keys = [_key(t) for t in texts]
     candidate = [key in repeated.shapes and len(WORD.findall(t)) <= MAX_WORDS and not looks_like_prose(t)
-                 and not heading_over_prose(t, below)
-                 for key, t, below in zip(keys, texts, following, strict=True)]
+                 and not heading_over_prose(t, below) and not (number == 0 and t.startswith("#"))
+                 for number, (key, t, below) in enumerate(zip(keys, texts, following, strict=True))]
     varying = [key in repeated.varying for key in keys]
     spans: list[Span] = []
     start = 0

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from pipeline.clean import NO_REPETITION, RepeatedLines, clean_text, count_repeated
 from pipeline.clean.chrome import active_model
+from pipeline.clean.repeated import repetition_counted
 from pipeline.diskcache import CacheCounts, Codec, DiskCache
 from pipeline.errors import UnreadableFile
 from pipeline.fingerprint import code_fingerprint
 from pipeline.ingest import corpus_format, read_document
 from pipeline.text.segment import segment
-from pipeline.types import CleanDocument, Document, Passage, Removal, is_authored
+from pipeline.types import CleanDocument, Document, Passage, Removal
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ class PrepCache(CacheCounts):
 
     def key(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION) -> str:
         chrome = active_model().signature if "chrome" in self.rules else ""
-        recurring = repeated.signature(text) if "repeated" in self.rules and not is_authored(doc_id) else ""
+        counted = "repeated" in self.rules and repetition_counted(doc_id)
+        recurring = repeated.signature(text) if counted else ""
         return self.cache.key(code_fingerprint(*_CODE), ",".join(self.rules), chrome, recurring, doc_id, text)
 
     def load(self, doc_id: str, text: str, repeated: RepeatedLines = NO_REPETITION
@@ -79,9 +81,9 @@ class PrepCache(CacheCounts):
 
 
 def corpus_repetition(paths: Iterable[Path], corpus: Path, rules: tuple[str, ...]) -> RepeatedLines:
-    """The lines that recur across the corpus's scraped text files (plain text and HTML; Markdown, which
-    people write, and binary formats are not read for it), for the rule "repeated". A file that cannot be
-    read is left out here; the pass that cleans the documents reports it."""
+    """The lines that recur across the corpus's scraped text files (plain text and HTML) and mails, for the
+    rule "repeated" (Markdown, which people write, and binary formats are not read for it). A file that
+    cannot be read is left out here; the pass that cleans the documents reports it."""
     if "repeated" not in rules:
         return NO_REPETITION
 
@@ -98,7 +100,7 @@ def corpus_repetition(paths: Iterable[Path], corpus: Path, rules: tuple[str, ...
     return count_repeated(texts())
 
 
-_SCRAPED_FORMATS = {"txt", "html"}
+_SCRAPED_FORMATS = {"txt", "html", "eml", "msg"}  # and mails: a newsletter's header and footer recur
 
 
 def prepare_document(
