@@ -68,6 +68,9 @@ def test_what_only_looks_like_mail_furniture_stays() -> None:
                   "Merci d'imprimer le programme en pièce jointe et de le distribuer.\n\n"
                   "> Une citation seule.\n")
     assert _removed(invitation)[1] == []  # no sender: no header block; no signature; one quoted line
+    separated = (f"{MESSAGE}\n--\n\nLes maires ont ensuite comparé leurs services techniques, leurs budgets "
+                 "et leurs calendriers, et décidé de se retrouver à l'automne pour un second atelier.\n")
+    assert _removed(separated)[1] == []  # « -- » drawn between two paragraphs: no signature under it
     # in a report, a quote marked « > », a signature and a notice are the report's own
     report = f"{MESSAGE}\n{SIGNED}\n{NOTICES}\n{QUOTED}"
     for doc_id in ("notes.md", "cr.docx", "page.txt"):

@@ -53,6 +53,9 @@ _CLOSING = re.compile(
 )
 _SIGNATURE_LINE_WORDS = 12
 _SIGNATURE_LINES = 20  # a name, a position, a service, an address, telephones, a site, a slogan, logos
+# After « -- », a sentence this long is a paragraph of the message (« -- » drawn as a separator), not a
+# signature's line
+_PARAGRAPH_WORDS = 12
 _NOTICE = re.compile(
     r"(?:confidenti|destinataires? (?:désignés?|exclusifs?|visés?)|à l['’]intention exclusive|"
     r"(?:reçu|received) (?:ce|this) (?:message|courriel|mail|e-?mail) (?:par erreur|in error)|"
@@ -143,7 +146,8 @@ def _signatures(lines: list[Line]) -> list[Span]:
         if end is None:
             continue
         signed = [other for other in lines[index + 1:end] if not other.is_blank]
-        if delimiter or (signed and all(_signature_line(other.stripped) for other in signed)):
+        if (delimiter and not any(_paragraph(other.stripped) for other in signed)) or \
+                (signed and all(_signature_line(other.stripped) for other in signed)):
             spans += [whole_line(other) for other in lines[index:end]]
     return spans
 
@@ -165,6 +169,11 @@ def _signature_end(lines: list[Line], start: int) -> int | None:
     while end > start and lines[end - 1].is_blank:
         end -= 1
     return end
+
+
+def _paragraph(text: str) -> bool:
+    """A sentence of the message's own: long, and ending as a sentence ends."""
+    return len(text.split()) > _PARAGRAPH_WORDS and text.endswith((".", "!", "?", "…"))
 
 
 def _signature_line(text: str) -> bool:
