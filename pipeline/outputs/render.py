@@ -23,7 +23,7 @@ from pipeline.outputs.colours import type_colours
 from pipeline.outputs.csvio import read_csv
 from pipeline.outputs.passagesfile import FILE_NAME as PASSAGES_FILE
 from pipeline.outputs.passagesfile import read_passages
-from pipeline.outputs.report import Reliability, ReportData, write_report, write_summary
+from pipeline.outputs.report import Reliability, ReportData, embedded_png, write_report, write_summary
 from pipeline.parallel import fork_map
 from pipeline.settings import CLOUD_STOP_WORDS, Settings
 from pipeline.types import AnalysedPassage
@@ -63,6 +63,7 @@ class _Drawer:
         self._jobs: list[tuple[Callable[..., list[Path]], tuple, dict[str, Any]]] = []
         self.inputs: dict[str, dict[str, Any]] = {}
         self.drawn: list[tuple[str, Path]] = []
+        self.embedded: dict[Path, bytes] = {}  # each drawn PNG as the report embeds it (`embedded_png`)
         self.not_drawn: list[tuple[str, str]] = []  # (caption, why)
         self.reused = 0
 
@@ -101,6 +102,9 @@ class _Drawer:
             png = next((f for f in files if f.suffix == ".png"), None)
             if png is not None:
                 self.drawn.append((caption, png))
+        # the report's lighter copies, drawn again or not: PNG encoding is as slow as drawing, and shared out
+        pngs = [png for _, png in self.drawn]
+        self.embedded = dict(zip(pngs, fork_map(embedded_png, pngs, self.workers), strict=True))
         write_json(self.folder / "inputs.json", self.inputs)
 
 
@@ -346,6 +350,7 @@ def render_outputs(stage: Path, output: Path, counts: CorpusCounts, manifest: Ma
                           for reason, r in removals.items()},
         skipped=[(s["path"], s["reason"]) for s in manifest.get("skipped", [])],
         figures=drawer.drawn,
+        embedded_figures=drawer.embedded,
         figures_not_drawn=drawer.not_drawn,
         tables=tables,
         categories={c.id: c.label for c in codebook.categories},

@@ -75,6 +75,7 @@ class ReportData:
     removal_examples: Mapping[str, Sequence[tuple[str, int]]] = field(default_factory=dict)
     skipped: Sequence[tuple[str, str]] = ()
     figures: Sequence[tuple[str, Path]] = ()
+    embedded_figures: Mapping[Path, bytes] = field(default_factory=dict)  # PNG path -> `embedded_png`'s bytes
     figures_not_drawn: Sequence[tuple[str, str]] = ()  # (caption, why): a chart would show only zeros
     tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]] = ()
     categories: Mapping[str, str] = field(default_factory=dict)
@@ -372,7 +373,8 @@ def _figures_section(data: ReportData) -> str:
             parts.append(f'<p class="manquant">Figure introuvable : {_esc(caption)} ({_esc(path.name)})</p>')
             continue
         svg = path.suffix.lower() == ".svg"
-        encoded = base64.b64encode(path.read_bytes() if svg else embedded_png(path)).decode("ascii")
+        content = path.read_bytes() if svg else data.embedded_figures.get(path) or embedded_png(path)
+        encoded = base64.b64encode(content).decode("ascii")
         mime = "image/svg+xml" if svg else "image/png"
         parts.append(
             f"<figure><img src=\"data:{mime};base64,{encoded}\" alt=\"{_esc(caption)}\">"
