@@ -30,7 +30,9 @@ from pipeline.types import PICTURE_SUFFIXES
 
 UNREAD_ATTACHMENTS = "pièces jointes non lues"  # how a mail's note on its attachments begins
 _ATTACHED_MESSAGE = "message joint"
-_NOT_IN_FILE_NAMES = re.compile(r'[:*?"<>|]')
+# What a file name cannot hold on Windows, or holds as a path's separator; « ? » would also read as a saved
+# page's query (`ingest.name_suffix`)
+_NOT_IN_FILE_NAMES = re.compile(r'[/\\:*?"<>|]')
 # What mail programs put before a subject answered or forwarded, in French, English and German, repeated
 _REPLY_MARKS = re.compile(r"^(?:\s*(?:re|ré|réf|tr|fw|fwd|aw|wg)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _UNNAMED = "pièce jointe"  # a file attached without a name (a picture in the text), its type's suffix added
@@ -113,10 +115,14 @@ def _eml_files(message: EmailMessage) -> dict[str, bytes]:
     return _by_unique_name(files)
 
 
+def safe_file_name(text: str) -> str:
+    """`text` as a file name's part: the characters a name cannot hold written « _ »."""
+    return _NOT_IN_FILE_NAMES.sub("_", text)
+
+
 def _message_name(name: str) -> str:
-    """The file name of an attached message: its own, or its subject, as a mail's (`.eml`), without the
-    characters a file name cannot hold on Windows (« Réunion ? » would read as a page's query)."""
-    name = _NOT_IN_FILE_NAMES.sub("_", name or _ATTACHED_MESSAGE)
+    """The file name of an attached message: its own, or its subject, as a mail's (`.eml`)."""
+    name = safe_file_name(name or _ATTACHED_MESSAGE)
     return name if name.lower().endswith(".eml") else f"{name[:120]}.eml"
 
 

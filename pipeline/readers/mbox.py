@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.errors import UnreadableFile
+from pipeline.readers.mail import safe_file_name
 
 MBOX_SUFFIX = ".mbox"
 MBOX_FILE_NAME = "mbox"  # the file Apple Mail writes inside the folder it exports
 # « From sender date »: the date as C's asctime writes it, its year last but for a time zone
 _SEPARATOR = re.compile(rb"From \S+ .*\b(?:19|20)\d\d\b")
 _QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
-_NOT_IN_FILE_NAMES = re.compile(r'[/\\:*?"<>|]')
 _SUBJECT_CHARS = 80  # of a subject, in a message's name
 
 
@@ -71,7 +71,7 @@ class Mailbox:
                 if raw else ""
         except (ValueError, TypeError, IndexError, LookupError, email.errors.HeaderParseError):
             subject = ""  # a header whose encoded words cannot be decoded
-        subject = _NOT_IN_FILE_NAMES.sub("_", subject)[:_SUBJECT_CHARS].strip(" .")
+        subject = safe_file_name(subject)[:_SUBJECT_CHARS].strip(" .")
         width = max(3, len(str(len(self._spans))))
         return f"{number:0{width}} {subject}.eml" if subject else f"{number:0{width}}.eml"
 
