@@ -797,6 +797,11 @@ def test_a_mail_gives_its_body_with_its_subject_as_title_and_its_attachments_as_
     outer.add_attachment(email.message_from_bytes(_mail(attachments={"actes.pdf": actes}), policy=policy))
     outer.add_attachment(email.message_from_bytes(_mail("Une question ?", attachments={}), policy=policy))
     (tmp_path / "transfert.eml").write_bytes(outer.as_bytes())
+    # an attached file whose name holds « ? » (which a saved page's name has before its query) is read too
+    (tmp_path / "question.eml").write_bytes(_mail(attachments={"Compte rendu ?.pdf": actes}))
+    ids = [document_id(p, tmp_path) for p in discover(tmp_path)[0]]
+    attached = [i for i in ids if i.startswith("question.eml")]
+    assert attached == ["question.eml", "question.eml/Compte rendu _.pdf"]
     forwarded = "transfert.eml/Compte rendu de la journée du réseau, Florac.eml"
     files, _ = discover(tmp_path)
     assert [document_id(p, tmp_path) for p in files if "transfert" in str(p)] == [

@@ -131,7 +131,7 @@ def _by_unique_name(files: list[tuple[str, bytes]]) -> dict[str, bytes]:
     the same name (« actes (2).pdf »)."""
     named: dict[str, bytes] = {}
     for name, data in files:
-        name = " ".join(name.replace("/", "_").replace("\\", "_").split()).lstrip(".") or _UNNAMED
+        name = " ".join(safe_file_name(name).split()).lstrip(".") or _UNNAMED
         stem, dot, suffix = name.rpartition(".")
         unique, copy = name, 1
         while unique in named:
