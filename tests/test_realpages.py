@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench.realpages.agreement import agreement, cohen_kappa
@@ -466,3 +467,15 @@ def test_the_licence_cut_is_the_best_term_f1_whose_terms_stay_right_at_least_hal
     assert best_cut({**scores, 0.3: (100, 60, 130, 60)}) == 0.2  # the F1-best cut alone
     assert best_cut({**scores, 0.3: (100, 60, 130, 60)}, floor=0.5) == 0.5  # the floor rules 0.2 and 0.3 out
     assert best_cut({0.2: (100, 70, 160, 70)}, floor=0.5) == EVEN_ODDS  # no cut reaches it
+
+
+def test_the_ceiling_cut_is_the_one_a_reader_would_pick_and_keeps_the_rules_when_no_cut_helps() -> None:
+    from bench.tagging_ceiling import NO_CUT, best_cut
+
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.2, 0.1])
+    gold = np.array([True, True, False, True, False, False])
+    no_rules = np.zeros(6, dtype=bool)
+    assert best_cut(scores, gold, no_rules) == 0.6  # three right for one wrong: F1 6/7
+    assert best_cut(scores, gold, no_rules, floor=0.9) == 0.8  # the floor asks for precision first
+    # the rules already tag every right passage: no cut adds anything but wrong tags
+    assert best_cut(scores, gold, gold.copy()) == NO_CUT
