@@ -53,6 +53,9 @@ LEXICON = {
     "réseau": ("réseau", "NOUN", False),
     "EPCI": ("epci", "NOUN", False),
     "Bretagne": ("Bretagne", "PROPN", False),
+    "Parc": ("parc", "NOUN", False),
+    "Naturel": ("naturel", "ADJ", False),
+    "Régional": ("régional", "ADJ", False),
     "2020": ("2020", "NUM", False),
     "deux": ("deux", "NUM", False),
     "x": ("x", "NOUN", False),
@@ -117,6 +120,14 @@ def test_multiword_terms_take_the_longest_pattern_at_each_noun():
         ("parc naturel régional", "parc naturel régional"),
         ("esprit de synthèse", "esprit de synthèse"),
     ]
+
+
+def test_a_term_written_in_title_case_is_shown_and_counted_as_the_same_term_in_lower_case():
+    # « Parc Naturel Régional » in a heading and « parc naturel régional » in the text: one row, not two
+    written = "Parc Naturel Régional et parc naturel régional et EPCI intercommunale"
+    found = list(multiword_terms(tokens(written)))
+    assert found[:2] == [("parc naturel régional", "parc naturel régional")] * 2
+    assert ("epci intercommunal", "EPCI intercommunale") in found  # an acronym keeps its capitals
 
 
 def test_multiword_terms_with_article_keep_the_written_elision():

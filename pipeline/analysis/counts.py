@@ -105,11 +105,11 @@ def _slot_matches(slot: str, token: Token) -> bool:
 
 
 def _join_surface(tokens: Sequence[Token]) -> str:
+    """A term as written, each word shown as `display_form` shows a word alone: the capitals of a heading
+    written in title case (« Assemblée Générale ») dropped, an acronym's and a proper noun's kept."""
     parts: list[str] = []
-    for index, token in enumerate(tokens):
-        text = token[0].strip()
-        if index == 0:
-            text = display_form(text, token[2])
+    for token in tokens:
+        text = display_form(token[0].strip(), token[2])
         if parts and not parts[-1].translate(APOSTROPHES).endswith("'"):
             parts.append(" ")
         parts.append(text)
