@@ -27,14 +27,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bench.learning_curve import Curve
+from bench.learning_curve import add_encoder_option, load_curve
 from bench.realpages.dataset import site_folds
-from pipeline.annotations import annotation_files, load_annotations
 from pipeline.classifier import enough_content, predict
-from pipeline.codebook import load_codebook
 from pipeline.evaluation import macro_f1
-from pipeline.nlp import load_nlp
-from pipeline.settings import load_settings
 
 NO_CUT = float("inf")
 
@@ -67,20 +63,13 @@ def _tags(scores: np.ndarray, rules: np.ndarray, cuts: Sequence[float],
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--encoder", action=argparse.BooleanOptionalAction,
-                        help="the classifier reading the sentence encoder (default, as the settings say) or, "
-                             "with --no-encoder, spaCy's word vectors")
+    add_encoder_option(parser)
     args = parser.parse_args(argv)
-    settings = load_settings(progress=False, encoder=args.encoder)
-    codebook = load_codebook(settings.codebook)
-    annotations = load_annotations(annotation_files(settings.annotations), codebook.ids)
-    real = [i for i, a in enumerate(annotations) if a.source == "real"]
-    if not real:
-        print("no real passage among the annotations (their texts are kept out of git: see docs/data.md)")
+    loaded = load_curve(args.encoder)
+    if loaded is None:
         return 2
-    categories = list(codebook.ids)
-    curve = Curve(settings, codebook, annotations, load_nlp(settings.spacy_model))
-    others = [i for i, a in enumerate(annotations) if a.source != "real"]
+    curve, real, others = loaded
+    annotations, categories = curve.annotations, list(curve.codebook.ids)
     fold_of = site_folds([annotations[i].group for i in real], args.folds)
     fold = np.array([fold_of[annotations[i].group] for i in real])
     scores = np.zeros((len(real), len(categories)))
