@@ -9,7 +9,7 @@ categories marked, or none when `aucune` is. A row left blank is not annotated y
 
 Read back whatever the spreadsheet did when saving: CSV in any encoding a spreadsheet writes (UTF-8 with or
 without its byte-order mark, UTF-16, Windows-1252 as Excel's « CSV (séparateur : point-virgule) »: the
-corpus's own decoding, `ingest.decode_bytes`), separated by commas, semicolons or tabs; or the
+corpus's own decoding, `readers.decoding.decode_bytes`), separated by commas, semicolons or tabs; or the
 spreadsheet's own format, Excel's `.xlsx` or LibreOffice's `.ods` (the first sheet), which either offers to
 keep when the file is saved again. A text cell's formula guard (`'- la confiance…`, `pipeline.outputs.csvio`)
 is taken off again. A column headed by no category of the codebook, or a row marking both categories and
@@ -198,7 +198,9 @@ def _ods_rows(path: Path) -> list[list[str]]:
 
 def _csv_rows(path: Path) -> list[list[str]]:
     from pipeline.errors import UnreadableFile
-    from pipeline.ingest import decode_bytes  # the corpus's own decoding: any encoding a spreadsheet saves
+    from pipeline.readers.decoding import (
+        decode_bytes,  # the corpus's own decoding: any encoding a spreadsheet saves
+    )
 
     try:
         text = decode_bytes(path.read_bytes()).text

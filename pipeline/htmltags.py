@@ -1,7 +1,7 @@
 """The tags of a page's body, in one place: as a CMS export or a copied page body leaves them in a text
 (« <p> », « <br /> », « <a href="…"> », « </strong> »). A text file made of them is read as the text they mark
-up (`ingest.py`); a few of them inside a text or a Markdown file are blanked in what the language model reads
-(`nlp/modeltext.py`), as Markdown's own markup is."""
+up (`readers/webpage.py`); a few of them inside a text or a Markdown file are blanked in what the language
+model reads (`nlp/modeltext.py`), as Markdown's own markup is."""
 
 import re
 

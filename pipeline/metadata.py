@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import CorpusError, UnreadableFile
-from pipeline.ingest import decode_bytes
+from pipeline.readers.decoding import decode_bytes
 
 METADATA_FILE = "metadata.csv"
 _YEAR_OR_DATE = re.compile(

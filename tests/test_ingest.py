@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import ingest
 from pipeline.ingest import CorpusError, UnreadableFile, discover, document_id, read_corpus, read_document
+from pipeline.readers.decoding import decode_bytes
 from pipeline.types import Document, Skipped
 from tests.wordfile import Paragraph, word97
 
@@ -339,7 +340,7 @@ def test_french_text_round_trips_in_every_encoding(tmp_path, name, encode, expec
 )
 def test_short_accented_words_pick_the_right_code_page(text: str, codec: str) -> None:
     # Without a byte in 0x80-0x9F, Windows-1252 and Latin-1 give the same text: Latin-1 is recorded.
-    decoded = ingest.decode_bytes(text.encode(codec))
+    decoded = decode_bytes(text.encode(codec))
     assert (decoded.text, decoded.encoding) == (text, codec)
 
 
@@ -358,14 +359,14 @@ def test_mojibake_in_a_utf8_file_is_repaired_and_noted(tmp_path: Path, misread_a
 
 def test_windows_punctuation_lost_in_a_latin1_conversion_is_restored_next_to_letters() -> None:
     # "\x92" inside "l’été" was a Windows apostrophe; the lone "\x84" before a time is a lost symbol.
-    decoded = ingest.decode_bytes("l\x92été, c\x9cur battant\n\x8416:00 - 17:30".encode())
+    decoded = decode_bytes("l\x92été, c\x9cur battant\n\x8416:00 - 17:30".encode())
     assert decoded.text == "l’été, cœur battant\n\x8416:00 - 17:30"
     assert decoded.notes == ("2 stray control character(s) read as Windows-1252 punctuation",)
 
 
 def test_utf8_file_with_a_few_windows_bytes_is_read_without_mojibake() -> None:
     raw = "Le séminaire a réuni élus et agents ".encode() + "à Brive, l’été.".encode("cp1252")
-    decoded = ingest.decode_bytes(raw)
+    decoded = decode_bytes(raw)
     assert decoded.text == "Le séminaire a réuni élus et agents à Brive, l’été."
     assert decoded.encoding == "utf-8"
     assert "Windows-1252" in decoded.notes[0]
@@ -373,7 +374,7 @@ def test_utf8_file_with_a_few_windows_bytes_is_read_without_mojibake() -> None:
 
 def test_decomposed_accents_are_composed() -> None:
     decomposed = "Le se\u0301minaire a re\u0301uni des e\u0301lus."
-    decoded = ingest.decode_bytes(decomposed.encode())
+    decoded = decode_bytes(decomposed.encode())
     assert decoded.text == "Le séminaire a réuni des élus."
     assert decoded.notes == ("decomposed accents composed (Unicode NFC)",)
 
@@ -456,7 +457,7 @@ def test_a_file_of_spaces_and_invisible_characters_is_empty(tmp_path: Path) -> N
 
 def test_typographic_characters_are_left_alone() -> None:
     text = "« Coopérer » — l’œuvre… ﬁn ＡＢ"  # quotes, dash, ligature and full-width letters stay as written
-    assert ingest.decode_bytes(text.encode()).text == text
+    assert decode_bytes(text.encode()).text == text
 
 
 # ---------------------------------------------------------------------------------------------------- HTML

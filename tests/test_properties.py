@@ -13,7 +13,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest import DecodedText, UnreadableFile, decode_bytes, read_document
+from pipeline.ingest import UnreadableFile, read_document
+from pipeline.readers.decoding import DecodedText, decode_bytes
 from pipeline.text.segment import segment
 from pipeline.types import CleanDocument, Document
 
