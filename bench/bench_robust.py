@@ -107,7 +107,8 @@ PASSAGE_CASES: list[tuple[str, str, int]] = [
 
 
 def passage_table(scale: float) -> None:
-    from pipeline.analysis.competences import CompetenceExtractor, load_lexicon
+    from pipeline.analysis.competences import CompetenceExtractor
+    from pipeline.analysis.lexicon import load_lexicon
     from pipeline.analysis.tagging import RuleTagger
     from pipeline.codebook import load_codebook
     from pipeline.nlp import load_nlp

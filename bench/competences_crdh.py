@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.analysis.competences import CompetenceExtractor, calibrate_vector_typing, load_lexicon
+from pipeline.analysis.competences import CompetenceExtractor, calibrate_vector_typing
+from pipeline.analysis.lexicon import load_lexicon
 from pipeline.nlp import load_nlp
 from pipeline.settings import PACKAGE_DATA
 

@@ -202,7 +202,8 @@ def keeps(model: LicenceModel):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipeline.analysis.competences import CompetenceExtractor, load_lexicon
+    from pipeline.analysis.competences import CompetenceExtractor
+    from pipeline.analysis.lexicon import load_lexicon
     from pipeline.nlp import load_nlp
     from pipeline.settings import load_settings
 
@@ -267,7 +268,8 @@ def lexicon_without(sites: set[str], folder: Path, texts: Sequence[Path] = ()) -
     """A copy of the shipped lexicon in `folder` whose licence model is fitted on the real pages of both sets
     less those of `sites` (for benches that score those sites); returns the lexicon's path, or None when
     the pages at hand give nothing to fit on."""
-    from pipeline.analysis.competences import CompetenceExtractor, load_lexicon
+    from pipeline.analysis.competences import CompetenceExtractor
+    from pipeline.analysis.lexicon import load_lexicon
     from pipeline.nlp import load_nlp
     from pipeline.settings import load_settings
 

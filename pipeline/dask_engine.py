@@ -71,7 +71,7 @@ def _processor(job: WorkerJob):  # noqa: ANN202 - runs in the worker
     processor = _PROCESSORS.get(key)
     if processor is None:
         from pipeline.analysis import Analyser
-        from pipeline.analysis.competences import load_lexicon
+        from pipeline.analysis.lexicon import load_lexicon
         from pipeline.codebook import load_codebook
         from pipeline.documents import DocumentProcessor
         from pipeline.nlp import load_nlp

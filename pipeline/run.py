@@ -30,8 +30,8 @@ from pipeline.settings import CHROME_MODEL, Settings
 from pipeline.types import Document, Skipped
 
 if TYPE_CHECKING:  # imported where used: the up-to-date check must not pay for them
-    from pipeline.analysis.competences import Lexicon
     from pipeline.analysis.counts import CorpusCounts
+    from pipeline.analysis.lexicon import Lexicon
     from pipeline.codebook import Codebook
     from pipeline.documents import DocumentOutcome
 
@@ -164,8 +164,8 @@ def analyse(settings: Settings) -> RunResult:
 def _run_stages(settings: Settings, result: RunResult, output: Path, paths: list[Path],
                 skipped: list[Skipped], signature: str, started: float) -> RunResult:
     from pipeline.analysis import Analyser
-    from pipeline.analysis.competences import load_lexicon
     from pipeline.analysis.counts import CorpusCounts
+    from pipeline.analysis.lexicon import load_lexicon
     from pipeline.codebook import load_codebook
     from pipeline.documents import DocumentProcessor, process_documents
     from pipeline.metadata import read_metadata_table

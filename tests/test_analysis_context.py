@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from pipeline.analysis import Analyser
-from pipeline.analysis.competences import load_lexicon
+from pipeline.analysis.lexicon import load_lexicon
 from pipeline.codebook import load_codebook
 from pipeline.settings import load_settings
 from pipeline.types import Passage

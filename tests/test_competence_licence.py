@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline.analysis.competences import CompetenceExtractor, LexiconError, load_lexicon
+from pipeline.analysis.competences import CompetenceExtractor
+from pipeline.analysis.lexicon import LexiconError, load_lexicon
 from pipeline.analysis.licence import LicenceModel, lexicon_sha256, read_licence
 from pipeline.settings import PACKAGE_DATA
 

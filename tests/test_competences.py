@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.analysis.competences import CompetenceExtractor, LexiconError, load_lexicon
+from pipeline.analysis.competences import CompetenceExtractor
+from pipeline.analysis.lexicon import LexiconError, load_lexicon
 from pipeline.settings import PACKAGE_DATA
 
 LEXICON_PATH = PACKAGE_DATA / "competences.yaml"

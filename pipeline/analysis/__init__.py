@@ -19,8 +19,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.analysis.competences import CompetenceExtractor, Lexicon
+from pipeline.analysis.competences import CompetenceExtractor
 from pipeline.analysis.counts import passage_words
+from pipeline.analysis.lexicon import Lexicon
 from pipeline.analysis.tagging import RuleTagger, TokenKeys, token_keys
 from pipeline.codebook import Codebook, check_patterns
 from pipeline.errors import ModelError

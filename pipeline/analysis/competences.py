@@ -1,7 +1,8 @@
 """Competence terms in passages: lexicon matching on words and lemmas, discovery of unlisted terms by POS
-patterns, and typing of discovered terms from the lexicon or from word vectors.
+patterns, and typing of discovered terms from the lexicon or from word vectors. The lexicon is read by
+`analysis.lexicon`; what stands around a matched word, by `analysis.phrases`.
 
-Public API: `load_lexicon`, `Lexicon`, `LexiconError`, `CompetenceExtractor`, `calibrate_vector_typing`."""
+Public API: `CompetenceExtractor`, `calibrate_vector_typing`."""
 
 from __future__ import annotations
 
@@ -9,184 +10,31 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.analysis.licence import (
-    CONTEXT_WINDOW,
-    TYPE_FEATURE,
-    LicenceModel,
-    lexicon_digest,
-    read_licence,
+from pipeline.analysis.lexicon import UNTYPED, Lexicon, LexiconTerm
+from pipeline.analysis.licence import TYPE_FEATURE
+from pipeline.analysis.phrases import (
+    complement_noun,
+    norm,
+    object_noun,
+    qualified_nouns,
+    refused_by_structure,
+    title_after_a_name,
+    words_around,
 )
 from pipeline.errors import LexiconError
 from pipeline.types import Competence
 
-__all__ = [
-    "CompetenceExtractor",
-    "Lexicon",
-    "LexiconError",
-    "LexiconTerm",
-    "VectorTyping",
-    "calibrate_vector_typing",
-    "load_lexicon",
-]
+__all__ = ["CompetenceExtractor", "calibrate_vector_typing"]
 
-UNTYPED = "autre"
 MAX_TERM_TOKENS = 8  # a discovered term longer than this is a clause, not a term
 MAX_LIST_ITEM_TOKENS = 6  # items of an enumeration longer than this are sentences, not competences
-
-_TYPE_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-_TERM_KEYS = {"term", "variants", "context_variants", "anchored_variants", "anchors"}
-
-
-
-
-@dataclass(frozen=True)
-class LexiconTerm:
-    term: str
-    type: str
-    variants: tuple[str, ...]  # matched everywhere (the canonical form is among them unless context-only)
-    context_variants: tuple[str, ...] = ()  # matched only in passages about competences
-    anchored_variants: tuple[str, ...] = ()  # matched only with a person, group or gathering as object
-    # the term's own anchoring nouns, instead of the lexicon's people, groups and gatherings: one shares
-    # experiences and practices, not a meeting (« mutualiser la prochaine rencontre »)
-    anchors: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class VectorTyping:
-    threshold: float  # minimum cosine similarity to the best type's centroid
-    margin: float  # minimum lead of the best type over the second
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    path: Path
-    types: tuple[str, ...]
-    terms: tuple[LexiconTerm, ...]
-    context_markers: tuple[str, ...]
-    not_terms: frozenset[str]
-    vector_typing: VectorTyping
-    sha256: str = ""  # of the file's bytes
-    # words of people's roles, missions and jobs: a passage with one of them lets the lexicon's context-only
-    # forms match (what an agent does), but not the discovery patterns, which need the competence markers
-    role_markers: tuple[str, ...] = ()
-    # types whose terms are activities: their context-only forms also match where the activity's object or
-    # agent is one of `activity_objects` (« animer un atelier », « mobiliser les habitants »)
-    anchored_types: tuple[str, ...] = ()
-    activity_objects: frozenset[str] = frozenset()
-    # nouns that head the names of bodies, posts and schemes: « comité d'animation » is no competence
-    name_heads: frozenset[str] = frozenset()
-    # gatherings (meetings, workshops): objects of activities like `activity_objects`, and the only nouns a
-    # participle may qualify (« la réunion animée par… »; « les acteurs mobilisés » is no activity of theirs)
-    activity_gatherings: frozenset[str] = frozenset()
-    # when set, the forms the rules reject for want of context or anchor are read again by this model
-    # (`pipeline/analysis/licence.py`)
-    licence: LicenceModel | None = None
-
-    def terms_of(self, type_id: str) -> tuple[LexiconTerm, ...]:
-        return tuple(t for t in self.terms if t.type == type_id)
-
-
-# ---------------------------------------------------------------------------------------------- lexicon
-
-
-def _string_list(value: Any, where: str, field: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise LexiconError(f"{where}: '{field}' must be a list of non-empty strings")
-    return tuple(_clean_form(v) for v in value)
-
-
-def _clean_form(text: str) -> str:
-    return " ".join(text.replace("’", "'").split())
-
-
-def load_lexicon(path: Path, *, with_licence: bool = True) -> Lexicon:
-    """Read and validate the YAML lexicon. Raises LexiconError naming the file and the faulty term.
-    `with_licence=False`: the rules alone, whatever model the file names (to fit a new one)."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8"))  # YAML reads CR LF and CR line breaks as LF
-    except FileNotFoundError:
-        raise LexiconError(f"{path}: competence lexicon not found") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise LexiconError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("types"), dict) or not data["types"]:
-        raise LexiconError(f"{path}: expected a mapping with a non-empty 'types' mapping")
-
-    terms: list[LexiconTerm] = []
-    owner_of_form: dict[str, str] = {}
-    for type_id, body in data["types"].items():
-        if not isinstance(type_id, str) or not _TYPE_ID.match(type_id) or type_id == UNTYPED:
-            raise LexiconError(f"{path}: type id {type_id!r} must be lowercase letters/digits/-/_ and not "
-                               f"'{UNTYPED}'")
-        entries = body.get("terms") if isinstance(body, dict) else None
-        if not isinstance(entries, list) or not entries:
-            raise LexiconError(f"{path}: type '{type_id}' needs a non-empty 'terms' list")
-        for position, entry in enumerate(entries, 1):
-            label = entry.get("term") if isinstance(entry, dict) else None
-            where = f"{path}: type '{type_id}', term #{position}"
-            if not isinstance(label, str) or not label.strip():
-                raise LexiconError(f"{where}: each term needs a non-empty 'term' string")
-            where = f"{path}: type '{type_id}', term '{label}'"
-            unknown = set(entry) - _TERM_KEYS
-            if unknown:
-                raise LexiconError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
-                                   f"(allowed: {', '.join(sorted(_TERM_KEYS))})")
-            canonical = _clean_form(label)
-            variants = _string_list(entry.get("variants"), where, "variants")
-            context_variants = _string_list(entry.get("context_variants"), where, "context_variants")
-            anchored_variants = _string_list(entry.get("anchored_variants"), where, "anchored_variants")
-            if canonical not in context_variants and canonical not in anchored_variants:
-                variants = (canonical, *variants)
-            for form in (*variants, *context_variants, *anchored_variants):
-                key = form.lower()
-                previous = owner_of_form.get(key)
-                if previous is not None and previous != canonical:
-                    raise LexiconError(f"{where}: form '{form}' already belongs to term '{previous}'")
-                owner_of_form[key] = canonical
-            anchors = frozenset(a.lower() for a in _string_list(entry.get("anchors"), where, "anchors"))
-            terms.append(LexiconTerm(canonical, type_id, tuple(dict.fromkeys(variants)),
-                                     tuple(dict.fromkeys(context_variants)),
-                                     tuple(dict.fromkeys(anchored_variants)), anchors))
-
-    markers = _string_list(data.get("context_markers"), str(path), "context_markers")
-    not_terms = _string_list(data.get("not_terms"), str(path), "not_terms")
-    typing = data.get("vector_typing") or {}
-    try:
-        vector_typing = VectorTyping(float(typing.get("threshold", 0.5)), float(typing.get("margin", 0.04)))
-    except (TypeError, ValueError, AttributeError):
-        raise LexiconError(f"{path}: 'vector_typing' needs numeric 'threshold' and 'margin'") from None
-    roles = _string_list(data.get("role_markers"), str(path), "role_markers")
-    anchored_types = _string_list(data.get("anchored_types"), str(path), "anchored_types")
-    unknown_types = set(anchored_types) - set(data["types"])
-    if unknown_types:
-        raise LexiconError(f"{path}: 'anchored_types' names unknown type(s) "
-                           f"{', '.join(sorted(unknown_types))}")
-    objects = _string_list(data.get("activity_objects"), str(path), "activity_objects")
-    gatherings = _string_list(data.get("activity_gatherings"), str(path), "activity_gatherings")
-    name_heads = _string_list(data.get("name_heads"), str(path), "name_heads")
-    licence, model_bytes = None, None
-    if with_licence and data.get("licence") is not None:
-        if not isinstance(data["licence"], str) or not data["licence"].strip():
-            raise LexiconError(f"{path}: 'licence' must name a model file (relative to the lexicon)")
-        licence, model_bytes = read_licence(path.parent / data["licence"])
-    sha256 = lexicon_digest(raw, model_bytes)  # caches keyed on the lexicon follow its model too
-    return Lexicon(path, tuple(data["types"]), tuple(terms), tuple(m.lower() for m in markers),
-                   frozenset(n.lower() for n in not_terms), vector_typing, sha256,
-                   tuple(m.lower() for m in roles), anchored_types,
-                   frozenset(o.lower() for o in objects), frozenset(n.lower() for n in name_heads),
-                   frozenset(g.lower() for g in gatherings), licence)
 
 
 # ---------------------------------------------------------------------------------------- token keys
@@ -201,15 +49,11 @@ _FUNCTION_KEYS = {
 }
 
 
-def _norm(text: str) -> str:
-    return text.lower().replace("’", "'")
-
-
 _NO_KEYS: frozenset[str] = frozenset()
 
 
 def _token_keys(token: Token) -> frozenset[str]:
-    surface, lemma = _norm(token.text), _norm(token.lemma_)
+    surface, lemma = norm(token.text), norm(token.lemma_)
     keys = {surface, lemma}
     for word in (surface, lemma):
         keys |= _FUNCTION_KEYS.get(word, set())
@@ -261,7 +105,7 @@ class LicenceCandidate:
     def second_reading(self) -> bool:
         """Whether the licence model may keep it although the rules do not: a form the rules reject for want
         of context or anchor, never one inside a name (« comité d'animation », « écoutes territoriales ») nor
-        one they refuse by what stands around it (`_refused_by_structure`: « faciliter l'accès aux données »,
+        one they refuse by what stands around it (`refused_by_structure`: « faciliter l'accès aux données »,
         « un débat très animé », « les acteurs mobilisés par le PETR »)."""
         return not (self.features["rules_licence"] or self.features["in_name"] or self.features["refused"])
 
@@ -335,7 +179,7 @@ def _unit(vector: np.ndarray) -> np.ndarray | None:
 
 def _content_vector(tokens: Iterable[Token], skip: frozenset[str] = frozenset()) -> np.ndarray | None:
     vectors = [t.vector for t in tokens
-               if t.has_vector and t.is_alpha and not t.is_stop and _norm(t.lemma_) not in skip]
+               if t.has_vector and t.is_alpha and not t.is_stop and norm(t.lemma_) not in skip]
     return _unit(np.mean(vectors, axis=0)) if vectors else None
 
 
@@ -436,11 +280,11 @@ class CompetenceExtractor:
 
     def mentions_competences(self, text: str) -> bool:
         """True when `text` speaks of competences (compétences, savoir-être, savoir-faire…)."""
-        return self._markers is not None and self._markers.search(_norm(text)) is not None
+        return self._markers is not None and self._markers.search(norm(text)) is not None
 
     def mentions_roles(self, text: str) -> bool:
         """True when `text` speaks of people's roles, missions or jobs (rôle, mission, agent, métier…)."""
-        return self._roles is not None and self._roles.search(_norm(text)) is not None
+        return self._roles is not None and self._roles.search(norm(text)) is not None
 
     def about_competences(self, doc: Doc, context: Sequence[Doc] = ()) -> bool:
         """True when the passage, a heading above it or its introducing line mentions competences."""
@@ -557,7 +401,7 @@ class CompetenceExtractor:
             features = {
                 "needs_context": float(needs), "anchored_form": float(form.kind == ANCHORED),
                 "rules_licence": float(licensed), "in_name": float(self._part_of_name(doc, hit)),
-                "refused": float(not anchored and _refused_by_structure(
+                "refused": float(not anchored and refused_by_structure(
                     doc, start, end, form.kind == ANCHORED, form.term.anchors or self._anchors,
                     self.lexicon.activity_objects)),
                 "anchored": float(anchored),
@@ -565,7 +409,7 @@ class CompetenceExtractor:
                 "passage_words": words, "capitalised": float(doc[start].text[:1].isupper()),
                 "match_words": float(len(form.keys)), TYPE_FEATURE.format(form.term.type): 1.0,
             }
-            around = _words_around(doc, start, end)
+            around = words_around(doc, start, end)
             context = _content_vector(around)
             if context is None:
                 context = np.zeros(doc.vocab.vectors_length, dtype=np.float32)
@@ -588,16 +432,16 @@ class CompetenceExtractor:
         if not objects:
             return False
         last = doc[end - 1]
-        following = _object_noun(doc, end)
-        if following is not None and _norm(following.lemma_) in objects:
+        following = object_noun(doc, end)
+        if following is not None and norm(following.lemma_) in objects:
             return True
-        if "Part" not in last.morph.get("VerbForm") or end >= len(doc) or _norm(doc[end].text) != "par":
+        if "Part" not in last.morph.get("VerbForm") or end >= len(doc) or norm(doc[end].text) != "par":
             return False  # without its agent, « un débat très animé » is a lively one
-        agent = _complement_noun(doc, end + 1)
-        if not own and agent is not None and _norm(agent.lemma_) in objects:  # own anchors are things
+        agent = complement_noun(doc, end + 1)
+        if not own and agent is not None and norm(agent.lemma_) in objects:  # own anchors are things
             return True
         qualified = own or self.lexicon.activity_gatherings
-        return any(_norm(noun.lemma_) in qualified for noun in _qualified_nouns(doc, start))
+        return any(norm(noun.lemma_) in qualified for noun in qualified_nouns(doc, start))
 
     def _part_of_name(self, doc: Doc, hit: _Hit) -> bool:
         """A lexicon hit inside a name is no competence: a word written in capitals (« LEADER », a
@@ -608,13 +452,13 @@ class CompetenceExtractor:
         span = doc[hit.start:hit.end]
         if any(t.is_upper and len(t) > 1 for t in span):
             return True
-        if _title_after_a_name(doc, hit.start, hit.end):
+        if title_after_a_name(doc, hit.start, hit.end):
             return True
-        if hit.start >= 2 and _norm(doc[hit.start - 1].text) in {"de", "d'", "du", "des"} \
-                and _norm(doc[hit.start - 2].lemma_) in self.lexicon.name_heads:
+        if hit.start >= 2 and norm(doc[hit.start - 1].text) in {"de", "d'", "du", "des"} \
+                and norm(doc[hit.start - 2].lemma_) in self.lexicon.name_heads:
             return True
         return (len(span) == 1 and span[0].pos_ == "NOUN" and "Plur" in span[0].morph.get("Number")
-                and not _norm(hit.term).endswith(("s", "x")))
+                and not norm(hit.term).endswith(("s", "x")))
 
     # -- discovery
 
@@ -647,23 +491,23 @@ class CompetenceExtractor:
             if token.text in {".", ";", "!", "?"} or "\n" in token.text:
                 clause_start, chained = i + 1, False
                 continue
-            if token.text != ":" and _norm(token.text) != "pour":
+            if token.text != ":" and norm(token.text) != "pour":
                 continue
             continues = (chained and token.text != ":" and i > 0
                          and (doc[i - 1].text == "," or doc[i - 1].pos_ == "CCONJ"))
-            if not continues and not self._markers.search(_norm(_noun_phrase_before(doc, clause_start, i))):
+            if not continues and not self._markers.search(norm(_noun_phrase_before(doc, clause_start, i))):
                 continue
             chained = token.text != ":"
             if token.text == ":":
                 spans += _list_items(doc, i + 1)
             elif i + 1 < len(doc):
-                j = i + 1 + (_norm(doc[i + 1].text) in {"se", "s'"})
+                j = i + 1 + (norm(doc[i + 1].text) in {"se", "s'"})
                 if j < len(doc) and "Inf" in doc[j].morph.get("VerbForm"):
                     end = _phrase_end(doc, j)
                     if end is not None:
                         spans.append((i + 1, end))
         if context:
-            intro = _norm(context[-1].text).rstrip()
+            intro = norm(context[-1].text).rstrip()
             if intro.endswith(":") and self._markers.search(intro):
                 spans += _list_items(doc, 0)
         return spans
@@ -675,8 +519,8 @@ class CompetenceExtractor:
         if any(t.pos_ == "NUM" or t.is_digit or t.is_punct and t.text not in "-'’" for t in span):
             return False
         content = [t for t in span if t.is_alpha and len(t) > 2 and not t.is_stop
-                   and t.pos_ in {"NOUN", "VERB", "ADJ"} and _norm(t.lemma_) not in _GENERIC_HEADS]
-        if not content or all(_norm(t.lemma_) in self.lexicon.not_terms for t in content):
+                   and t.pos_ in {"NOUN", "VERB", "ADJ"} and norm(t.lemma_) not in _GENERIC_HEADS]
+        if not content or all(norm(t.lemma_) in self.lexicon.not_terms for t in content):
             return False
         return _surface(span) not in self.lexicon.not_terms
 
@@ -724,129 +568,15 @@ class CompetenceExtractor:
         persuasion" → savoir-etre). Nouns of processing ("calcul", "stockage", "traitement", "recherche",
         "généralisation") are near no type, or equally near all three. True for every other span: an
         infinitive ("capacité à travailler", "d'écouter") names an action, which people do."""
-        if len(span) < 3 or _norm(span[0].lemma_) not in _ABILITY_HEADS:
+        if len(span) < 3 or norm(span[0].lemma_) not in _ABILITY_HEADS:
             return True
         preposition, noun = span[1], span[2]
-        if _norm(preposition.text) not in _DE_ONLY or noun.pos_ != "NOUN":
+        if norm(preposition.text) not in _DE_ONLY or noun.pos_ != "NOUN":
             return True
         if any(h.start <= noun.i < h.end for h in lexical):
             return True
         return self._vector_type([noun])[0] != UNTYPED
 
-
-_COMPLEMENT_WORDS = frozenset({
-    "de", "d'", "du", "des", "avec", "auprès", "le", "la", "les", "l'", "un", "une", "à", "au", "aux", "en",
-    "entre", "leur", "leurs", "son", "sa", "ses", "notre", "nos", "votre", "vos", "ce", "ces", "cet", "cette",
-    "tout", "tous", "toute", "toutes", "par",
-})
-_ANCHOR_WINDOW = 4  # words between an activity and the noun of its object
-
-
-_PERSON_NOUN = re.compile(r"(?:teur|trice|ant|ante)s?$")  # animateur, médiatrice, consultant
-
-
-def _title_after_a_name(doc: Doc, start: int, end: int) -> bool:
-    """Whether doc[start:end] is one person noun right after « Name, »: the title of the person named."""
-    if not (end - start == 1 and start >= 2 and _PERSON_NOUN.search(doc[start].lower_) is not None
-            and doc[start - 1].text == ","):
-        return False
-    name = doc[start - 2]  # a surname may be read as an adjective (« Paul Petit »): a capital after a name
-    return name.pos_ == "PROPN" or (name.is_title and start >= 3 and doc[start - 3].pos_ == "PROPN")
-
-
-def _conjunct_end(doc: Doc, end: int) -> int | None:
-    """Where the word coordinated with the one ending at `end` ends, when they share an object: « et » or
-    « ou », then a word of the same class (« sensibiliser et mobiliser … », « la coordination et
-    l'animation … »); None otherwise."""
-    if end + 2 > len(doc) or _norm(doc[end].text) not in {"et", "ou"}:
-        return None
-    at = end + 1
-    if doc[at].pos_ == "DET" and at + 1 < len(doc):
-        at += 1
-    last, other = doc[end - 1], doc[at]
-    return at + 1 if other.pos_ == last.pos_ and other.pos_ in {"VERB", "NOUN"} else None
-
-
-def _words_around(doc: Doc, start: int, end: int) -> list[Token]:
-    """The CONTEXT_WINDOW tokens before doc[start:end] and after it, runs of spaces left out."""
-    before = [t for t in doc[max(0, start - 2 * CONTEXT_WINDOW):start] if not t.is_space][-CONTEXT_WINDOW:]
-    after = [t for t in doc[end:end + 2 * CONTEXT_WINDOW] if not t.is_space][:CONTEXT_WINDOW]
-    return [*before, *after]
-
-
-def _complement_noun(doc: Doc, end: int) -> Token | None:
-    """The first noun after `end` when only determiners, adjectives and complement prepositions stand
-    between, within `_ANCHOR_WINDOW` words."""
-    for token in doc[end:end + _ANCHOR_WINDOW + 1]:
-        if token.is_space:
-            continue
-        if token.pos_ in {"NOUN", "PROPN"}:
-            return token
-        if not (token.pos_ in {"DET", "ADJ", "NUM"} or _norm(token.text) in _COMPLEMENT_WORDS):
-            return None
-    return None
-
-
-def _object_noun(doc: Doc, end: int) -> Token | None:
-    """The noun heading the object or complement of the word ending at `end`, or, when it has none, that of
-    the word joined to it by « et »/« ou » (« sensibiliser et mobiliser les citoyens »)."""
-    following = _complement_noun(doc, end)
-    if following is None and (conjunct_end := _conjunct_end(doc, end)) is not None:
-        following = _complement_noun(doc, conjunct_end)
-    return following
-
-
-def _refused_by_structure(doc: Doc, start: int, end: int, needs_anchor: bool, objects: frozenset[str],
-                          people: frozenset[str]) -> bool:
-    """Whether the rules read the verb form at doc[start:end] as no activity with people, from what stands
-    around it (not for want of it): a form that counts only with an anchor (`needs_anchor`: « faciliter »,
-    « partager ») whose object, or that of the verb joined to it by « et »/« ou », is a noun outside
-    `objects` (« faciliter l'accès aux données »); a participle without its agent qualifying the noun
-    before it (« un débat très animé »: a lively one); a participle qualifying `people` (« les acteurs
-    mobilisés par le PETR »: who took part). Other forms whose object is not in the lists stay open to the
-    licence model (« animer ce lieu », « animer le territoire »: the lists cannot name every object)."""
-    last = doc[end - 1]
-    if last.pos_ not in {"VERB", "AUX"}:
-        return False  # a noun's complement (« l'animation du territoire ») says what it is of, not to whom
-    if needs_anchor:
-        following = _object_noun(doc, end)
-        if following is not None and _norm(following.lemma_) not in objects:
-            return True
-    if "Part" not in last.morph.get("VerbForm"):
-        return False
-    qualified = _qualified_nouns(doc, start)
-    if qualified and (end >= len(doc) or _norm(doc[end].text) != "par"):
-        return True
-    return any(_norm(noun.lemma_) in people for noun in qualified)
-
-
-def _agrees(noun: Token, participle: Token) -> bool:
-    """Gender and number do not contradict each other (either may be unknown to the tagger)."""
-    for feature in ("Gender", "Number"):
-        a, b = noun.morph.get(feature), participle.morph.get(feature)
-        if a and b and a != b:
-            return False
-    return True
-
-
-def _qualified_nouns(doc: Doc, start: int) -> list[Token]:
-    """The nouns a participle at `start` may qualify, when it follows them as an epithet (« la réunion
-    animée par… », « des ateliers, animés par… », « des temps d'échange animés… »): the noun just before,
-    across adjectives, adverbs and one comma, and the noun that one complements (« temps » of « temps
-    d'échange »), each agreeing with the participle. A participle after an auxiliary (« ont été animés »)
-    qualifies no noun here: the clause's subject is too far to read without a parser."""
-    participle, i = doc[start], start - 1
-    while i >= 0 and (doc[i].pos_ in {"ADJ", "ADV"} or doc[i].text == ","):
-        i -= 1
-    if i < 0 or doc[i].pos_ != "NOUN":
-        return []
-    nouns = [doc[i]]
-    j = i - 1
-    if j >= 0 and doc[j].pos_ == "DET":
-        j -= 1
-    if j >= 1 and _norm(doc[j].text) in {"de", "d'", "du", "des"} and doc[j - 1].pos_ == "NOUN":
-        nouns.append(doc[j - 1])
-    return [noun for noun in nouns if _agrees(noun, participle)]
 
 
 def _noun_phrase_before(doc: Doc, clause_start: int, i: int) -> str:
@@ -867,7 +597,7 @@ def _noun_phrase_before(doc: Doc, clause_start: int, i: int) -> str:
 def _frame_complement_start(doc: Doc, start: int, end: int) -> int | None:
     """In "compétences de l'ordre de la X" / "compétences en X", the term is X (without determiner)."""
     for i in range(start + 1, end):
-        if doc[i].pos_ == "NOUN" and _norm(doc[i].lemma_) != "ordre":
+        if doc[i].pos_ == "NOUN" and norm(doc[i].lemma_) != "ordre":
             return i
     return None
 
@@ -881,7 +611,7 @@ def _phrase_end(doc: Doc, i: int) -> int | None:
         j = i + 1
         while j < n and doc[j].pos_ == "ADJ":
             j += 1
-        if j + 1 < n and _norm(doc[j].text) in {"de", "d'", "du", "des", "à", "au", "aux"}:
+        if j + 1 < n and norm(doc[j].text) in {"de", "d'", "du", "des", "à", "au", "aux"}:
             k = j + 1 + (doc[j + 1].pos_ == "DET")
             if k < n and doc[k].pos_ == "NOUN":
                 j = k + 1
@@ -931,7 +661,7 @@ def _list_items(doc: Doc, start: int) -> list[tuple[int, int]]:
 
 
 def _singular_adjective(token: Token) -> str:
-    text = _norm(token.text)
+    text = norm(token.text)
     if "Plur" not in token.morph.get("Number"):
         return text
     if text.endswith("aux"):
@@ -948,11 +678,11 @@ def _surface(span: Span) -> str:
         if in_head_group and position > 0 and token.pos_ != "ADJ":
             in_head_group = False
         if in_head_group and token.pos_ == "NOUN":
-            word = _norm(token.lemma_)
+            word = norm(token.lemma_)
         elif in_head_group:
             word = _singular_adjective(token)
         else:
-            word = _norm(token.text)
+            word = norm(token.text)
         parts.append(word + (" " if token.whitespace_ else ""))
     return " ".join("".join(parts).split())
 
