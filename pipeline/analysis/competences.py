@@ -578,7 +578,6 @@ class CompetenceExtractor:
         return self._vector_type([noun])[0] != UNTYPED
 
 
-
 def _noun_phrase_before(doc: Doc, clause_start: int, i: int) -> str:
     """Text of the noun phrase (nouns, adjectives, participles, determiners, prepositions) that ends right
     before token i: "des compétences de l'ordre de la méthode" before "pour"."""

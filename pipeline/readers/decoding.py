@@ -75,7 +75,6 @@ class DecodedText:
     notes: tuple[str, ...] = ()
 
 
-
 def decode_bytes(raw: bytes, *, declared: str | None = None) -> DecodedText:
     """Decode `raw` to text with Unix newlines and no BOM, repairing mojibake.
 
