@@ -313,6 +313,16 @@ def test_capacities_of_people_are_competences(nlp, extractor, competence_context
     assert (found.term, found.type) == ("capacité de persuasion", "savoir-etre")
 
 
+def test_maitrise_is_a_competence_only_in_a_passage_about_competences(nlp, extractor, competence_context):
+    # control of the world, a degree: « maîtrise » has other meanings than a person's mastery
+    for text in ("Le numérique permet une vaste maîtrise des éléments du monde.",
+                 "Maîtrise de muséologie, Université du Québec en Outaouais"):
+        assert extractor.extract(nlp(text)) == (), text
+    doc = nlp("La maîtrise des outils informatiques est attendue.")
+    found = [c.term for c in extractor.extract(doc, competence_context)]
+    assert found == ["maîtrise des outils informatiques"]
+
+
 def test_untyped_discovered_terms_need_a_passage_about_competences(nlp, extractor, competence_context):
     doc = nlp("La TEI est devenue aussi essentielle que la maîtrise du latin.")
     assert extractor.extract(doc) == ()

@@ -122,9 +122,10 @@ _GENERIC_HEADS = frozenset(
 _INF = {"POS": {"IN": ["VERB", "AUX"]}, "MORPH": {"IS_SUPERSET": ["VerbForm=Inf"]}}
 _CLITIC = {"LOWER": {"IN": ["se", "s'", "s’"]}, "OP": "?"}
 # Patterns whose words also have ordinary meanings ("le sens des mots", "l'esprit humain", "l'esprit de la
-# loi", "dans un esprit de fraternité") count only in passages about competences; the others announce a
-# competence by themselves.
-_CONTEXT_ONLY_PATTERNS = {"SENS", "ESPRIT", "ESPRIT_ADJ"}
+# loi", "dans un esprit de fraternité"; « maîtrise » as control, « une vaste maîtrise des éléments du
+# monde », or as a degree, « Maîtrise de muséologie ») count only in passages about competences; the others
+# announce a competence by themselves.
+_CONTEXT_ONLY_PATTERNS = {"SENS", "ESPRIT", "ESPRIT_ADJ", "MASTERY"}
 # "capacité de + noun": machines and institutions have capacities too ("capacité de calcul", "de stockage",
 # "de recherche"); the term is kept only when its noun is itself a competence word (see `_human_ability`).
 _ABILITY_HEADS = ["capacité", "aptitude", "habileté"]
