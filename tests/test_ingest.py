@@ -851,6 +851,36 @@ def test_an_outlook_message_gives_its_body_subject_sender_date_and_attachments(t
         read_document(tmp_path / "word.msg", tmp_path)
 
 
+def test_an_outlook_message_whose_only_body_is_rich_text_gives_that_text(tmp_path: Path) -> None:
+    import compressed_rtf
+
+    from tests.compound import compound_file
+
+    def unicode(text: str) -> bytes:
+        return text.encode("utf-16-le").ljust(4096, b"\0")
+
+    # as Outlook writes a body it got as HTML: the tags kept in ignorable groups, the text around them
+    # (the break after the heading only in the tags, as in the real Outlook messages read)
+    source = (rb"{\rtf1\ansi\ansicpg1252\fromhtml1 \deff0{\fonttbl{\f0\fswiss Arial;}}"
+              rb"{\*\htmltag64 <h1>}Atelier{\*\htmltag72 </h1>}"
+              rb"{\*\htmltag64 <p>}Le s\'e9minaire a r\'e9uni les agents de d\'e9veloppement.\par"
+              rb"{\*\htmltag72 </p>}{\*\htmltag64 <p>}Ils animent les ateliers.\par{\*\htmltag72 </p>}}")
+    properties = {"__properties_version1.0": bytes(4096), "__substg1.0_0037001F": unicode("Séminaire")}
+    for name, packed in (("compressed.msg", compressed_rtf.compress(source)),
+                         ("uncompressed.msg", compressed_rtf.compress(source, compressed=False))):
+        body = {"__substg1.0_10090102": packed.ljust(4096, b"\0")}  # the header says where the data ends
+        (tmp_path / name).write_bytes(compound_file({**properties, **body}))
+        document = read_document(tmp_path / name, tmp_path)
+        assert document.text == ("# Séminaire\n\nAtelier\n\nLe séminaire a réuni les agents de "
+                                 "développement.\n\nIls animent les ateliers.\n"), name
+    damaged = bytearray(compressed_rtf.compress(source))
+    damaged[12] ^= 0xFF  # the checksum
+    body = {"__substg1.0_10090102": bytes(damaged).ljust(4096, b"\0")}
+    (tmp_path / "damaged.msg").write_bytes(compound_file({**properties, **body}))
+    with pytest.raises(UnreadableFile, match="texte enrichi endommagé"):
+        read_document(tmp_path / "damaged.msg", tmp_path)
+
+
 def test_the_messages_of_an_exported_mailbox_are_documents_with_their_attachments(tmp_path: Path) -> None:
     from tests.test_readers import PARAGRAPH, make_pdf
 

@@ -3,7 +3,8 @@
 or a network's newsletter kept as one.
 
 Each gives its body, as HTML when the mail has an HTML body (the richer one, read whole by
-`readers.mailhtml`, not as a web page: a mail has no site around it) or as text, and what the mail says of
+`readers.mailhtml`, not as a web page: a mail has no site around it) or as text (for an Outlook message
+whose only body is in Rich Text, that text: `readers.rtf`), and what the mail says of
 itself: its subject (the report's title), sender and date; and its attached files, each a document of the
 corpus when its format is read (« cr.eml/actes.pdf », `readers.containers`). A message attached to it (a
 mail forwarded « as an attachment ») is one of them, as a standard mail (« cr.eml/Compte rendu.eml »), with
@@ -24,7 +25,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import PurePosixPath
 
+import compressed_rtf
+
 from pipeline.errors import UnreadableFile
+from pipeline.readers import rtf
 from pipeline.readers.compound import Compound, opened
 from pipeline.types import PICTURE_SUFFIXES
 
@@ -145,6 +149,16 @@ def _by_unique_name(files: list[tuple[str, bytes]]) -> dict[str, bytes]:
 # 8-bit, 0102: binary)
 _SUBJECT, _SENDER_NAME, _SENDER_ADDRESS, _HEADERS = "0037", "0C1A", "0C1F", "007D"
 _BODY, _HTML = "1000", "1013"
+_RTF_BODY = "__substg1.0_10090102"  # PR_RTF_COMPRESSED: the body in Rich Text, compressed ([MS-OXRTFCP])
+# Largest Rich Text body decompressed: the decompressor is pure Python (about a second for some MB), and a
+# body that large is pictures written as hexadecimal digits, not a letter
+_MAX_RTF_BODY = 20_000_000
+# A body Outlook got as HTML is kept in Rich Text with the HTML's tags in groups an RTF reader skips
+# ([MS-OXRTFEX]); the breaks between blocks are often only in those tags, and the paragraph before a tag
+# such as « </h1> » would run into the next one. Such a group of a block's tag is read as a paragraph end.
+_HTML_BLOCK_TAG = re.compile(
+    rb"\{\\\*\\htmltag\d*\s?<\s*/?\s*(?:br|p|div|h[1-6]|li|tr|table|ul|ol|blockquote)\b[^{}]*\}",
+    re.IGNORECASE)
 _ATTACHMENT_NAMES = ("3707", "3704", "3001")  # long file name, short file name, display name
 _ATTACHMENT_DATA, _ATTACHMENT_EXTENSION = "37010102", "3703"
 _EMBEDDED_MESSAGE = "__substg1.0_3701000D"  # a storage: an attached message (or an OLE object)
@@ -168,7 +182,8 @@ def msg_body(raw: bytes) -> MailBody:
         message = _OutlookMessage(compound, "", _TOP_HEADER)
         files, unread = message.files()
         subject, sender, date = message.subject(), message.sender(), message.date()
-        html, plain = message.html(), message.plain()
+        html = message.html()
+        plain = "" if html else message.plain()
     if html:
         declared = _META_CHARSET.search(html[:4096])
         return MailBody(html, None if declared else message.code_page, True, subject, sender, date,
@@ -176,7 +191,7 @@ def msg_body(raw: bytes) -> MailBody:
     if plain.strip():
         return MailBody(plain.encode("utf-8"), "utf-8", False, subject, sender, date, tuple(files),
                         tuple(unread))
-    raise UnreadableFile("message Outlook sans texte (ni corps texte ni corps HTML)")
+    raise UnreadableFile("message Outlook sans texte (ni corps texte, ni HTML, ni texte enrichi)")
 
 
 def msg_attachments(raw: bytes) -> dict[str, bytes]:
@@ -215,7 +230,23 @@ class _OutlookMessage:
         return html.rstrip(b"\0") if html.strip(b"\0 \r\n") else b""
 
     def plain(self) -> str:
-        return self.text(_BODY)
+        """The text body; for a message saved with its body in Rich Text alone (some clients write no text
+        body beside it), the text of that body."""
+        if (text := self.text(_BODY)).strip():
+            return text
+        compressed = self.compound.stream(f"{self.root}{_RTF_BODY}", required=False)
+        if len(compressed) < 16:
+            return text
+        declared_size = struct.unpack_from("<I", compressed, 4)[0]
+        if declared_size > _MAX_RTF_BODY:
+            raise UnreadableFile(f"corps en texte enrichi trop grand ({declared_size // 1_000_000} Mo)")
+        try:
+            source = compressed_rtf.decompress(compressed)
+        except Exception as exc:  # the library raises a bare Exception for a bad header or checksum
+            raise UnreadableFile(f"corps en texte enrichi endommagé ({exc})") from None
+        if b"\\fromhtml" in source[:1024]:
+            source = _HTML_BLOCK_TAG.sub(rb"\\par ", source)
+        return rtf.read(source)[0] if source.strip() else text
 
     def files(self) -> tuple[dict[str, bytes], list[str]]:
         """The attached files by unique name, attached messages among them as standard mails; and the
@@ -250,7 +281,8 @@ class _OutlookMessage:
             message["From"] = email.utils.formataddr((" ".join(sender.split()), ""))
         if date := self.date():
             message["Date"] = email.utils.format_datetime(datetime.datetime.fromisoformat(date))
-        html, plain = self.html(), self.plain()
+        html = self.html()
+        plain = "" if html else self.plain()
         if html:
             declared = _META_CHARSET.search(html[:4096])
             charset = declared.group(1).decode("ascii") if declared else self.code_page
