@@ -95,16 +95,15 @@ class Curve:
         return [int(r["meta"]["passage_id"]) for r in records]
 
 
-def add_encoder_option(parser: argparse.ArgumentParser) -> None:
+def parse_and_load(parser: argparse.ArgumentParser,
+                   argv: list[str] | None) -> tuple[argparse.Namespace, Curve, list[int], list[int]] | None:
+    """`parser`'s arguments, with `--encoder` added, then the annotations parsed once and the indices of the
+    real passages and of the others; None (said on standard output) when no real passage is at hand."""
     parser.add_argument("--encoder", action=argparse.BooleanOptionalAction,
                         help="the classifier reading the sentence encoder (default, as the settings say) or, "
                              "with --no-encoder, spaCy's word vectors")
-
-
-def load_curve(encoder: bool | None) -> tuple[Curve, list[int], list[int]] | None:
-    """The annotations parsed once, the indices of the real passages and of the others; None (said on
-    standard output) when no real passage is at hand."""
-    settings = load_settings(progress=False, encoder=encoder)
+    args = parser.parse_args(argv)
+    settings = load_settings(progress=False, encoder=args.encoder)
     codebook = load_codebook(settings.codebook)
     annotations = load_annotations(annotation_files(settings.annotations), codebook.ids)
     real = [i for i, a in enumerate(annotations) if a.source == "real"]
@@ -112,7 +111,7 @@ def load_curve(encoder: bool | None) -> tuple[Curve, list[int], list[int]] | Non
         print("no real passage among the annotations (their texts are kept out of git: see docs/data.md)")
         return None
     others = [i for i, a in enumerate(annotations) if a.source != "real"]
-    return Curve(settings, codebook, annotations, load_nlp(settings.spacy_model)), real, others
+    return args, Curve(settings, codebook, annotations, load_nlp(settings.spacy_model)), real, others
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,12 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--order", choices=("random", "suggest", "both"), default="random")
-    add_encoder_option(parser)
-    args = parser.parse_args(argv)
-    loaded = load_curve(args.encoder)
-    if loaded is None:
+    if (loaded := parse_and_load(parser, argv)) is None:
         return 2
-    curve, real, others = loaded
+    args, curve, real, others = loaded
     annotations = curve.annotations
     fold_of = site_folds([annotations[i].group for i in real], args.folds)
     sizes = sorted(int(s) for s in args.sizes.split(","))

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bench.learning_curve import add_encoder_option, load_curve
+from bench.learning_curve import parse_and_load
 from bench.realpages.dataset import site_folds
 from pipeline.classifier import enough_content, predict
 from pipeline.evaluation import macro_f1
@@ -63,12 +63,9 @@ def _tags(scores: np.ndarray, rules: np.ndarray, cuts: Sequence[float],
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    add_encoder_option(parser)
-    args = parser.parse_args(argv)
-    loaded = load_curve(args.encoder)
-    if loaded is None:
+    if (loaded := parse_and_load(parser, argv)) is None:
         return 2
-    curve, real, others = loaded
+    args, curve, real, others = loaded
     annotations, categories = curve.annotations, list(curve.codebook.ids)
     fold_of = site_folds([annotations[i].group for i in real], args.folds)
     fold = np.array([fold_of[annotations[i].group] for i in real])

@@ -69,9 +69,6 @@ class Lexicon:
         return tuple(t for t in self.terms if t.type == type_id)
 
 
-# ---------------------------------------------------------------------------------------------- lexicon
-
-
 def _string_list(value: Any, where: str, field: str) -> tuple[str, ...]:
     if value is None:
         return ()

@@ -28,6 +28,7 @@ from pathlib import PurePosixPath
 import compressed_rtf
 
 from pipeline.errors import UnreadableFile
+from pipeline.htmltags import HTML_BLOCK_TAGS
 from pipeline.readers import rtf
 from pipeline.readers.compound import Compound, opened
 from pipeline.types import PICTURE_SUFFIXES
@@ -155,9 +156,10 @@ _RTF_BODY = "__substg1.0_10090102"  # PR_RTF_COMPRESSED: the body in Rich Text, 
 _MAX_RTF_BODY = 20_000_000
 # A body Outlook got as HTML is kept in Rich Text with the HTML's tags in groups an RTF reader skips
 # ([MS-OXRTFEX]); the breaks between blocks are often only in those tags, and the paragraph before a tag
-# such as « </h1> » would run into the next one. Such a group of a block's tag is read as a paragraph end.
+# such as « </h1> » would run into the next one. Such a group of a block's tag (`htmltags`) is read as a
+# paragraph end.
 _HTML_BLOCK_TAG = re.compile(
-    rb"\{\\\*\\htmltag\d*\s?<\s*/?\s*(?:br|p|div|h[1-6]|li|tr|table|ul|ol|blockquote)\b[^{}]*\}",
+    rb"\{\\\*\\htmltag\d*\s?<\s*/?\s*(?:" + "|".join(sorted(HTML_BLOCK_TAGS)).encode() + rb")\b[^{}]*\}",
     re.IGNORECASE)
 _ATTACHMENT_NAMES = ("3707", "3704", "3001")  # long file name, short file name, display name
 _ATTACHMENT_DATA, _ATTACHMENT_EXTENSION = "37010102", "3703"
